@@ -1,0 +1,87 @@
+"""Activities of the renewal workflow that touch our own systems: definitions,
+the queue projection, the step audit trail, and starting/updating renewals."""
+
+from __future__ import annotations
+
+from temporalio import activity
+from temporalio.client import Client
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from db import renewal_projection, step_history
+from db.engine import Database
+from definitions.registry import get_definition
+from definitions.schema import WorkflowDefinition
+from workflows.intelligence_models import (
+    UpsertRenewal,
+)
+from workflows.renewal_models import Projection, StepRecord
+from workflows.renewal_views import CUSTOMER_ID, RENEWAL_STATUS
+
+
+class RenewalActivities:
+    def __init__(self, db: Database, client: Client, task_queue: str) -> None:
+        self.db, self.client, self.task_queue = db, client, task_queue
+
+    @activity.defn(name="load_definition")
+    async def load_definition(self, definition_id: str) -> WorkflowDefinition:
+        return get_definition(definition_id)
+
+    @activity.defn(name="upsert_renewal")
+    async def upsert_renewal(self, req: UpsertRenewal) -> bool:
+        """Signal-with-start: creates the renewal or hands the running one the update,
+        atomically, so a renewal period never gets two workflows. False when this
+        period's renewal is already closed (completed, cancelled or expired)."""
+        upd = req.update
+        try:
+            await self._signal_with_start(req)
+        except WorkflowAlreadyStartedError:
+            activity.logger.info("renewal %s is closed; signal %s not applied", req.workflow_id, upd.event_id)
+            return False
+        return True
+
+    async def _signal_with_start(self, req: UpsertRenewal) -> None:
+        upd = req.update
+        await self.client.start_workflow(
+            "RenewalWorkflow",
+            req.input,
+            id=req.workflow_id,
+            task_queue=self.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            start_signal="intelligence_update",
+            start_signal_args=[upd],
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(CUSTOMER_ID, req.input.customer_id),
+                    SearchAttributePair(RENEWAL_STATUS, "pending"),
+                ]
+            ),
+            static_summary=f"{upd.stage} renewal · {upd.customer_name} · renews {req.input.renewal_date}",
+            static_details=(
+                f"Customer `{req.input.customer_id}` · ARR ${upd.arr:,.0f} · "
+                f"first signal {upd.event_id} · analysis: {upd.analysis_source}"
+            ),
+        )
+
+    @activity.defn(name="project_renewal")
+    async def project_renewal(self, proj: Projection) -> None:
+        async with self.db.transaction() as session:
+            await renewal_projection.upsert(session, proj.model_dump())
+
+    @activity.defn(name="record_step")
+    async def record_step(self, rec: StepRecord) -> None:
+        async with self.db.transaction() as session:
+            await step_history.record(
+                session,
+                {
+                    **rec.model_dump(exclude={"outcome", "notes"}),
+                    "duration_s": (rec.completed_at - rec.started_at).total_seconds(),
+                    "outcomes": {"outcome": rec.outcome, "notes": rec.notes},
+                },
+            )

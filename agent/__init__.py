@@ -1,0 +1,1 @@
+"""The autonomous campaign agent: its tool catalog, planners and default agents."""

@@ -1,0 +1,76 @@
+"""Temporal Schedules replace cron: one schedule per agent (`agent-<id>`), each
+starting an AgentRunWorkflow. `ensure_schedules` creates what is missing and is
+safe to run on every start."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleIntervalSpec,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleSpec,
+    ScheduleState,
+)
+
+from agent.agents import DEFAULT_AGENTS
+from core.settings import Settings
+from db.engine import Database
+from db.models import Agent
+from workflows.agent_models import AgentRunInput
+
+
+def schedule_id(agent_id: str) -> str:
+    return f"agent-{agent_id}"
+
+
+def spec_for(schedule: dict[str, Any], time_zone: str) -> ScheduleSpec:
+    if "every_minutes" in schedule:
+        return ScheduleSpec(intervals=[ScheduleIntervalSpec(every=timedelta(minutes=int(schedule["every_minutes"])))])
+    return ScheduleSpec(cron_expressions=[str(schedule["cron"])], time_zone_name=time_zone)
+
+
+def schedule_for(agent: Agent, settings: Settings) -> Schedule:
+    return Schedule(
+        action=ScheduleActionStartWorkflow(
+            "AgentRunWorkflow",
+            AgentRunInput(agent_id=agent.id),
+            id=f"agent-run-{agent.id}",
+            task_queue=settings.task_queue,
+            static_summary=f"{agent.name} (scheduled run)",
+        ),
+        spec=spec_for(agent.schedule, settings.club_timezone),
+        # A run still waiting for an approval is not doubled by the next tick.
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=timedelta(minutes=10)),
+        state=ScheduleState(paused=agent.paused, note=agent.goal[:200]),
+    )
+
+
+async def seed_agents(db: Database) -> None:
+    async with db.transaction() as session:
+        existing = set(await session.scalars(select(Agent.id)))
+        for a in DEFAULT_AGENTS:
+            if a.id not in existing:
+                session.add(Agent(id=a.id, name=a.name, goal=a.goal, schedule=a.schedule, **a.settings))
+
+
+async def ensure_schedules(client: Client, db: Database, settings: Settings) -> int:
+    """Creates the agents and their schedules if missing; returns how many schedules were created."""
+    await seed_agents(db)
+    async with db.session() as session:
+        agents = list(await session.scalars(select(Agent)))
+    created = 0
+    for agent in agents:
+        try:
+            await client.create_schedule(schedule_id(agent.id), schedule_for(agent, settings))
+            created += 1
+        except ScheduleAlreadyRunningError:
+            pass
+    return created

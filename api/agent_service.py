@@ -1,0 +1,132 @@
+"""Agents, runs and approvals as the API sees them: Temporal for schedules and
+decisions, the database for history."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from agent.agents import describe_schedule
+from agent.schedules import schedule_id
+from core.settings import Settings
+from db import agent_runs_store, live
+from db.engine import Database
+from db.models import Agent, AgentRun
+from workflows.agent_models import AgentRunInput, AgentSettings
+from workflows.approval_models import ApprovalDecision, ApprovalOutcome
+from workflows.schedule_change import ScheduleChangeInput
+
+
+@dataclass
+class AgentCard:
+    agent: Agent
+    schedule_text: str
+    next_run: datetime | None
+    stats: agent_runs_store.AgentStats | None
+    current: AgentRun | None  # a run still going (running or waiting for approval)
+
+    @property
+    def status(self) -> str:
+        if self.current is not None:
+            return self.current.status
+        return "paused" if self.agent.paused else "scheduled"
+
+
+async def _next_run(client: Client, agent_id: str) -> datetime | None:
+    try:
+        desc = await client.get_schedule_handle(schedule_id(agent_id)).describe()
+    except RPCError:
+        return None
+    times = desc.info.next_action_times
+    return times[0] if times else None
+
+
+async def agent_cards(db: Database, client: Client) -> list[AgentCard]:
+    async with db.session() as session:
+        agents = await agent_runs_store.agents(session)
+        stats = await agent_runs_store.stats(session)
+        current = {
+            r.agent_id: r
+            for r in await agent_runs_store.runs(session, limit=200)
+            if r.status in ("running", "waiting_approval")
+        }
+    nexts = await asyncio.gather(*(_next_run(client, a.id) for a in agents))
+    return [
+        AgentCard(a, describe_schedule(a.schedule), n, stats.get(a.id), current.get(a.id))
+        for a, n in zip(agents, nexts, strict=True)
+    ]
+
+
+async def run_now(client: Client, settings: Settings, agent: Agent, dry_run: bool | None) -> str:
+    overrides = None
+    if dry_run is not None:
+        overrides = AgentSettings(
+            dry_run=dry_run,
+            max_iterations=agent.max_iterations,
+            approval_required=agent.approval_required,
+            approval_ttl_s=int(settings.approval_ttl_hours * 3600),
+        )
+    run_id = f"agent-run-{agent.id}-manual-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+    await client.start_workflow(
+        "AgentRunWorkflow",
+        AgentRunInput(agent_id=agent.id, trigger="manual", settings=overrides),
+        id=run_id,
+        task_queue=settings.task_queue,
+        static_summary=f"{agent.name} (run now)",
+    )
+    return run_id
+
+
+async def set_paused(db: Database, client: Client, agent: Agent, paused: bool, by: str) -> None:
+    handle = client.get_schedule_handle(schedule_id(agent.id))
+    note = f"{'paused' if paused else 'resumed'} by {by}"
+    await (handle.pause(note=note) if paused else handle.unpause(note=note))
+    async with db.transaction() as session:
+        row = await session.get(Agent, agent.id)
+        assert row is not None
+        row.paused = paused
+        live.publish(session, "agent", agent.id, {"paused": paused, "by": by})
+
+
+async def request_schedule_change(
+    client: Client, settings: Settings, agent: Agent, proposed: dict[str, Any], by: str
+) -> str:
+    workflow_id = f"schedule-change-{agent.id}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+    await client.start_workflow(
+        "ScheduleChangeWorkflow",
+        ScheduleChangeInput(
+            agent_id=agent.id,
+            agent_name=agent.name,
+            current=agent.schedule,
+            proposed=proposed,
+            requested_by=by,
+            ttl_s=int(settings.approval_ttl_hours * 3600),
+        ),
+        id=workflow_id,
+        task_queue=settings.task_queue,
+        static_summary=f"Schedule change for {agent.name}",
+    )
+    return workflow_id
+
+
+class DecisionRejected(Exception):
+    pass
+
+
+async def decide(client: Client, workflow_id: str, decision: ApprovalDecision) -> ApprovalOutcome:
+    """Sends the decision to the workflow that asked; its validator has the last word."""
+    handle = client.get_workflow_handle(workflow_id)
+    try:
+        return await handle.execute_update("decide_approval", decision, result_type=ApprovalOutcome)
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        raise DecisionRejected(str(getattr(cause, "message", None) or cause or exc)) from exc
+    except RPCError as exc:
+        if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+            raise DecisionRejected("the workflow that asked for this approval is no longer running") from exc
+        raise

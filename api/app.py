@@ -1,0 +1,178 @@
+"""The FastAPI app: JSON API, webhooks and the HTMX dashboard on one port."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+from temporalio.client import Client
+
+from api import template_helpers
+from api.auth import Forbidden, NotAuthenticated
+from api.deps import TemporalUnavailable
+from api.live import LiveBroker
+from api.renewal_service import RenewalNotFound
+from api.routes import (
+    agent_actions,
+    agent_pages,
+    agents_api,
+    analytics_pages,
+    approval_pages,
+    approvals_api,
+    auth_pages,
+    chrome_pages,
+    command_pages,
+    control_api,
+    customer_pages,
+    events,
+    health,
+    inbox_actions,
+    inbox_api,
+    inbox_pages,
+    inbox_webhook,
+    journey_dry_run,
+    journey_pages,
+    journeys_api,
+    nurture_webhooks,
+    pipeline_pages,
+    queue_pages,
+    renewal_api,
+    renewal_pages,
+    suppression_pages,
+    thread_pages,
+    webhooks,
+)
+from core.settings import ROOT, Settings, get_settings
+from core.temporal import connect
+from db.engine import Database
+
+log = logging.getLogger("renubu.api")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    db: Database | None = None,
+    temporal_factory: Callable[[], Awaitable[Client]] | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.live.close()
+        if app.state.owns_db:
+            await app.state.db.dispose()
+
+    app = FastAPI(title="Renubu", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app.state.settings = settings
+    app.state.owns_db = db is None
+    app.state.db = db or Database(settings.resolved_database_url)
+    app.state.live = LiveBroker(app.state.db)
+    app.state.temporal = None
+    app.state.temporal_lock = asyncio.Lock()
+    app.state.temporal_factory = temporal_factory or (lambda: connect(settings))
+    templates = Jinja2Templates(directory=ROOT / "web" / "templates")
+    template_helpers.install(templates.env, settings)
+    app.state.templates = templates
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.session_secret.get_secret_value(),
+        session_cookie="renubu_session",
+        max_age=12 * 3600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
+    for module in (
+        health,
+        auth_pages,
+        webhooks,
+        queue_pages,
+        renewal_pages,
+        renewal_api,
+        analytics_pages,
+        customer_pages,
+        agents_api,
+        approvals_api,
+        control_api,
+        events,
+        inbox_webhook,
+        inbox_api,
+        nurture_webhooks,
+        journeys_api,
+        agent_pages,
+        agent_actions,
+        thread_pages,
+        approval_pages,
+        command_pages,
+        chrome_pages,
+        suppression_pages,
+        inbox_pages,
+        inbox_actions,
+        journey_pages,
+        journey_dry_run,
+        pipeline_pages,
+    ):
+        app.include_router(module.router)
+    _errors(app)
+
+    @app.middleware("http")
+    async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """`Server-Timing: app;dur=<ms>` on every response, for browsers' devtools and bench/."""
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+        return response
+
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/webhooks/")) or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(NotAuthenticated)
+    async def _unauthenticated(request: Request, _exc: NotAuthenticated) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "authentication required"}, status_code=401)
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.message}, status_code=403)
+        return request.app.state.templates.TemplateResponse(
+            request, "error.html", {"title": "Not allowed", "message": exc.message}, status_code=403
+        )
+
+    @app.exception_handler(RenewalNotFound)
+    async def _not_found(request: Request, exc: RenewalNotFound) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": f"renewal {exc} not found"}, status_code=404)
+        return request.app.state.templates.TemplateResponse(
+            request, "error.html", {"title": "Not found", "message": f"No renewal {exc}."}, status_code=404
+        )
+
+    @app.exception_handler(TemporalUnavailable)
+    async def _temporal_down(request: Request, exc: TemporalUnavailable) -> Response:
+        log.error("Temporal unavailable: %s", exc)
+        return JSONResponse(
+            {"detail": "workflow service unavailable, retry shortly"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )

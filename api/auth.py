@@ -1,0 +1,93 @@
+"""Who is calling: a browser session (cookie) or a script (X-API-Key), and what
+their role lets them do. Cookie-authenticated writes also need the CSRF token."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+
+from api.deps import get_db
+from db import users
+from db.engine import Database
+from workflows.renewal_models import Actor
+
+SESSION_USER = "uid"
+SESSION_CSRF = "csrf"
+
+
+class NotAuthenticated(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    email: str
+    name: str
+    role: str
+    experience: str | None
+    via: str  # "session" or "api_key"
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(email=self.email, role=self.role, name=self.name)  # type: ignore[arg-type]
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(SESSION_CSRF)
+    if not token:
+        token = request.session[SESSION_CSRF] = secrets.token_urlsafe(32)
+    return str(token)
+
+
+async def current_user(request: Request, db: Database = Depends(get_db)) -> CurrentUser:
+    api_key = request.headers.get("x-api-key")
+    async with db.transaction() as session:
+        if api_key:
+            user = await users.user_for_api_key(session, api_key)
+            via = "api_key"
+        else:
+            uid = request.session.get(SESSION_USER)
+            user = await session.get(users.User, uid) if isinstance(uid, int) else None
+            via = "session"
+    if user is None or not user.active:
+        raise NotAuthenticated()
+    current = CurrentUser(user.id, user.email, user.name, user.role, user.experience, via)
+    if via == "session" and request.method not in ("GET", "HEAD", "OPTIONS"):
+        await _check_csrf(request)
+    request.state.user = current
+    return current
+
+
+async def _check_csrf(request: Request) -> None:
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        sent = str((await request.form()).get("csrf_token", ""))
+    expected = request.session.get(SESSION_CSRF)
+    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        raise Forbidden("missing or invalid CSRF token; reload the page and try again")
+
+
+def require_role(*roles: str) -> Callable[..., Awaitable[CurrentUser]]:
+    async def dependency(user: CurrentUser = Depends(current_user)) -> CurrentUser:
+        if user.role not in roles:
+            raise Forbidden(f"this needs the {' or '.join(roles)} role; you are {user.role}")
+        return user
+
+    return dependency

@@ -1,0 +1,45 @@
+"""Shared dependencies: the database, the Temporal client, settings, templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from temporalio.client import Client
+
+from core.settings import Settings
+from db.engine import Database
+
+
+class TemporalUnavailable(Exception):
+    pass
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_templates(request: Request) -> Jinja2Templates:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates
+
+
+async def get_temporal(request: Request) -> Client:
+    """The shared client; connects lazily so the API starts even if Temporal is late."""
+    state: Any = request.app.state
+    if state.temporal is None:
+        async with state.temporal_lock:
+            if state.temporal is None:
+                try:
+                    state.temporal = await state.temporal_factory()
+                except Exception as exc:  # connection refused, DNS, TLS: all mean "not now"
+                    raise TemporalUnavailable(str(exc)) from exc
+    client: Client = state.temporal
+    return client

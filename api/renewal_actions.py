@@ -1,0 +1,108 @@
+"""The CSM/manager actions on a renewal, shared by the HTML and JSON routes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import Request
+
+from api.auth import CurrentUser, Forbidden
+from api.deps import get_db, get_temporal
+from api.renewal_service import UpdateOutcome, get_state, run_update
+from api.renewal_view import RenewalView, build, can_act
+from db import intelligence_store, renewal_projection, users
+from db.models import WorkflowInstance
+from rules.scoring import priority_score
+from workflows.renewal import RenewalWorkflow
+from workflows.renewal_models import (
+    CancelInput,
+    ChooseInput,
+    CompleteInput,
+    CompleteStepInput,
+    Priority,
+    ReassignInput,
+    RenewalState,
+)
+
+
+async def load_view(
+    request: Request, workflow_id: str, user: CurrentUser, state: RenewalState | None = None
+) -> RenewalView:
+    if state is None:
+        state = await get_state(await get_temporal(request), workflow_id)
+    if user.role == "csm" and state.assigned_to.lower() != user.email.lower():
+        raise Forbidden(f"this renewal is assigned to {state.csm_name or state.assigned_to}")
+    async with get_db(request).session() as session:
+        intel = await intelligence_store.get_intelligence(session, state.intelligence_id)
+    return build(state, intel, datetime.now(UTC).date(), can_act(state, user.email, user.role))
+
+
+async def next_in_queue(request: Request, state: RenewalState) -> WorkflowInstance | None:
+    async with get_db(request).session() as session:
+        return await renewal_projection.next_in_queue(session, state.assigned_to, exclude=state.workflow_id)
+
+
+async def _update(request: Request, workflow_id: str, name: str, arg: object) -> UpdateOutcome:
+    update = getattr(RenewalWorkflow, name)
+    return await run_update(await get_temporal(request), workflow_id, update, arg)  # type: ignore[arg-type]
+
+
+async def start(request: Request, workflow_id: str, user: CurrentUser) -> UpdateOutcome:
+    return await _update(request, workflow_id, "start", user.actor)
+
+
+async def choose(request: Request, workflow_id: str, user: CurrentUser, step_id: str, value: str) -> UpdateOutcome:
+    return await _update(request, workflow_id, "choose", ChooseInput(actor=user.actor, step_id=step_id, value=value))
+
+
+async def complete_step(
+    request: Request, workflow_id: str, user: CurrentUser, step_id: str, outcome: str, notes: str
+) -> UpdateOutcome:
+    return await _update(
+        request,
+        workflow_id,
+        "complete_step",
+        CompleteStepInput(actor=user.actor, step_id=step_id, outcome=outcome, notes=notes),
+    )
+
+
+async def complete(
+    request: Request,
+    workflow_id: str,
+    user: CurrentUser,
+    outcome: str,
+    notes: str,
+    next_steps: list[str],
+    confidence: str,
+) -> UpdateOutcome:
+    return await _update(
+        request,
+        workflow_id,
+        "complete",
+        CompleteInput(actor=user.actor, outcome=outcome, notes=notes, next_steps=next_steps, confidence=confidence),
+    )
+
+
+async def cancel(request: Request, workflow_id: str, user: CurrentUser, reason: str) -> UpdateOutcome:
+    return await _update(request, workflow_id, "cancel", CancelInput(actor=user.actor, reason=reason))
+
+
+async def reassign(request: Request, workflow_id: str, user: CurrentUser, to_email: str, reason: str) -> UpdateOutcome:
+    """Re-scores for the new CSM (their experience and load) before handing over."""
+    state = await get_state(await get_temporal(request), workflow_id)
+    async with get_db(request).session() as session:
+        target = await users.by_email(session, to_email)
+        loads = await renewal_projection.open_counts_by_csm(session)
+    if target is None or target.role != "csm" or not target.active:
+        return UpdateOutcome(error=f"{to_email} is not an active CSM")
+    definition_id = state.definition.id if state.definition else "monitor-renewal"
+    factors = priority_score(
+        definition_id, state.arr, state.account_plan, target.experience or "mid", loads.get(target.email, 0)
+    )
+    priority = Priority(**factors.as_dict(), explanation=factors.explain())
+    return await _update(
+        request,
+        workflow_id,
+        "reassign",
+        ReassignInput(actor=user.actor, to_email=target.email, to_name=target.name, reason=reason, priority=priority),
+    )

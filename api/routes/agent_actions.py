@@ -1,0 +1,139 @@
+"""Managers' controls on the agents dashboard and the command center: run now,
+pause/resume, settings, schedule changes. Each calls the JSON API's own handler
+and answers with the re-rendered card or form, errors included."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from agent.agents import describe_schedule
+from api.auth import CurrentUser, require_role
+from api.campaign_ui import InlineErrors, problem_text, render
+from api.deps import get_db, get_settings_dep
+from api.routes import agents_api
+from api.routes.agent_pages import card_context, card_for
+from core.settings import Settings
+from db.models import Agent
+
+router = APIRouter(tags=["agent actions"], route_class=InlineErrors)
+manager = require_role("manager")
+View = Literal["card", "row"]
+TEMPLATES = {"card": "partials/campaigns/agent_card.html", "row": "partials/campaigns/agent_row.html"}
+
+
+async def _card(request: Request, agent_id: str, view: View, selected: bool, **message: str) -> Response:
+    context = card_context(await card_for(request, agent_id), selected, **message)
+    failed = "error" in message
+    return render(request, TEMPLATES[view], context, 409 if failed else 200, inline=failed)
+
+
+@router.post("/agents/{agent_id}/run")
+async def run_now(
+    request: Request,
+    agent_id: str,
+    dry_run: bool = Form(False),
+    view: View = Form("card"),
+    selected: bool = Form(False),
+    settings: Settings = Depends(get_settings_dep),
+    user: CurrentUser = Depends(manager),
+) -> Response:
+    await agents_api.run_now(request, agent_id, agents_api.RunNowBody(dry_run=dry_run), settings, user)
+    notice = "Dry run started: nothing will be changed." if dry_run else "Run started."
+    return await _card(request, agent_id, view, selected, notice=notice)
+
+
+@router.post("/agents/{agent_id}/pause")
+async def pause(
+    request: Request,
+    agent_id: str,
+    view: View = Form("card"),
+    selected: bool = Form(False),
+    user: CurrentUser = Depends(manager),
+) -> Response:
+    return await _set_paused(request, agent_id, True, view, selected, user)
+
+
+@router.post("/agents/{agent_id}/resume")
+async def resume(
+    request: Request,
+    agent_id: str,
+    view: View = Form("card"),
+    selected: bool = Form(False),
+    user: CurrentUser = Depends(manager),
+) -> Response:
+    return await _set_paused(request, agent_id, False, view, selected, user)
+
+
+async def _set_paused(
+    request: Request, agent_id: str, paused: bool, view: View, selected: bool, user: CurrentUser
+) -> Response:
+    action = "pause" if paused else "resume"
+    try:
+        await (agents_api.pause if paused else agents_api.resume)(request, agent_id, user)
+    except RPCError as exc:
+        reason = (
+            "this workflow has no Temporal schedule yet (the worker creates schedules when it starts)"
+            if exc.status == RPCStatusCode.NOT_FOUND
+            else exc.message
+        )
+        return await _card(request, agent_id, view, selected, error=f"Could not {action}: {reason}.")
+    return await _card(request, agent_id, view, selected, notice="Paused." if paused else "Resumed.")
+
+
+async def _agent(request: Request, agent_id: str) -> Agent:
+    async with get_db(request).session() as session:
+        agent = await session.get(Agent, agent_id)
+    if agent is None:
+        raise HTTPException(404, f"no agent {agent_id!r}")
+    return agent
+
+
+@router.post("/agents/{agent_id}/settings")
+async def save_settings(
+    request: Request,
+    agent_id: str,
+    dry_run: bool = Form(False),
+    max_iterations: int = Form(),
+    approval_required: bool = Form(False),
+    user: CurrentUser = Depends(manager),
+) -> Response:
+    try:
+        body = agents_api.SettingsBody(
+            dry_run=dry_run, max_iterations=max_iterations, approval_required=approval_required
+        )
+    except ValidationError as exc:
+        context = {"agent": await _agent(request, agent_id), "error": problem_text(exc)}
+        return render(request, "partials/campaigns/settings_form.html", context, 422, inline=True)
+    await agents_api.update_settings(request, agent_id, body, user)
+    context = {"agent": await _agent(request, agent_id), "notice": "Saved. The next run uses these settings."}
+    return render(request, "partials/campaigns/settings_form.html", context)
+
+
+@router.post("/agents/{agent_id}/schedule")
+async def change_schedule(
+    request: Request,
+    agent_id: str,
+    kind: Literal["cron", "every"] = Form(),
+    cron: str = Form("", max_length=100),
+    every_minutes: str = Form("", max_length=10),
+    settings: Settings = Depends(get_settings_dep),
+    user: CurrentUser = Depends(manager),
+) -> Response:
+    agent = await _agent(request, agent_id)
+    form = {"agent": agent, "kind": kind, "schedule_text": describe_schedule(agent.schedule)}
+    try:
+        if kind == "cron":
+            body = agents_api.ScheduleBody(cron=cron.strip())
+        else:
+            body = agents_api.ScheduleBody.model_validate({"every_minutes": every_minutes.strip() or None})
+    except ValidationError as exc:
+        context = {**form, "error": problem_text(exc)}
+        return render(request, "partials/campaigns/schedule_form.html", context, 422, inline=True)
+    await agents_api.change_schedule(request, agent_id, body, settings, user)
+    notice = "Approval requested: the change applies once a manager approves it."
+    return render(request, "partials/campaigns/schedule_form.html", {**form, "notice": notice})

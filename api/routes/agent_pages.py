@@ -1,0 +1,81 @@
+"""The agents dashboard (seed 000): workflows, the AI conversation feed and the
+selected workflow's details, plus the partials that refresh them live."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from agent.catalog import CATEGORIES, TOOLS
+from api import agent_service, campaign_view
+from api.agent_service import AgentCard
+from api.auth import CurrentUser, require_role
+from api.campaign_ui import render
+from api.deps import get_db, get_temporal
+
+router = APIRouter(tags=["agent pages"])
+viewer = require_role("manager", "operator")
+AGENT_ID = Query(None, max_length=60)
+
+
+async def cards(request: Request) -> list[AgentCard]:
+    return await agent_service.agent_cards(get_db(request), await get_temporal(request))
+
+
+async def card_for(request: Request, agent_id: str) -> AgentCard:
+    found = next((c for c in await cards(request) if c.agent.id == agent_id), None)
+    if found is None:
+        raise HTTPException(404, f"no agent {agent_id!r}")
+    return found
+
+
+def card_context(card: AgentCard, selected: bool, **extra: object) -> dict[str, object]:
+    return {"c": card, "selected": selected, **extra}
+
+
+@router.get("/agents")
+async def agents_page(request: Request, agent: str | None = AGENT_ID, user: CurrentUser = Depends(viewer)) -> Response:
+    all_cards = await cards(request)
+    selected = next((c for c in all_cards if c.agent.id == agent), None)
+    async with get_db(request).session() as session:
+        threads = await campaign_view.feed(session, selected.agent.id if selected else None)
+        details = await campaign_view.details(session, selected) if selected else None
+    pending = await campaign_view.pending_count(request, user)
+    catalog = [(category, [t for t in TOOLS if t.category == category]) for category in CATEGORIES]
+    return render(
+        request,
+        "agents.html",
+        {
+            "cards": all_cards,
+            "selected": selected,
+            "threads": threads,
+            "details": details,
+            "pending": pending,
+            "catalog": catalog,
+        },
+    )
+
+
+@router.get("/agents/overview")
+async def overview(request: Request, user: CurrentUser = Depends(viewer)) -> Response:
+    """The details panel when no workflow is selected: how many run, wait, are paused; pending approvals."""
+    context = {"cards": await cards(request), "pending": await campaign_view.pending_count(request, user)}
+    return render(request, "partials/campaigns/overview.html", context)
+
+
+@router.get("/agents/{agent_id}/card")
+async def agent_card(
+    request: Request, agent_id: str, selected: bool = False, _user: CurrentUser = Depends(viewer)
+) -> Response:
+    return render(
+        request, "partials/campaigns/agent_card.html", card_context(await card_for(request, agent_id), selected)
+    )
+
+
+@router.get("/agents/{agent_id}/details")
+async def agent_details(request: Request, agent_id: str, _user: CurrentUser = Depends(viewer)) -> Response:
+    """The live part of the details panel (status, metrics, history, tools used)."""
+    card = await card_for(request, agent_id)
+    async with get_db(request).session() as session:
+        details = await campaign_view.details(session, card)
+    return render(request, "partials/campaigns/details_live.html", {"d": details})

@@ -1,0 +1,106 @@
+"""Approvals in the browser: the list, one approval's page (the link managers
+get by email and Slack), the card partial, and decisions. Decisions go through
+the JSON API's `decide`, so the workflow's validator has the last word; its
+reason is shown on the card."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from api.auth import CurrentUser, require_role
+from api.campaign_ui import InlineErrors, problem_text, render
+from api.deps import get_db
+from api.routes import approvals_api, control_api
+from db import approvals_store
+from db.models import Approval
+from db.models.approvals import APPROVAL_STATUSES
+
+router = APIRouter(tags=["approval pages"], route_class=InlineErrors)
+viewer = require_role("manager", "operator")
+View = Literal["full", "row"]
+TEMPLATES = {"full": "partials/campaigns/approval_card.html", "row": "partials/campaigns/approval_row.html"}
+Decision = Literal["all", "selected", "edited", "deny"]
+
+
+async def _approval(request: Request, approval_id: str) -> Approval | None:
+    async with get_db(request).session() as session:
+        return await approvals_store.get(session, approval_id)
+
+
+def card(request: Request, approval: Approval, view: View, status_code: int = 200, **message: str) -> Response:
+    context = {"a": approval, "view": view, **message}
+    return render(request, TEMPLATES[view], context, status_code, inline=status_code >= 400)
+
+
+@router.get("/approvals")
+async def approvals_page(
+    request: Request, status: str = Query("pending", max_length=30), user: CurrentUser = Depends(viewer)
+) -> Response:
+    status = status if status in (*APPROVAL_STATUSES, "all") else "pending"
+    async with get_db(request).session() as session:
+        rows = await approvals_store.listing(session, None if status == "all" else status, 200)
+    counts = (await control_api.metrics(request, user))["approvals"]
+    return render(
+        request,
+        "approvals.html",
+        {"rows": rows, "status": status, "statuses": APPROVAL_STATUSES, "counts": counts},
+    )
+
+
+@router.get("/approvals/{approval_id}")
+async def approval_page(request: Request, approval_id: str, _user: CurrentUser = Depends(viewer)) -> Response:
+    approval = await _approval(request, approval_id)
+    if approval is None:
+        context = {"title": "Not found", "message": f"No approval {approval_id}."}
+        return render(request, "error.html", context, 404)
+    return render(request, "approval.html", {"a": approval, "view": "full"})
+
+
+@router.get("/approvals/{approval_id}/card")
+async def approval_card(
+    request: Request, approval_id: str, view: View = "full", _user: CurrentUser = Depends(viewer)
+) -> Response:
+    approval = await _approval(request, approval_id)
+    if approval is None:
+        raise HTTPException(404, f"no approval {approval_id!r}")
+    return card(request, approval, view)
+
+
+def decision_body(decision: Decision, form: FormData) -> approvals_api.DecisionBody:
+    """The card's buttons: approve all, approve the ticked items, approve with edits, deny (with a reason)."""
+    if decision == "deny":
+        return approvals_api.DecisionBody(approve=False, reason=str(form.get("reason", "")))
+    if decision == "selected":
+        return approvals_api.DecisionBody(approve=True, item_ids=[str(i) for i in form.getlist("item")])
+    if decision == "edited":
+        edits = {key.removeprefix("edit:"): str(value) for key, value in form.multi_items() if key.startswith("edit:")}
+        return approvals_api.DecisionBody(approve=True, edits=edits)
+    return approvals_api.DecisionBody(approve=True)
+
+
+@router.post("/approvals/{approval_id}/decide")
+async def decide(
+    request: Request,
+    approval_id: str,
+    decision: Decision = Form(),
+    view: View = Form("full"),
+    user: CurrentUser = Depends(require_role("manager")),
+) -> Response:
+    approval = await _approval(request, approval_id)
+    if approval is None:
+        raise HTTPException(404, f"no approval {approval_id!r}")
+    try:
+        outcome = await approvals_api.decide(request, approval_id, decision_body(decision, await request.form()), user)
+    except (HTTPException, ValidationError) as exc:
+        status = exc.status_code if isinstance(exc, HTTPException) else 422
+        return card(request, approval, view, status, error=problem_text(exc))
+    decided = await _approval(request, approval_id)
+    assert decided is not None
+    approved = len(outcome["approved_ids"])
+    notice = "Denied." if outcome["status"] == "denied" else f"Approved {approved} of {len(approval.items)}."
+    return card(request, decided, view, notice=notice)

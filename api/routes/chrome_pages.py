@@ -1,0 +1,54 @@
+"""Pieces of every page (base.html) that follow live events: the kill-switch
+banner, the pending-approvals badge in the nav, the notifications bell."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from api import campaign_view
+from api.auth import CurrentUser, current_user, require_role
+from api.campaign_ui import kill_state, render
+from api.deps import get_db
+from db import approvals_store, control
+
+router = APIRouter(prefix="/ui", tags=["page chrome"])
+viewer = require_role("manager", "operator")
+SEEN = "seen_notification"  # session: the newest notification this browser has opened the bell on
+BELL_SIZE = 10
+
+
+@router.get("/kill-banner")
+async def kill_banner(request: Request, _user: CurrentUser = Depends(current_user)) -> Response:
+    async with get_db(request).session() as session:
+        state = kill_state(await control.kill_switch(session))
+    return render(request, "partials/campaigns/kill_banner.html", {"ks": state})
+
+
+@router.get("/approvals-badge")
+async def approvals_badge(request: Request, user: CurrentUser = Depends(viewer)) -> Response:
+    return render(
+        request,
+        "partials/campaigns/approvals_badge.html",
+        {"pending": await campaign_view.pending_count(request, user)},
+    )
+
+
+async def _bell(request: Request, mark_seen: bool) -> Response:
+    async with get_db(request).session() as session:
+        notes = await approvals_store.recent_notifications(session, BELL_SIZE)
+    if mark_seen and notes:
+        request.session[SEEN] = notes[0].id
+    seen = request.session.get(SEEN, 0)
+    unseen = sum(1 for n in notes if n.id > seen)
+    return render(request, "partials/campaigns/bell.html", {"notes": notes, "unseen": unseen})
+
+
+@router.get("/bell")
+async def bell(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+    return await _bell(request, mark_seen=False)
+
+
+@router.post("/bell/seen")
+async def bell_seen(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+    return await _bell(request, mark_seen=True)

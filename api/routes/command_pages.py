@@ -1,0 +1,117 @@
+"""The command center (seed 002): counts, recent runs with cost, the kill switch,
+the daily LLM budget, the agents, one approvals queue for every workflow kind,
+recent notifications. Each section is a partial that re-fetches itself when its
+live topic changes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from api import campaign_view
+from api.auth import CurrentUser, require_role
+from api.campaign_ui import InlineErrors, kill_state, problem_text, render
+from api.deps import get_db
+from api.routes import control_api
+from api.routes.agent_pages import cards
+from db import agent_runs_store, approvals_store
+
+router = APIRouter(tags=["command center"], route_class=InlineErrors)
+viewer = require_role("manager", "operator")
+manager = require_role("manager")
+Section = Literal["counts", "runs", "controls", "agents", "approvals", "notifications"]
+RECENT_RUNS = 20
+QUEUE_SIZE = 50
+
+
+async def _counts(request: Request, user: CurrentUser) -> dict[str, Any]:
+    return {"m": await control_api.metrics(request, user)}
+
+
+async def _runs(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    async with get_db(request).session() as session:
+        return {
+            "runs": await agent_runs_store.runs(session, None, RECENT_RUNS),
+            "names": await campaign_view.agent_names(session),
+        }
+
+
+async def _controls(request: Request, user: CurrentUser) -> dict[str, Any]:
+    ctl = await control_api.get_control(request, user)
+    return {"ctl": {**ctl, "kill_switch": kill_state(ctl["kill_switch"])}}
+
+
+async def _agents(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    return {"cards": await cards(request)}
+
+
+async def _approvals(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    async with get_db(request).session() as session:
+        return {"queue": await approvals_store.listing(session, "pending", QUEUE_SIZE)}
+
+
+async def _notifications(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    async with get_db(request).session() as session:
+        return {"notes": await approvals_store.recent_notifications(session, 15)}
+
+
+SECTIONS: dict[str, Callable[[Request, CurrentUser], Awaitable[dict[str, Any]]]] = {
+    "counts": _counts,
+    "runs": _runs,
+    "controls": _controls,
+    "agents": _agents,
+    "approvals": _approvals,
+    "notifications": _notifications,
+}
+
+
+@router.get("/command")
+async def command_page(request: Request, user: CurrentUser = Depends(viewer)) -> Response:
+    context: dict[str, Any] = {}
+    for load in SECTIONS.values():
+        context.update(await load(request, user))
+    return render(request, "command.html", context)
+
+
+@router.get("/command/{section}")
+async def command_section(request: Request, section: Section, user: CurrentUser = Depends(viewer)) -> Response:
+    return render(request, f"partials/campaigns/command_{section}.html", await SECTIONS[section](request, user))
+
+
+async def _controls_response(request: Request, user: CurrentUser, status_code: int = 200, **message: str) -> Response:
+    context = {**await _controls(request, user), **message}
+    return render(request, "partials/campaigns/command_controls.html", context, status_code, inline=status_code >= 400)
+
+
+@router.post("/command/kill-switch")
+async def kill_switch(
+    request: Request,
+    on: bool = Form(),
+    reason: str = Form("", max_length=300),
+    user: CurrentUser = Depends(manager),
+) -> Response:
+    if on and not reason.strip():
+        return await _controls_response(request, user, 422, error="Say why you are stopping every agent.")
+    await control_api.kill_switch(request, control_api.KillSwitchBody(on=on, reason=reason.strip()), user)
+    notice = "Kill switch ON: agents stop before their next action." if on else "Kill switch off: agents run again."
+    return await _controls_response(request, user, notice=notice)
+
+
+@router.post("/command/budget")
+async def budget(
+    request: Request,
+    usd: str = Form("", max_length=20),
+    clear: bool = Form(False),
+    user: CurrentUser = Depends(manager),
+) -> Response:
+    try:
+        body = control_api.BudgetBody.model_validate({"usd": None if clear else usd.strip().lstrip("$")})
+    except ValidationError as exc:
+        return await _controls_response(request, user, 422, error=f"Daily budget: {problem_text(exc)}")
+    await control_api.budget(request, body, user)
+    notice = "Daily budget removed." if body.usd is None else "Daily budget saved."
+    return await _controls_response(request, user, notice=notice)

@@ -1,0 +1,75 @@
+"""ClubOS's new-message push: the fast path into the inbox. Signed like Active's
+webhooks; storing is idempotent by message id, so a push racing the poll, or a
+redelivery, stores one message and starts one triage."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+
+from api.deps import get_db, get_settings_dep, get_temporal
+from api.signatures import BadSignature, verify
+from clients.clubos_models import InboxMessage as RemoteMessage
+from core.settings import Settings
+from db import inbox_store
+from db.engine import Database
+from inbox.starter import start_pending_triage
+
+router = APIRouter(tags=["webhooks"])
+log = logging.getLogger("renubu.webhooks")
+
+
+class MessageCreated(BaseModel):
+    event_id: str
+    type: Literal["message.created"]
+    occurred_at: datetime
+    message: RemoteMessage
+
+
+@router.post("/webhooks/clubos/messages", status_code=202)
+async def clubos_message(
+    request: Request, settings: Settings = Depends(get_settings_dep), db: Database = Depends(get_db)
+) -> JSONResponse:
+    body = await request.body()
+    try:
+        verify(
+            settings.clubos_webhook_secret.get_secret_value(),
+            request.headers.get("x-clubos-timestamp"),
+            request.headers.get("x-clubos-signature"),
+            body,
+            settings.active_signature_tolerance_s,
+        )
+    except BadSignature as exc:
+        log.warning("rejected ClubOS webhook: %s", exc)
+        return JSONResponse({"detail": f"invalid signature: {exc}"}, status_code=401)
+    try:
+        event = MessageCreated.model_validate_json(body)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from exc
+    m = event.message
+    async with db.transaction() as session:
+        new = await inbox_store.store_synced(
+            session,
+            [
+                inbox_store.Synced(
+                    clubos_id=m.id,
+                    cursor=m.cursor,
+                    conversation_id=m.conversation_id,
+                    member_id=m.member_id,
+                    member_name=m.member_name,
+                    direction=m.direction,
+                    channel=m.channel,
+                    subject=m.subject,
+                    body=m.body,
+                    sent_at=m.sent_at,
+                )
+            ],
+        )
+    started = await start_pending_triage(await get_temporal(request), db, settings.task_queue) if new else 0
+    return JSONResponse({"status": "stored" if new else "duplicate", "triage_started": started}, status_code=202)

@@ -1,0 +1,138 @@
+"""Lead intake and engagement events (seed 002's `POST /webhook/lead`, seed 003's
+events). Signed (`X-Renubu-Timestamp`, `X-Renubu-Signature: v1=<hmac>`) or sent
+with a staff API key (`X-API-Key`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.deps import get_db, get_settings_dep, get_temporal
+from api.signatures import BadSignature, verify
+from core.settings import Settings
+from db import nurture_store, users
+from db.engine import Database
+from db.models import Lead
+from journeys import enroll
+from journeys.facts import snapshot
+from workflows.journey_models import Engagement
+
+router = APIRouter(tags=["webhooks"])
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LeadIn(_Strict):
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
+    phone: str | None = Field(None, pattern=r"^\+[1-9]\d{7,14}$", description="E.164")
+    first_name: str = Field("", max_length=100)
+    last_name: str = Field("", max_length=100)
+    source: str = Field("", max_length=60)
+    region: str | None = Field(None, max_length=60)
+    timezone: str = Field("America/New_York", max_length=60)
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> LeadIn:
+        if not self.email and not self.phone:
+            raise ValueError("a lead needs an email or a phone number")
+        return self
+
+
+class EventIn(_Strict):
+    event_id: str = Field(pattern=r"^[A-Za-z0-9_.:-]{6,100}$")
+    type: Literal["opened", "clicked", "replied", "visited", "booked", "unsubscribed", "bounced"]
+    lead_id: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    channel: Literal["email", "sms", "chat", "web"] | None = None
+    occurred_at: datetime | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+async def authenticate(request: Request, settings: Settings, db: Database) -> bytes:
+    body = await request.body()
+    key = request.headers.get("x-api-key")
+    if key:
+        async with db.transaction() as session:
+            user = await users.user_for_api_key(session, key)
+        if user is None or user.role not in ("manager", "operator"):
+            raise HTTPException(401, "invalid API key")
+        return body
+    try:
+        verify(
+            settings.intake_webhook_secret.get_secret_value(),
+            request.headers.get("x-renubu-timestamp"),
+            request.headers.get("x-renubu-signature"),
+            body,
+            settings.active_signature_tolerance_s,
+        )
+    except BadSignature as exc:
+        raise HTTPException(401, f"invalid signature: {exc}") from exc
+    return body
+
+
+def parse(model: type[BaseModel], body: bytes) -> Any:
+    try:
+        return model.model_validate(json.loads(body))
+    except json.JSONDecodeError as exc:
+        raise RequestValidationError(
+            [{"type": "json_invalid", "loc": ("body",), "msg": f"invalid JSON: {exc}", "input": None}]
+        ) from exc
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from exc
+
+
+@router.post("/webhook/lead", status_code=201)
+async def intake(
+    request: Request, settings: Settings = Depends(get_settings_dep), db: Database = Depends(get_db)
+) -> dict[str, Any]:
+    lead_in: LeadIn = parse(LeadIn, await authenticate(request, settings, db))
+    async with db.transaction() as session:
+        lead, created = await nurture_store.upsert_lead(session, lead_in.model_dump())
+        snap = snapshot(lead)
+    client = await get_temporal(request)
+    triggers = [("new_lead", None), ("condition", None)] if created else [("condition", None)]
+    started = await enroll.on_trigger(client, db, settings, snap, *triggers)
+    return {"lead_id": snap.id, "created": created, "enrolled": started}
+
+
+@router.post("/webhooks/events", status_code=202)
+async def event(
+    request: Request, settings: Settings = Depends(get_settings_dep), db: Database = Depends(get_db)
+) -> dict[str, Any]:
+    e: EventIn = parse(EventIn, await authenticate(request, settings, db))
+    occurred = e.occurred_at or datetime.now(UTC)
+    async with db.transaction() as session:
+        lead = (
+            (await session.get(Lead, e.lead_id))
+            if e.lead_id
+            else await nurture_store.find_lead(session, e.email, e.phone)
+        )
+        if lead is None:
+            raise HTTPException(404, "no such lead")
+        new = await nurture_store.record_event(
+            session, event_id=e.event_id, lead=lead, type=e.type, channel=e.channel, data=e.data, occurred_at=occurred
+        )
+        snap = snapshot(lead)
+        enrollments = await nurture_store.active_enrollments(session, lead.id) if new else []
+    if not new:
+        return {"status": "duplicate", "event_id": e.event_id}
+    client = await get_temporal(request)
+    signal = Engagement(event_id=e.event_id, type=e.type, channel=e.channel, at=occurred, data=e.data, lead=snap)
+    for enrollment in enrollments:
+        try:
+            await client.get_workflow_handle(enrollment.id).signal("engagement", signal)
+        except RPCError as exc:  # it finished a moment ago; the event is stored for the analytics either way
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise
+    started = await enroll.on_trigger(client, db, settings, snap, ("event", e.type), ("condition", None))
+    return {"status": "accepted", "lead_id": snap.id, "signalled": len(enrollments), "enrolled": started}

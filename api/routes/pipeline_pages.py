@@ -1,0 +1,56 @@
+"""The lead pipeline (leads by stage) and one lead's page: properties, score,
+channel preference, the timeline of what it did and what it was sent, its
+journeys with their current step, and handoffs with their context. Both follow
+the live feed (topics lead and journey). Lead data is untrusted: templates
+escape it (never |safe)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+
+from api import lead_view
+from api.auth import CurrentUser, require_role
+from api.campaign_ui import InlineErrors, render
+from api.deps import get_db
+
+router = APIRouter(tags=["journey pages"], route_class=InlineErrors)
+viewer = require_role("manager", "operator")
+
+
+async def _board(request: Request) -> dict[str, object]:
+    async with get_db(request).session() as session:
+        columns, journeys = await lead_view.board(session)
+    total = sum(c.count for c in columns)
+    return {"columns": columns, "journeys": journeys, "total": total, "name": lead_view.display_name}
+
+
+@router.get("/pipeline")
+async def pipeline_page(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+    return render(request, "pipeline.html", await _board(request))
+
+
+@router.get("/ui/pipeline")
+async def pipeline_board(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+    return render(request, "partials/journeys/board.html", await _board(request))
+
+
+async def _lead(request: Request, lead_id: str) -> dict[str, object] | None:
+    async with get_db(request).session() as session:
+        return await lead_view.lead_detail(session, lead_id)
+
+
+@router.get("/leads/{lead_id}")
+async def lead_page(request: Request, lead_id: str, _user: CurrentUser = Depends(viewer)) -> Response:
+    detail = await _lead(request, lead_id)
+    if detail is None:
+        return render(request, "error.html", {"title": "Not found", "message": f"No lead {lead_id}."}, 404)
+    return render(request, "lead.html", detail)
+
+
+@router.get("/leads/{lead_id}/details")
+async def lead_details(request: Request, lead_id: str, _user: CurrentUser = Depends(viewer)) -> Response:
+    detail = await _lead(request, lead_id)
+    if detail is None:
+        raise HTTPException(404, f"no lead {lead_id!r}")
+    return render(request, "partials/journeys/lead_details.html", detail)

@@ -1,0 +1,120 @@
+"""The CSM queue and the manager's team view, read from the projection."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.auth import CurrentUser, Forbidden, current_user, require_role
+from api.deps import get_db, get_templates
+from db import renewal_projection, users
+from db.engine import Database
+
+router = APIRouter(tags=["queue"])
+PAGE = 50
+STAGES = ("Emergency", "Critical", "Prepare", "Monitor")
+
+
+def start_of_today() -> datetime:
+    return datetime.combine(datetime.now(UTC).date(), time.min, tzinfo=UTC)
+
+
+def queue_owner(user: CurrentUser, csm: str | None) -> str | None:
+    """CSMs see their own queue; managers and operators any CSM's, or everyone's (None)."""
+    if user.role == "csm":
+        if csm and csm != user.email:
+            raise Forbidden("CSMs can only see their own queue")
+        return user.email
+    return None if not csm or csm == "all" else csm
+
+
+@router.get("/")
+async def home(user: CurrentUser = Depends(current_user)) -> Response:
+    return RedirectResponse("/queue" if user.role == "csm" else "/team", status_code=303)
+
+
+@router.get("/queue")
+async def queue_page(
+    request: Request,
+    csm: str | None = None,
+    stage: str | None = Query(None, max_length=20),
+    user: CurrentUser = Depends(current_user),
+    db: Database = Depends(get_db),
+) -> Response:
+    owner = queue_owner(user, csm)
+    stage = stage if stage in STAGES else None
+    async with db.session() as session:
+        items = await renewal_projection.queue(session, owner, limit=PAGE + 1, stage=stage)
+        stats = await renewal_projection.queue_stats(session, owner, start_of_today())
+        csm_user = await users.by_email(session, owner) if owner else None
+        team = await users.csms(session) if user.role != "csm" else []
+    return get_templates(request).TemplateResponse(
+        request,
+        "queue.html",
+        {
+            "items": items[:PAGE],
+            "more": len(items) > PAGE,
+            "stats": stats,
+            "owner": owner,
+            "owner_name": csm_user.name if csm_user else "All CSMs",
+            "stage": stage,
+            "stages": STAGES,
+            "team": team,
+            "offset": PAGE,
+        },
+    )
+
+
+@router.get("/queue/items")
+async def queue_items(
+    request: Request,
+    offset: int = Query(0, ge=0),
+    csm: str | None = None,
+    stage: str | None = Query(None, max_length=20),
+    user: CurrentUser = Depends(current_user),
+    db: Database = Depends(get_db),
+) -> Response:
+    """The next page of queue cards, appended by htmx."""
+    owner = queue_owner(user, csm)
+    async with db.session() as session:
+        items = await renewal_projection.queue(
+            session, owner, limit=PAGE + 1, offset=offset, stage=stage if stage in STAGES else None
+        )
+        team = await users.csms(session) if user.role != "csm" else []
+    return get_templates(request).TemplateResponse(
+        request,
+        "partials/queue_items.html",
+        {
+            "items": items[:PAGE],
+            "more": len(items) > PAGE,
+            "offset": offset + PAGE,
+            "owner": owner,
+            "stage": stage,
+            "team": team,
+        },
+    )
+
+
+@router.get("/team")
+async def team_page(
+    request: Request,
+    user: CurrentUser = Depends(require_role("manager", "operator")),
+    db: Database = Depends(get_db),
+) -> Response:
+    async with db.session() as session:
+        loads = await renewal_projection.team_load(session)
+        stats = await renewal_projection.queue_stats(session, None, start_of_today())
+        top = await renewal_projection.queue(session, None, limit=15)
+        team = await users.csms(session)
+    return get_templates(request).TemplateResponse(
+        request,
+        "team.html",
+        {
+            "loads": loads,
+            "stats": stats,
+            "top": top,
+            "team": team,
+        },
+    )

@@ -1,0 +1,160 @@
+"""JSON API for scripts and integrations (seed 001's API contract)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from api import renewal_actions as actions
+from api.auth import CurrentUser, current_user, require_role
+from api.deps import get_db
+from api.renewal_service import UpdateOutcome
+from api.routes.queue_pages import queue_owner, start_of_today
+from db import renewal_projection
+
+router = APIRouter(prefix="/api/workflows", tags=["renewals API"])
+
+
+class ChooseBody(BaseModel):
+    step_id: str = Field(max_length=100)
+
+
+class CompleteStepBody(BaseModel):
+    outcome: str = Field(max_length=100)
+    notes: str = Field(default="", max_length=4000)
+
+
+class CompleteBody(BaseModel):
+    outcome: str = Field(max_length=100)
+    notes: str = Field(default="", max_length=4000)
+    next_steps: list[str] = Field(default_factory=list, max_length=20)
+    confidence: Literal["high", "medium", "low"] = "medium"
+
+
+class ReassignBody(BaseModel):
+    to_email: str = Field(max_length=200)
+    reason: str = Field(default="", max_length=500)
+
+
+class CancelBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def _result(outcome: UpdateOutcome) -> dict[str, Any]:
+    if outcome.error:
+        raise HTTPException(status_code=409, detail=outcome.error)
+    if outcome.still_running:
+        return {"status": "accepted", "detail": "the action is still running; poll /status"}
+    assert outcome.state is not None
+    return outcome.state.model_dump(mode="json")
+
+
+@router.get("/queue")
+async def queue(
+    request: Request,
+    csm: str | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+    user: CurrentUser = Depends(current_user),
+) -> dict[str, Any]:
+    owner = queue_owner(user, csm)
+    async with get_db(request).session() as session:
+        rows = await renewal_projection.queue(session, owner, limit=limit, offset=offset)
+        stats = await renewal_projection.queue_stats(session, owner, start_of_today())
+    return {
+        "workflows": [
+            {
+                "id": r.id,
+                "customerId": r.customer_id,
+                "customer": r.customer_name,
+                "stage": r.stage,
+                "workflow": r.definition_id,
+                "status": r.status,
+                "assignedTo": r.assigned_to,
+                "priorityScore": r.priority_score,
+                "priorityFactors": r.priority_factors,
+                "riskScore": r.risk_score,
+                "usageTrend": r.usage_trend,
+                "arr": r.arr,
+                "renewalDate": r.renewal_date.isoformat(),
+                "currentStep": r.current_step,
+                "stepsDone": r.steps_done,
+                "stepsTotal": r.steps_total,
+                "analysisSource": r.analysis_source,
+            }
+            for r in rows
+        ],
+        "stats": {
+            "totalWorkflows": stats["open"],
+            "pending": stats["pending"],
+            "inProgress": stats["in_progress"],
+            "completedToday": stats["completed_today"],
+        },
+    }
+
+
+@router.get("/{workflow_id}/status")
+async def status(request: Request, workflow_id: str, user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+    view = await actions.load_view(request, workflow_id, user)
+    return view.state.model_dump(mode="json")
+
+
+@router.get("/{workflow_id}/context")
+async def context(request: Request, workflow_id: str, user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+    view = await actions.load_view(request, workflow_id, user)
+    return view.vars
+
+
+@router.post("/{workflow_id}/start")
+async def start(request: Request, workflow_id: str, user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+    return _result(await actions.start(request, workflow_id, user))
+
+
+@router.post("/{workflow_id}/actions/{value}")
+async def choose(
+    request: Request,
+    workflow_id: str,
+    value: str,
+    body: ChooseBody,
+    user: CurrentUser = Depends(current_user),
+) -> dict[str, Any]:
+    return _result(await actions.choose(request, workflow_id, user, body.step_id, value))
+
+
+@router.post("/{workflow_id}/steps/{step_id}/complete")
+async def complete_step(
+    request: Request,
+    workflow_id: str,
+    step_id: str,
+    body: CompleteStepBody,
+    user: CurrentUser = Depends(current_user),
+) -> dict[str, Any]:
+    return _result(await actions.complete_step(request, workflow_id, user, step_id, body.outcome, body.notes))
+
+
+@router.post("/{workflow_id}/complete")
+async def complete(
+    request: Request, workflow_id: str, body: CompleteBody, user: CurrentUser = Depends(current_user)
+) -> dict[str, Any]:
+    return _result(
+        await actions.complete(request, workflow_id, user, body.outcome, body.notes, body.next_steps, body.confidence)
+    )
+
+
+@router.post("/{workflow_id}/reassign")
+async def reassign(
+    request: Request,
+    workflow_id: str,
+    body: ReassignBody,
+    user: CurrentUser = Depends(require_role("manager")),
+) -> dict[str, Any]:
+    return _result(await actions.reassign(request, workflow_id, user, body.to_email, body.reason))
+
+
+@router.post("/{workflow_id}/cancel")
+async def cancel(
+    request: Request, workflow_id: str, body: CancelBody, user: CurrentUser = Depends(require_role("manager"))
+) -> dict[str, Any]:
+    return _result(await actions.cancel(request, workflow_id, user, body.reason))

@@ -1,0 +1,67 @@
+"""The suppression list in the browser: who must not be messaged, on which
+channel. Managers add and remove entries; operators read."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from api.auth import CurrentUser, require_role
+from api.campaign_ui import InlineErrors, problem_text, render
+from api.deps import get_db
+from api.routes import control_api
+from db import suppression
+
+router = APIRouter(tags=["suppression"], route_class=InlineErrors)
+viewer = require_role("manager", "operator")
+manager = require_role("manager")
+
+
+async def _list(request: Request, template: str, status_code: int = 200, **message: str) -> Response:
+    async with get_db(request).session() as session:
+        rows = await suppression.listing(session)
+    return render(request, template, {"rows": rows, **message}, status_code, inline=status_code >= 400)
+
+
+@router.get("/suppression")
+async def suppression_page(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+    return await _list(request, "suppression.html")
+
+
+@router.get("/suppression/list")
+async def suppression_list(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+    return await _list(request, "partials/campaigns/suppression_list.html")
+
+
+@router.post("/suppression")
+async def add(
+    request: Request,
+    contact: str = Form(max_length=200),
+    channel: Literal["sms", "email", "all"] = Form("all"),
+    reason: str = Form("", max_length=300),
+    user: CurrentUser = Depends(manager),
+) -> Response:
+    template = "partials/campaigns/suppression_list.html"
+    try:
+        body = control_api.SuppressionBody(
+            contact=contact.strip(), channel=channel, reason=reason.strip() or "added by staff"
+        )
+    except ValidationError as exc:
+        return await _list(request, template, 422, error=problem_text(exc))
+    result = await control_api.add_suppression(request, body, user)
+    if not result["created"]:
+        return await _list(request, template, notice=f"{result['contact']} is already suppressed on {channel}.")
+    return await _list(request, template, notice=f"Added {result['contact']} ({channel}).", added=result["contact"])
+
+
+@router.delete("/suppression/{suppression_id}")
+async def remove(request: Request, suppression_id: int, user: CurrentUser = Depends(manager)) -> Response:
+    template = "partials/campaigns/suppression_list.html"
+    try:
+        await control_api.delete_suppression(request, suppression_id, user)
+    except HTTPException as exc:
+        return await _list(request, template, exc.status_code, error=f"Not removed: {exc.detail}.")
+    return await _list(request, template, notice="Removed: they can be messaged again.")

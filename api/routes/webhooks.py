@@ -1,0 +1,73 @@
+"""Inbound webhooks. Authenticated by signature, not by session."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from temporalio.client import Client
+
+from api.deps import get_db, get_settings_dep, get_temporal
+from api.signatures import BadSignature, verify
+from api.webhook_models import CustomerUpdateWebhook
+from core.settings import Settings
+from db import intelligence_store
+from db.engine import Database
+from workflows.ids import intelligence_workflow_id
+from workflows.intelligence import CustomerIntelligenceWorkflow
+from workflows.intelligence_models import IntelligenceInput
+
+router = APIRouter(tags=["webhooks"])
+log = logging.getLogger("renubu.webhooks")
+
+
+@router.post("/webhooks/active/customer-update", status_code=202)
+async def active_customer_update(
+    request: Request, settings: Settings = Depends(get_settings_dep), db: Database = Depends(get_db)
+) -> JSONResponse:
+    body = await request.body()
+    try:
+        verify(
+            settings.active_webhook_secret.get_secret_value(),
+            request.headers.get("x-active-timestamp"),
+            request.headers.get("x-active-signature"),
+            body,
+            settings.active_signature_tolerance_s,
+        )
+    except BadSignature as exc:
+        log.warning("rejected webhook: %s", exc)
+        return JSONResponse({"detail": f"invalid signature: {exc}"}, status_code=401)
+    try:
+        payload = CustomerUpdateWebhook.model_validate(json.loads(body))
+    except json.JSONDecodeError as exc:
+        raise RequestValidationError(
+            [{"type": "json_invalid", "loc": ("body",), "msg": f"invalid JSON: {exc}", "input": None}]
+        ) from exc
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from exc
+
+    async with db.session() as session:
+        if await intelligence_store.webhook_seen(session, payload.event_id):
+            return JSONResponse({"status": "duplicate", "event_id": payload.event_id}, status_code=200)
+    workflow_id = intelligence_workflow_id(payload.customer.id)
+    client: Client = await get_temporal(request)
+    # Signal-with-start: the customer's workflow is created if idle, else it queues the signal.
+    await client.start_workflow(
+        CustomerIntelligenceWorkflow.run,
+        IntelligenceInput(customer_id=payload.customer.id),
+        id=workflow_id,
+        task_queue=settings.task_queue,
+        start_signal="customer_update",
+        start_signal_args=[payload.to_signal()],
+        static_summary=f"Customer intelligence · {payload.customer.name}",
+    )
+    # Recorded only once Temporal has the signal: a failure above lets Active retry.
+    async with db.transaction() as session:
+        await intelligence_store.mark_webhook(session, payload.event_id, "active", payload.customer.id)
+    return JSONResponse(
+        {"status": "accepted", "event_id": payload.event_id, "workflow_id": workflow_id}, status_code=202
+    )

@@ -1,0 +1,140 @@
+"""Inbox benchmarks.
+
+    .venv/bin/python -m bench.inbox_freshness [--messages 30] [--burst 1000]
+
+1. Freshness: a member's message created in the ClubOS sandbox -> the server-sent
+   event that shows it in the open inbox, p50/p95, with push (the fast path) and
+   with push off at 1 s and 10 s polling. Messages arrive at random moments, so
+   polling shows its real average wait, not a best case.
+2. Throughput: a burst of messages written while push is off; messages/s the sync
+   stores (each also starts its triage workflow).
+
+The sandbox, API and worker run as separate processes, as `./dev up` runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from bench.daily_campaigns import ADMIN, login
+from bench.sse import sse_events
+from bench.stack import process_stack
+from clients.clubos import ClubOSClient
+from core.search_attributes import ALL
+from core.settings import Settings
+from inbox.sync_starter import ensure_inbox_sync
+from tests.conftest import TEMPORAL_BIN
+
+Events = asyncio.Queue[tuple[float, dict[str, Any]]]
+
+
+async def freshness(sandbox: httpx.AsyncClient, events: Events, members: list[str], spread_s: float) -> list[float]:
+    """Each member writes once at a random moment within `spread_s`; ms until each one's event."""
+    written: dict[str, float] = {}
+    arrived: dict[str, float] = {}
+
+    async def write(member_id: str) -> None:
+        await asyncio.sleep(random.uniform(0, spread_s))
+        at = time.perf_counter()
+        reply = await sandbox.post(
+            "/_sandbox/clubos/inbound", json={"member_id": member_id, "body": "Is the pool open late today?"}
+        )
+        reply.raise_for_status()
+        written[reply.json()["message"]["conversation_id"]] = at
+
+    async def listen() -> None:
+        while len(arrived) < len(members):
+            at, event = await events.get()
+            if event["payload"].get("direction") == "incoming":
+                arrived.setdefault(event["ref"], at)
+
+    listener = asyncio.create_task(listen())
+    await asyncio.gather(*(write(m) for m in members))
+    await asyncio.wait_for(listener, spread_s + 60)
+    return [(arrived[c] - written[c]) * 1000 for c in written]
+
+
+async def throughput(sandbox: httpx.AsyncClient, events: Events, members: list[str], n: int) -> float:
+    gate = asyncio.Semaphore(32)
+
+    async def write(i: int) -> None:
+        async with gate:
+            body = {"member_id": members[i % len(members)], "body": f"Question {i}: can I bring a friend?"}
+            (await sandbox.post("/_sandbox/clubos/inbound", json=body)).raise_for_status()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(write(i) for i in range(n)))
+    stored = 0
+    while stored < n:
+        at, event = await asyncio.wait_for(events.get(), 120)
+        stored += event["payload"].get("direction") == "incoming"
+    return n / (at - started)
+
+
+def report(label: str, timings: list[float]) -> None:
+    q = statistics.quantiles(timings, n=100)
+    print(f"  {label:<22} p50 {q[49]:7.0f} ms   p95 {q[94]:7.0f} ms   ({len(timings)} messages)")
+
+
+async def run(settings: Settings, env: WorkflowEnvironment, args: argparse.Namespace) -> None:
+    async with ClubOSClient.from_settings(settings) as clubos:
+        members = [m.id for m in await clubos.list_members(status=["green"])]
+    random.shuffle(members)
+    http = await login(settings)
+    sandbox = httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.sandbox_port}", headers=ADMIN, timeout=60)
+    try:
+        await ensure_inbox_sync(env.client, settings)
+        async with sse_events(http, "/events/stream?topics=inbox") as events:
+            print("Freshness: message created in the sandbox -> SSE event in the open inbox")
+            batches = iter(members[i : i + args.messages] for i in range(0, len(members), args.messages))
+            for label, push, interval in (("push (poll 10 s)", True, 10), ("poll every 1 s", False, 1)):
+                await sandbox.put("/_sandbox/clubos/push", json={"enabled": push})
+                await http.post("/api/inbox/sync-interval", json={"seconds": interval})
+                report(label, await freshness(sandbox, events, next(batches), spread_s=args.messages * 0.3))
+            await http.post("/api/inbox/sync-interval", json={"seconds": 10})
+            report("poll every 10 s", await freshness(sandbox, events, next(batches), spread_s=40))
+            await http.post("/api/inbox/sync-interval", json={"seconds": 1})
+            await asyncio.sleep(2)
+            while not events.empty():
+                events.get_nowait()
+            rate = await throughput(sandbox, events, members, args.burst)
+            print(f"Sync throughput  {rate:.0f} messages/s stored ({args.burst} written at once, push off, 1 s poll)")
+    finally:
+        await sandbox.aclose()
+        await http.aclose()
+
+
+async def main(args: argparse.Namespace) -> None:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(TEMPORAL_BIN),
+        search_attributes=ALL,
+        data_converter=pydantic_data_converter,
+        dev_server_log_level="error",
+    )
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            async with process_stack(
+                env.client.service_client.config.target_host, Path(tmp), database_url=args.database_url
+            ) as settings:
+                await run(settings, env, args)
+    finally:
+        await env.shutdown()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=30, help="messages per freshness setting")
+    parser.add_argument("--burst", type=int, default=1000)
+    parser.add_argument("--database-url", default="")
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,152 @@
+"""Nurture benchmark.
+
+    .venv/bin/python -m bench.nurture_enrolments [--leads 10000] [--day-s 20]
+
+Enrols N new leads in the welcome series through the signed `POST /webhook/lead`
+(each is its own journey workflow), posts an "opened" event for every other lead
+during its first wait, and lets every journey run to its end with a journey day
+lasting `--day-s` seconds. Reports enrolments/s, events/s, journeys finished/s,
+messages sent, and the worker process's peak memory (VmHWM).
+
+The sandbox, API and worker run as separate processes, as `./dev up` runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from api.signatures import sign
+from bench.stack import process_stack
+from core.search_attributes import ALL
+from core.settings import Settings
+from db.engine import Database
+from db.models import Enrollment, OutboxEntry
+from devstack.processes import Stack
+from journeys.setup import seed_prebuilt
+from tests.conftest import TEMPORAL_BIN
+
+SECRET = "bench-intake-secret"
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def post_all(http: httpx.AsyncClient, path: str, payloads: list[dict[str, object]], expect: int) -> list[dict]:
+    gate = asyncio.Semaphore(48)
+
+    async def post(payload: dict[str, object]) -> dict:
+        body = json.dumps(payload).encode()
+        ts = int(time.time())
+        headers = {"content-type": "application/json", "x-renubu-timestamp": str(ts)}
+        headers["x-renubu-signature"] = sign(SECRET, ts, body)
+        async with gate:
+            response = await http.post(path, content=body, headers=headers)
+        assert response.status_code == expect, response.text
+        return dict(response.json())
+
+    return await asyncio.gather(*(post(p) for p in payloads))
+
+
+async def count(db: Database, *where: object) -> int:
+    async with db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(Enrollment).where(*where)) or 0)
+
+
+async def run(settings: Settings, worker_pid: int, args: argparse.Namespace) -> None:
+    db = Database(settings.resolved_database_url)
+    await seed_prebuilt(db)
+    run_id = uuid.uuid4().hex[:6]
+    leads = [
+        {"email": f"lead-{run_id}-{i}@example.com", "phone": f"+1555{i:07d}", "first_name": f"Lead{i}"}
+        for i in range(args.leads)
+    ]
+    async with httpx.AsyncClient(base_url=settings.public_url, timeout=120) as http:
+        started = time.perf_counter()
+        enrolled = await post_all(http, "/webhook/lead", leads, 201)
+        enrol_s = time.perf_counter() - started
+        assert all("welcome-series" in e["enrolled"] for e in enrolled)
+        print(f"enrolments       {args.leads / enrol_s:8.0f} /s   ({args.leads} leads in {enrol_s:.1f} s)")
+
+        events = [
+            {"event_id": f"evt-{run_id}-{i}", "lead_id": e["lead_id"], "type": "opened", "channel": "email"}
+            for i, e in enumerate(enrolled)
+            if i % 2 == 0
+        ]
+        started = time.perf_counter()
+        await post_all(http, "/webhooks/events", events, 202)
+        events_s = time.perf_counter() - started
+        rate = len(events) / events_s
+        print(f"events           {rate:8.0f} /s   ({len(events)} 'opened' signals in {events_s:.1f} s)")
+
+    begun = time.perf_counter()
+    while (done := await count(db, Enrollment.journey_id == "welcome-series", Enrollment.finished_at.is_not(None))) < (
+        args.leads
+    ):
+        if time.perf_counter() - begun > args.timeout_s:
+            raise SystemExit(f"only {done} of {args.leads} journeys finished after {args.timeout_s} s")
+        await asyncio.sleep(2)
+    finish_s = time.perf_counter() - begun + enrol_s + events_s
+    async with db.session() as session:
+        sent = int(
+            await session.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == "sent")) or 0
+        )
+    await db.dispose()
+    print(f"journeys done    {args.leads / finish_s:8.0f} /s   (all finished {finish_s:.0f} s after the first lead;")
+    print(f"                            each journey waits 7 journey days = {7 * args.day_s:.0f} s)")
+    print(f"messages sent    {sent:8d}      (email + SMS through the outbox)")
+    print(f"worker peak RSS  {peak_rss_mb(worker_pid):8.0f} MB")
+
+
+async def main(args: argparse.Namespace) -> None:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(TEMPORAL_BIN),
+        search_attributes=ALL,
+        data_converter=pydantic_data_converter,
+        dev_server_log_level="error",
+    )
+    extra = {
+        "RENUBU_INTAKE_WEBHOOK_SECRET": SECRET,
+        "RENUBU_NURTURE_TIME_SCALE": str(args.day_s / 86400),
+        "RENUBU_NURTURE_CAP": "10",
+        "RENUBU_QUIET_HOURS_START": "0",
+        "RENUBU_QUIET_HOURS_END": "0",
+    }
+    stack = Stack()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            async with process_stack(
+                env.client.service_client.config.target_host,
+                Path(tmp),
+                database_url=args.database_url,
+                extra_env=extra,
+                stack=stack,
+            ) as settings:
+                worker = next(c for c in stack.children if c.name == "worker")
+                assert worker.process is not None
+                await run(settings, worker.process.pid, args)
+    finally:
+        await env.shutdown()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--leads", type=int, default=10_000)
+    parser.add_argument("--day-s", type=float, default=20.0, help="seconds in a journey day")
+    parser.add_argument("--timeout-s", type=float, default=3600)
+    parser.add_argument("--database-url", default="")
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,102 @@
+"""The benchmark's system under test: sandbox, worker and API as separate
+processes (as `./dev up` runs them) against a Temporal dev server."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from core.settings import Settings
+from db.engine import Database
+from db.migrate import upgrade
+from devstack.processes import Child, Stack, wait_for_port
+from devstack.seed import seed_users
+
+PY = sys.executable
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@asynccontextmanager
+async def process_stack(
+    temporal_address: str,
+    data_dir: Path,
+    *,
+    database_url: str = "",
+    accounts: int = 240,
+    extra_env: dict[str, str] | None = None,
+    stack: Stack | None = None,
+) -> AsyncIterator[Settings]:
+    """`stack`: pass one in to reach the child processes (e.g. to read the worker's memory)."""
+    api_port, sandbox_port = _free_port(), _free_port()
+    api, sandbox = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{sandbox_port}"
+    env = {
+        "RENUBU_DATA_DIR": str(data_dir),
+        "RENUBU_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{data_dir / 'renubu.db'}",
+        "RENUBU_TEMPORAL_ADDRESS": temporal_address,
+        "RENUBU_TASK_QUEUE": f"bench-{uuid.uuid4().hex[:6]}",
+        "RENUBU_API_PORT": str(api_port),
+        "RENUBU_PUBLIC_URL": api,
+        "RENUBU_SANDBOX_PORT": str(sandbox_port),
+        "RENUBU_SANDBOX_ACCOUNTS": str(accounts),
+        "RENUBU_SANDBOX_RATE_LIMIT_PER_S": "100000",
+        "RENUBU_SALESFORCE_BASE_URL": f"{sandbox}/salesforce",
+        "RENUBU_ACTIVE_BASE_URL": f"{sandbox}/active",
+        "RENUBU_ACTIVE_WEBHOOK_URL": f"{api}/webhooks/active/customer-update",
+        "RENUBU_CLUBOS_BASE_URL": f"{sandbox}/clubos",
+        "RENUBU_CLUBOS_WEBHOOK_URL": f"{api}/webhooks/clubos/messages",
+        "RENUBU_SMTP_PORT": str(sandbox_port + 25),
+        "RENUBU_LOG_LEVEL": "WARNING",
+        "ANTHROPIC_API_KEY": "",
+        **(extra_env or {}),
+    }
+    settings = Settings(
+        _env_file=None,
+        **{
+            k.removeprefix("RENUBU_").lower(): v
+            for k, v in env.items()
+            if k.startswith("RENUBU_") and k != "RENUBU_LOG_LEVEL"
+        },
+    )
+    await upgrade(settings.resolved_database_url)
+    stack = stack or Stack()
+    try:
+        sandbox_proc = await stack.start(Child("sandbox", [PY, "-m", "sandbox"], env))
+        await wait_for_port("127.0.0.1", sandbox_port, 30, sandbox_proc)
+        await stack.start(Child("worker", [PY, "worker.py"], env))
+        api_proc = await stack.start(
+            Child(
+                "api",
+                [
+                    PY,
+                    "-m",
+                    "uvicorn",
+                    "api.app:create_app",
+                    "--factory",
+                    "--port",
+                    str(api_port),
+                    "--no-access-log",
+                    "--log-level",
+                    "warning",
+                ],
+                env,
+            )
+        )
+        await wait_for_port("127.0.0.1", api_port, 30, api_proc)
+        db = Database(settings.resolved_database_url)
+        try:
+            await seed_users(settings, db)
+        finally:
+            await db.dispose()
+        yield settings
+    finally:
+        await stack.stop()

@@ -1,0 +1,1 @@
+"""`renubu`: the command line for approvals (over the HTTP API) and API keys (in the database)."""

@@ -1,0 +1,104 @@
+"""Settings from environment variables (prefix RENUBU_) and an optional `.env` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RENUBU_", env_file=".env", extra="ignore")
+
+    data_dir: Path = ROOT / "data"
+    database_url: str = ""  # empty: SQLite file under data_dir
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_ui_url: str = "http://127.0.0.1:8233"
+    task_queue: str = "renubu"
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    public_url: str = "http://127.0.0.1:8000"
+    session_secret: SecretStr = SecretStr("dev-session-secret-change-me")
+    secure_cookies: bool = False
+
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = 8100
+    sandbox_admin_token: SecretStr = SecretStr("sandbox-admin")
+    sandbox_seed: int = 42
+    sandbox_accounts: int = 240  # seeded Salesforce accounts (benchmarks raise it)
+    sandbox_rate_limit_per_s: float = 200.0  # per API credential; 429 + Retry-After past it
+    active_webhook_url: str = "http://127.0.0.1:8000/webhooks/active/customer-update"
+    active_emit_interval_s: float = 0.0  # >0: the sandbox sends a customer update this often
+
+    salesforce_base_url: str = "http://127.0.0.1:8100/salesforce"
+    salesforce_api_version: str = "v60.0"
+    salesforce_client_id: str = "renubu-local"
+    salesforce_client_secret: SecretStr = SecretStr("renubu-local-secret")
+
+    active_base_url: str = "http://127.0.0.1:8100/active"
+    active_api_key: SecretStr = SecretStr("active-local-key")
+    active_webhook_secret: SecretStr = SecretStr("active-webhook-secret")
+    active_signature_tolerance_s: int = 300
+
+    clubos_base_url: str = "http://127.0.0.1:8100/clubos"
+    clubos_api_key: SecretStr = SecretStr("clubos-local-key")
+    clubos_club_id: str = "club-riverside"
+    clubos_webhook_url: str = "http://127.0.0.1:8000/webhooks/clubos/messages"
+    clubos_webhook_secret: SecretStr = SecretStr("clubos-webhook-secret")
+    clubos_inbound_interval_s: float = 0.0  # >0: a member writes in this often (the sandbox's simulator)
+    inbox_poll_interval_s: float = 10.0  # how often the inbox sync polls ClubOS (1 to 3600)
+
+    # Manager notifications besides the dashboard: email when smtp_host is set, Slack when a webhook is.
+    smtp_host: str = "127.0.0.1"  # the sandbox's SMTP sink by default
+    smtp_port: int = 8125
+    smtp_from: str = "Renubu <renubu@renubu.demo>"
+    slack_webhook_url: str = ""
+
+    club_name: str = "Anytime Fitness Riverside"
+    club_timezone: str = "America/New_York"
+    approval_ttl_hours: float = 24.0
+    collections_email: str = "referrals@collections-partner.demo"
+    reminder_window_days: int = 3  # proactive messages: never twice to the same person within this window
+
+    # Nurture journeys: at most `nurture_cap` messages per lead per window, across channels and journeys,
+    # and none in the lead's quiet hours (local time).
+    nurture_cap: int = 3
+    nurture_cap_window_s: int = 24 * 3600
+    quiet_hours_start: int = 21
+    quiet_hours_end: int = 8
+    booking_url: str = "https://book.riverside-fitness.demo/tour"
+    nurture_time_scale: float = 1.0  # <1 shortens journey waits (a demo: 1/1440 makes a day a minute)
+    intake_webhook_secret: SecretStr = SecretStr("intake-webhook-secret")
+    # Where the sandbox's mail view posts "opened"/"clicked" tracking events (signed with the intake secret).
+    engagement_webhook_url: str = "http://127.0.0.1:8000/webhooks/events"
+
+    http_timeout_s: float = 10.0
+
+    # The LLM: without a key the offline analyser runs and everything says so.
+    anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
+    anthropic_base_url: str | None = Field(default=None, validation_alias="ANTHROPIC_BASE_URL")
+    llm_model: str = "claude-sonnet-4-6"
+    llm_timeout_s: float = 60.0
+    llm_max_tokens: int = 2048
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'renubu.db'}"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.anthropic_api_key is not None and bool(self.anthropic_api_key.get_secret_value())
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The application database: SQLite by default, PostgreSQL by URL."""

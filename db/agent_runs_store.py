@@ -1,0 +1,100 @@
+"""Agent runs, their threads and full tool results, and per-agent statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import live
+from db.models import Agent, AgentRun, RunEvent, ToolResult
+from db.upsert import dialect_insert, insert_ignore
+
+FINISHED = ("succeeded", "failed", "killed", "budget_paused", "skipped")
+
+
+async def upsert_run(session: AsyncSession, values: dict[str, Any]) -> None:
+    stmt = dialect_insert(session, AgentRun).values(**values)
+    update = {k: stmt.excluded[k] for k in values if k not in ("id", "started_at")}
+    # >=: a publish may change the status without adding an event; publishes are sequential per run.
+    stmt = stmt.on_conflict_do_update(index_elements=["id"], set_=update, where=AgentRun.seq <= stmt.excluded.seq)
+    await session.execute(stmt)
+    live.publish(session, "run", values["id"], {"agent_id": values["agent_id"], "status": values["status"]})
+
+
+async def add_events(session: AsyncSession, run_id: str, events: list[dict[str, Any]]) -> None:
+    for event in events:
+        if await insert_ignore(session, RunEvent, {"run_id": run_id, **event}, ["run_id", "seq"]):
+            live.publish(session, "run_event", run_id, {"seq": event["seq"], "kind": event["kind"]})
+
+
+async def save_tool_result(
+    session: AsyncSession, result_id: str, run_id: str, tool: str, columns: list[str], rows: list[list[Any]]
+) -> None:
+    await insert_ignore(
+        session, ToolResult, {"id": result_id, "run_id": run_id, "tool": tool, "columns": columns, "rows": rows}, ["id"]
+    )
+
+
+async def tool_result(session: AsyncSession, result_id: str) -> ToolResult | None:
+    return await session.get(ToolResult, result_id)
+
+
+async def events(session: AsyncSession, run_id: str, after_seq: int = 0) -> list[RunEvent]:
+    rows = await session.scalars(
+        select(RunEvent).where(RunEvent.run_id == run_id, RunEvent.seq > after_seq).order_by(RunEvent.seq)
+    )
+    return list(rows)
+
+
+async def runs(session: AsyncSession, agent_id: str | None = None, limit: int = 20) -> list[AgentRun]:
+    q = select(AgentRun).order_by(AgentRun.started_at.desc()).limit(limit)
+    if agent_id:
+        q = q.where(AgentRun.agent_id == agent_id)
+    return list(await session.scalars(q))
+
+
+async def get_run(session: AsyncSession, run_id: str) -> AgentRun | None:
+    return await session.get(AgentRun, run_id)
+
+
+@dataclass(frozen=True)
+class AgentStats:
+    total_runs: int
+    success_rate: float | None
+    avg_duration_s: float | None
+    last: AgentRun | None
+
+
+async def stats(session: AsyncSession) -> dict[str, AgentStats]:
+    rows = (
+        await session.execute(
+            select(
+                AgentRun.agent_id,
+                func.count(),
+                func.sum(case((AgentRun.status == "succeeded", 1), else_=0)),
+                func.sum(case((AgentRun.status.in_(FINISHED), 1), else_=0)),
+                func.avg(AgentRun.duration_s),
+            ).group_by(AgentRun.agent_id)
+        )
+    ).all()
+    out: dict[str, AgentStats] = {}
+    for agent_id, total, ok, finished, avg in rows:
+        last = await session.scalar(
+            select(AgentRun).where(AgentRun.agent_id == agent_id).order_by(AgentRun.started_at.desc()).limit(1)
+        )
+        out[agent_id] = AgentStats(
+            int(total), (int(ok) / int(finished)) if finished else None, float(avg) if avg is not None else None, last
+        )
+    return out
+
+
+async def agents(session: AsyncSession) -> list[Agent]:
+    return list(await session.scalars(select(Agent).order_by(Agent.name)))
+
+
+async def counts_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(AgentRun.status, func.count()).group_by(AgentRun.status))
+    return {status: int(n) for status, n in rows.all()}

@@ -1,0 +1,282 @@
+"""The inbox: synced ClubOS messages, conversations, AI decisions, ratings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import live, locks
+from db.models import InboxAiDecision, InboxConversation, InboxMessage
+from db.models.base import utcnow
+from db.upsert import insert_ignore
+
+
+@dataclass(frozen=True)
+class Synced:
+    """A ClubOS inbox message, as the sync activity hands it over."""
+
+    clubos_id: str
+    cursor: str
+    conversation_id: str
+    member_id: str
+    member_name: str
+    direction: str  # inbound / outbound
+    channel: str
+    subject: str | None
+    body: str
+    sent_at: datetime
+
+
+async def _conversation(session: AsyncSession, m: Synced) -> InboxConversation:
+    conv = await session.get(InboxConversation, m.conversation_id)
+    if conv is None:
+        conv = InboxConversation(
+            id=m.conversation_id,
+            member_id=m.member_id,
+            member_name=m.member_name,
+            last_message_at=m.sent_at,
+            last_message_preview="",
+            tags=[],
+        )
+        session.add(conv)
+        await session.flush()
+    if m.sent_at >= conv.last_message_at or not conv.last_message_preview:
+        conv.last_message_at, conv.last_message_preview = m.sent_at, m.body[:300]
+    return conv
+
+
+async def store_synced(session: AsyncSession, messages: list[Synced], *, history: bool = False) -> list[int]:
+    """Stores what is new; returns the ids of newly stored member (inbound) messages.
+    `history`: the first import of old conversations, which nobody should answer now."""
+    new_inbound: list[int] = []
+    # Push and polling deliver the same messages concurrently; one at a time keeps
+    # conversation rows and unread counts right.
+    await locks.take(session, "inbox:store")
+    for m in messages:
+        if await session.scalar(select(InboxMessage.id).where(InboxMessage.clubos_message_id == m.clubos_id)):
+            continue
+        conv = await _conversation(session, m)
+        if m.direction == "outbound" and await _reconcile(session, m):
+            continue
+        inserted = await insert_ignore(
+            session,
+            InboxMessage,
+            {
+                "conversation_id": m.conversation_id,
+                "clubos_message_id": m.clubos_id,
+                "clubos_cursor": m.cursor,
+                "direction": "incoming" if m.direction == "inbound" else "outgoing",
+                "channel": m.channel,
+                "subject": m.subject,
+                "content": m.body,
+                "from_member_id": m.member_id if m.direction == "inbound" else None,
+                "from_member_name": m.member_name if m.direction == "inbound" else None,
+                "sent_by": None if m.direction == "inbound" else "clubos",
+                "sent_at": m.sent_at,
+                "status": ("read" if history else "unread") if m.direction == "inbound" else "replied",
+                "triage_started": history,
+            },
+            ["clubos_message_id"],
+        )
+        if inserted and m.direction == "inbound" and not history:
+            conv.unread_count += 1
+            message_id = await session.scalar(
+                select(InboxMessage.id).where(InboxMessage.clubos_message_id == m.clubos_id)
+            )
+            assert message_id is not None
+            new_inbound.append(message_id)
+            live.publish(session, "inbox", m.conversation_id, {"message_id": message_id, "direction": "incoming"})
+    return new_inbound
+
+
+async def _reconcile(session: AsyncSession, m: Synced) -> bool:
+    """Our own reply (stored when we sent it) coming back from ClubOS: link, don't duplicate."""
+    local = await session.scalar(
+        select(InboxMessage)
+        .where(
+            InboxMessage.conversation_id == m.conversation_id,
+            InboxMessage.clubos_message_id.is_(None),
+            InboxMessage.direction == "outgoing",
+            InboxMessage.content == m.body,
+        )
+        .order_by(InboxMessage.id)
+        .limit(1)
+    )
+    if local is None:
+        return False
+    local.clubos_message_id, local.clubos_cursor = m.clubos_id, m.cursor
+    return True
+
+
+async def untriaged(session: AsyncSession, limit: int = 500) -> list[int]:
+    rows = await session.scalars(
+        select(InboxMessage.id)
+        .where(InboxMessage.direction == "incoming", InboxMessage.triage_started.is_(False))
+        .order_by(InboxMessage.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+async def mark_triage_started(session: AsyncSession, ids: list[int]) -> None:
+    if ids:
+        await session.execute(update(InboxMessage).where(InboxMessage.id.in_(ids)).values(triage_started=True))
+
+
+async def add_outgoing(
+    session: AsyncSession, *, conversation_id: str, body: str, channel: str, sent_by: str, outbox_key: str
+) -> int:
+    """Our reply, stored at send time so staff see it at once (sync links it later)."""
+    existing = await session.scalar(select(InboxMessage.id).where(InboxMessage.outbox_key == outbox_key))
+    if existing is not None:
+        return existing
+    message = InboxMessage(
+        conversation_id=conversation_id,
+        direction="outgoing",
+        channel=channel,
+        content=body,
+        sent_by=sent_by,
+        outbox_key=outbox_key,
+        sent_at=utcnow(),
+        status="replied",
+        ai_responded=sent_by == "ai",
+    )
+    session.add(message)
+    await session.flush()
+    conv = await session.get(InboxConversation, conversation_id)
+    if conv is not None:
+        conv.last_message_at, conv.last_message_preview = message.sent_at, body[:300]
+        conv.requires_response = False
+    await session.execute(
+        update(InboxMessage)
+        .where(
+            InboxMessage.conversation_id == conversation_id,
+            InboxMessage.direction == "incoming",
+            InboxMessage.status.in_(("unread", "read")),
+        )
+        .values(status="replied", requires_response=False)
+    )
+    live.publish(session, "inbox", conversation_id, {"message_id": message.id, "direction": "outgoing"})
+    return message.id
+
+
+async def record_decision(
+    session: AsyncSession, message_id: int, values: dict[str, Any], requires_response: bool
+) -> None:
+    session.add(InboxAiDecision(message_id=message_id, **values))
+    message = await session.get(InboxMessage, message_id)
+    if message is None:
+        return
+    message.ai_processed, message.ai_confidence_score = True, values["confidence"]
+    message.ai_action_taken = {k: values.get(k) for k in ("category", "decision", "reason", "approval_id")}
+    message.requires_response = requires_response
+    conv = await session.get(InboxConversation, message.conversation_id)
+    if conv is not None:
+        conv.requires_response = requires_response or conv.requires_response
+        tag = values["category"]
+        if tag not in ("other", "confirmation", "praise") and tag not in (conv.tags or []):
+            conv.tags = [*(conv.tags or []), tag]
+    live.publish(session, "inbox", message.conversation_id, {"message_id": message_id, "decision": values["decision"]})
+
+
+async def conversations(
+    session: AsyncSession, *, view: str = "all", tag: str | None = None, search: str = "", limit: int = 100
+) -> list[InboxConversation]:
+    q = select(InboxConversation).order_by(InboxConversation.last_message_at.desc()).limit(limit)
+    if view == "unread":
+        q = q.where(InboxConversation.unread_count > 0)
+    elif view == "requires_response":
+        q = q.where(InboxConversation.requires_response.is_(True))
+    elif view == "ai":
+        q = q.where(InboxConversation.ai_handling.is_(True))
+    elif view == "staff":
+        q = q.where(InboxConversation.ai_handling.is_(False))
+    if search:
+        like = f"%{search.lower()}%"
+        q = q.where(
+            or_(
+                func.lower(InboxConversation.member_name).like(like),
+                func.lower(InboxConversation.last_message_preview).like(like),
+            )
+        )
+    rows = list(await session.scalars(q))
+    return [c for c in rows if not tag or tag in (c.tags or [])]
+
+
+async def thread(session: AsyncSession, conversation_id: str) -> list[InboxMessage]:
+    rows = await session.scalars(
+        select(InboxMessage)
+        .where(InboxMessage.conversation_id == conversation_id)
+        .order_by(InboxMessage.sent_at, InboxMessage.id)
+    )
+    return list(rows)
+
+
+async def decisions_for(session: AsyncSession, message_ids: list[int]) -> dict[int, InboxAiDecision]:
+    rows = await session.scalars(
+        select(InboxAiDecision).where(InboxAiDecision.message_id.in_(message_ids)).order_by(InboxAiDecision.id)
+    )
+    return {d.message_id: d for d in rows}
+
+
+async def mark_read(session: AsyncSession, conversation_id: str) -> None:
+    await session.execute(
+        update(InboxMessage)
+        .where(InboxMessage.conversation_id == conversation_id, InboxMessage.status == "unread")
+        .values(status="read", read_at=utcnow())
+    )
+    conv = await session.get(InboxConversation, conversation_id)
+    if conv is not None and conv.unread_count:
+        conv.unread_count = 0
+        live.publish(session, "inbox", conversation_id, {"read": True})
+
+
+async def set_ai_handling(session: AsyncSession, conversation_id: str, handling: bool) -> bool:
+    conv = await session.get(InboxConversation, conversation_id)
+    if conv is None:
+        return False
+    conv.ai_handling = handling
+    live.publish(session, "inbox", conversation_id, {"ai_handling": handling})
+    return True
+
+
+async def rate(session: AsyncSession, message_id: int, rating: int, by: str) -> bool:
+    message = await session.get(InboxMessage, message_id)
+    if message is None or message.direction != "outgoing" or message.sent_by != "ai":
+        return False
+    message.rating, message.rated_by = rating, by
+    live.publish(session, "inbox", message.conversation_id, {"rated": message_id})
+    return True
+
+
+async def rating_average(session: AsyncSession) -> tuple[float | None, int]:
+    avg, count = (
+        await session.execute(
+            select(func.avg(InboxMessage.rating), func.count(InboxMessage.rating)).where(
+                InboxMessage.rating.is_not(None)
+            )
+        )
+    ).one()
+    return (float(avg) if avg is not None else None), int(count)
+
+
+async def metrics(session: AsyncSession) -> dict[str, Any]:
+    decisions = dict(
+        (await session.execute(select(InboxAiDecision.decision, func.count()).group_by(InboxAiDecision.decision))).all()
+    )
+    average, rated = await rating_average(session)
+    unread = await session.scalar(select(func.sum(InboxConversation.unread_count)))
+    waiting = await session.scalar(
+        select(func.count()).select_from(InboxConversation).where(InboxConversation.requires_response.is_(True))
+    )
+    return {
+        "decisions": {k: int(v) for k, v in decisions.items()},
+        "rating_average": average,
+        "rated": rated,
+        "unread": int(unread or 0),
+        "requires_response": int(waiting or 0),
+    }

@@ -1,0 +1,45 @@
+"""Tables, one module per concern; importing this package registers them all."""
+
+from db.models.approvals import Approval, Notification
+from db.models.auth import ApiKey, User
+from db.models.base import Base
+from db.models.campaigns import Agent, AgentRun, RunEvent, ToolResult
+from db.models.control import ControlSetting, LiveEvent, Suppression
+from db.models.customers import Customer, CustomerIntelligence, WebhookEvent
+from db.models.inbox import InboxAiDecision, InboxConversation, InboxMessage
+from db.models.locks import AppLock
+from db.models.nurture import Enrollment, Handoff, Journey, JourneyVersion, Lead, LeadEvent, StepVisit
+from db.models.outbox import OutboxEntry
+from db.models.renewals import WorkflowInstance, WorkflowStepHistory
+
+__all__ = [
+    "Agent",
+    "AgentRun",
+    "ApiKey",
+    "AppLock",
+    "Approval",
+    "Base",
+    "ControlSetting",
+    "Customer",
+    "CustomerIntelligence",
+    "Enrollment",
+    "Handoff",
+    "InboxAiDecision",
+    "InboxConversation",
+    "InboxMessage",
+    "Journey",
+    "JourneyVersion",
+    "Lead",
+    "LeadEvent",
+    "LiveEvent",
+    "Notification",
+    "OutboxEntry",
+    "RunEvent",
+    "StepVisit",
+    "Suppression",
+    "ToolResult",
+    "User",
+    "WebhookEvent",
+    "WorkflowInstance",
+    "WorkflowStepHistory",
+]

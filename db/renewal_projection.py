@@ -1,0 +1,129 @@
+"""The `workflow_instances` projection: written by renewal workflows, read by the
+queue, manager and analytics pages (which never scan Temporal)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import User, WorkflowInstance
+from db.upsert import dialect_insert
+
+OPEN = ("pending", "in_progress")
+
+
+async def upsert(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Write a projection row unless a newer one (higher seq) is already there."""
+    stmt = dialect_insert(session, WorkflowInstance).values(**values, updated_at=func.now())
+    update = {k: stmt.excluded[k] for k in values if k not in ("id", "created_at")}
+    update["updated_at"] = func.now()
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["id"], set_=update, where=WorkflowInstance.seq < stmt.excluded.seq
+    )
+    result = await session.execute(stmt)
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def get(session: AsyncSession, workflow_id: str) -> WorkflowInstance | None:
+    return await session.get(WorkflowInstance, workflow_id)
+
+
+async def queue(
+    session: AsyncSession,
+    csm_email: str | None,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    stage: str | None = None,
+) -> list[WorkflowInstance]:
+    """Open renewals, highest priority first (a CSM's, or everyone's)."""
+    q = select(WorkflowInstance).where(WorkflowInstance.status.in_(OPEN))
+    if csm_email:
+        q = q.where(WorkflowInstance.assigned_to == csm_email)
+    if stage:
+        q = q.where(WorkflowInstance.stage == stage)
+    q = q.order_by(WorkflowInstance.priority_score.desc(), WorkflowInstance.renewal_date, WorkflowInstance.id)
+    return list(await session.scalars(q.limit(limit).offset(offset)))
+
+
+async def queue_stats(session: AsyncSession, csm_email: str | None, since: datetime) -> dict[str, int]:
+    base = select(WorkflowInstance.status, func.count()).group_by(WorkflowInstance.status)
+    if csm_email:
+        base = base.where(WorkflowInstance.assigned_to == csm_email)
+    counts = dict((await session.execute(base)).all())
+    done = select(func.count()).where(WorkflowInstance.status == "completed", WorkflowInstance.completed_at >= since)
+    if csm_email:
+        done = done.where(WorkflowInstance.assigned_to == csm_email)
+    return {
+        "pending": counts.get("pending", 0),
+        "in_progress": counts.get("in_progress", 0),
+        "open": counts.get("pending", 0) + counts.get("in_progress", 0),
+        "completed_today": int(await session.scalar(done) or 0),
+    }
+
+
+async def open_counts_by_csm(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(
+        select(WorkflowInstance.assigned_to, func.count())
+        .where(WorkflowInstance.status.in_(OPEN))
+        .group_by(WorkflowInstance.assigned_to)
+    )
+    return {email: int(n) for email, n in rows.all()}
+
+
+async def open_renewal(session: AsyncSession, customer_id: str, renewal_date: date) -> WorkflowInstance | None:
+    return await session.scalar(
+        select(WorkflowInstance).where(
+            WorkflowInstance.customer_id == customer_id,
+            WorkflowInstance.renewal_date == renewal_date,
+            WorkflowInstance.status.in_(OPEN),
+        )
+    )
+
+
+async def next_in_queue(session: AsyncSession, csm_email: str, exclude: str) -> WorkflowInstance | None:
+    rows = await queue(session, csm_email, limit=2)
+    return next((r for r in rows if r.id != exclude), None)
+
+
+@dataclass(frozen=True)
+class CsmLoad:
+    email: str
+    name: str
+    experience: str
+    open: int
+    in_progress: int
+    top_score: int
+
+
+async def team_load(session: AsyncSession) -> list[CsmLoad]:
+    counts = await session.execute(
+        select(
+            WorkflowInstance.assigned_to,
+            func.count(),
+            func.sum(case((WorkflowInstance.status == "in_progress", 1), else_=0)),
+            func.max(WorkflowInstance.priority_score),
+        )
+        .where(WorkflowInstance.status.in_(OPEN))
+        .group_by(WorkflowInstance.assigned_to)
+    )
+    by_email = {row[0]: row for row in counts.all()}
+    csms = await session.scalars(select(User).where(User.role == "csm", User.active.is_(True)).order_by(User.name))
+    loads = []
+    for user in csms:
+        row = by_email.get(user.email)
+        loads.append(
+            CsmLoad(
+                user.email,
+                user.name,
+                user.experience or "mid",
+                int(row[1]) if row else 0,
+                int(row[2] or 0) if row else 0,
+                int(row[3] or 0) if row else 0,
+            )
+        )
+    return loads

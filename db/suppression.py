@@ -1,0 +1,77 @@
+"""The suppression list: who must not be messaged, on which channel. Checked
+at send time by every sender (campaigns, inbox replies, nurture journeys)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import live
+from db.models import Suppression
+from db.upsert import insert_ignore
+
+
+def normalise(contact: str) -> str:
+    """Emails lower-cased; phone numbers reduced to + and digits."""
+    contact = contact.strip()
+    if "@" in contact:
+        return contact.lower()
+    digits = re.sub(r"[^\d+]", "", contact)
+    return digits if digits.startswith("+") else f"+{digits}" if len(digits) > 10 else f"+1{digits}"
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    contact: str,
+    channel: str,
+    reason: str,
+    source: str,
+    by: str,
+    member_id: str | None = None,
+) -> bool:
+    created = await insert_ignore(
+        session,
+        Suppression,
+        {
+            "contact": normalise(contact),
+            "channel": channel,
+            "reason": reason,
+            "source": source,
+            "created_by": by,
+            "member_id": member_id,
+        },
+        ["channel", "contact"],
+    )
+    if created:
+        live.publish(session, "suppression", normalise(contact), {"channel": channel, "reason": reason})
+    return created
+
+
+async def remove(session: AsyncSession, suppression_id: int) -> bool:
+    row = await session.get(Suppression, suppression_id)
+    if row is None:
+        return False
+    await session.execute(delete(Suppression).where(Suppression.id == suppression_id))
+    live.publish(session, "suppression", row.contact, {"removed": True, "channel": row.channel})
+    return True
+
+
+async def is_suppressed(session: AsyncSession, contact: str | None, channel: str, member_id: str | None = None) -> bool:
+    conditions = []
+    if contact:
+        conditions.append(Suppression.contact == normalise(contact))
+    if member_id:
+        conditions.append(Suppression.member_id == member_id)
+    if not conditions:
+        return False
+    row = await session.scalar(
+        select(Suppression.id).where(or_(*conditions), Suppression.channel.in_((channel, "all"))).limit(1)
+    )
+    return row is not None
+
+
+async def listing(session: AsyncSession, limit: int = 500) -> list[Suppression]:
+    return list(await session.scalars(select(Suppression).order_by(Suppression.created_at.desc()).limit(limit)))

@@ -1,0 +1,170 @@
+"""`./dev up`: the whole system on one machine.
+
+Temporal dev server (persisted under data/), the sandbox (Salesforce + Active),
+the worker, the API + dashboard, then demo data. Ctrl-C stops everything cleanly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from core.bootstrap import bootstrap
+from core.logs import setup_logging
+from core.search_attributes import cli_flags
+from core.settings import Settings, get_settings
+from core.temporal import connect
+from db.engine import Database
+from devstack import seed
+from devstack.processes import Child, Stack, port_free, wait_for_port
+
+log = logging.getLogger("renubu.stack")
+PY = sys.executable
+TEMPORAL = str(Path(PY).parent / "temporal")
+
+
+def _split(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+async def run() -> int:
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    t_host, t_port = _split(settings.temporal_address)
+    ui_port = int(settings.temporal_ui_url.rsplit(":", 1)[-1].split("/")[0])
+    busy = [
+        f"{h}:{p}"
+        for h, p in [
+            (t_host, t_port),
+            (t_host, ui_port),
+            (settings.api_host, settings.api_port),
+            (settings.sandbox_host, settings.sandbox_port),
+        ]
+        if not port_free(h, p)
+    ]
+    if busy:
+        log.error("ports already in use: %s (is another Renubu running?)", ", ".join(busy))
+        return 1
+
+    stack = Stack()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        temporal = await stack.start(
+            Child(
+                "temporal",
+                [
+                    TEMPORAL,
+                    "server",
+                    "start-dev",
+                    "--db-filename",
+                    str(settings.data_dir / "temporal.db"),
+                    "--ip",
+                    t_host,
+                    "--port",
+                    str(t_port),
+                    "--ui-port",
+                    str(ui_port),
+                    "--log-level",
+                    "warn",
+                    "--ui-disable-news-fetch",
+                    *cli_flags(),
+                ],
+            )
+        )
+        await wait_for_port(t_host, t_port, 60, temporal)
+        await _wait_for_temporal(settings)
+        log.info("Temporal dev server ready (state in %s)", settings.data_dir / "temporal.db")
+
+        await bootstrap(settings)
+
+        sandbox = await stack.start(Child("sandbox", [PY, "-m", "sandbox"]))
+        await wait_for_port(settings.sandbox_host, settings.sandbox_port, 30, sandbox)
+        await stack.start(Child("worker", [PY, "worker.py"]))
+        api = await stack.start(
+            Child(
+                "api",
+                [
+                    PY,
+                    "-m",
+                    "uvicorn",
+                    "api.app:create_app",
+                    "--factory",
+                    "--host",
+                    settings.api_host,
+                    "--port",
+                    str(settings.api_port),
+                    "--no-access-log",
+                ],
+            )
+        )
+        await wait_for_port(settings.api_host, settings.api_port, 30, api)
+
+        db = Database(settings.resolved_database_url)
+        try:
+            csms = await seed.seed_users(settings, db)
+        finally:
+            await db.dispose()
+        counts = await seed.seed_signals(settings)
+        log.info("demo data: %d CSMs; signals %s", len(csms), counts)
+        _banner(settings, csms)
+
+        exited = asyncio.ensure_future(stack.watch())
+        stopping = asyncio.ensure_future(stop.wait())
+        done, _ = await asyncio.wait({exited, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if exited in done:
+            child = exited.result()
+            log.error(
+                "%s exited unexpectedly (code %s); stopping the stack",
+                child.name,
+                child.process.returncode if child.process else "?",
+            )
+            return 1
+        return 0
+    finally:
+        log.info("stopping…")
+        await stack.stop()
+        log.info("stopped cleanly")
+
+
+async def _wait_for_temporal(settings: Settings) -> None:
+    for _ in range(100):
+        with contextlib.suppress(Exception):
+            client = await connect(settings)
+            await client.service_client.check_health()
+            return
+        await asyncio.sleep(0.3)
+    raise TimeoutError("Temporal did not become healthy")
+
+
+def _banner(s: Settings, csms: list[str]) -> None:
+    lines = [
+        "",
+        "Renubu is running.",
+        f"  Dashboard      {s.public_url}",
+        f"  Temporal UI    {s.temporal_ui_url}",
+        f"  Sandbox        http://{s.sandbox_host}:{s.sandbox_port}  (Salesforce, Active, fault injection)",
+        "",
+        f"  Log in as a CSM:     {csms[0] if csms else '(none)'} / {seed.DEMO_PASSWORD}",
+        f"  Log in as manager:   {seed.MANAGER[0]} / {seed.DEMO_PASSWORD}",
+        f"  Log in as operator:  {seed.OPERATOR[0]} / {seed.DEMO_PASSWORD}",
+        "  Press Ctrl-C to stop.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def main() -> None:
+    setup_logging("stack")
+    sys.exit(asyncio.run(run()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The member inbox: classifying messages, writing replies, the club's knowledge."""

@@ -1,0 +1,111 @@
+"""The inbox assistant backed by Claude: classification and replies by forced tool
+use, with the club's facts, the member's data and the recent conversation."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, get_args
+
+import anthropic
+import httpx2
+from anthropic.types import ToolUseBlock
+from pydantic import ValidationError
+
+from core.settings import Settings
+from inbox import knowledge
+from inbox.models import Category, Classification, Draft, TriageContext
+from llm.errors import SERVICE, MalformedOutputError, map_anthropic_error
+from llm.prompt_files import load_prompt
+
+CLASSIFY_TOOL = {
+    "name": "record_classification",
+    "description": "Record the message's category, your confidence (0-1) and a short sub-intent.",
+    "input_schema": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["category", "confidence"],
+        "properties": {
+            "category": {"type": "string", "enum": list(get_args(Category))},
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+            "sub_intent": {"type": "string", "maxLength": 60},
+        },
+    },
+}
+REPLY_TOOL = {
+    "name": "record_reply",
+    "description": "Record the text message to send to the member.",
+    "input_schema": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["body"],
+        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 1600}},
+    },
+}
+
+
+def _context(ctx: TriageContext) -> str:
+    history = [{"from": "member" if h.direction == "incoming" else "club", "text": h.body} for h in ctx.history[-8:]]
+    member = ctx.member.model_dump(mode="json") if ctx.member else {"name": ctx.member_name}
+    # Delimited and JSON-encoded: the member's text cannot pose as instructions or close the tags.
+    payload = json.dumps({"member": member, "conversation": history, "new_message": ctx.body}).replace("<", "\\u003c")
+    return f"<club_facts>\n{knowledge.as_prompt()}\n</club_facts>\n<member_data>{payload}</member_data>"
+
+
+class ClaudeInbox:
+    def __init__(
+        self,
+        api_key: str,
+        model: str,
+        *,
+        base_url: str | None = None,
+        timeout: float = 30.0,
+        http_client: httpx2.AsyncClient | None = None,
+    ) -> None:
+        self.model = model
+        self.label = f"Claude ({model})"
+        self._client = anthropic.AsyncAnthropic(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0, http_client=http_client
+        )
+
+    async def _tool(self, prompt: str, tool: dict[str, Any], content: str) -> dict[str, Any]:
+        try:
+            message = await self._client.messages.create(  # type: ignore[call-overload]
+                model=self.model,
+                max_tokens=1024,
+                system=load_prompt(prompt),
+                messages=[{"role": "user", "content": content}],
+                tools=[tool],
+                tool_choice={"type": "tool", "name": str(tool["name"])},
+            )
+        except anthropic.APIError as exc:
+            raise map_anthropic_error(exc) from exc
+        for block in message.content:
+            if isinstance(block, ToolUseBlock) and block.name == tool["name"] and isinstance(block.input, dict):
+                return dict(block.input)
+        raise MalformedOutputError(SERVICE, 200, f"no {tool['name']} call in the reply")
+
+    async def classify(self, ctx: TriageContext) -> Classification:
+        data = await self._tool("inbox_classify", CLASSIFY_TOOL, _context(ctx))
+        try:
+            return Classification(**data, source=self.label)
+        except ValidationError as exc:
+            raise MalformedOutputError(SERVICE, 200, f"invalid classification: {exc}") from exc
+
+    async def write_reply(self, ctx: TriageContext, cls: Classification) -> Draft:
+        data = await self._tool("inbox_reply", REPLY_TOOL, f"{_context(ctx)}\nIntent: {cls.category}")
+        try:
+            return Draft(body=str(data.get("body", "")).strip(), source=self.label)
+        except ValidationError as exc:
+            raise MalformedOutputError(SERVICE, 200, f"invalid reply: {exc}") from exc
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+
+def make_inbox_model(settings: Settings) -> ClaudeInbox | None:
+    """Claude when a key is configured; None means the offline assistant."""
+    if not settings.llm_enabled or settings.anthropic_api_key is None:
+        return None
+    return ClaudeInbox(
+        settings.anthropic_api_key.get_secret_value(), settings.llm_model, base_url=settings.anthropic_base_url
+    )

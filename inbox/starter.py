@@ -1,0 +1,39 @@
+"""Starting triage for stored member messages: exactly one triage workflow per
+ClubOS message (`triage-<id>`), whether the message came by push or by poll."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from db import inbox_store
+from db.engine import Database
+from db.models import InboxMessage
+from workflows.inbox_models import TriageInput
+
+
+async def start_pending_triage(client: Client, db: Database, task_queue: str) -> int:
+    """Starts triage for every stored member message that has none yet; returns how many started."""
+    async with db.session() as session:
+        ids = await inbox_store.untriaged(session)
+        rows = {m.id: m for m in await session.scalars(select(InboxMessage).where(InboxMessage.id.in_(ids)))}
+    started = 0
+    for message_id in ids:
+        message = rows[message_id]
+        try:
+            await client.start_workflow(
+                "MessageTriageWorkflow",
+                TriageInput(message_id=message_id),
+                id=f"triage-{message.clubos_message_id}",
+                task_queue=task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                static_summary=f"Triage: {message.from_member_name}: {message.content[:60]}",
+            )
+            started += 1
+        except WorkflowAlreadyStartedError:
+            pass  # push and poll raced; the first start wins
+        async with db.transaction() as session:
+            await inbox_store.mark_triage_started(session, [message_id])
+    return started

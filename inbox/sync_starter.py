@@ -1,0 +1,22 @@
+"""Keeps exactly one inbox sync workflow running."""
+
+from __future__ import annotations
+
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
+
+from core.settings import Settings
+from workflows.inbox_models import InboxSyncInput
+
+SYNC_WORKFLOW_ID = "inbox-sync"
+
+
+async def ensure_inbox_sync(client: Client, settings: Settings) -> None:
+    await client.start_workflow(
+        "InboxSyncWorkflow",
+        InboxSyncInput(poll_interval_s=settings.inbox_poll_interval_s),
+        id=SYNC_WORKFLOW_ID,
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        static_summary=f"ClubOS inbox sync for {settings.club_name}",
+    )

@@ -1,0 +1,1 @@
+"""Nurture journeys: definitions, pre-built journeys, dry runs."""

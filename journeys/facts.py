@@ -1,0 +1,57 @@
+"""Facts for the condition engine from a lead snapshot and the journey's events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from db.models import Lead
+from rules.conditions import Event, Facts
+from workflows.journey_models import LeadSnapshot
+
+
+def facts_for(
+    lead: LeadSnapshot, events: Sequence[Event], step_done_at: Mapping[str, datetime], now: datetime
+) -> Facts:
+    local = now.astimezone(ZoneInfo(lead.timezone))
+    return Facts(
+        lead=lead.flat(),
+        events=events,
+        step_done_at=step_done_at,
+        now=now,
+        local_hour=local.hour,
+        local_weekday=local.weekday(),
+    )
+
+
+def render(template: str, lead: LeadSnapshot, club: str, booking_link: str) -> str:
+    """`{first_name}`-style fields; unknown ones stay visible rather than failing."""
+    values = {**lead.flat(), "club": club, "booking_link": booking_link, "first_name": lead.first_name or "there"}
+
+    class _Keep(dict[str, object]):
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    return template.format_map(_Keep({k: "" if v is None else v for k, v in values.items()}))
+
+
+def snapshot(lead: Lead) -> LeadSnapshot:
+    return LeadSnapshot(
+        id=lead.id,
+        first_name=lead.first_name,
+        email=lead.email,
+        phone=lead.phone,
+        region=lead.region,
+        source=lead.source,
+        timezone=lead.timezone,
+        stage=lead.stage,
+        score=lead.score,
+        channel_preference=lead.channel_preference,
+        opt_out_email=lead.opt_out_email,
+        opt_out_sms=lead.opt_out_sms,
+        created_at=lead.created_at,
+        last_engaged_at=lead.last_engaged_at,
+        properties=dict(lead.properties or {}),
+        engagement={k: int(v) for k, v in (lead.engagement or {}).items()},
+    )

@@ -1,0 +1,26 @@
+"""The analyser interface activities depend on; the model and offline versions both meet it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from core.context import CustomerContext
+from llm.schemas import AnalysisResult, CallAgenda, CustomerAnalysis, DraftResult, OutreachEmail, RenewalPlan
+
+
+class Analyst(Protocol):
+    """Produces the analysis and drafts for one customer; `aclose` releases connections."""
+
+    async def analyze(self, ctx: CustomerContext) -> AnalysisResult: ...
+
+    async def draft_outreach(
+        self, ctx: CustomerContext, analysis: CustomerAnalysis, purpose: str
+    ) -> DraftResult[OutreachEmail]: ...
+
+    async def call_agenda(self, ctx: CustomerContext, analysis: CustomerAnalysis) -> DraftResult[CallAgenda]: ...
+
+    async def renewal_plan(
+        self, ctx: CustomerContext, analysis: CustomerAnalysis, stage: str
+    ) -> DraftResult[RenewalPlan]: ...
+
+    async def aclose(self) -> None: ...

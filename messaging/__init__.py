@@ -1,0 +1,1 @@
+"""Outbound messaging shared by campaigns, the inbox and nurture journeys."""

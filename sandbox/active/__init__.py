@@ -1,0 +1,1 @@
+"""A fake customer-intelligence platform ("Active"): customer API, usage series, signed webhooks."""

@@ -1,0 +1,1 @@
+"""A fake Salesforce org: OAuth client-credentials, SOQL queries with cursors, Task writes."""

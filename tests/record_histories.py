@@ -1,0 +1,150 @@
+"""Records the workflow histories the replay tests check against.
+
+    .venv/bin/python -m tests.record_histories
+
+Run it after a deliberate, versioned change to workflow code; the replay tests
+then prove the current code still replays every recorded history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from agent.schedules import ensure_schedules
+from api.agent_service import request_schedule_change
+from core.search_attributes import ALL
+from db.models import Agent
+from devstack.seed import MANAGER
+from journeys.enroll import workflow_id as journey_workflow_id
+from tests.campaign_helpers import decide, fresh_gym, pending_approval, start_run
+from tests.conftest import TEMPORAL_BIN
+from tests.factories import update
+from tests.inbox_helpers import a_member, decision, start_sync, stored, write_in
+from tests.journey_helpers import enrollment, event, new_lead, speed_up, visits
+from tests.stack import LocalStack, running_stack, wait_for
+from tests.test_renewal_workflow import new_renewal, work_to_completion
+from workflows.ids import intelligence_workflow_id
+from workflows.journey_sweep import JourneySweepWorkflow
+from workflows.renewal import RenewalWorkflow
+from workflows.renewal_models import RenewalInput
+
+OUT = Path(__file__).resolve().parent / "histories"
+
+
+async def _save(handle: WorkflowHandle[object, object], name: str) -> None:
+    history = await handle.fetch_history()
+    (OUT / f"{name}.json").write_text(history.to_json())
+    print(f"recorded {name}: {len(history.events)} events")
+
+
+async def record(stack: LocalStack, client: Client) -> None:
+    # A renewal escalated by a second signal, then worked to its outcome.
+    key, wf_id, csm = await new_renewal(stack, 0, days=5, risk=40)
+    assert (await stack.post_signal(key, risk=90)).status_code == 202
+    await stack.wait_projection(wf_id, lambda r: r.stage == "Emergency")
+    renewal = client.get_workflow_handle_for(RenewalWorkflow.run, wf_id)
+    await work_to_completion(renewal, csm)
+    await _save(renewal, "renewal_escalated_completed")
+    await _save(client.get_workflow_handle(intelligence_workflow_id(key)), "intelligence_two_signals")
+
+    # A renewal whose date passes.
+    upd = update(event_id="evt-record-expiry", stage="Critical", risk=40)
+    upd.expires_at = datetime.now(UTC) + timedelta(seconds=2)
+    expiring = await client.start_workflow(
+        RenewalWorkflow.run,
+        RenewalInput(customer_id="expiry-co", customer_name="Expiry Co", renewal_date=upd.expires_at.date()),
+        id="renewal-expiry-co-recorded",
+        task_queue=stack.settings.task_queue,
+        start_signal="intelligence_update",
+        start_signal_args=[upd],
+    )
+    await expiring.result()
+    await _save(expiring, "renewal_expired")
+
+    # An agent run whose lock request is partly approved, and an approved schedule change.
+    await fresh_gym(stack)
+    run = await start_run(stack, "past_due_monitor")
+    approval = await pending_approval(stack, run.id)
+    await decide(stack, approval.id, approve=True, item_ids=[i["id"] for i in approval.items[:10]])
+    await run.result()
+    await _save(run, "agent_run_partial_approval")
+    await ensure_schedules(client, stack.db, stack.settings)
+    async with stack.db.session() as session:
+        agent = await session.get(Agent, "re_engagement")
+    assert agent is not None
+    change_id = await request_schedule_change(client, stack.settings, agent, {"cron": "30 16 * * *"}, "maria")
+    approval = await pending_approval(stack, change_id)
+    await decide(stack, approval.id, approve=True)
+    change = client.get_workflow_handle(change_id)
+    await change.result()
+    await _save(change, "schedule_change_approved")
+
+    # The inbox: an automatic answer, a reply approved with edits, a staff reply, the sync loop.
+    await start_sync(stack)
+    member = await a_member(stack)
+    question = await write_in(stack, member.id, "what time do you open on Sunday?")
+    await decision(stack, question)
+    await _save(client.get_workflow_handle(f"triage-{question}"), "triage_auto_reply")
+    cancel = await write_in(stack, member.id, "I want to cancel")
+    approval = await pending_approval(stack, f"triage-{cancel}")
+    await decide(stack, approval.id, approve=True, edits={"body": "Sorry to see you go; Maria will call you today."})
+    await decision(stack, cancel)
+    await _save(client.get_workflow_handle(f"triage-{cancel}"), "triage_approved_with_edits")
+    conversation_id = (await stored(stack, cancel)).conversation_id
+    async with stack.browser_session(MANAGER[0]) as http:
+        await http.post(f"/api/inbox/conversations/{conversation_id}/reply", json={"body": "Talk soon!"})
+    reply_id = [w.id async for w in client.list_workflows("WorkflowType = 'StaffReplyWorkflow'")][0]  # noqa: RUF015
+    await _save(client.get_workflow_handle(reply_id), "staff_reply")
+    await _save(client.get_workflow_handle("inbox-sync"), "inbox_sync_running")
+
+    # Nurture: a welcome series opened during its wait, a fast-track handoff, a re-engagement sweep.
+    await speed_up(stack)
+    lead_id = (await new_lead(stack))["lead_id"]
+    await wait_for(lambda: _reached(stack, "welcome-series", lead_id, "wait-for-open"), 30, "the welcome email")
+    await event(stack, lead_id, "opened")
+    await enrollment(stack, "welcome-series", lead_id, "completed", timeout=90)
+    await _save(client.get_workflow_handle(journey_workflow_id("welcome-series", lead_id)), "journey_welcome_opened")
+    hot = (await new_lead(stack, first_name="Casey"))["lead_id"]
+    for kind in ("replied", "replied", "replied", "opened"):
+        await event(stack, hot, kind, channel="sms")
+    await event(stack, hot, "visited", channel="web", data={"page": "/pricing"})
+    await wait_for(lambda: _reached(stack, "high-intent-fast-track", hot, "wait-for-booking"), 30, "the handoff")
+    await event(stack, hot, "booked", channel="web")
+    await enrollment(stack, "high-intent-fast-track", hot, "goal_met", timeout=60)
+    await _save(client.get_workflow_handle(journey_workflow_id("high-intent-fast-track", hot)), "journey_fast_track")
+    sweep = await client.start_workflow(
+        JourneySweepWorkflow.run, "re-engagement", id="journey-sweep-recorded", task_queue=stack.settings.task_queue
+    )
+    await sweep.result()
+    await _save(sweep, "journey_sweep")
+
+
+async def _reached(stack: LocalStack, journey: str, lead_id: str, step: str) -> bool:
+    return any(v.step_id == step for v in await visits(stack, journey, lead_id))
+
+
+async def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(TEMPORAL_BIN),
+        search_attributes=ALL,
+        data_converter=pydantic_data_converter,
+        dev_server_log_level="error",
+    )
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            async with running_stack(env.client, Path(tmp)) as stack:
+                await record(stack, env.client)
+    finally:
+        await env.shutdown()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

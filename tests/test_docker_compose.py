@@ -1,0 +1,59 @@
+"""No Docker engine runs here, so check the production wiring by reading the file."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from core.search_attributes import ALL
+
+COMPOSE = yaml.safe_load(Path("docker-compose.yml").read_text())
+SERVICES: dict[str, Any] = COMPOSE["services"]
+
+
+def test_production_shape_services_exist() -> None:
+    assert {"postgres", "temporal", "temporal-db", "temporal-ui", "api", "worker"} <= set(SERVICES)
+
+
+def test_temporal_runs_on_postgres() -> None:
+    env = SERVICES["temporal"]["environment"]
+    assert env["DB"].startswith("postgres") and env["POSTGRES_SEEDS"] in SERVICES
+
+
+def test_worker_scales() -> None:
+    worker = SERVICES["worker"]
+    assert worker["deploy"]["replicas"] >= 2
+    assert "ports" not in worker and "container_name" not in worker  # replicas must not clash
+
+
+@pytest.mark.parametrize("name", ["api", "worker", "migrate"])
+def test_app_env_points_at_defined_services(name: str) -> None:
+    env = SERVICES[name]["environment"]
+    db_host = re.search(r"@([\w-]+):\d+/", env["RENUBU_DATABASE_URL"])
+    assert db_host and db_host.group(1) in SERVICES
+    assert env["RENUBU_TEMPORAL_ADDRESS"].split(":")[0] in SERVICES
+    assert env["RENUBU_DATABASE_URL"].startswith("postgresql+asyncpg://")
+
+
+def test_every_depends_on_and_address_is_a_service() -> None:
+    for name, service in SERVICES.items():
+        deps = service.get("depends_on", {})
+        for dep in deps if isinstance(deps, list) else deps.keys():
+            assert dep in SERVICES, f"{name} depends on undefined {dep}"
+        for key, value in (service.get("environment") or {}).items():
+            if key.endswith(("ADDRESS", "SEEDS")) and isinstance(value, str):
+                assert value.split(":")[0] in SERVICES, f"{name}.{key} -> {value}"
+
+
+def test_ports_are_published_once() -> None:
+    published = [p.split(":")[0] for s in SERVICES.values() for p in s.get("ports", [])]
+    assert len(published) == len(set(published))
+    assert "8000" in published and "8080" in published and "7233" in published
+
+
+def test_search_attributes_registered_match_the_code() -> None:
+    command = " ".join(SERVICES["temporal-setup"]["command"])
+    for key in ALL:
+        assert f"--name {key.name}" in command

@@ -1,0 +1,28 @@
+// Small behaviours htmx does not cover. No framework.
+document.addEventListener("click", (event) => {
+  // Buttons that open a <details> form, e.g. "Complete Step".
+  const opener = event.target.closest("[data-open]");
+  if (opener) {
+    const target = document.getElementById(opener.dataset.open);
+    if (target) { target.open = true; target.scrollIntoView({ block: "nearest", behavior: "smooth" }); }
+  }
+});
+
+// Keep the chat scrolled to the newest message after every swap.
+function scrollChat() {
+  const messages = document.getElementById("messages");
+  if (messages) messages.scrollTop = messages.scrollHeight;
+}
+document.addEventListener("DOMContentLoaded", scrollChat);
+document.addEventListener("htmx:afterSwap", scrollChat);
+
+// Show server errors from htmx requests instead of failing silently.
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  if (status === 401) { window.location.href = "/login"; return; }
+  const box = document.createElement("p");
+  box.className = "flash error";
+  box.setAttribute("role", "alert");
+  box.textContent = `Request failed (${status}). Please retry.`;
+  document.querySelector(".page")?.prepend(box);
+});

@@ -1,0 +1,147 @@
+"""The Renubu worker: hosts every workflow and activity on the task queue.
+
+Run it with `python worker.py`; start as many as you like (docker-compose scales
+them). Ctrl-C / SIGTERM drains in-flight activities before exiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.agent_action_tools import AgentActionTools
+from activities.agent_control import AgentControlActivities
+from activities.agent_read_tools import AgentReadTools
+from activities.agent_runs import AgentRunActivities
+from activities.approvals import ApprovalActivities
+from activities.assignment import AssignmentActivities
+from activities.inbox import InboxActivities
+from activities.intelligence import IntelligenceActivities
+from activities.journey_sweep import JourneySweepActivities
+from activities.nurture import NurtureActivities
+from activities.renewal_actions import RenewalActionActivities
+from activities.renewals import RenewalActivities
+from agent.llm_planner import LLMPlanner, make_planner
+from agent.targets import TargetResolver
+from clients.active import ActiveClient
+from clients.clubos import ClubOSClient
+from clients.salesforce import SalesforceClient
+from core.logs import setup_logging
+from core.settings import Settings, get_settings
+from core.temporal import connect
+from db.engine import Database
+from inbox.claude import make_inbox_model
+from llm.base import Analyst
+from llm.factory import make_analyst
+from workflows.agent_run import AgentRunWorkflow
+from workflows.inbox_sync import InboxSyncWorkflow
+from workflows.intelligence import CustomerIntelligenceWorkflow
+from workflows.journey import JourneyWorkflow
+from workflows.journey_sweep import JourneySweepWorkflow
+from workflows.renewal import RenewalWorkflow
+from workflows.schedule_change import ScheduleChangeWorkflow
+from workflows.staff_reply import StaffReplyWorkflow
+from workflows.triage import MessageTriageWorkflow
+
+WORKFLOWS: Sequence[type] = (
+    CustomerIntelligenceWorkflow,
+    RenewalWorkflow,
+    AgentRunWorkflow,
+    ScheduleChangeWorkflow,
+    InboxSyncWorkflow,
+    MessageTriageWorkflow,
+    StaffReplyWorkflow,
+    JourneyWorkflow,
+    JourneySweepWorkflow,
+)
+log = logging.getLogger("renubu.worker")
+
+
+def activities_of(*holders: object) -> list[Any]:
+    """The bound @activity.defn methods of these objects."""
+    found = []
+    for holder in holders:
+        for name in dir(type(holder)):
+            if hasattr(getattr(type(holder), name), "__temporal_activity_definition"):
+                found.append(getattr(holder, name))
+    return found
+
+
+@asynccontextmanager
+async def activity_set(
+    settings: Settings,
+    client: Client,
+    *,
+    db: Database | None = None,
+    analyst: Analyst | None = None,
+    planner: LLMPlanner | None = None,
+) -> AsyncIterator[list[Any]]:
+    """Every activity, wired to its dependencies; closes them on exit."""
+    async with AsyncExitStack() as stack:
+        if db is None:
+            db = Database(settings.resolved_database_url)
+            stack.push_async_callback(db.dispose)
+        salesforce = await stack.enter_async_context(SalesforceClient.from_settings(settings))
+        active = await stack.enter_async_context(ActiveClient.from_settings(settings))
+        clubos = await stack.enter_async_context(ClubOSClient.from_settings(settings))
+        analyst = analyst or make_analyst(settings)
+        planner = planner or make_planner(settings)
+        inbox_model = make_inbox_model(settings)
+        if inbox_model is not None:
+            stack.push_async_callback(inbox_model.aclose)
+        if planner is not None:
+            stack.push_async_callback(planner.aclose)
+        yield activities_of(
+            IntelligenceActivities(db, salesforce, active, analyst),
+            RenewalActivities(db, client, settings.task_queue),
+            AssignmentActivities(db),
+            RenewalActionActivities(db, salesforce, analyst),
+            AgentRunActivities(db, settings, TargetResolver(clubos, db, settings), planner),
+            AgentReadTools(clubos, db),
+            AgentActionTools(clubos, db, settings),
+            ApprovalActivities(db, settings),
+            AgentControlActivities(db, client, settings),
+            InboxActivities(db, clubos, client, settings, inbox_model),
+            NurtureActivities(db, clubos, settings),
+            JourneySweepActivities(db, client, settings),
+        )
+
+
+def build_worker(client: Client, settings: Settings, activities: Sequence[Any]) -> Worker:
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=list(WORKFLOWS),
+        activities=list(activities),
+        max_concurrent_activities=200,
+        graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+async def main() -> None:
+    settings = get_settings()
+    setup_logging("worker")
+    client = await connect(settings)
+    async with activity_set(settings, client) as activities:
+        worker = build_worker(client, settings, activities)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("worker polling task queue %r at %s", settings.task_queue, settings.temporal_address)
+        async with worker:
+            await stop.wait()
+            log.info("shutting down: draining in-flight activities")
+    log.info("worker stopped")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,173 @@
+"""Inputs, state and activity payloads of the autonomous agent run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from agent.tool_models import Target, ToolOutput
+
+RunStatus = Literal["running", "waiting_approval", "succeeded", "failed", "killed", "budget_paused", "skipped"]
+
+
+class AgentSettings(BaseModel):
+    dry_run: bool = False
+    max_iterations: int = Field(10, ge=1, le=50)
+    approval_required: bool = False
+    approval_ttl_s: int = Field(24 * 3600, ge=1, description="how long an approval request waits before expiring")
+
+
+class AgentConfig(BaseModel):
+    id: str
+    name: str
+    goal: str
+    settings: AgentSettings
+
+
+class ToolCall(BaseModel):
+    id: str
+    name: str
+    input: dict[str, Any] = Field(default_factory=dict)
+
+
+class ToolResultTurn(BaseModel):
+    call_id: str
+    name: str
+    ok: bool
+    summary: str
+    columns: list[str] = Field(default_factory=list)
+    preview: list[list[Any]] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)  # small structured facts (segments, drafted text)
+
+
+class Turn(BaseModel):
+    """The run's conversation in a planner-neutral form."""
+
+    role: Literal["assistant", "tool"]
+    text: str = ""
+    calls: list[ToolCall] = Field(default_factory=list)
+    results: list[ToolResultTurn] = Field(default_factory=list)
+
+
+class Counters(BaseModel):
+    iterations: int = 0
+    tool_calls: int = 0
+    tools_used: list[str] = Field(default_factory=list)
+    locked: int = 0  # door locks done or approved in this run (policy counts across calls)
+    messaged: int = 0  # recipients messaged or approved in this run
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class RunCarry(BaseModel):
+    """Everything a run needs to continue as new without losing its thread."""
+
+    config: AgentConfig
+    planner: str
+    transcript: list[Turn]
+    seq: int
+    counters: Counters
+    started_at: datetime
+
+
+class AgentRunInput(BaseModel):
+    agent_id: str
+    trigger: Literal["schedule", "manual"] = "schedule"
+    settings: AgentSettings | None = None  # Run Now overrides (e.g. a dry run)
+    carry: RunCarry | None = None
+
+
+class RunStart(BaseModel):
+    """What the run reads once at the start: its configuration and the controls."""
+
+    config: AgentConfig
+    planner: str
+    kill_switch: bool
+    budget_left_usd: float | None  # None: no daily budget set
+
+
+class PlanRequest(BaseModel):
+    run_id: str
+    config: AgentConfig
+    transcript: list[Turn]
+    iteration: int
+    offline_reason: str | None = None
+
+
+class PlanStep(BaseModel):
+    stop: Literal["budget"] | None = None  # the daily budget is spent: pause the run
+    thinking: str
+    calls: list[ToolCall] = Field(default_factory=list)
+    final: str | None = None
+    planner: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class ThreadEvent(BaseModel):
+    seq: int
+    kind: Literal[
+        "notification",
+        "thinking",
+        "tool_call",
+        "tool_result",
+        "approval_request",
+        "approval_decision",
+        "would_do",
+        "error",
+        "summary",
+    ]
+    title: str
+    body: str = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+    at: datetime
+
+
+class RunProjection(BaseModel):
+    id: str
+    agent_id: str
+    trigger: str
+    status: str
+    planner: str
+    dry_run: bool
+    counters: Counters
+    summary: str
+    started_at: datetime
+    finished_at: datetime | None
+    seq: int
+
+
+class RunUpdate(BaseModel):
+    projection: RunProjection
+    events: list[ThreadEvent] = Field(default_factory=list)
+
+
+class ResolveRequest(BaseModel):
+    run_id: str
+    call: ToolCall
+
+
+class Resolution(BaseModel):
+    title: str  # the approval question: "Lock door access for 34 members?"
+    targets: list[Target]
+    summary: str  # "34 members, $8,012.40 past due"
+    kill_switch: bool
+    editable: dict[str, str] | None = None
+
+
+class SideEffectRequest(BaseModel):
+    run_id: str
+    call: ToolCall
+    targets: list[Target]
+    edits: dict[str, str] | None = None
+
+
+class ToolExecution(BaseModel):
+    """A side-effecting tool's result, plus how many it touched (policy counters)."""
+
+    output: ToolOutput
+    done: int

@@ -1,0 +1,208 @@
+"""Running one planning step's tool calls inside an agent run. Workflow code.
+
+Read-only tools run at once. Side-effecting tools resolve their targets and go
+through the policy (rules.policy) with the run's counters; the calls of one step
+that need a manager are put to them as ONE approval (the targets of a single
+call, or the calls themselves when there are several); dry run records what
+would happen; only then do the approved calls execute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from pydantic import ValidationError
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.agent_runs import AgentRunActivities
+    from agent.catalog import CATALOG, ToolSpec
+    from agent.tool_models import Target, ToolOutput
+    from rules.policy import ActionContext, Decision, Risk, Verdict, evaluate
+    from workflows import policies
+    from workflows.agent_models import Resolution, ResolveRequest, SideEffectRequest, ToolCall, ToolExecution
+    from workflows.agent_thread import Thread
+    from workflows.approval_gate import ApprovalGate
+    from workflows.approval_models import ApprovalItem, ApprovalOutcome, ApprovalRequest
+
+SEND_TIMEOUT = timedelta(minutes=15)
+SEND_HEARTBEAT = timedelta(seconds=10)  # a killed worker's batch is picked up again within seconds
+# Sends retry until they succeed (the outbox makes a retry safe), except when told to stop.
+SEND_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(seconds=30),
+    non_retryable_error_types=[*policies.NON_RETRYABLE, "KillSwitchEngaged"],
+)
+
+
+class KillSwitchEngaged(Exception):
+    pass
+
+
+@dataclass
+class _Pending:
+    """A side-effecting call that passed validation and resolution."""
+
+    call: ToolCall
+    spec: ToolSpec
+    res: Resolution
+    verdict: Verdict
+    targets: list[Target] = field(default_factory=list)
+    edits: dict[str, str] | None = None
+
+
+async def run_calls(thread: Thread, gate: ApprovalGate, calls: list[ToolCall]) -> list[ToolOutput]:
+    outputs: dict[str, ToolOutput] = {}
+    pending: list[_Pending] = []
+    for call in calls:
+        early = await _prepare(thread, call, pending)
+        if early is not None:
+            outputs[call.id] = early
+    asking = [p for p in pending if p.verdict.decision is Decision.APPROVE]
+    if asking:
+        await _approve(thread, gate, asking, outputs)
+    for p in pending:
+        if p.call.id not in outputs:
+            outputs[p.call.id] = await _execute(thread, p)
+    return [outputs[c.id] for c in calls]
+
+
+async def _prepare(thread: Thread, call: ToolCall, pending: list[_Pending]) -> ToolOutput | None:
+    """Runs a read; for a side effect, resolves and judges it (queued in `pending`)."""
+    spec = CATALOG.get(call.name)
+    if spec is None:
+        return ToolOutput(ok=False, summary=f"Unknown tool {call.name!r}; use one from the catalog.")
+    try:
+        spec.input_model.model_validate(call.input)
+    except ValidationError as err:
+        return ToolOutput(ok=False, summary=f"Invalid input for {call.name}: {_brief(err)}")
+    counters, settings = thread.carry.counters, thread.carry.config.settings
+    counters.tool_calls += 1
+    if call.name not in counters.tools_used:
+        counters.tools_used.append(call.name)
+    thread.add("tool_call", f"Tool: {call.name}", data={"input": call.input, "risk": spec.risk.value})
+    if spec.risk is Risk.READ_ONLY:
+        output: ToolOutput = await workflow.execute_activity(
+            spec.activity_name,
+            args=[thread.run_id, call.id, call.input],
+            result_type=ToolOutput,
+            start_to_close_timeout=timedelta(minutes=2),
+            retry_policy=policies.EXTERNAL,
+        )
+        return output
+    res = await workflow.execute_activity_method(
+        AgentRunActivities.resolve_targets,
+        ResolveRequest(run_id=thread.run_id, call=call),
+        start_to_close_timeout=timedelta(minutes=2),
+        retry_policy=policies.EXTERNAL,
+    )
+    if not res.targets:
+        return ToolOutput(summary=f"Nothing to do: {res.summary}")
+    verdict = evaluate(
+        ActionContext(
+            tool=spec.name,
+            risk=spec.risk,
+            targets=len(res.targets),
+            locked_so_far=counters.locked,
+            messaged_so_far=counters.messaged,
+            approval_required=settings.approval_required,
+            kill_switch=res.kill_switch,
+        )
+    )
+    if verdict.decision is Decision.DENY:
+        return ToolOutput(ok=False, summary=f"Not done: {verdict.reason}.")
+    if settings.dry_run:
+        thread.add(
+            "would_do",
+            f"Dry run: {res.title.rstrip('?')}",
+            body=f"{res.summary}. Policy: {verdict.reason}.",
+            data={"items": [t.model_dump() for t in res.targets[:200]], "policy": verdict.decision.value},
+        )
+        return ToolOutput(summary=f"Dry run, nothing done: would {res.title.rstrip('?').lower()} ({res.summary}).")
+    # Counted now, as if it will happen: later calls of this step are judged against it (stricter, never looser).
+    if spec.name == "lock_door_access":
+        counters.locked += len(res.targets)
+    else:
+        counters.messaged += len(res.targets)
+    pending.append(_Pending(call, spec, res, verdict, targets=list(res.targets)))
+    return None
+
+
+async def _approve(thread: Thread, gate: ApprovalGate, asking: list[_Pending], outputs: dict[str, ToolOutput]) -> None:
+    now = workflow.now()
+    single = asking[0] if len(asking) == 1 else None
+    if single is not None:
+        title, summary, reason = single.res.title, single.res.summary, single.verdict.reason
+        items = [ApprovalItem(id=t.id, label=t.label, detail=t.detail) for t in single.res.targets]
+        action, editable = single.spec.name, single.res.editable
+    else:
+        reach = sum(len(p.res.targets) for p in asking)
+        title = f"Approve {len(asking)} actions reaching {reach} people?"
+        summary = "; ".join(p.res.title.rstrip("?") for p in asking[:5]) + (" …" if len(asking) > 5 else "")
+        reason = "; ".join(dict.fromkeys(p.verdict.reason for p in asking))
+        items = [ApprovalItem(id=p.call.id, label=p.res.title.rstrip("?"), detail=p.res.summary) for p in asking]
+        action, editable = "multiple", None
+    req = ApprovalRequest(
+        id=f"apr-{str(workflow.uuid4())[:8]}",
+        workflow_id=thread.run_id,
+        workflow_kind="campaign",
+        action=action,
+        title=title,
+        summary=summary,
+        reason=reason,
+        items=items,
+        editable=editable,
+        requested_at=now,
+        expires_at=now + timedelta(seconds=thread.carry.config.settings.approval_ttl_s),
+    )
+    thread.add(
+        "approval_request",
+        title,
+        body=f"{summary}. Needs approval: {reason}.",
+        data={"approval_id": req.id, "items": len(items), "expires_at": req.expires_at.isoformat()},
+    )
+    thread.status = "waiting_approval"
+    await thread.publish()
+    outcome = await gate.ask(req)
+    thread.status = "running"
+    thread.add("approval_decision", outcome.summary(), data=outcome.model_dump(mode="json"))
+    await thread.publish()
+    _apply_outcome(asking, outcome, single is not None, outputs)
+
+
+def _apply_outcome(
+    asking: list[_Pending], outcome: ApprovalOutcome, per_target: bool, outputs: dict[str, ToolOutput]
+) -> None:
+    chosen = set(outcome.approved_ids)
+    for p in asking:
+        if per_target and outcome.approved:
+            p.targets, p.edits = [t for t in p.res.targets if t.id in chosen], outcome.edits
+        elif not (outcome.approved and p.call.id in chosen):
+            outputs[p.call.id] = ToolOutput(
+                ok=False,
+                summary=outcome.summary() if not outcome.approved else "Not approved by the manager; nothing done.",
+            )
+
+
+async def _execute(thread: Thread, p: _Pending) -> ToolOutput:
+    try:
+        done: ToolExecution = await workflow.execute_activity(
+            p.spec.activity_name,
+            SideEffectRequest(run_id=thread.run_id, call=p.call, targets=p.targets, edits=p.edits),
+            result_type=ToolExecution,
+            start_to_close_timeout=SEND_TIMEOUT,
+            heartbeat_timeout=SEND_HEARTBEAT,
+            retry_policy=SEND_RETRY,
+        )
+    except ActivityError as err:
+        if isinstance(err.cause, ApplicationError) and err.cause.type == "KillSwitchEngaged":
+            raise KillSwitchEngaged(str(err.cause)) from err
+        raise
+    return done.output
+
+
+def _brief(err: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in err.errors()[:5])

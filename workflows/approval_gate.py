@@ -1,0 +1,72 @@
+"""Approvals inside a workflow: ask, wait (with expiry), decide.
+
+Workflow code. A workflow keeps one gate, exposes a `decide_approval` update
+whose validator calls `gate.validate` and whose handler calls `gate.decide`.
+An expired request resolves to the safe default: nothing is done.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.approvals import ApprovalActivities
+    from workflows import policies
+    from workflows.approval_models import (
+        ApprovalDecision,
+        ApprovalOutcome,
+        ApprovalRequest,
+        decision_outcome,
+        expired_outcome,
+    )
+
+
+class ApprovalGate:
+    def __init__(self) -> None:
+        self.requests: dict[str, ApprovalRequest] = {}
+        self.outcomes: dict[str, ApprovalOutcome] = {}
+
+    def pending(self) -> list[ApprovalRequest]:
+        return [r for r in self.requests.values() if r.id not in self.outcomes]
+
+    def validate(self, d: ApprovalDecision) -> ApprovalOutcome:
+        req = self.requests.get(d.approval_id)
+        if req is None:
+            raise ValueError(f"unknown approval request {d.approval_id!r}")
+        if d.approval_id in self.outcomes:
+            raise ValueError(f"already decided: {self.outcomes[d.approval_id].status}")
+        return decision_outcome(req, d, workflow.now())
+
+    async def decide(self, d: ApprovalDecision) -> ApprovalOutcome:
+        outcome = self.validate(d)  # again: another update may have decided it meanwhile
+        self.outcomes[d.approval_id] = outcome
+        await _record_outcome(outcome)
+        return outcome
+
+    async def ask(self, req: ApprovalRequest) -> ApprovalOutcome:
+        self.requests[req.id] = req
+        await workflow.execute_activity_method(
+            ApprovalActivities.record_request,
+            req,
+            start_to_close_timeout=policies.SHORT,
+            retry_policy=policies.INTERNAL,
+        )
+        try:
+            wait = max(req.expires_at - workflow.now(), timedelta(seconds=1))
+            await workflow.wait_condition(lambda: req.id in self.outcomes, timeout=wait)
+        except TimeoutError:
+            if req.id not in self.outcomes:
+                self.outcomes[req.id] = expired_outcome(req, workflow.now())
+                await _record_outcome(self.outcomes[req.id])
+        return self.outcomes[req.id]
+
+
+async def _record_outcome(outcome: ApprovalOutcome) -> None:
+    await workflow.execute_activity_method(
+        ApprovalActivities.record_outcome,
+        outcome,
+        start_to_close_timeout=policies.SHORT,
+        retry_policy=policies.INTERNAL,
+    )

@@ -1,0 +1,105 @@
+"""One lead walking one journey (`journey-<journey>-<lead>`), for days or weeks.
+
+The definition travels in the workflow's input, so publishing a new version
+never changes a running journey: new leads take the new version, running ones
+finish on theirs. Engagement events arrive as signals (with the lead as it is
+now); waits are durable timers; the goal and the exit criteria are checked at
+every step and on every event.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.nurture import NurtureActivities
+    from journeys.facts import facts_for
+    from journeys.schema import END
+    from rules.conditions import Event, Facts, evaluate
+    from workflows import policies
+    from workflows.journey_models import Engagement, EnrollmentUpdate, Finished, JourneyInput, LeadSnapshot, Visit
+    from workflows.journey_steps import StepRunner
+
+
+@workflow.defn
+class JourneyWorkflow:
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.lead: LeadSnapshot | None = None
+        self.visits: list[Visit] = []
+        self.status = "active"
+
+    @workflow.signal
+    def engagement(self, e: Engagement) -> None:
+        if not any(ev.data.get("event_id") == e.event_id for ev in self.events):
+            self.events.append(Event(e.type, e.at, {**e.data, "event_id": e.event_id, "channel": e.channel}))
+            self.lead = e.lead
+
+    @workflow.query
+    def path(self) -> list[Visit]:
+        return self.visits
+
+    @workflow.run
+    async def run(self, inp: JourneyInput) -> str:
+        self.inp, defn = inp, inp.definition
+        self.started_at: datetime = workflow.now()
+        self.step_done_at: dict[str, datetime] = {}
+        self.lead = await workflow.execute_activity_method(
+            NurtureActivities.load_lead,
+            inp.lead_id,
+            start_to_close_timeout=policies.SHORT,
+            retry_policy=policies.INTERNAL,
+        )
+        runner = StepRunner(self)
+        index: int | None = 0
+        try:
+            while index is not None:
+                self.check_goal_and_exit()
+                step = defn.steps[index]
+                visit = Visit(seq=len(self.visits) + 1, step_id=step.id, entered_at=workflow.now())
+                self.visits.append(visit)
+                await self.publish(step.id)
+                visit.outcome, chosen = await runner.run(step)
+                visit.left_at = self.step_done_at[step.id] = workflow.now()
+                target = step.next or chosen
+                if target == END or (target is None and index + 1 == len(defn.steps)):
+                    raise Finished("completed", "reached the end of the journey")
+                index = defn.index(target) if target else index + 1
+        except Finished as done:
+            self.status = done.status
+            await self.publish(None, exit_reason=done.reason, finished=True)
+            return done.status
+        raise AssertionError("unreachable")
+
+    def facts(self) -> Facts:
+        assert self.lead is not None
+        return facts_for(self.lead, self.events, self.step_done_at, workflow.now())
+
+    def check_goal_and_exit(self) -> None:
+        defn = self.inp.definition
+        if defn.goal is not None and evaluate(defn.goal, self.facts()):
+            raise Finished("goal_met", "the journey's goal was met")
+        if defn.exit is not None and evaluate(defn.exit, self.facts()):
+            raise Finished("exited", "the lead met the exit criteria")
+
+    async def publish(self, current: str | None, *, exit_reason: str | None = None, finished: bool = False) -> None:
+        inp = self.inp
+        await workflow.execute_activity_method(
+            NurtureActivities.project_enrollment,
+            EnrollmentUpdate(
+                id=workflow.info().workflow_id,
+                lead_id=inp.lead_id,
+                journey_id=inp.journey_id,
+                version=inp.version,
+                status=self.status,
+                current_step=current,
+                exit_reason=exit_reason,
+                started_at=self.started_at,
+                finished_at=workflow.now() if finished else None,
+                visits=self.visits[-3:],
+            ),
+            start_to_close_timeout=policies.SHORT,
+            retry_policy=policies.INTERNAL,
+        )

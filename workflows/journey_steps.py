@@ -1,0 +1,150 @@
+"""What each journey step does. Workflow code, run by JourneyWorkflow."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.nurture import NurtureActivities
+    from journeys.schema import (
+        BranchStep,
+        ExitStep,
+        GoalStep,
+        HandoffStep,
+        SendStep,
+        Step,
+        UpdateLeadStep,
+        WaitStep,
+        parse_duration,
+    )
+    from rules.conditions import evaluate, explain
+    from workflows import policies
+    from workflows.journey_models import Finished, HandoffRequest, LeadChange, SendOutcome, SendRequest
+
+if TYPE_CHECKING:
+    from workflows.journey import JourneyWorkflow
+
+
+class StepRunner:
+    def __init__(self, journey: JourneyWorkflow) -> None:
+        self.j = journey
+        self.agents = ["email_agent"]  # who has worked the lead so far (handoff context)
+
+    async def run(self, step: Step) -> tuple[str, str | None]:
+        """Returns (outcome for the log, the next step when the step decides it)."""
+        match step:
+            case SendStep():
+                return await self._send(step), None
+            case WaitStep():
+                return await self._wait(step), None
+            case BranchStep():
+                for case in step.cases:
+                    if evaluate(case.when, self.j.facts()):
+                        return f"-> {case.next}: {explain(case.when, self.j.facts())}", case.next
+                return f"-> {step.default} (no case matched)", step.default
+            case HandoffStep():
+                return await self._handoff(step), None
+            case UpdateLeadStep():
+                self.j.lead = await workflow.execute_activity_method(
+                    NurtureActivities.update_lead,
+                    LeadChange(lead_id=self.j.inp.lead_id, set=step.set, score_delta=step.score_delta),
+                    start_to_close_timeout=policies.SHORT,
+                    retry_policy=policies.INTERNAL,
+                )
+                return f"lead updated: {step.set or ''} score {step.score_delta:+d}", None
+            case GoalStep():
+                met = evaluate(step.when, self.j.facts())
+                if met:
+                    raise Finished("goal_met", f"goal step {step.id}: {explain(step.when, self.j.facts())}")
+                return f"goal not met yet: {explain(step.when, self.j.facts())}", None
+            case ExitStep():
+                raise Finished("exited", step.reason)
+        raise ValueError(f"unknown step type {step!r}")
+
+    async def _send(self, step: SendStep) -> str:
+        inp = self.j.inp
+        request = SendRequest(
+            key=f"{workflow.info().workflow_id}:{step.id}",
+            enrollment_id=workflow.info().workflow_id,
+            lead_id=inp.lead_id,
+            journey_id=inp.journey_id,
+            step_id=step.id,
+            channel=step.channel,
+            subject=step.subject,
+            body=step.body,
+        )
+        notes = []
+        while True:
+            out: SendOutcome = await workflow.execute_activity_method(
+                NurtureActivities.send_journey_message,
+                request,
+                start_to_close_timeout=policies.SHORT,
+                retry_policy=policies.EXTERNAL,
+            )
+            if out.state != "deferred" or out.retry_at is None:
+                break
+            notes.append(f"deferred until {out.retry_at:%Y-%m-%d %H:%M} UTC ({out.detail})")
+            await workflow.sleep(max(out.retry_at - workflow.now(), timedelta(seconds=1)))
+            self.j.check_goal_and_exit()
+        if out.opted_out_everywhere:
+            raise Finished("exited", "the lead opted out of every channel")
+        return "; ".join([*notes, f"{out.state} ({out.channel or step.channel}): {out.detail}"])
+
+    async def _wait(self, step: WaitStep) -> str:
+        scale, j = self.j.inp.time_scale, self.j
+        if step.until_event:
+            since = j.step_done_at.get(step.since_step, j.started_at) if step.since_step else j.started_at
+            wanted = set(step.until_event)
+
+            def arrived() -> bool:
+                return any(e.type in wanted and e.at >= since for e in j.events)
+
+            timeout = parse_duration(step.timeout or "0s") * scale
+            try:
+                await workflow.wait_condition(lambda: arrived() or self._ended(), timeout=max(timeout, timedelta(0)))
+            except TimeoutError:
+                return f"no {'/'.join(step.until_event)} within {step.timeout}"
+            j.check_goal_and_exit()
+            return f"{'/'.join(sorted({e.type for e in j.events if e.type in wanted and e.at >= since}))} arrived"
+        if step.until_day is not None:
+            until = j.started_at + timedelta(days=step.until_day) * scale
+            delay = until - workflow.now()
+        else:
+            delay = parse_duration(step.duration or "0s") * scale
+        if delay > timedelta(0):
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(self._ended, timeout=delay)
+        j.check_goal_and_exit()
+        return f"waited {step.duration or f'until day {step.until_day:g}'}"
+
+    def _ended(self) -> bool:
+        """Wakes a wait early when an event makes the goal or exit criteria true."""
+        try:
+            self.j.check_goal_and_exit()
+        except Finished:
+            return True
+        return False
+
+    async def _handoff(self, step: HandoffStep) -> str:
+        inp = self.j.inp
+        await workflow.execute_activity_method(
+            NurtureActivities.hand_off,
+            HandoffRequest(
+                key=f"{workflow.info().workflow_id}:{step.id}",
+                enrollment_id=workflow.info().workflow_id,
+                lead_id=inp.lead_id,
+                journey_name=inp.definition.name,
+                from_agent=self.agents[-1],
+                to=step.to,
+                reason=step.reason,
+                previous_agents=list(self.agents),
+            ),
+            start_to_close_timeout=policies.SHORT,
+            retry_policy=policies.INTERNAL,
+        )
+        self.agents.append(step.to)
+        return f"handed off to {step.to}: {step.reason}"

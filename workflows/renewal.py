@@ -1,0 +1,215 @@
+"""Renewal workflow: one per customer per renewal period (`renewal-<customer>-<date>`).
+
+A CSM works it step by step through updates (start, choose, complete_step,
+complete); managers reassign or cancel. New intelligence arrives as a signal and
+may escalate the stage. It expires when the renewal date passes, and wakes on the
+days its stage would change so a Prepare renewal becomes Critical on time.
+Every change is projected to the database for the queue pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.renewals import RenewalActivities
+    from definitions.schema import WorkflowDefinition
+    from rules.determination import days_until
+    from workflows import policies
+    from workflows import renewal_chat as chat
+    from workflows import renewal_state as sm
+    from workflows.renewal_action import run_action
+    from workflows.renewal_models import (
+        Actor,
+        CancelInput,
+        ChooseInput,
+        CompleteInput,
+        CompleteStepInput,
+        IntelligenceUpdate,
+        ReassignInput,
+        RenewalInput,
+        RenewalState,
+        StepRecord,
+    )
+    from workflows.renewal_views import current_details, projection, search_attributes
+
+
+T = TypeVar("T")
+
+
+@workflow.defn
+class RenewalWorkflow:
+    def __init__(self) -> None:
+        self._state: RenewalState | None = None
+        self._inbox: list[IntelligenceUpdate] = []
+        self._lock = asyncio.Lock()
+
+    @property
+    def state(self) -> RenewalState:
+        if self._state is None:
+            raise ApplicationError("renewal not initialised yet", type="NotReady")
+        return self._state
+
+    @workflow.run
+    async def run(self, inp: RenewalInput) -> RenewalState:
+        self._state = RenewalState(
+            workflow_id=workflow.info().workflow_id,
+            customer_id=inp.customer_id,
+            customer_name=inp.customer_name,
+            renewal_date=inp.renewal_date,
+            created_at=workflow.now(),
+        )
+        await workflow.wait_condition(lambda: bool(self._inbox))
+        while self.state.is_open:
+            async with self._lock:
+                await self._apply_inbox()
+            if not self.state.is_open:
+                break
+            wake = sm.next_wake(self.state, workflow.now())
+            try:
+                await workflow.wait_condition(
+                    lambda: bool(self._inbox) or not self.state.is_open,
+                    timeout=max(wake - workflow.now(), timedelta(seconds=1)),
+                )
+            except TimeoutError:
+                async with self._lock:
+                    await self._on_timer()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.state
+
+    async def _on_timer(self) -> None:
+        s, now = self.state, workflow.now()
+        if s.expires_at and now >= s.expires_at:
+            sm.expire(s, now)
+        elif stage := sm.due_stage(s, now):
+            days = days_until(s.renewal_date, now.date())
+            sm.set_definition(s, await self._load(stage.definition_id), now, f"{days} days to renewal")
+        else:
+            return
+        await self._publish()
+
+    async def _apply_inbox(self) -> None:
+        while self._inbox:
+            upd = self._inbox.pop(0)
+            s = self.state
+            if upd.event_id in s.event_ids or not s.is_open:
+                continue
+            target = sm.proposed_stage(s, upd.stage)
+            if s.definition is None or target.definition_id != s.definition.id:
+                days = days_until(s.renewal_date, workflow.now().date())
+                reason = f"risk {upd.risk_score}/100, {days} days left"
+                sm.set_definition(s, await self._load(target.definition_id), workflow.now(), reason)
+            sm.apply_intelligence(s, upd)
+            await self._publish()
+
+    async def _load(self, definition_id: str) -> WorkflowDefinition:
+        return await workflow.execute_activity_method(
+            RenewalActivities.load_definition,
+            definition_id,
+            start_to_close_timeout=policies.SHORT,
+            retry_policy=policies.INTERNAL,
+        )
+
+    async def _publish(self) -> None:
+        """Project the state to the database and to the Temporal UI."""
+        s = self.state
+        workflow.upsert_search_attributes(search_attributes(s))
+        workflow.set_current_details(current_details(s))
+        await workflow.execute_activity_method(
+            RenewalActivities.project_renewal,
+            projection(s),
+            start_to_close_timeout=policies.SHORT,
+            retry_policy=policies.INTERNAL,
+        )
+
+    @workflow.signal
+    def intelligence_update(self, upd: IntelligenceUpdate) -> None:
+        self._inbox.append(upd)
+
+    @workflow.query
+    def get_state(self) -> RenewalState:
+        return self.state
+
+    # CSM and manager actions. Validators reject bad requests before anything is
+    # written to history; handlers re-check under the lock (another update may have
+    # run in between) and return the new state.
+
+    async def _change(
+        self, change: Callable[[], T], then: Callable[[T], Awaitable[None]] | None = None
+    ) -> RenewalState:
+        """Apply a state-machine change under the lock, run its follow-up, publish."""
+        async with self._lock:
+            try:
+                result = change()
+            except ValueError as err:
+                raise ApplicationError(str(err), type="InvalidRenewalAction", non_retryable=True) from err
+            if then is not None:
+                await then(result)
+            await self._publish()
+            return self.state
+
+    @workflow.update
+    async def start(self, actor: Actor) -> RenewalState:
+        return await self._change(lambda: sm.start(self.state, actor, workflow.now()))
+
+    @start.validator
+    def _check_start(self, actor: Actor) -> None:
+        sm.validate_start(self.state, actor)
+
+    @workflow.update
+    async def choose(self, inp: ChooseInput) -> RenewalState:
+        async def run_actions(actions: list[str]) -> None:
+            for action in actions:
+                await run_action(self.state, action, inp)
+
+        return await self._change(lambda: chat.choose(self.state, inp, workflow.now()), run_actions)
+
+    @choose.validator
+    def _check_choose(self, inp: ChooseInput) -> None:
+        chat.validate_choose(self.state, inp)
+
+    @workflow.update
+    async def complete_step(self, inp: CompleteStepInput) -> RenewalState:
+        async def record(rec: StepRecord) -> None:
+            await workflow.execute_activity_method(
+                RenewalActivities.record_step,
+                rec,
+                start_to_close_timeout=policies.SHORT,
+                retry_policy=policies.INTERNAL,
+            )
+
+        return await self._change(lambda: sm.complete_step(self.state, inp, workflow.now()), record)
+
+    @complete_step.validator
+    def _check_complete_step(self, inp: CompleteStepInput) -> None:
+        sm.validate_complete_step(self.state, inp)
+
+    @workflow.update
+    async def complete(self, inp: CompleteInput) -> RenewalState:
+        return await self._change(lambda: sm.complete(self.state, inp, workflow.now()))
+
+    @complete.validator
+    def _check_complete(self, inp: CompleteInput) -> None:
+        sm.validate_complete(self.state, inp)
+
+    @workflow.update
+    async def reassign(self, inp: ReassignInput) -> RenewalState:
+        return await self._change(lambda: sm.reassign(self.state, inp, workflow.now()))
+
+    @reassign.validator
+    def _check_reassign(self, inp: ReassignInput) -> None:
+        sm.validate_reassign(self.state, inp)
+
+    @workflow.update
+    async def cancel(self, inp: CancelInput) -> RenewalState:
+        return await self._change(lambda: sm.cancel(self.state, inp.actor, inp.reason, workflow.now()))
+
+    @cancel.validator
+    def _check_cancel(self, inp: CancelInput) -> None:
+        sm.validate_cancel(self.state, inp.actor)

@@ -1,0 +1,99 @@
+"""The chat side of a renewal step: offered buttons, branches, artifacts.
+
+Pure functions over `RenewalState`, like `renewal_state`; buttons that need an
+activity are returned to the workflow to run.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from definitions.schema import ACTIVITY_ACTIONS, Button
+from workflows.renewal_models import ArtifactState, ChatEntry, ChooseInput, RenewalState
+from workflows.renewal_state import check_actor, check_open, definition_of, system_entry
+
+
+def offered_buttons(state: RenewalState) -> list[Button]:
+    step = state.current_step
+    if step is None:
+        return []
+    for entry in reversed(state.chat):
+        if entry.step_id == step.step_id and entry.role == "ai" and entry.buttons:
+            return entry.buttons
+    return []
+
+
+def validate_choose(state: RenewalState, inp: ChooseInput) -> Button:
+    check_open(state)
+    check_actor(state, inp.actor)
+    step = state.current_step
+    if state.status != "in_progress" or step is None:
+        raise ValueError("start the renewal first")
+    if step.step_id != inp.step_id:
+        raise ValueError(f"step {inp.step_id!r} is not the current step ({step.step_id})")
+    button = next((b for b in offered_buttons(state) if b.value == inp.value), None)
+    if button is None:
+        raise ValueError(f"{inp.value!r} is not one of the offered choices")
+    return button
+
+
+def choose(state: RenewalState, inp: ChooseInput, now: datetime) -> list[str]:
+    """Record the choice and the branch's reply; return the activity actions to run."""
+    button = validate_choose(state, inp)
+    spec = definition_of(state).step(inp.step_id)
+    state.chat.append(ChatEntry(role="csm", text=button.label, template=False, step_id=inp.step_id, at=now))
+    branch = spec.chat.branches.get(inp.value)
+    actions = list(branch.actions) if branch else ([button.action] if button.action else [])
+    if branch:
+        state.chat.append(
+            ChatEntry(
+                role="ai",
+                text=branch.response,
+                template=True,
+                step_id=inp.step_id,
+                at=now,
+                buttons=list(branch.buttons),
+            )
+        )
+        if "showArtifact" in actions and branch.artifact_id:
+            _show_definition_artifact(state, inp.step_id, branch.artifact_id, now)
+    state.seq += 1
+    return [a for a in actions if a in ACTIVITY_ACTIONS]
+
+
+def _show_definition_artifact(state: RenewalState, step_id: str, artifact_id: str, now: datetime) -> None:
+    if any(a.id == artifact_id for a in state.artifacts):
+        return
+    spec = next(a for a in definition_of(state).step(step_id).artifacts if a.id == artifact_id)
+    state.artifacts.append(
+        ArtifactState(
+            id=spec.id,
+            step_id=step_id,
+            title=spec.title,
+            type=spec.type,
+            data=dict(spec.data),
+            template=True,
+            visible=True,
+            created_at=now,
+        )
+    )
+
+
+def next_action_key(state: RenewalState, step_id: str, action: str) -> str:
+    """Idempotency key of the next run of `action` in this step: stable across
+    activity retries and replays, distinct for a deliberate second click."""
+    step = next(s for s in state.steps if s.step_id == step_id)
+    n = step.action_counts.get(action, 0) + 1
+    step.action_counts[action] = n
+    return f"{state.workflow_id}:{definition_of(state).id}:{step_id}:{action}:{n}"
+
+
+def add_artifact(state: RenewalState, step_id: str, artifact: ArtifactState, note: str, now: datetime) -> None:
+    state.artifacts.append(artifact)
+    state.chat.append(ChatEntry(role="ai", text=note, template=False, step_id=step_id, at=now, source=artifact.source))
+    state.seq += 1
+
+
+def add_note(state: RenewalState, step_id: str, text: str, now: datetime) -> None:
+    state.chat.append(system_entry(text, now, step_id))
+    state.seq += 1

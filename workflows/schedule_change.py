@@ -1,0 +1,72 @@
+"""Changing an agent's schedule is itself an approval (seed 000): this workflow
+asks a manager and applies the change only when approved."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.agent_control import AgentControlActivities, ScheduleChange
+    from agent.agents import describe_schedule
+    from workflows import policies
+    from workflows.approval_gate import ApprovalGate
+    from workflows.approval_models import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
+
+
+class ScheduleChangeInput(BaseModel):
+    agent_id: str
+    agent_name: str
+    current: dict[str, Any]
+    proposed: dict[str, Any]
+    requested_by: str
+    ttl_s: int = 24 * 3600
+
+
+@workflow.defn
+class ScheduleChangeWorkflow:
+    def __init__(self) -> None:
+        self.gate = ApprovalGate()
+
+    @workflow.run
+    async def run(self, inp: ScheduleChangeInput) -> str:
+        now, new = workflow.now(), describe_schedule(inp.proposed)
+        outcome = await self.gate.ask(
+            ApprovalRequest(
+                id=f"apr-{str(workflow.uuid4())[:8]}",
+                workflow_id=workflow.info().workflow_id,
+                workflow_kind="schedule",
+                action="change_schedule",
+                title=f"Change {inp.agent_name} to '{new}'?",
+                summary=f"Requested by {inp.requested_by}; currently '{describe_schedule(inp.current)}'.",
+                reason="changing a workflow's schedule always needs a manager's approval",
+                items=[ApprovalItem(id="schedule", label=new, detail=f"was {describe_schedule(inp.current)}")],
+                requested_at=now,
+                expires_at=now + timedelta(seconds=inp.ttl_s),
+            )
+        )
+        if outcome.approved:
+            await workflow.execute_activity_method(
+                AgentControlActivities.apply_schedule_change,
+                ScheduleChange(agent_id=inp.agent_id, schedule=inp.proposed, approved_by=outcome.decided_by or ""),
+                start_to_close_timeout=policies.SHORT,
+                retry_policy=policies.INTERNAL,
+            )
+        # The decide_approval update is still recording this outcome; let it finish first.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return outcome.status
+
+    @workflow.update
+    async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
+        try:
+            return await self.gate.decide(decision)
+        except ValueError as err:
+            raise ApplicationError(str(err), type="InvalidDecision", non_retryable=True) from err
+
+    @decide_approval.validator
+    def _check_decision(self, decision: ApprovalDecision) -> None:
+        self.gate.validate(decision)

@@ -1,0 +1,169 @@
+"""Triage of one member message (`triage-<ClubOS message id>`): classify, decide
+by the rules in rules.triage, reply in the club's voice through the outbox, and
+log every decision with its reason. Sensitive requests wait for a manager."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.inbox import InboxActivities
+    from inbox.keywords import is_opt_out
+    from inbox.models import Classification, Draft, TriageContext
+    from rules.triage import decide
+    from workflows import policies
+    from workflows.approval_gate import ApprovalGate
+    from workflows.approval_models import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
+    from workflows.inbox_models import ClassifyRequest, DraftRequest, ReplyRequest, TriageInput, TriageRecord
+
+APPROVAL_TTL = timedelta(hours=24)
+
+
+@workflow.defn
+class MessageTriageWorkflow:
+    def __init__(self) -> None:
+        self.gate = ApprovalGate()
+
+    @workflow.run
+    async def run(self, inp: TriageInput) -> str:
+        ctx: TriageContext = await workflow.execute_activity_method(
+            InboxActivities.load_triage_context,
+            inp.message_id,
+            start_to_close_timeout=policies.SHORT,
+            retry_policy=policies.EXTERNAL,
+        )
+        if is_opt_out(ctx.body):
+            cls = Classification(category="opt_out", confidence=1.0, source="opt-out keyword")
+        elif ctx.mode == "off":
+            cls = Classification(category="other", confidence=0.0, source="AI off")
+        else:
+            cls = await self._classify(ctx)
+        past_due = bool(ctx.member and ctx.member.amount_past_due > 0)
+        decision = decide(
+            cls.category, cls.confidence, ctx.mode, member_past_due=past_due, staff_handling=not ctx.ai_handling
+        )
+        record = TriageRecord(
+            message_id=ctx.message_id,
+            classification=cls,
+            decision=decision.action,
+            reason=decision.reason,
+            mode=ctx.mode,
+            requires_response=True,
+        )
+        if decision.action == "opt_out":
+            await self._opt_out(ctx)
+            record.requires_response = False
+        elif decision.action in ("suggest", "approval", "auto_reply"):
+            record.draft = await self._draft(ctx, cls)
+            if decision.action == "auto_reply":
+                sent = await self._send(ctx, record.draft.body)
+                record.requires_response = sent != "sent"
+            elif decision.action == "approval":
+                await self._record(record)  # staff see the pending draft while the manager decides
+                outcome = await self._ask(ctx, cls, record.draft, decision.reason)
+                record.approval_id = outcome.approval_id
+                if outcome.approved:
+                    body = (outcome.edits or {}).get("body", record.draft.body)
+                    record.requires_response = await self._send(ctx, body) != "sent"
+                    record.reason += f"; approved by {outcome.decided_by}"
+                else:
+                    record.reason += f"; {outcome.summary()}"
+        await self._record(record)
+        return record.decision
+
+    # The model, or the offline assistant once the model's retries are spent (and the record says so).
+
+    async def _classify(self, ctx: TriageContext) -> Classification:
+        req = ClassifyRequest(context=ctx)
+        try:
+            return await workflow.execute_activity_method(
+                InboxActivities.classify_message,
+                req,
+                start_to_close_timeout=policies.LLM_TIMEOUT,
+                retry_policy=policies.LLM,
+            )
+        except ActivityError as err:
+            req.offline_reason = str(err.cause or err)
+            return await workflow.execute_activity_method(
+                InboxActivities.classify_message,
+                req,
+                start_to_close_timeout=policies.SHORT,
+                retry_policy=policies.EXTERNAL,
+            )
+
+    async def _draft(self, ctx: TriageContext, cls: Classification) -> Draft:
+        req = DraftRequest(context=ctx, classification=cls)
+        try:
+            return await workflow.execute_activity_method(
+                InboxActivities.draft_reply, req, start_to_close_timeout=policies.LLM_TIMEOUT, retry_policy=policies.LLM
+            )
+        except ActivityError as err:
+            req.offline_reason = str(err.cause or err)
+            return await workflow.execute_activity_method(
+                InboxActivities.draft_reply, req, start_to_close_timeout=policies.SHORT, retry_policy=policies.EXTERNAL
+            )
+
+    async def _send(self, ctx: TriageContext, body: str, *, opt_out_confirmation: bool = False) -> str:
+        suffix = "opt-out" if opt_out_confirmation else "reply"
+        result = await workflow.execute_activity_method(
+            InboxActivities.send_reply,
+            ReplyRequest(
+                message_id=ctx.message_id,
+                body=body,
+                sent_by="ai",
+                key=f"triage:{ctx.clubos_message_id}:{suffix}",
+                opt_out_confirmation=opt_out_confirmation,
+            ),
+            start_to_close_timeout=policies.SHORT,
+            retry_policy=policies.EXTERNAL,
+        )
+        return result.state
+
+    async def _opt_out(self, ctx: TriageContext) -> None:
+        await workflow.execute_activity_method(
+            InboxActivities.suppress_member, ctx, start_to_close_timeout=policies.SHORT, retry_policy=policies.INTERNAL
+        )
+        await self._send(
+            ctx,
+            f"You're unsubscribed from {ctx.channel.upper()} messages from the club and won't get "
+            "any more. Reply START to opt back in.",
+            opt_out_confirmation=True,
+        )
+
+    async def _ask(self, ctx: TriageContext, cls: Classification, draft: Draft, reason: str) -> ApprovalOutcome:
+        now = workflow.now()
+        topic = cls.category.replace("_", " ")
+        return await self.gate.ask(
+            ApprovalRequest(
+                id=f"apr-{str(workflow.uuid4())[:8]}",
+                workflow_id=workflow.info().workflow_id,
+                workflow_kind="inbox",
+                action=f"reply_{cls.category}",
+                title=f"Send this reply to {ctx.member_name} about a {topic}?",
+                summary=f"{ctx.member_name} wrote: “{ctx.body[:200]}”",
+                reason=reason,
+                items=[ApprovalItem(id="reply", label=draft.body[:300], detail=f"drafted by {draft.source}")],
+                editable={"body": draft.body},
+                requested_at=now,
+                expires_at=now + APPROVAL_TTL,
+            )
+        )
+
+    async def _record(self, record: TriageRecord) -> None:
+        await workflow.execute_activity_method(
+            InboxActivities.record_triage, record, start_to_close_timeout=policies.SHORT, retry_policy=policies.INTERNAL
+        )
+
+    @workflow.update
+    async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
+        try:
+            return await self.gate.decide(decision)
+        except ValueError as err:
+            raise ApplicationError(str(err), type="InvalidDecision", non_retryable=True) from err
+
+    @decide_approval.validator
+    def _check_decision(self, decision: ApprovalDecision) -> None:
+        self.gate.validate(decision)
