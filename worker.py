@@ -122,6 +122,7 @@ def build_worker(client: Client, settings: Settings, activities: Sequence[Any]) 
         workflows=list(WORKFLOWS),
         activities=list(activities),
         max_concurrent_activities=200,
+        max_cached_workflows=settings.worker_max_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from clients.clubos import ClubOSClient
@@ -61,17 +62,17 @@ class NurtureActivities:
             lead.score = min(100, max(0, lead.score + change.score_delta))
             return snapshot(lead)
 
-    async def _channel(self, requested: str, lead: Lead) -> tuple[str | None, bool]:
+    @staticmethod
+    async def _channel(session: AsyncSession, requested: str, lead: Lead) -> tuple[str | None, bool]:
         """The channel to use, and whether the lead can no longer be reached on email or SMS."""
-        async with self.db.session() as session:
-            usable = {
-                "email": bool(lead.email)
-                and not lead.opt_out_email
-                and not await suppression.is_suppressed(session, lead.email, "email"),
-                "sms": bool(lead.phone)
-                and not lead.opt_out_sms
-                and not await suppression.is_suppressed(session, lead.phone, "sms"),
-            }
+        usable = {
+            "email": bool(lead.email)
+            and not lead.opt_out_email
+            and not await suppression.is_suppressed(session, lead.email, "email"),
+            "sms": bool(lead.phone)
+            and not lead.opt_out_sms
+            and not await suppression.is_suppressed(session, lead.phone, "sms"),
+        }
         unreachable = not usable["email"] and not usable["sms"]
         if requested == "chat":
             return "chat", unreachable
@@ -83,11 +84,14 @@ class NurtureActivities:
 
     @activity.defn(name="send_journey_message")
     async def send_journey_message(self, req: SendRequest) -> SendOutcome:
-        existing = await outbox.get(self.db, req.key)
-        if existing is not None and existing.state == "sent":
-            return SendOutcome(state="sent", detail="already sent", channel=existing.channel)
-        lead = await self._lead(req.lead_id)
-        channel, unreachable = await self._channel(req.channel, lead)
+        async with self.db.session() as session:
+            existing = await session.scalar(select(OutboxEntry).where(OutboxEntry.idempotency_key == req.key))
+            if existing is not None and existing.state == "sent":
+                return SendOutcome(state="sent", detail="already sent", channel=existing.channel)
+            lead = await session.get(Lead, req.lead_id)
+            if lead is None:
+                raise ValueError(f"no lead {req.lead_id!r}")
+            channel, unreachable = await self._channel(session, req.channel, lead)
         if channel is None:
             return SendOutcome(
                 state="skipped",

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     temporal_ui_url: str = "http://127.0.0.1:8233"
     task_queue: str = "renubu"
+    # Workflows kept in the worker's memory (~0.2 MB each); beyond it a waking workflow is replayed first.
+    worker_max_cached_workflows: int = 5000
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -78,6 +80,8 @@ class Settings(BaseSettings):
     intake_webhook_secret: SecretStr = SecretStr("intake-webhook-secret")
     # Where the sandbox's mail view posts "opened"/"clicked" tracking events (signed with the intake secret).
     engagement_webhook_url: str = "http://127.0.0.1:8000/webhooks/events"
+    # Where the sandbox's Leads tab posts website-form leads (signed with the intake secret).
+    lead_intake_url: str = "http://127.0.0.1:8000/webhook/lead"
 
     http_timeout_s: float = 10.0
 

@@ -10,11 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AppLock
 from db.models.base import utcnow
-from db.upsert import dialect_insert
+from db.upsert import upsert_statement
 
 
 async def take(session: AsyncSession, name: str) -> None:
-    stmt = dialect_insert(session, AppLock).values(name=name, taken_at=utcnow())
-    await session.execute(
-        stmt.on_conflict_do_update(index_elements=["name"], set_={"taken_at": stmt.excluded.taken_at})
-    )
+    stmt = upsert_statement(session.get_bind().dialect.name, AppLock, ("name",), ("taken_at",))
+    await session.execute(stmt, {"name": name, "taken_at": utcnow()})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import live
 from db.models import Enrollment, Journey, JourneyVersion, Lead, LeadEvent, StepVisit
-from db.upsert import dialect_insert, insert_ignore
+from db.upsert import insert_for, insert_ignore, upsert_statement
 from rules.engagement import LeadState, apply_event
 
 ACTIVE = "active"
@@ -93,20 +94,20 @@ async def active_enrollments(session: AsyncSession, lead_id: str) -> list[Enroll
     )
 
 
+@cache
+def _enrollment_upsert(dialect: str, columns: tuple[str, ...]) -> Any:
+    """Newer projections win: an update carrying an older `seq` (a retried activity) changes nothing."""
+    stmt = insert_for(dialect, Enrollment)
+    update = {k: stmt.excluded[k] for k in columns if k not in ("id", "started_at", "lead_id")}
+    return stmt.on_conflict_do_update(index_elements=["id"], set_=update, where=Enrollment.seq <= stmt.excluded.seq)
+
+
 async def project(session: AsyncSession, values: dict[str, Any], visits: list[dict[str, Any]]) -> None:
-    stmt = dialect_insert(session, Enrollment).values(**values)
-    update = {k: stmt.excluded[k] for k in values if k not in ("id", "started_at", "lead_id")}
-    await session.execute(
-        stmt.on_conflict_do_update(index_elements=["id"], set_=update, where=Enrollment.seq <= stmt.excluded.seq)
-    )
-    for visit in visits:
-        stmt = dialect_insert(session, StepVisit).values(**visit)
-        await session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["enrollment_id", "seq"],
-                set_={"left_at": stmt.excluded.left_at, "outcome": stmt.excluded.outcome},
-            )
-        )
+    dialect = session.get_bind().dialect.name
+    await session.execute(_enrollment_upsert(dialect, tuple(values)), values)
+    if visits:
+        stmt = upsert_statement(dialect, StepVisit, ("enrollment_id", "seq"), ("left_at", "outcome"))
+        await session.execute(stmt, visits)
     live.publish(
         session,
         "journey",

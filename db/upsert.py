@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -10,12 +11,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 def dialect_insert(session: AsyncSession, model: type[Any]) -> Any:
     """`INSERT` for a mapped class, in the dialect that knows ON CONFLICT."""
-    name = session.get_bind().dialect.name
+    return insert_for(session.get_bind().dialect.name, model)
+
+
+def insert_for(name: str, model: type[Any]) -> Any:
     if name == "postgresql":
         return postgresql.insert(model)
     if name == "sqlite":
         return sqlite.insert(model)
     raise RuntimeError(f"unsupported database dialect {name!r}")
+
+
+@cache
+def upsert_statement(dialect: str, model: type[Any], keys: tuple[str, ...], update: tuple[str, ...]) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE the `update` columns; values are passed when executed.
+    Built once per shape: constructing ON CONFLICT statements costs more than running them."""
+    stmt = insert_for(dialect, model)
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_={k: stmt.excluded[k] for k in update})
 
 
 async def insert_ignore(session: AsyncSession, model: type[Any], values: dict[str, Any], keys: list[str]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -27,12 +28,32 @@ PY = sys.executable
 TEMPORAL = str(Path(PY).parent / "temporal")
 
 
+# Journeys on a compressed clock so a tester sees a week-long journey in minutes. The cap window
+# shrinks with it; wall-clock quiet hours make no sense on it, so they are off (tests cover them).
+# Only fields left at their defaults are changed: set any of them to override.
+DEMO_CLOCK = {
+    "nurture_time_scale": 1 / 1440,
+    "nurture_cap_window_s": 60,
+    "quiet_hours_start": 0,
+    "quiet_hours_end": 0,
+}
+
+
+def _demo_clock() -> None:
+    configured = Settings()
+    for name, value in DEMO_CLOCK.items():
+        if getattr(configured, name) == Settings.model_fields[name].default:
+            os.environ[f"RENUBU_{name.upper()}"] = str(value)
+    get_settings.cache_clear()
+
+
 def _split(address: str) -> tuple[str, int]:
     host, _, port = address.rpartition(":")
     return host or "127.0.0.1", int(port)
 
 
 async def run() -> int:
+    _demo_clock()
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     t_host, t_port = _split(settings.temporal_address)
@@ -155,6 +176,8 @@ def _banner(s: Settings, csms: list[str]) -> None:
         f"  Log in as a CSM:     {csms[0] if csms else '(none)'} / {seed.DEMO_PASSWORD}",
         f"  Log in as manager:   {seed.MANAGER[0]} / {seed.DEMO_PASSWORD}",
         f"  Log in as operator:  {seed.OPERATOR[0]} / {seed.DEMO_PASSWORD}",
+        f"  Journeys run on a demo clock: 1 day = {86400 * s.nurture_time_scale:g} s"
+        f" (RENUBU_NURTURE_TIME_SCALE=1 for real time).",
         "  Press Ctrl-C to stop.",
         "",
     ]

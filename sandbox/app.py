@@ -24,6 +24,7 @@ from sandbox.clubos import routes as clubos_routes
 from sandbox.clubos import routes_messages as clubos_messages
 from sandbox.clubos.spec import CLUBOS
 from sandbox.errors import install_error_handlers
+from sandbox.lead_admin import router as lead_admin_router
 from sandbox.mail_admin import router as mail_admin_router
 from sandbox.salesforce import admin as salesforce_admin
 from sandbox.salesforce import routes as salesforce_routes
@@ -72,6 +73,7 @@ def create_app(
         active_admin.router,
         clubos_admin.router,
         mail_admin_router,
+        lead_admin_router,
         *ui.routers,
     ):
         app.include_router(router)

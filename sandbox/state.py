@@ -16,6 +16,7 @@ from sandbox.clubos.service import ClubOS
 from sandbox.errors import ServiceSpec, service_for_path
 from sandbox.faults import FaultInjector
 from sandbox.ids import id_sequence, make_id
+from sandbox.lead_form import LeadForm
 from sandbox.mail_tracking import MailTracking
 from sandbox.models import SandboxData
 from sandbox.ratelimit import RateLimiter
@@ -56,6 +57,7 @@ class SandboxState:
         self.clubos = ClubOS(settings, webhook_transport=webhook_transport)
         self.mail = MailSink(settings.sandbox_host, settings.sandbox_port + 25 if smtp_port is None else smtp_port)
         self.mail_tracking = MailTracking(settings, transport=webhook_transport)
+        self.lead_form = LeadForm(settings, transport=webhook_transport)
         self.load(settings.sandbox_seed)
 
     def load(self, seed: int) -> None:
@@ -71,6 +73,7 @@ class SandboxState:
         self.clubos.reset(seed)
         self.mail.clear()
         self.mail_tracking.clear()
+        self.lead_form.clear()
 
     def register_service(self, spec: ServiceSpec) -> None:
         self.services[spec.name] = spec
@@ -93,6 +96,7 @@ class SandboxState:
         await self.clubos.stop()
         await self.mail.stop()
         await self.mail_tracking.aclose()
+        await self.lead_form.aclose()
 
     async def _emit_timed_update(self) -> None:
         await emit_random(self.data, self.webhooks, self.rng, 1, "customer.updated")

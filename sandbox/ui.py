@@ -21,12 +21,14 @@ from pydantic import ValidationError
 from sandbox.active.emit import EmitRequest, UnknownCustomerError, emit
 from sandbox.clubos import ui as clubos_ui
 from sandbox.faults import FaultSettings, UnknownServiceError
+from sandbox.lead_admin import actions as lead_actions
+from sandbox.lead_admin import leads_context
 from sandbox.mail_admin import actions as mail_actions
 from sandbox.mail_admin import mail_context
 from sandbox.models import Account
 from sandbox.state import SandboxState, get_state
 
-TABS = ("accounts", "signals", "deliveries", "tasks", *clubos_ui.TABS, "mail", "faults")
+TABS = ("accounts", "signals", "deliveries", "tasks", *clubos_ui.TABS, "leads", "mail", "faults")
 TAB_LABELS = {name: name.capitalize() for name in TABS} | clubos_ui.TABS
 PAGE_SIZE = 25
 _FAULT_FIELDS = tuple(FaultSettings.model_fields)
@@ -59,6 +61,7 @@ pages = APIRouter(include_in_schema=False)
 actions = APIRouter(prefix="/ui", dependencies=[Depends(require_local)], include_in_schema=False)
 actions.include_router(clubos_ui.actions)  # before the app includes `actions`, so require_local applies
 actions.include_router(mail_actions)
+actions.include_router(lead_actions)
 routers = (pages, actions)
 
 
@@ -151,6 +154,7 @@ _TAB_CONTEXT = {
     "signals": _signals_context,
     "deliveries": _deliveries_context,
     "tasks": _tasks_context,
+    "leads": leads_context,
     "mail": mail_context,
     "faults": _faults_context,
 }

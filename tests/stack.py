@@ -238,6 +238,7 @@ async def running_stack(
         clubos_base_url=f"{sandbox_url}/clubos",
         clubos_webhook_url=f"{api_url}/webhooks/clubos/messages",
         engagement_webhook_url=f"{api_url}/webhooks/events",
+        lead_intake_url=f"{api_url}/webhook/lead",
         smtp_host="127.0.0.1",
         smtp_port=smtp_port,
         **overrides,

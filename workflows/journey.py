@@ -16,11 +16,15 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.nurture import NurtureActivities
     from journeys.facts import facts_for
-    from journeys.schema import END
+    from journeys.schema import END, BranchStep, GoalStep
     from rules.conditions import Event, Facts, evaluate
     from workflows import policies
     from workflows.journey_models import Engagement, EnrollmentUpdate, Finished, JourneyInput, LeadSnapshot, Visit
     from workflows.journey_steps import StepRunner
+
+
+# Steps that decide without waiting: the projection catches up at the next step that waits.
+INSTANT_STEPS = (BranchStep, GoalStep)
 
 
 @workflow.defn
@@ -30,6 +34,7 @@ class JourneyWorkflow:
         self.lead: LeadSnapshot | None = None
         self.visits: list[Visit] = []
         self.status = "active"
+        self.published = 0  # visits already sent to the projection
 
     @workflow.signal
     def engagement(self, e: Engagement) -> None:
@@ -46,7 +51,7 @@ class JourneyWorkflow:
         self.inp, defn = inp, inp.definition
         self.started_at: datetime = workflow.now()
         self.step_done_at: dict[str, datetime] = {}
-        self.lead = await workflow.execute_activity_method(
+        self.lead = await workflow.execute_local_activity_method(
             NurtureActivities.load_lead,
             inp.lead_id,
             start_to_close_timeout=policies.SHORT,
@@ -60,7 +65,8 @@ class JourneyWorkflow:
                 step = defn.steps[index]
                 visit = Visit(seq=len(self.visits) + 1, step_id=step.id, entered_at=workflow.now())
                 self.visits.append(visit)
-                await self.publish(step.id)
+                if not isinstance(step, INSTANT_STEPS):
+                    await self.publish(step.id)
                 visit.outcome, chosen = await runner.run(step)
                 visit.left_at = self.step_done_at[step.id] = workflow.now()
                 target = step.next or chosen
@@ -86,7 +92,10 @@ class JourneyWorkflow:
 
     async def publish(self, current: str | None, *, exit_reason: str | None = None, finished: bool = False) -> None:
         inp = self.inp
-        await workflow.execute_activity_method(
+        # Every visit since the last publish, and the one before it (it has been left since).
+        visits = self.visits[max(0, self.published - 1) :]
+        self.published = len(self.visits)
+        await workflow.execute_local_activity_method(
             NurtureActivities.project_enrollment,
             EnrollmentUpdate(
                 id=workflow.info().workflow_id,
@@ -98,7 +107,7 @@ class JourneyWorkflow:
                 exit_reason=exit_reason,
                 started_at=self.started_at,
                 finished_at=workflow.now() if finished else None,
-                visits=self.visits[-3:],
+                visits=visits,
             ),
             start_to_close_timeout=policies.SHORT,
             retry_policy=policies.INTERNAL,

@@ -49,7 +49,7 @@ class StepRunner:
             case HandoffStep():
                 return await self._handoff(step), None
             case UpdateLeadStep():
-                self.j.lead = await workflow.execute_activity_method(
+                self.j.lead = await workflow.execute_local_activity_method(
                     NurtureActivities.update_lead,
                     LeadChange(lead_id=self.j.inp.lead_id, set=step.set, score_delta=step.score_delta),
                     start_to_close_timeout=policies.SHORT,

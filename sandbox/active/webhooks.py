@@ -75,6 +75,8 @@ class WebhookDispatcher:
 
     One instance per sending system: `header_prefix` and `user_agent` make the requests look like
     that provider's (X-Active-Signature, X-ClubOS-Signature, ...); the signing scheme is shared.
+    `on_response(event_id, response)` sees every answer before its attempt is logged, for senders
+    that keep what the receiver replied (the lead form keeps Renubu's lead id).
     """
 
     def __init__(
@@ -88,6 +90,7 @@ class WebhookDispatcher:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         header_prefix: str = "X-Active",
         user_agent: str = "Active-Webhooks/1.0",
+        on_response: Callable[[str, httpx.Response], None] | None = None,
     ) -> None:
         self.url = url
         self.backoff_scale = backoff_scale
@@ -97,6 +100,7 @@ class WebhookDispatcher:
         self._sleep = sleep
         self._header_prefix = header_prefix
         self._user_agent = user_agent
+        self._on_response = on_response
         self.events: OrderedDict[str, WebhookEvent] = OrderedDict()
         self.attempts: deque[DeliveryAttempt] = deque(maxlen=_KEPT_ATTEMPTS)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -183,6 +187,8 @@ class WebhookDispatcher:
             retryable = True
         else:
             status_code = response.status_code
+            if self._on_response is not None:
+                self._on_response(event.event_id, response)
             error = None if response.is_success else f"HTTP {status_code}: {response.text[:200]}"
             retryable = status_code >= 500 or status_code == 429
             retry_after = parse_retry_after(response.headers.get("Retry-After"), datetime.now(UTC))
