@@ -16,7 +16,7 @@ from agent import tool_models as m
 from agent.targets import REMINDER_KINDS
 from clients.clubos import ClubOSClient
 from clients.errors import activity_errors
-from clients.notify import send_email
+from clients.notify import Smtp, send_email
 from core.settings import Settings
 from db import agent_runs_store, control, outbox
 from db.engine import Database
@@ -192,9 +192,7 @@ class AgentActionTools:
             async def mail() -> dict[str, str]:
                 s = self.settings
                 await send_email(
-                    s.smtp_host,
-                    s.smtp_port,
-                    s.smtp_from,
+                    Smtp.from_settings(s),
                     [s.collections_email],
                     f"Collections referrals from {s.club_name}",
                     buffer.getvalue(),

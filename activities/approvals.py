@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy import select
 from temporalio import activity
 
 from clients.errors import activity_errors
-from clients.notify import post_slack, send_email
+from clients.notify import Smtp, post_slack, send_email
 from core.settings import Settings
 from db import approvals_store, outbox
 from db.engine import Database
 from db.models import User
 from workflows.approval_models import ApprovalOutcome, ApprovalRequest
+
+log = logging.getLogger("renubu.approvals")
+NOTIFY_ATTEMPTS = 5
 
 
 class ApprovalActivities:
@@ -41,34 +47,41 @@ class ApprovalActivities:
             f"{req.title}\n{req.summary}\nWhy: {req.reason}\nExpires {req.expires_at:%Y-%m-%d %H:%M} UTC.\n"
             f"Decide: {self.settings.public_url}{link}"
         )
-        async with activity_errors():
-            if self.settings.smtp_host and managers:
-                await outbox.send_once(
-                    self.db,
-                    key=f"notify:{req.id}:email",
-                    kind="email",
-                    target=", ".join(managers),
-                    payload={"subject": req.title},
-                    workflow_id=req.workflow_id,
-                    send=lambda: self._email(managers, req, text),
+        channels: list[tuple[str, str, str, dict[str, str], Callable[[], Awaitable[dict[str, str]]]]] = []
+        if self.settings.smtp_host and managers:
+            channels.append(
+                (
+                    "email",
+                    ", ".join(managers),
+                    "email",
+                    {"subject": req.title},
+                    lambda: self._email(managers, req, text),
                 )
-            if self.settings.slack_webhook_url:
-                await outbox.send_once(
-                    self.db,
-                    key=f"notify:{req.id}:slack",
-                    kind="slack",
-                    target="slack",
-                    payload={"text": text},
-                    workflow_id=req.workflow_id,
-                    send=lambda: self._slack(text),
-                )
+            )
+        if self.settings.slack_webhook_url:
+            channels.append(("slack", "slack", "slack", {"text": text}, lambda: self._slack(text)))
+        for name, target, kind, payload, send in channels:
+            try:
+                async with activity_errors():
+                    await outbox.send_once(
+                        self.db,
+                        key=f"notify:{req.id}:{name}",
+                        kind=kind,
+                        target=target,
+                        payload=payload,
+                        workflow_id=req.workflow_id,
+                        send=send,
+                    )
+            except Exception as exc:
+                if activity.info().attempt < NOTIFY_ATTEMPTS:
+                    raise
+                # The dashboard notification stands; a mail or Slack outage must not hold up the approval.
+                log.warning("approval %s: %s notification given up: %s", req.id, name, exc)
+                await outbox.set_state(self.db, f"notify:{req.id}:{name}", "failed", error=str(exc)[:500])
 
     async def _email(self, to: list[str], req: ApprovalRequest, text: str) -> dict[str, str]:
-        s = self.settings
         await send_email(
-            s.smtp_host,
-            s.smtp_port,
-            s.smtp_from,
+            Smtp.from_settings(self.settings),
             to,
             f"Approval needed: {req.title}",
             text,

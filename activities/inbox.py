@@ -64,7 +64,7 @@ class InboxActivities:
             fetched, cursor = fetched + len(page.messages), page.next_cursor
             if not page.has_more:
                 break
-        started = await start_pending_triage(self.client, self.db, self.settings.task_queue)
+        started = await start_pending_triage(self.client, self.db, self.settings)
         return SyncResult(cursor=cursor, fetched=fetched, stored=stored, triage_started=started)
 
     @activity.defn(name="load_triage_context")

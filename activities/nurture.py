@@ -12,9 +12,9 @@ from temporalio import activity
 
 from clients.clubos import ClubOSClient
 from clients.errors import activity_errors
-from clients.notify import send_email
+from clients.notify import Smtp, send_email
 from core.settings import Settings
-from db import approvals_store, locks, nurture_store, outbox, suppression
+from db import approvals_store, control, locks, nurture_store, outbox, suppression
 from db.engine import Database
 from db.models import Handoff, Lead, LeadEvent, OutboxEntry
 from db.upsert import insert_ignore
@@ -88,10 +88,14 @@ class NurtureActivities:
             existing = await session.scalar(select(OutboxEntry).where(OutboxEntry.idempotency_key == req.key))
             if existing is not None and existing.state == "sent":
                 return SendOutcome(state="sent", detail="already sent", channel=existing.channel)
+            kill = await control.kill_switch(session)
             lead = await session.get(Lead, req.lead_id)
             if lead is None:
                 raise ValueError(f"no lead {req.lead_id!r}")
             channel, unreachable = await self._channel(session, req.channel, lead)
+        if kill["on"]:  # the journey holds its step and asks again; nothing is lost or sent meanwhile
+            recheck = datetime.now(UTC) + timedelta(seconds=self.settings.kill_switch_recheck_s)
+            return SendOutcome(state="deferred", detail=f"kill switch on: {kill.get('reason') or ''}", retry_at=recheck)
         if channel is None:
             return SendOutcome(
                 state="skipped",
@@ -130,7 +134,7 @@ class NurtureActivities:
         s = self.settings
         if channel == "email":
             assert lead.email is not None
-            await send_email(s.smtp_host, s.smtp_port, s.smtp_from, [lead.email], subject, body, f"<{key}@renubu>")
+            await send_email(Smtp.from_settings(s), [lead.email], subject, body, f"<{key}@renubu>")
             return {"detail": f"email to {lead.email}", "body": body}
         if channel == "sms":
             assert lead.phone is not None

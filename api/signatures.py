@@ -1,6 +1,7 @@
-"""HMAC signatures on inbound webhooks: `X-Active-Signature: v1=<hex>` over
-`<timestamp>.<raw body>`, with the timestamp inside a tolerance window so a
-captured request cannot be replayed later."""
+"""HMAC signatures on inbound webhooks: `<prefix>-Signature: v1=<hex>` over
+`<timestamp>.<raw body>`, with `<prefix>-Timestamp` inside a tolerance window so a
+captured request cannot be replayed later. Each sender has its own prefix
+(`X-Active`, `X-ClubOS`, `X-Renubu`), and errors name that sender's headers."""
 
 from __future__ import annotations
 
@@ -25,13 +26,17 @@ def verify(
     body: bytes,
     tolerance_s: int,
     now: float | None = None,
+    *,
+    prefix: str,
 ) -> None:
+    """`prefix` names the endpoint's headers in errors: "X-ClubOS" for X-ClubOS-Timestamp/-Signature."""
+    ts_name, sig_name = f"{prefix}-Timestamp", f"{prefix}-Signature"
     if not timestamp_header or not signature_header:
-        raise BadSignature("missing X-Active-Timestamp or X-Active-Signature header")
+        raise BadSignature(f"missing {ts_name} or {sig_name} header")
     try:
         timestamp = int(timestamp_header)
     except ValueError:
-        raise BadSignature("X-Active-Timestamp is not a unix timestamp") from None
+        raise BadSignature(f"{ts_name} is not a unix timestamp") from None
     if abs((now if now is not None else time.time()) - timestamp) > tolerance_s:
         raise BadSignature("timestamp outside the allowed window")
     expected = sign(secret, timestamp, body)

@@ -4,27 +4,49 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
+import ssl
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 import httpx
 
 from clients.errors import ServerError
 from clients.http import check_response
+from core.settings import Settings
 
 
-def _send_mail(host: str, port: int, sender: str, to: list[str], subject: str, body: str, message_id: str) -> None:
+@dataclass(frozen=True)
+class Smtp:
+    """Where mail goes: the sandbox's sink locally; a provider with STARTTLS and a login in production."""
+
+    host: str
+    port: int
+    sender: str
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> Smtp:
+        password = s.smtp_password.get_secret_value() if s.smtp_password else ""
+        return cls(s.smtp_host, s.smtp_port, s.smtp_from, s.smtp_username, password, s.smtp_starttls)
+
+
+def _send_mail(smtp: Smtp, to: list[str], subject: str, body: str, message_id: str) -> None:
     msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = sender, ", ".join(to), subject, message_id
+    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = smtp.sender, ", ".join(to), subject, message_id
     msg.set_content(body)
-    with smtplib.SMTP(host, port, timeout=15) as smtp:
-        smtp.send_message(msg)
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=15) as server:
+        if smtp.starttls:
+            server.starttls(context=ssl.create_default_context())
+        if smtp.username:
+            server.login(smtp.username, smtp.password)
+        server.send_message(msg)
 
 
-async def send_email(
-    host: str, port: int, sender: str, to: list[str], subject: str, body: str, message_id: str
-) -> None:
+async def send_email(smtp: Smtp, to: list[str], subject: str, body: str, message_id: str) -> None:
     try:
-        await asyncio.to_thread(_send_mail, host, port, sender, to, subject, body, message_id)
+        await asyncio.to_thread(_send_mail, smtp, to, subject, body, message_id)
     except (OSError, smtplib.SMTPException) as exc:  # connection refused, 4xx/5xx replies: try again later
         raise ServerError("smtp", None, f"{type(exc).__name__}: {exc}") from exc
 

@@ -13,7 +13,8 @@ from core.temporal import connect
 from db.engine import Database
 from db.migrate import upgrade
 from inbox.sync_starter import ensure_inbox_sync
-from journeys.setup import ensure_journey_schedules, seed_prebuilt
+from journeys.schedules import sync_all as sync_journey_schedules
+from journeys.setup import seed_prebuilt
 
 log = logging.getLogger("renubu.bootstrap")
 
@@ -26,7 +27,7 @@ async def bootstrap(settings: Settings) -> None:
         created = await ensure_schedules(client, db, settings)
         await ensure_inbox_sync(client, settings)
         await seed_prebuilt(db)
-        await ensure_journey_schedules(client, settings)
+        await sync_journey_schedules(client, db, settings)
     finally:
         await db.dispose()
     log.info("schema up to date; %d agent schedule(s) created", created)

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"  # the sandbox's SMTP sink by default
     smtp_port: int = 8125
     smtp_from: str = "Renubu <renubu@renubu.demo>"
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
     slack_webhook_url: str = ""
 
     club_name: str = "Anytime Fitness Riverside"
@@ -75,6 +78,7 @@ class Settings(BaseSettings):
     nurture_cap_window_s: int = 24 * 3600
     quiet_hours_start: int = 21
     quiet_hours_end: int = 8
+    kill_switch_recheck_s: float = 60.0  # a journey held by the kill switch asks again this often
     booking_url: str = "https://book.riverside-fitness.demo/tour"
     nurture_time_scale: float = 1.0  # <1 shortens journey waits (a demo: 1/1440 makes a day a minute)
     intake_webhook_secret: SecretStr = SecretStr("intake-webhook-secret")

@@ -30,7 +30,7 @@ TEMPORAL = str(Path(PY).parent / "temporal")
 
 # Journeys on a compressed clock so a tester sees a week-long journey in minutes. The cap window
 # shrinks with it; wall-clock quiet hours make no sense on it, so they are off (tests cover them).
-# Only fields left at their defaults are changed: set any of them to override.
+# Only fields not set in the environment or .env are changed: set any of them to override.
 DEMO_CLOCK = {
     "nurture_time_scale": 1 / 1440,
     "nurture_cap_window_s": 60,
@@ -40,9 +40,9 @@ DEMO_CLOCK = {
 
 
 def _demo_clock() -> None:
-    configured = Settings()
+    configured = Settings().model_fields_set  # fields set by the environment or .env
     for name, value in DEMO_CLOCK.items():
-        if getattr(configured, name) == Settings.model_fields[name].default:
+        if name not in configured:
             os.environ[f"RENUBU_{name.upper()}"] = str(value)
     get_settings.cache_clear()
 
@@ -171,7 +171,7 @@ def _banner(s: Settings, csms: list[str]) -> None:
         "Renubu is running.",
         f"  Dashboard      {s.public_url}",
         f"  Temporal UI    {s.temporal_ui_url}",
-        f"  Sandbox        http://{s.sandbox_host}:{s.sandbox_port}  (Salesforce, Active, fault injection)",
+        f"  Sandbox        http://{s.sandbox_host}:{s.sandbox_port}  (Salesforce, Active, ClubOS, mail, leads, faults)",
         "",
         f"  Log in as a CSM:     {csms[0] if csms else '(none)'} / {seed.DEMO_PASSWORD}",
         f"  Log in as manager:   {seed.MANAGER[0]} / {seed.DEMO_PASSWORD}",

@@ -8,13 +8,19 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from core.settings import Settings
 from db import inbox_store
 from db.engine import Database
 from db.models import InboxMessage
 from workflows.inbox_models import TriageInput
 
 
-async def start_pending_triage(client: Client, db: Database, task_queue: str) -> int:
+def approval_ttl_s(settings: Settings) -> int:
+    """settings.approval_ttl_hours in whole seconds, as the triage workflow takes it."""
+    return max(1, round(settings.approval_ttl_hours * 3600))
+
+
+async def start_pending_triage(client: Client, db: Database, settings: Settings) -> int:
     """Starts triage for every stored member message that has none yet; returns how many started."""
     async with db.session() as session:
         ids = await inbox_store.untriaged(session)
@@ -25,9 +31,9 @@ async def start_pending_triage(client: Client, db: Database, task_queue: str) ->
         try:
             await client.start_workflow(
                 "MessageTriageWorkflow",
-                TriageInput(message_id=message_id),
+                TriageInput(message_id=message_id, approval_ttl_s=approval_ttl_s(settings)),
                 id=f"triage-{message.clubos_message_id}",
-                task_queue=task_queue,
+                task_queue=settings.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 static_summary=f"Triage: {message.from_member_name}: {message.content[:60]}",
             )

@@ -9,7 +9,9 @@
   questions from members who are not past due) with confidence 0.8+
                            -> answered automatically
   anything else            -> a draft for staff
-The club's mode caps it: "off" does nothing, "suggest" never sends on its own.
+The club's mode caps the rest: "off" does nothing, "suggest" never sends on its own.
+Opt-out is compliance, not an AI feature: it applies in every mode, even "off",
+and even while staff handle the conversation.
 """
 
 from __future__ import annotations
@@ -35,10 +37,10 @@ class TriageDecision:
 def decide(
     category: str, confidence: float, mode: Mode, *, member_past_due: bool = False, staff_handling: bool = False
 ) -> TriageDecision:
+    if category == "opt_out":  # before the mode: STOP is honoured whatever the club's setting
+        return TriageDecision("opt_out", "the member asked to stop receiving messages")
     if mode == "off":
         return TriageDecision("none", "the AI assistant is off for this club")
-    if category == "opt_out":
-        return TriageDecision("opt_out", "the member asked to stop receiving messages")
     if staff_handling:
         return TriageDecision("none", "staff took over this conversation")
     if category == "complaint":

@@ -37,6 +37,30 @@ async def test_webhook_signature_is_enforced(stack: LocalStack, tamper: str) -> 
     assert "signature" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("path", "prefix"),
+    [(HOOK, "X-Active"), ("/webhook/lead", "X-Renubu"), ("/webhooks/clubos/messages", "X-ClubOS")],
+)
+async def test_signature_errors_name_the_endpoints_own_headers(stack: LocalStack, path: str, prefix: str) -> None:
+    others = {"X-Active", "X-Renubu", "X-ClubOS"} - {prefix}
+    async with httpx.AsyncClient(base_url=stack.api_url) as http:
+        missing = await http.post(path, content=b"{}", headers={"content-type": "application/json"})
+        garbled = await http.post(
+            path,
+            content=b"{}",
+            headers={
+                "content-type": "application/json",
+                f"{prefix}-Timestamp": "yesterday",
+                f"{prefix}-Signature": "v1=00",
+            },
+        )
+    assert missing.status_code == 401
+    assert missing.json()["detail"] == f"invalid signature: missing {prefix}-Timestamp or {prefix}-Signature header"
+    assert garbled.status_code == 401
+    assert garbled.json()["detail"] == f"invalid signature: {prefix}-Timestamp is not a unix timestamp"
+    assert not any(other in missing.text + garbled.text for other in others)
+
+
 async def signed(stack: LocalStack, payload: dict[str, object]) -> httpx.Response:
     from api.signatures import sign
 

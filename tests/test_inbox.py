@@ -7,9 +7,9 @@ import asyncio
 
 import pytest
 
-from db import suppression
+from db import approvals_store, control, suppression
 from devstack.seed import MANAGER
-from tests.campaign_helpers import decide, pending_approval
+from tests.campaign_helpers import decide, outbox_rows, pending_approval
 from tests.inbox_helpers import a_member, copies, decision, sent_to, start_sync, stored, write_in
 from tests.stack import LocalStack, wait_for
 from workflows.inbox_models import InboxSyncInput, SyncStatus
@@ -68,6 +68,44 @@ async def test_stop_suppresses_the_member_with_one_confirmation(inbox: LocalStac
     later = await write_in(inbox, member.id, "what time do you open?")
     await decision(inbox, later)
     assert len(await sent_to(inbox, member.id)) == 1
+
+
+@pytest.mark.parametrize("mode", ["off", "suggest"])
+async def test_stop_is_honoured_in_every_inbox_mode(inbox: LocalStack, mode: str) -> None:
+    """Opt-out is compliance, not an AI feature: the club's mode does not switch it off."""
+    member = await a_member(inbox)
+    async with inbox.db.transaction() as session:
+        await control.set_inbox_mode(session, mode, "tests")
+    try:
+        clubos_id = await write_in(inbox, member.id, "STOP")
+        d = await decision(inbox, clubos_id)
+    finally:
+        async with inbox.db.transaction() as session:
+            await control.set_inbox_mode(session, "auto", "tests")
+    assert (d.decision, d.mode) == ("opt_out", mode)
+    async with inbox.db.session() as session:
+        assert await suppression.is_suppressed(session, member.phone, "sms", member.id)
+    sends = await outbox_rows(inbox, f"triage-{clubos_id}")
+    assert [(r.kind, r.state) for r in sends] == [("inbox_reply", "sent")]
+    confirmations = await sent_to(inbox, member.id)
+    assert len(confirmations) == 1 and "unsubscribed" in confirmations[0]["body"]
+
+
+async def test_unanswered_approval_expires_after_the_configured_ttl(
+    inbox: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RENUBU_APPROVAL_TTL_HOURS, not a fixed day: a request nobody answers expires to the safe default."""
+    monkeypatch.setattr(inbox.settings, "approval_ttl_hours", 2 / 3600)  # API and worker share these settings
+    member = await a_member(inbox)
+    clubos_id = await write_in(inbox, member.id, "I want to cancel")
+    d = await decision(inbox, clubos_id)  # well before the default day
+    assert d.decision == "approval" and "expired: nothing was done" in d.reason
+    async with inbox.db.session() as session:
+        row = await approvals_store.get(session, d.approval_id or "")
+    assert row is not None and row.status == "expired" and row.decided_by is None
+    assert (row.expires_at - row.requested_at).total_seconds() == pytest.approx(2, abs=0.01)
+    assert await sent_to(inbox, member.id) == []
+    assert [r for r in await outbox_rows(inbox, f"triage-{clubos_id}") if r.kind == "inbox_reply"] == []
 
 
 async def test_prompt_injection_cannot_cause_an_action(inbox: LocalStack) -> None:

@@ -6,8 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 import yaml
+from temporalio.client import ScheduleHandle
+from temporalio.service import RPCError
 
+from db import control
 from devstack.seed import MANAGER
 from journeys.library import prebuilt
 from tests.journey_helpers import DAY_S, enrollment, event, new_lead, sends, speed_up, visits
@@ -24,6 +28,22 @@ async def test_cap_holds_across_two_journeys(stack: LocalStack) -> None:
     assert (second.updated_at - first.updated_at).total_seconds() >= 3 * DAY_S - 1
     outcomes = [v.outcome for j in ("welcome-series", "geographic") for v in await visits(stack, j, lead_id)]
     assert any("deferred until" in o and "frequency cap" in o for o in outcomes)
+
+
+async def test_kill_switch_holds_journey_sends_until_released(stack: LocalStack) -> None:
+    await speed_up(stack)
+    stack.settings.kill_switch_recheck_s = 0.5
+    async with stack.db.transaction() as session:
+        await control.set_kill_switch(session, True, MANAGER[0], "checking the copy")
+    try:
+        lead_id = (await new_lead(stack))["lead_id"]
+        await wait_for(lambda: _outcome_says(stack, lead_id, "kill switch on"), 30, "a held send")
+        assert [s for s in await sends(stack, lead_id) if s.state == "sent"] == []
+    finally:
+        async with stack.db.transaction() as session:
+            await control.set_kill_switch(session, False, MANAGER[0])
+        stack.settings.kill_switch_recheck_s = 60.0
+    await wait_for(lambda: _sent(stack, lead_id, 1), 30, "the welcome email once released")
 
 
 async def _sent(stack: LocalStack, lead_id: str, n: int) -> bool:
@@ -166,3 +186,35 @@ async def test_dry_run_explains_the_path(stack: LocalStack) -> None:
     assert "sms-nudge" in [p["step_id"] for p in silent["path"]] and silent["outcome"] == "completed"
     branch = next(p for p in opened["path"] if p["step_id"] == "did-they-open")
     assert "opened since welcome-email exists? yes" in branch["why"]
+
+
+async def test_a_schedule_trigger_follows_the_active_version(stack: LocalStack) -> None:
+    schedule = stack.client.get_schedule_handle("journey-sweep-re-engagement")
+    definition = prebuilt()["re-engagement"].model_dump(mode="json", exclude_none=True)
+    async with stack.browser_session(MANAGER[0]) as http:
+
+        async def publish(cron: str) -> int:
+            definition["trigger"]["schedule"] = cron
+            body = {"source": yaml.safe_dump(definition), "note": cron}
+            published = await http.post("/api/journeys/re-engagement/versions", json=body)
+            assert published.status_code == 201, published.text
+            return int(published.json()["version"])
+
+        daily = await publish("0 9 * * *")
+        assert await _when(schedule) == ((0,), (9,), (0,))  # every day at 9:00 (weekdays from 0)
+        await publish("30 7 * * 1")
+        assert await _when(schedule) == ((30,), (7,), (1,))
+
+        assert (await http.post("/api/journeys/re-engagement/deactivate")).status_code == 200
+        with pytest.raises(RPCError):
+            await schedule.describe()
+        assert (await http.post("/api/journeys/re-engagement/activate")).status_code == 200
+        rolled = await http.post("/api/journeys/re-engagement/activate-version", json={"version": daily})
+        assert rolled.status_code == 200, rolled.text
+    assert await _when(schedule) == ((0,), (9,), (0,))
+
+
+async def _when(schedule: ScheduleHandle) -> tuple[tuple[int, ...], ...]:
+    """(minutes, hours, first weekday) of the schedule's calendar, as the server stored the cron."""
+    [calendar] = (await schedule.describe()).schedule.spec.calendars
+    return tuple(tuple(r.start for r in ranges) for ranges in (calendar.minute, calendar.hour, calendar.day_of_week))

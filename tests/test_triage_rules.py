@@ -27,6 +27,11 @@ from rules.triage import decide
         ("payment_inquiry", 0.9, "auto", False, False, "auto_reply"),
         ("payment_inquiry", 0.9, "auto", True, False, "suggest"),
         ("opt_out", 1.0, "auto", False, True, "opt_out"),  # STOP is honoured even when staff handle the chat
+        # ...and in every inbox mode: opt-out is compliance, not an AI feature.
+        ("opt_out", 1.0, "auto", False, False, "opt_out"),
+        ("opt_out", 1.0, "suggest", False, False, "opt_out"),
+        ("opt_out", 1.0, "off", False, False, "opt_out"),
+        ("opt_out", 1.0, "off", True, True, "opt_out"),
         ("question", 0.95, "auto", False, True, "none"),
         ("other", 0.7, "auto", False, False, "suggest"),
     ],

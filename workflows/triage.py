@@ -19,8 +19,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.approval_models import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
     from workflows.inbox_models import ClassifyRequest, DraftRequest, ReplyRequest, TriageInput, TriageRecord
 
-APPROVAL_TTL = timedelta(hours=24)
-
 
 @workflow.defn
 class MessageTriageWorkflow:
@@ -63,7 +61,8 @@ class MessageTriageWorkflow:
                 record.requires_response = sent != "sent"
             elif decision.action == "approval":
                 await self._record(record)  # staff see the pending draft while the manager decides
-                outcome = await self._ask(ctx, cls, record.draft, decision.reason)
+                ttl = timedelta(seconds=inp.approval_ttl_s)
+                outcome = await self._ask(ctx, cls, record.draft, decision.reason, ttl)
                 record.approval_id = outcome.approval_id
                 if outcome.approved:
                     body = (outcome.edits or {}).get("body", record.draft.body)
@@ -133,7 +132,9 @@ class MessageTriageWorkflow:
             opt_out_confirmation=True,
         )
 
-    async def _ask(self, ctx: TriageContext, cls: Classification, draft: Draft, reason: str) -> ApprovalOutcome:
+    async def _ask(
+        self, ctx: TriageContext, cls: Classification, draft: Draft, reason: str, ttl: timedelta
+    ) -> ApprovalOutcome:
         now = workflow.now()
         topic = cls.category.replace("_", " ")
         return await self.gate.ask(
@@ -148,7 +149,7 @@ class MessageTriageWorkflow:
                 items=[ApprovalItem(id="reply", label=draft.body[:300], detail=f"drafted by {draft.source}")],
                 editable={"body": draft.body},
                 requested_at=now,
-                expires_at=now + APPROVAL_TTL,
+                expires_at=now + ttl,
             )
         )
 

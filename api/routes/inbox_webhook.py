@@ -44,6 +44,7 @@ async def clubos_message(
             request.headers.get("x-clubos-signature"),
             body,
             settings.active_signature_tolerance_s,
+            prefix="X-ClubOS",
         )
     except BadSignature as exc:
         log.warning("rejected ClubOS webhook: %s", exc)
@@ -71,5 +72,5 @@ async def clubos_message(
                 )
             ],
         )
-    started = await start_pending_triage(await get_temporal(request), db, settings.task_queue) if new else 0
+    started = await start_pending_triage(await get_temporal(request), db, settings) if new else 0
     return JSONResponse({"status": "stored" if new else "duplicate", "triage_started": started}, status_code=202)

@@ -17,7 +17,7 @@ from api.deps import get_db, get_settings_dep, get_temporal
 from core.settings import Settings
 from db import journey_analytics, live, nurture_store
 from db.models import Enrollment, Handoff, Journey, Lead, LeadEvent
-from journeys import enroll
+from journeys import enroll, schedules
 from journeys.facts import snapshot
 from journeys.schema import DefinitionError, parse_definition, parse_duration
 from journeys.simulate import SampleEvent, simulate
@@ -119,6 +119,8 @@ async def publish(
             note=body.note,
             activate=body.activate,
         )
+    if body.activate:
+        await _sync_schedule(request, journey_id)
     return JSONResponse({"journey_id": journey_id, "version": number, "active": body.activate}, status_code=201)
 
 
@@ -134,7 +136,15 @@ async def activate_version(
         assert journey is not None
         journey.active_version = version
         live.publish(session, "journey", journey_id, {"active_version": version, "by": user.email})
+    await _sync_schedule(request, journey_id)
     return {"journey_id": journey_id, "active_version": version}
+
+
+async def _sync_schedule(request: Request, journey_id: str) -> None:
+    """A schedule trigger follows the active version (and stops with the journey)."""
+    found = await enroll.active_definitions(get_db(request), journey_id)
+    definition = found[0][1] if found else None
+    await schedules.sync_schedule(await get_temporal(request), get_settings_dep(request), journey_id, definition)
 
 
 async def _switch(request: Request, journey_id: str, active: bool, user: CurrentUser) -> dict[str, Any]:
@@ -144,6 +154,7 @@ async def _switch(request: Request, journey_id: str, active: bool, user: Current
             raise HTTPException(404, f"no journey {journey_id!r}")
         journey.active = active
         live.publish(session, "journey", journey_id, {"active": active, "by": user.email})
+    await _sync_schedule(request, journey_id)
     return {"journey_id": journey_id, "active": active}
 
 

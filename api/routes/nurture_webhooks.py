@@ -74,6 +74,7 @@ async def authenticate(request: Request, settings: Settings, db: Database) -> by
             request.headers.get("x-renubu-signature"),
             body,
             settings.active_signature_tolerance_s,
+            prefix="X-Renubu",
         )
     except BadSignature as exc:
         raise HTTPException(401, f"invalid signature: {exc}") from exc

@@ -37,6 +37,7 @@ async def active_customer_update(
             request.headers.get("x-active-signature"),
             body,
             settings.active_signature_tolerance_s,
+            prefix="X-Active",
         )
     except BadSignature as exc:
         log.warning("rejected webhook: %s", exc)
