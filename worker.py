@@ -33,6 +33,7 @@ from agent.llm_planner import LLMPlanner, make_planner
 from agent.targets import TargetResolver
 from clients.active import ActiveClient
 from clients.clubos import ClubOSClient
+from clients.notify import Smtp
 from clients.salesforce import SalesforceClient
 from core.logs import setup_logging
 from core.settings import Settings, get_settings
@@ -101,9 +102,9 @@ async def activity_set(
             stack.push_async_callback(planner.aclose)
         yield activities_of(
             IntelligenceActivities(db, salesforce, active, analyst),
-            RenewalActivities(db, client, settings.task_queue),
+            RenewalActivities(db, client, settings.task_queue, approval_ttl_s=int(settings.approval_ttl_hours * 3600)),
             AssignmentActivities(db),
-            RenewalActionActivities(db, salesforce, analyst),
+            RenewalActionActivities(db, salesforce, analyst, Smtp.from_settings(settings)),
             AgentRunActivities(db, settings, TargetResolver(clubos, db, settings), planner),
             AgentReadTools(clubos, db),
             AgentActionTools(clubos, db, settings),

@@ -11,8 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from clients.errors import activity_errors
+from clients.notify import Smtp, send_email
 from clients.salesforce import SalesforceClient
 from core.context import CustomerContext
 from db import intelligence_store, outbox
@@ -20,12 +22,36 @@ from db.engine import Database
 from llm.base import Analyst
 from llm.factory import offline_fallback
 from llm.schemas import CustomerAnalysis
-from workflows.renewal_models import ActionRequest, ActionResult
+from workflows.renewal_models import ActionRequest, ActionResult, OutreachSend
 
 
 class RenewalActionActivities:
-    def __init__(self, db: Database, salesforce: SalesforceClient, analyst: Analyst) -> None:
-        self.db, self.salesforce, self.analyst = db, salesforce, analyst
+    def __init__(self, db: Database, salesforce: SalesforceClient, analyst: Analyst, smtp: Smtp) -> None:
+        self.db, self.salesforce, self.analyst, self.smtp = db, salesforce, analyst, smtp
+
+    @activity.defn(name="send_renewal_email")
+    async def send_outreach(self, req: OutreachSend) -> str:
+        """Sends a manager-approved email to the account's first contact with an address; returns it."""
+        context, _ = await self._load(req.intelligence_id)
+        to = next((c.email for c in context.data.salesforce.contacts if c.email), None)
+        if to is None:
+            raise ApplicationError(f"{context.customer.name} has no contact with an email address", non_retryable=True)
+
+        async def send() -> dict[str, Any]:
+            await send_email(self.smtp, [to], req.subject, req.body, f"<{req.approval_id}@renubu>")
+            return {"to": to}
+
+        async with activity_errors():
+            result = await outbox.send_once(
+                self.db,
+                key=req.idempotency_key,
+                kind="email",
+                target=to,
+                payload={"subject": req.subject, "approval": req.approval_id},
+                workflow_id=req.workflow_id,
+                send=send,
+            )
+        return str(result["to"])
 
     @activity.defn(name="perform_renewal_action")
     async def perform_action(self, req: ActionRequest) -> ActionResult:

@@ -25,8 +25,8 @@ from workflows.renewal_views import CUSTOMER_ID, RENEWAL_STATUS
 
 
 class RenewalActivities:
-    def __init__(self, db: Database, client: Client, task_queue: str) -> None:
-        self.db, self.client, self.task_queue = db, client, task_queue
+    def __init__(self, db: Database, client: Client, task_queue: str, *, approval_ttl_s: int = 24 * 3600) -> None:
+        self.db, self.client, self.task_queue, self.approval_ttl_s = db, client, task_queue, approval_ttl_s
 
     @activity.defn(name="load_definition")
     async def load_definition(self, definition_id: str) -> WorkflowDefinition:
@@ -49,7 +49,7 @@ class RenewalActivities:
         upd = req.update
         await self.client.start_workflow(
             "RenewalWorkflow",
-            req.input,
+            req.input.model_copy(update={"approval_ttl_s": self.approval_ttl_s}),
             id=req.workflow_id,
             task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

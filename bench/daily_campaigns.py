@@ -28,7 +28,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from agent.schedules import seed_agents
 from bench.sse import sse_events
-from bench.stack import process_stack
+from bench.stack import process_stack, run_and_exit
 from core.search_attributes import ALL
 from core.settings import Settings
 from db.engine import Database
@@ -152,4 +152,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--approvals", type=int, default=30)
     parser.add_argument("--database-url", default="")
-    asyncio.run(main(parser.parse_args()))
+    run_and_exit(main(parser.parse_args()))

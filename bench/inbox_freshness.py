@@ -29,7 +29,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from bench.daily_campaigns import ADMIN, login
 from bench.sse import sse_events
-from bench.stack import process_stack
+from bench.stack import process_stack, run_and_exit
 from clients.clubos import ClubOSClient
 from core.search_attributes import ALL
 from core.settings import Settings
@@ -137,4 +137,4 @@ if __name__ == "__main__":
     parser.add_argument("--messages", type=int, default=30, help="messages per freshness setting")
     parser.add_argument("--burst", type=int, default=1000)
     parser.add_argument("--database-url", default="")
-    asyncio.run(main(parser.parse_args()))
+    run_and_exit(main(parser.parse_args()))

@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import sys
 import tempfile
 import time
 import uuid
@@ -29,7 +27,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.signatures import sign
-from bench.stack import process_stack
+from bench.stack import process_stack, run_and_exit
 from core.search_attributes import ALL
 from core.settings import Settings
 from db.engine import Database
@@ -151,8 +149,4 @@ if __name__ == "__main__":
     parser.add_argument("--day-s", type=float, default=20.0, help="seconds in a journey day")
     parser.add_argument("--timeout-s", type=float, default=3600)
     parser.add_argument("--database-url", default="")
-    asyncio.run(main(parser.parse_args()))
-    # The Temporal bridge's threads can abort interpreter finalisation ("PyGILState_Release");
-    # the figures are printed and everything is shut down, so leave without finalising.
-    sys.stdout.flush()
-    os._exit(0)
+    run_and_exit(main(parser.parse_args()))

@@ -33,7 +33,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from bench.bare_temporal import run_baseline
-from bench.stack import process_stack
+from bench.stack import process_stack, run_and_exit
 from clients.active import ActiveClient, ActiveCustomer
 from core.search_attributes import ALL
 from core.settings import Settings
@@ -183,4 +183,4 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--database-url", default="")
-    asyncio.run(main(parser.parse_args()))
+    run_and_exit(main(parser.parse_args()))

@@ -3,11 +3,14 @@ processes (as `./dev up` runs them) against a Temporal dev server."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from core.settings import Settings
 from db.engine import Database
@@ -100,3 +103,11 @@ async def process_stack(
         yield settings
     finally:
         await stack.stop()
+
+
+def run_and_exit(main: Coroutine[Any, Any, None]) -> None:
+    """Run a benchmark, then leave without interpreter finalisation: the Temporal bridge's
+    threads can abort it ("PyGILState_Release") after the figures are printed."""
+    asyncio.run(main)
+    sys.stdout.flush()
+    os._exit(0)

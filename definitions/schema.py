@@ -16,7 +16,7 @@ ArtifactType = Literal["report", "email", "contract", "plan", "checklist"]
 
 # Button actions the workflow understands. Activity-backed ones produce artifacts.
 UI_ACTIONS = frozenset({"showArtifact", "nextStep", "completeStep"})
-ACTIVITY_ACTIONS = frozenset({"scheduleCall", "draftOutreach", "draftPlan", "createTask"})
+ACTIVITY_ACTIONS = frozenset({"scheduleCall", "draftOutreach", "draftPlan", "createTask", "sendOutreach"})
 ACTIONS = UI_ACTIONS | ACTIVITY_ACTIONS
 
 

@@ -7,7 +7,7 @@ An expired request resolves to the safe default: nothing is done.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
@@ -45,7 +45,8 @@ class ApprovalGate:
         await _record_outcome(outcome)
         return outcome
 
-    async def ask(self, req: ApprovalRequest) -> ApprovalOutcome:
+    async def open(self, req: ApprovalRequest) -> None:
+        """Record the request and tell managers; the decision arrives later by `decide`."""
         self.requests[req.id] = req
         await workflow.execute_activity_method(
             ApprovalActivities.record_request,
@@ -53,6 +54,23 @@ class ApprovalGate:
             start_to_close_timeout=policies.SHORT,
             retry_policy=policies.INTERNAL,
         )
+
+    def next_expiry(self) -> datetime | None:
+        return min((r.expires_at for r in self.pending()), default=None)
+
+    async def expire(self, *, all_pending: bool = False) -> list[ApprovalOutcome]:
+        """Resolve requests past their expiry (or every open one) to the safe default."""
+        now, expired = workflow.now(), []
+        for req in self.pending():
+            if all_pending or now >= req.expires_at:
+                self.outcomes[req.id] = expired_outcome(req, now)
+                await _record_outcome(self.outcomes[req.id])
+                expired.append(self.outcomes[req.id])
+        return expired
+
+    async def ask(self, req: ApprovalRequest) -> ApprovalOutcome:
+        """Open a request and wait for its decision or its expiry."""
+        await self.open(req)
         try:
             wait = max(req.expires_at - workflow.now(), timedelta(seconds=1))
             await workflow.wait_condition(lambda: req.id in self.outcomes, timeout=wait)

@@ -23,7 +23,10 @@ with workflow.unsafe.imports_passed_through():
     from rules.determination import days_until
     from workflows import policies
     from workflows import renewal_chat as chat
+    from workflows import renewal_outreach as outreach
     from workflows import renewal_state as sm
+    from workflows.approval_gate import ApprovalGate
+    from workflows.approval_models import ApprovalDecision, ApprovalOutcome
     from workflows.renewal_action import run_action
     from workflows.renewal_models import (
         Actor,
@@ -49,6 +52,7 @@ class RenewalWorkflow:
         self._state: RenewalState | None = None
         self._inbox: list[IntelligenceUpdate] = []
         self._lock = asyncio.Lock()
+        self.gate = ApprovalGate()  # customer emails wait for a manager
 
     @property
     def state(self) -> RenewalState:
@@ -58,6 +62,7 @@ class RenewalWorkflow:
 
     @workflow.run
     async def run(self, inp: RenewalInput) -> RenewalState:
+        self.inp = inp
         self._state = RenewalState(
             workflow_id=workflow.info().workflow_id,
             customer_id=inp.customer_id,
@@ -71,7 +76,7 @@ class RenewalWorkflow:
                 await self._apply_inbox()
             if not self.state.is_open:
                 break
-            wake = sm.next_wake(self.state, workflow.now())
+            wake = min(filter(None, (sm.next_wake(self.state, workflow.now()), self.gate.next_expiry())))
             try:
                 await workflow.wait_condition(
                     lambda: bool(self._inbox) or not self.state.is_open,
@@ -81,11 +86,15 @@ class RenewalWorkflow:
                 async with self._lock:
                     await self._on_timer()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        async with self._lock:  # a closed renewal sends nothing more: open requests resolve to the safe default
+            await self._resolve(await self.gate.expire(all_pending=True))
         return self.state
 
     async def _on_timer(self) -> None:
         s, now = self.state, workflow.now()
-        if s.expires_at and now >= s.expires_at:
+        if expired := await self.gate.expire():
+            await self._resolve(expired)
+        elif s.expires_at and now >= s.expires_at:
             sm.expire(s, now)
         elif stage := sm.due_stage(s, now):
             days = days_until(s.renewal_date, now.date())
@@ -106,6 +115,12 @@ class RenewalWorkflow:
                 reason = f"risk {upd.risk_score}/100, {days} days left"
                 sm.set_definition(s, await self._load(target.definition_id), workflow.now(), reason)
             sm.apply_intelligence(s, upd)
+            await self._publish()
+
+    async def _resolve(self, outcomes: list[ApprovalOutcome]) -> None:
+        for outcome in outcomes:
+            await outreach.on_outcome(self.state, self.gate, outcome)
+        if outcomes:
             await self._publish()
 
     async def _load(self, definition_id: str) -> WorkflowDefinition:
@@ -166,7 +181,10 @@ class RenewalWorkflow:
     async def choose(self, inp: ChooseInput) -> RenewalState:
         async def run_actions(actions: list[str]) -> None:
             for action in actions:
-                await run_action(self.state, action, inp)
+                if action == "sendOutreach":
+                    await outreach.ask_to_send(self.state, self.gate, inp, self.inp.approval_ttl_s)
+                else:
+                    await run_action(self.state, action, inp)
 
         return await self._change(lambda: chat.choose(self.state, inp, workflow.now()), run_actions)
 
@@ -213,3 +231,14 @@ class RenewalWorkflow:
     @cancel.validator
     def _check_cancel(self, inp: CancelInput) -> None:
         sm.validate_cancel(self.state, inp.actor)
+
+    @workflow.update
+    async def decide_approval(self, d: ApprovalDecision) -> ApprovalOutcome:
+        async with self._lock:
+            outcome = await self.gate.decide(d)
+            await self._resolve([outcome])
+            return outcome
+
+    @decide_approval.validator
+    def _check_decision(self, d: ApprovalDecision) -> None:
+        self.gate.validate(d)

@@ -35,6 +35,18 @@ class RenewalInput(BaseModel):
     customer_id: str
     customer_name: str
     renewal_date: date
+    approval_ttl_s: int = Field(24 * 3600, ge=1)  # how long a manager has to approve a customer email
+
+
+class OutreachSend(BaseModel):
+    """An approved email to the customer (the manager may have edited it)."""
+
+    workflow_id: str
+    idempotency_key: str
+    approval_id: str
+    intelligence_id: int
+    subject: str
+    body: str
 
 
 class IntelligenceUpdate(BaseModel):
@@ -159,6 +171,7 @@ class RenewalState(BaseModel):
     steps: list[StepProgress] = Field(default_factory=list)
     chat: list[ChatEntry] = Field(default_factory=list)
     artifacts: list[ArtifactState] = Field(default_factory=list)
+    email_approvals: dict[str, str] = Field(default_factory=dict)  # approval id -> the draft it would send
     history: list[str] = Field(default_factory=list)  # escalations, reassignments: plain sentences
     outcome: Outcome | None = None
     created_at: datetime

@@ -1,0 +1,82 @@
+"""A CSM's drafted email to the customer goes out only after a manager approves it
+(as drafted or edited) in the one approvals queue; denied or left undecided, nothing is sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db import approvals_store
+from devstack.seed import MANAGER
+from tests.stack import LocalStack, wait_for
+from tests.test_renewal_workflow import new_renewal
+from workflows.renewal import RenewalWorkflow
+from workflows.renewal_models import Actor, CancelInput, ChooseInput, RenewalState
+
+
+async def _draft_and_ask(stack: LocalStack, index: int) -> tuple[Any, Actor, str, str]:
+    """An emergency renewal whose first step has a drafted email sent for approval."""
+    _, wf_id, csm = await new_renewal(stack, index, days=4, risk=85)
+    handle = stack.client.get_workflow_handle_for(RenewalWorkflow.run, wf_id)
+    state: RenewalState = await handle.execute_update(RenewalWorkflow.start, csm)
+    assert state.definition is not None
+    step = state.definition.steps[0].id
+    await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
+    state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
+    [approval_id] = state.email_approvals
+    assert "Waiting for a manager" in state.chat[-1].text
+    return handle, csm, approval_id, step
+
+
+async def _approval(stack: LocalStack, approval_id: str) -> Any:
+    async with stack.db.session() as session:
+        return await approvals_store.get(session, approval_id)
+
+
+async def _mail(stack: LocalStack, subject: str) -> list[dict[str, Any]]:
+    box = await stack.sandbox_admin("GET", "/_sandbox/mail")
+    return [m for m in box["messages"] if m["subject"] == subject]
+
+
+async def test_an_approved_edited_email_is_sent_once_to_the_customer(stack: LocalStack) -> None:
+    handle, _, approval_id, step = await _draft_and_ask(stack, 30)
+    row = await wait_for(lambda: _approval(stack, approval_id), 20, "the approval request")
+    assert row.workflow_kind == "renewal" and row.status == "pending" and set(row.editable) == {"subject", "body"}
+    subject = f"Renewal plan {approval_id}"
+    async with stack.browser_session(MANAGER[0]) as http:
+        decided = await http.post(
+            f"/api/approvals/{approval_id}/decide",
+            json={"approve": True, "edits": {"subject": subject, "body": "Hi, can we talk on Tuesday?"}},
+        )
+        assert decided.status_code == 200, decided.text
+        again = await http.post(f"/api/approvals/{approval_id}/decide", json={"approve": True})
+        assert again.status_code == 409 and "already decided" in again.text
+    [mail] = await wait_for(lambda: _mail(stack, subject), 20, "the email in the SMTP sink")
+    state: RenewalState = await handle.query(RenewalWorkflow.get_state)
+    [sent] = [a for a in state.artifacts if a.id == f"sent-{approval_id}"]
+    assert sent.step_id == step and sent.data["to"] in str(mail["to"]) and sent.data["approved_by"] == MANAGER[0]
+    assert (await _approval(stack, approval_id)).status == "approved"
+
+
+async def test_denied_or_undecided_emails_are_never_sent(stack: LocalStack) -> None:
+    handle, csm, denied_id, step = await _draft_and_ask(stack, 31)
+    async with stack.browser_session(MANAGER[0]) as http:
+        refused = await http.post(f"/api/approvals/{denied_id}/decide", json={"approve": False, "reason": "too pushy"})
+        assert refused.status_code == 200, refused.text
+    state: RenewalState = await handle.query(RenewalWorkflow.get_state)
+    assert "not sent" in state.chat[-1].text and "too pushy" in state.chat[-1].text
+
+    await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
+    redraft = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
+    pending_id = next(i for i in redraft.email_approvals if i != denied_id)
+    manager = Actor(email=MANAGER[0], role="manager")
+    await handle.execute_update(RenewalWorkflow.cancel, CancelInput(actor=manager, reason="customer acquired"))
+    await handle.result()
+    row = await wait_for(lambda: _expired(stack, pending_id), 20, "the open request to expire with the renewal")
+    assert row.decided_by is None
+    state = await handle.query(RenewalWorkflow.get_state)
+    assert not [a for a in state.artifacts if a.id.startswith("sent-")]
+
+
+async def _expired(stack: LocalStack, approval_id: str) -> Any:
+    row = await _approval(stack, approval_id)
+    return row if row is not None and row.status == "expired" else None
