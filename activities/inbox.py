@@ -8,7 +8,6 @@ from temporalio.client import Client
 
 from clients.clubos import ClubOSClient
 from clients.clubos_models import Channel
-from clients.clubos_models import InboxMessage as RemoteMessage
 from clients.errors import ClientError, activity_errors
 from core.settings import Settings
 from db import control, inbox_store, suppression
@@ -17,27 +16,13 @@ from db.models import InboxConversation, InboxMessage
 from inbox import offline
 from inbox.claude import ClaudeInbox
 from inbox.models import Classification, Draft, HistoryLine, MemberFacts, TriageContext
+from inbox.remote import synced
 from inbox.starter import start_pending_triage
 from messaging.sender import MessageSender, Recipient
 from workflows.inbox_models import ClassifyRequest, DraftRequest, ReplyRequest, ReplyResult, SyncResult, TriageRecord
 
 PAGE = 500
 MAX_PAGES_PER_SYNC = 20
-
-
-def synced(m: RemoteMessage) -> inbox_store.Synced:
-    return inbox_store.Synced(
-        clubos_id=m.id,
-        cursor=m.cursor,
-        conversation_id=m.conversation_id,
-        member_id=m.member_id,
-        member_name=m.member_name,
-        direction=m.direction,
-        channel=m.channel,
-        subject=m.subject,
-        body=m.body,
-        sent_at=m.sent_at,
-    )
 
 
 class InboxActivities:

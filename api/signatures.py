@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import time
+
+from fastapi import HTTPException, Request
+
+log = logging.getLogger("renubu.webhooks")
 
 
 class BadSignature(Exception):
@@ -43,3 +48,19 @@ def verify(
     offered = [part.strip() for part in signature_header.split(",")]
     if not any(hmac.compare_digest(expected, candidate) for candidate in offered):
         raise BadSignature("signature does not match")
+
+
+def check_request(request: Request, body: bytes, secret: str, tolerance_s: int, *, prefix: str) -> None:
+    """`verify` on a request's own headers; a 401 that says what is wrong otherwise."""
+    try:
+        verify(
+            secret,
+            request.headers.get(f"{prefix}-Timestamp"),
+            request.headers.get(f"{prefix}-Signature"),
+            body,
+            tolerance_s,
+            prefix=prefix,
+        )
+    except BadSignature as exc:
+        log.warning("rejected %s webhook: %s", prefix, exc)
+        raise HTTPException(401, f"invalid signature: {exc}") from exc

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from statistics import fmean
-from types import TracebackType
 from typing import Self, TypeVar
 from urllib.parse import quote
 
@@ -13,7 +12,7 @@ import httpx
 from pydantic import BaseModel, Field
 
 from clients.errors import MalformedResponseError
-from clients.http import check_response, make_http_client, parse_model, send
+from clients.http import HttpClient, check_response, make_http_client, parse_model, send
 from core.context import Engagement, Usage, UsagePoint
 from core.settings import Settings
 
@@ -106,7 +105,7 @@ def _engagement(payload: _Engagement) -> Engagement:
     )
 
 
-class ActiveClient:
+class ActiveClient(HttpClient):
     def __init__(
         self,
         base_url: str,
@@ -127,17 +126,6 @@ class ActiveClient:
             transport=transport,
             timeout=settings.http_timeout_s,
         )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     async def get_usage(self, customer_id: str, weeks: int = 12) -> UsageBundle:
         """Usage (weekly history, utilisation, trend) and engagement for one customer."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from types import TracebackType
 from typing import Any, Self, TypeVar, Unpack
 from urllib.parse import quote
 
@@ -36,7 +35,7 @@ from clients.clubos_models import (
     SentMessage,
 )
 from clients.errors import ClientError, MalformedResponseError
-from clients.http import make_http_client, parse_json, parse_model, send, service_error, validate_payload
+from clients.http import HttpClient, make_http_client, parse_json, parse_model, send, service_error, validate_payload
 from core.settings import Settings
 
 SERVICE = "clubos"
@@ -77,7 +76,7 @@ def _key(idempotency_key: str) -> dict[str, str]:
     return {"Idempotency-Key": idempotency_key}
 
 
-class ClubOSClient:
+class ClubOSClient(HttpClient):
     def __init__(
         self,
         base_url: str,
@@ -96,17 +95,6 @@ class ClubOSClient:
             transport=transport,
             timeout=settings.http_timeout_s,
         )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     # -- members and prospects -------------------------------------------------------
 

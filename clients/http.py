@@ -6,7 +6,8 @@ import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -26,6 +27,23 @@ CONNECTION_LIMITS = httpx.Limits(max_connections=50, max_keepalive_connections=2
 _MAX_ERROR_TEXT = 500
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class HttpClient:
+    """Shared lifecycle of the service clients: `async with Client.from_settings(...) as c`."""
+
+    _http: httpx.AsyncClient
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
 
 
 def make_http_client(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
-from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from clients.errors import AuthError, MalformedResponseError, NotFoundError
 from clients.http import (
+    HttpClient,
     check_response,
     describe_error_body,
     make_http_client,
@@ -73,7 +73,7 @@ class _UpsertReply(BaseModel):
     id: str = Field(min_length=1)
 
 
-class SalesforceClient:
+class SalesforceClient(HttpClient):
     def __init__(
         self,
         base_url: str,
@@ -101,17 +101,6 @@ class SalesforceClient:
             transport=transport,
             timeout=settings.http_timeout_s,
         )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
     # -- queries -------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ redelivery, stores one message and starts one triage."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Literal
 
@@ -14,15 +13,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
 from api.deps import get_db, get_settings_dep, get_temporal
-from api.signatures import BadSignature, verify
+from api.signatures import check_request
 from clients.clubos_models import InboxMessage as RemoteMessage
 from core.settings import Settings
 from db import inbox_store
 from db.engine import Database
+from inbox.remote import synced
 from inbox.starter import start_pending_triage
 
 router = APIRouter(tags=["webhooks"])
-log = logging.getLogger("renubu.webhooks")
 
 
 class MessageCreated(BaseModel):
@@ -37,18 +36,13 @@ async def clubos_message(
     request: Request, settings: Settings = Depends(get_settings_dep), db: Database = Depends(get_db)
 ) -> JSONResponse:
     body = await request.body()
-    try:
-        verify(
-            settings.clubos_webhook_secret.get_secret_value(),
-            request.headers.get("x-clubos-timestamp"),
-            request.headers.get("x-clubos-signature"),
-            body,
-            settings.active_signature_tolerance_s,
-            prefix="X-ClubOS",
-        )
-    except BadSignature as exc:
-        log.warning("rejected ClubOS webhook: %s", exc)
-        return JSONResponse({"detail": f"invalid signature: {exc}"}, status_code=401)
+    check_request(
+        request,
+        body,
+        settings.clubos_webhook_secret.get_secret_value(),
+        settings.active_signature_tolerance_s,
+        prefix="X-ClubOS",
+    )
     try:
         event = MessageCreated.model_validate_json(body)
     except ValidationError as exc:
@@ -57,20 +51,7 @@ async def clubos_message(
     async with db.transaction() as session:
         new = await inbox_store.store_synced(
             session,
-            [
-                inbox_store.Synced(
-                    clubos_id=m.id,
-                    cursor=m.cursor,
-                    conversation_id=m.conversation_id,
-                    member_id=m.member_id,
-                    member_name=m.member_name,
-                    direction=m.direction,
-                    channel=m.channel,
-                    subject=m.subject,
-                    body=m.body,
-                    sent_at=m.sent_at,
-                )
-            ],
+            [synced(m)],
         )
     started = await start_pending_triage(await get_temporal(request), db, settings) if new else 0
     return JSONResponse({"status": "stored" if new else "duplicate", "triage_started": started}, status_code=202)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import get_db, get_settings_dep, get_temporal
-from api.signatures import BadSignature, verify
+from api.signatures import check_request
 from core.settings import Settings
 from db import nurture_store, users
 from db.engine import Database
@@ -67,17 +67,13 @@ async def authenticate(request: Request, settings: Settings, db: Database) -> by
         if user is None or user.role not in ("manager", "operator"):
             raise HTTPException(401, "invalid API key")
         return body
-    try:
-        verify(
-            settings.intake_webhook_secret.get_secret_value(),
-            request.headers.get("x-renubu-timestamp"),
-            request.headers.get("x-renubu-signature"),
-            body,
-            settings.active_signature_tolerance_s,
-            prefix="X-Renubu",
-        )
-    except BadSignature as exc:
-        raise HTTPException(401, f"invalid signature: {exc}") from exc
+    check_request(
+        request,
+        body,
+        settings.intake_webhook_secret.get_secret_value(),
+        settings.active_signature_tolerance_s,
+        prefix="X-Renubu",
+    )
     return body
 
 

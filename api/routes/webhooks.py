@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,7 +11,7 @@ from pydantic import ValidationError
 from temporalio.client import Client
 
 from api.deps import get_db, get_settings_dep, get_temporal
-from api.signatures import BadSignature, verify
+from api.signatures import check_request
 from api.webhook_models import CustomerUpdateWebhook
 from core.settings import Settings
 from db import intelligence_store
@@ -22,7 +21,6 @@ from workflows.intelligence import CustomerIntelligenceWorkflow
 from workflows.intelligence_models import IntelligenceInput
 
 router = APIRouter(tags=["webhooks"])
-log = logging.getLogger("renubu.webhooks")
 
 
 @router.post("/webhooks/active/customer-update", status_code=202)
@@ -30,18 +28,13 @@ async def active_customer_update(
     request: Request, settings: Settings = Depends(get_settings_dep), db: Database = Depends(get_db)
 ) -> JSONResponse:
     body = await request.body()
-    try:
-        verify(
-            settings.active_webhook_secret.get_secret_value(),
-            request.headers.get("x-active-timestamp"),
-            request.headers.get("x-active-signature"),
-            body,
-            settings.active_signature_tolerance_s,
-            prefix="X-Active",
-        )
-    except BadSignature as exc:
-        log.warning("rejected webhook: %s", exc)
-        return JSONResponse({"detail": f"invalid signature: {exc}"}, status_code=401)
+    check_request(
+        request,
+        body,
+        settings.active_webhook_secret.get_secret_value(),
+        settings.active_signature_tolerance_s,
+        prefix="X-Active",
+    )
     try:
         payload = CustomerUpdateWebhook.model_validate(json.loads(body))
     except json.JSONDecodeError as exc:
