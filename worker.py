@@ -102,7 +102,7 @@ async def activity_set(
             stack.push_async_callback(planner.aclose)
         yield activities_of(
             IntelligenceActivities(db, salesforce, active, analyst),
-            RenewalActivities(db, client, settings.task_queue, approval_ttl_s=int(settings.approval_ttl_hours * 3600)),
+            RenewalActivities(db, client, settings.task_queue, approval_ttl_s=settings.approval_ttl_s),
             AssignmentActivities(db),
             RenewalActionActivities(db, salesforce, analyst, Smtp.from_settings(settings)),
             AgentRunActivities(db, settings, TargetResolver(clubos, db, settings), planner),

@@ -51,7 +51,7 @@ class AgentRunActivities:
                 dry_run=agent.dry_run,
                 max_iterations=agent.max_iterations,
                 approval_required=agent.approval_required,
-                approval_ttl_s=int(self.settings.approval_ttl_hours * 3600),
+                approval_ttl_s=self.settings.approval_ttl_s,
             ),
         )
         return RunStart(config=config, planner=self.planner_label, kill_switch=kill["on"], budget_left_usd=left)

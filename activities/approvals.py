@@ -47,25 +47,21 @@ class ApprovalActivities:
             f"{req.title}\n{req.summary}\nWhy: {req.reason}\nExpires {req.expires_at:%Y-%m-%d %H:%M} UTC.\n"
             f"Decide: {self.settings.public_url}{link}"
         )
-        channels: list[tuple[str, str, str, dict[str, str], Callable[[], Awaitable[dict[str, str]]]]] = []
+        # (kind, target, payload, send); the outbox key is notify:<request>:<kind>
+        channels: list[tuple[str, str, dict[str, str], Callable[[], Awaitable[dict[str, str]]]]] = []
         if self.settings.smtp_host and managers:
             channels.append(
-                (
-                    "email",
-                    ", ".join(managers),
-                    "email",
-                    {"subject": req.title},
-                    lambda: self._email(managers, req, text),
-                )
+                ("email", ", ".join(managers), {"subject": req.title}, lambda: self._email(managers, req, text))
             )
         if self.settings.slack_webhook_url:
-            channels.append(("slack", "slack", "slack", {"text": text}, lambda: self._slack(text)))
-        for name, target, kind, payload, send in channels:
+            channels.append(("slack", "slack", {"text": text}, lambda: self._slack(text)))
+        for kind, target, payload, send in channels:
+            key = f"notify:{req.id}:{kind}"
             try:
                 async with activity_errors():
                     await outbox.send_once(
                         self.db,
-                        key=f"notify:{req.id}:{name}",
+                        key=key,
                         kind=kind,
                         target=target,
                         payload=payload,
@@ -76,8 +72,8 @@ class ApprovalActivities:
                 if activity.info().attempt < NOTIFY_ATTEMPTS:
                     raise
                 # The dashboard notification stands; a mail or Slack outage must not hold up the approval.
-                log.warning("approval %s: %s notification given up: %s", req.id, name, exc)
-                await outbox.set_state(self.db, f"notify:{req.id}:{name}", "failed", error=str(exc)[:500])
+                log.warning("approval %s: %s notification given up: %s", req.id, kind, exc)
+                await outbox.set_state(self.db, key, "failed", error=str(exc)[:500])
 
     async def _email(self, to: list[str], req: ApprovalRequest, text: str) -> dict[str, str]:
         await send_email(

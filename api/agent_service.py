@@ -69,7 +69,7 @@ async def run_now(client: Client, settings: Settings, agent: Agent, dry_run: boo
             dry_run=dry_run,
             max_iterations=agent.max_iterations,
             approval_required=agent.approval_required,
-            approval_ttl_s=int(settings.approval_ttl_hours * 3600),
+            approval_ttl_s=settings.approval_ttl_s,
         )
     run_id = f"agent-run-{agent.id}-manual-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
     await client.start_workflow(
@@ -105,7 +105,7 @@ async def request_schedule_change(
             current=agent.schedule,
             proposed=proposed,
             requested_by=by,
-            ttl_s=int(settings.approval_ttl_hours * 3600),
+            ttl_s=settings.approval_ttl_s,
         ),
         id=workflow_id,
         task_queue=settings.task_queue,

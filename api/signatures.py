@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import logging
 import time
+from collections.abc import Mapping
 
 from fastapi import HTTPException, Request
 
@@ -26,16 +27,17 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 def verify(
     secret: str,
-    timestamp_header: str | None,
-    signature_header: str | None,
+    headers: Mapping[str, str],
     body: bytes,
     tolerance_s: int,
     now: float | None = None,
     *,
     prefix: str,
 ) -> None:
-    """`prefix` names the endpoint's headers in errors: "X-ClubOS" for X-ClubOS-Timestamp/-Signature."""
+    """`prefix` names the sender's headers: "X-ClubOS" for X-ClubOS-Timestamp and X-ClubOS-Signature
+    (`headers` is case-insensitive, as Starlette's and httpx's are)."""
     ts_name, sig_name = f"{prefix}-Timestamp", f"{prefix}-Signature"
+    timestamp_header, signature_header = headers.get(ts_name), headers.get(sig_name)
     if not timestamp_header or not signature_header:
         raise BadSignature(f"missing {ts_name} or {sig_name} header")
     try:
@@ -53,14 +55,7 @@ def verify(
 def check_request(request: Request, body: bytes, secret: str, tolerance_s: int, *, prefix: str) -> None:
     """`verify` on a request's own headers; a 401 that says what is wrong otherwise."""
     try:
-        verify(
-            secret,
-            request.headers.get(f"{prefix}-Timestamp"),
-            request.headers.get(f"{prefix}-Signature"),
-            body,
-            tolerance_s,
-            prefix=prefix,
-        )
+        verify(secret, request.headers, body, tolerance_s, prefix=prefix)
     except BadSignature as exc:
         log.warning("rejected %s webhook: %s", prefix, exc)
         raise HTTPException(401, f"invalid signature: {exc}") from exc

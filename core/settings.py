@@ -103,6 +103,11 @@ class Settings(BaseSettings):
         return f"sqlite+aiosqlite:///{self.data_dir / 'renubu.db'}"
 
     @property
+    def approval_ttl_s(self) -> int:
+        """approval_ttl_hours in whole seconds, as workflow inputs carry it (workflows cannot read settings)."""
+        return max(1, round(self.approval_ttl_hours * 3600))
+
+    @property
     def llm_enabled(self) -> bool:
         return self.anthropic_api_key is not None and bool(self.anthropic_api_key.get_secret_value())
 

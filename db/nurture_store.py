@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -12,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import live
 from db.models import Enrollment, Journey, JourneyVersion, Lead, LeadEvent, StepVisit
-from db.upsert import insert_for, insert_ignore, upsert_statement
+from db.upsert import insert_ignore, upsert_statement
 from rules.engagement import LeadState, apply_event
 
 ACTIVE = "active"
@@ -94,17 +93,11 @@ async def active_enrollments(session: AsyncSession, lead_id: str) -> list[Enroll
     )
 
 
-@cache
-def _enrollment_upsert(dialect: str, columns: tuple[str, ...]) -> Any:
-    """Newer projections win: an update carrying an older `seq` (a retried activity) changes nothing."""
-    stmt = insert_for(dialect, Enrollment)
-    update = {k: stmt.excluded[k] for k in columns if k not in ("id", "started_at", "lead_id")}
-    return stmt.on_conflict_do_update(index_elements=["id"], set_=update, where=Enrollment.seq <= stmt.excluded.seq)
-
-
 async def project(session: AsyncSession, values: dict[str, Any], visits: list[dict[str, Any]]) -> None:
     dialect = session.get_bind().dialect.name
-    await session.execute(_enrollment_upsert(dialect, tuple(values)), values)
+    # Newer projections win: an update carrying an older `seq` (a retried activity) changes nothing.
+    update = tuple(k for k in values if k not in ("id", "started_at", "lead_id"))
+    await session.execute(upsert_statement(dialect, Enrollment, ("id",), update, unless_older="seq"), values)
     if visits:
         stmt = upsert_statement(dialect, StepVisit, ("enrollment_id", "seq"), ("left_at", "outcome"))
         await session.execute(stmt, visits)

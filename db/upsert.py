@@ -23,11 +23,17 @@ def insert_for(name: str, model: type[Any]) -> Any:
 
 
 @cache
-def upsert_statement(dialect: str, model: type[Any], keys: tuple[str, ...], update: tuple[str, ...]) -> Any:
+def upsert_statement(
+    dialect: str, model: type[Any], keys: tuple[str, ...], update: tuple[str, ...], *, unless_older: str | None = None
+) -> Any:
     """INSERT ... ON CONFLICT (keys) DO UPDATE the `update` columns; values are passed when executed.
+    With `unless_older`, a row whose value in that column is newer than the incoming one is kept.
     Built once per shape: constructing ON CONFLICT statements costs more than running them."""
     stmt = insert_for(dialect, model)
-    return stmt.on_conflict_do_update(index_elements=list(keys), set_={k: stmt.excluded[k] for k in update})
+    where = getattr(model, unless_older) <= stmt.excluded[unless_older] if unless_older else None
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys), set_={k: stmt.excluded[k] for k in update}, where=where
+    )
 
 
 async def insert_ignore(session: AsyncSession, model: type[Any], values: dict[str, Any], keys: list[str]) -> bool:

@@ -15,11 +15,6 @@ from db.models import InboxMessage
 from workflows.inbox_models import TriageInput
 
 
-def approval_ttl_s(settings: Settings) -> int:
-    """settings.approval_ttl_hours in whole seconds, as the triage workflow takes it."""
-    return max(1, round(settings.approval_ttl_hours * 3600))
-
-
 async def start_pending_triage(client: Client, db: Database, settings: Settings) -> int:
     """Starts triage for every stored member message that has none yet; returns how many started."""
     async with db.session() as session:
@@ -31,7 +26,7 @@ async def start_pending_triage(client: Client, db: Database, settings: Settings)
         try:
             await client.start_workflow(
                 "MessageTriageWorkflow",
-                TriageInput(message_id=message_id, approval_ttl_s=approval_ttl_s(settings)),
+                TriageInput(message_id=message_id, approval_ttl_s=settings.approval_ttl_s),
                 id=f"triage-{message.clubos_message_id}",
                 task_queue=settings.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,

@@ -20,7 +20,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from core.settings import Settings
-from sandbox.active.webhooks import DeliveryAttempt, WebhookDispatcher, WebhookEvent
+from sandbox.active.webhooks import DeliveryAttempt, WebhookEvent, to_renubu
 from sandbox.wordlists import FIRST_NAMES, LAST_NAMES
 
 _KEPT = 200
@@ -92,13 +92,11 @@ class LeadSubmission:
 
 class LeadForm:
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self.dispatcher = WebhookDispatcher(
+        self.dispatcher = to_renubu(
+            settings,
             settings.lead_intake_url,
-            settings.intake_webhook_secret.get_secret_value(),
-            timeout_s=settings.http_timeout_s,
-            transport=transport,
-            header_prefix="X-Renubu",
             user_agent="Sandbox-Lead-Form/1.0",
+            transport=transport,
             on_response=self._keep_answer,
         )
         self.submissions: OrderedDict[str, LeadSubmission] = OrderedDict()

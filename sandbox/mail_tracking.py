@@ -17,7 +17,7 @@ from typing import Any, Literal
 import httpx
 
 from core.settings import Settings
-from sandbox.active.webhooks import DeliveryAttempt, WebhookDispatcher, WebhookEvent
+from sandbox.active.webhooks import DeliveryAttempt, WebhookEvent, to_renubu
 from sandbox.smtp_sink import StoredMail
 
 Tracked = Literal["opened", "clicked"]
@@ -36,13 +36,8 @@ class TrackingEvent:
 
 class MailTracking:
     def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self.dispatcher = WebhookDispatcher(
-            settings.engagement_webhook_url,
-            settings.intake_webhook_secret.get_secret_value(),
-            timeout_s=settings.http_timeout_s,
-            transport=transport,
-            header_prefix="X-Renubu",
-            user_agent="Sandbox-Mail-Tracking/1.0",
+        self.dispatcher = to_renubu(
+            settings, settings.engagement_webhook_url, user_agent="Sandbox-Mail-Tracking/1.0", transport=transport
         )
         self.sent: deque[TrackingEvent] = deque(maxlen=_KEPT)
 

@@ -84,14 +84,7 @@ async def test_mark_opened_sends_a_signed_engagement_event(app: FastAPI, receive
 
     first, second = receiver.requests[:2]
     assert str(first.url) == "http://renubu.test/webhooks/events"
-    verify(
-        SECRET,
-        first.headers["x-renubu-timestamp"],
-        first.headers["x-renubu-signature"],
-        first.content,
-        300,
-        prefix="X-Renubu",
-    )
+    verify(SECRET, first.headers, first.content, 300, prefix="X-Renubu")
     payload = json.loads(first.content)
     assert payload["type"] == "opened" and payload["channel"] == "email" and payload["email"] == "robin@example.com"
     assert payload["data"]["mail_id"] == mail_id and json.loads(second.content)["type"] == "clicked"

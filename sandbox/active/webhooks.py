@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 import httpx
 
+from core.settings import Settings
+
 logger = logging.getLogger("sandbox.active.webhooks")
 
 RETRY_DELAYS_S = (1, 2, 4, 8, 16)
@@ -224,3 +226,23 @@ class WebhookDispatcher:
             f": {error}" if error else "",
         )
         return attempt
+
+
+def to_renubu(
+    settings: Settings,
+    url: str,
+    *,
+    user_agent: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_response: Callable[[str, httpx.Response], None] | None = None,
+) -> WebhookDispatcher:
+    """A sender posting to Renubu's own intake endpoints (leads, engagement events), signed with the intake secret."""
+    return WebhookDispatcher(
+        url,
+        settings.intake_webhook_secret.get_secret_value(),
+        timeout_s=settings.http_timeout_s,
+        transport=transport,
+        header_prefix="X-Renubu",
+        user_agent=user_agent,
+        on_response=on_response,
+    )
