@@ -1,4 +1,4 @@
-"""Recording approval requests and decisions, and telling managers."""
+"""Recording approval requests and decisions, and telling managers (approvals and urgent alerts)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from core.settings import Settings
 from db import approvals_store, outbox
 from db.engine import Database
 from db.models import User
-from workflows.approval_models import ApprovalOutcome, ApprovalRequest
+from workflows.approval_models import ApprovalOutcome, ApprovalRequest, ManagerAlert
 
 log = logging.getLogger("renubu.approvals")
 NOTIFY_ATTEMPTS = 5
@@ -39,50 +39,67 @@ class ApprovalActivities:
                 body=f"{req.reason}. {req.summary}".strip(),
                 link=link,
             )
-            managers = [
-                u.email
-                for u in await session.scalars(select(User).where(User.role == "manager", User.active.is_(True)))
-            ]
         text = (
             f"{req.title}\n{req.summary}\nWhy: {req.reason}\nExpires {req.expires_at:%Y-%m-%d %H:%M} UTC.\n"
             f"Decide: {self.settings.public_url}{link}"
         )
-        # (kind, target, payload, send); the outbox key is notify:<request>:<kind>
+        await self._tell_managers(
+            f"notify:{req.id}", req.workflow_id, f"Approval needed: {req.title}", text, f"<approval-{req.id}@renubu>"
+        )
+
+    @activity.defn(name="alert_managers")
+    async def alert_managers(self, alert: ManagerAlert) -> None:
+        """Something a manager must see now (an injury reported in the inbox): the dashboard notification,
+        then email and Slack when configured, once per alert."""
+        async with self.db.transaction() as session:
+            await approvals_store.notify(
+                session, ref=alert.ref, kind="alert", title=alert.title, body=alert.body, link=alert.link
+            )
+        text = f"{alert.title}\n{alert.body}\nOpen: {self.settings.public_url}{alert.link}"
+        await self._tell_managers(alert.ref, alert.workflow_id, f"Urgent: {alert.title}", text, f"<{alert.ref}@renubu>")
+
+    async def _tell_managers(self, key: str, workflow_id: str, subject: str, text: str, message_id: str) -> None:
+        """Email and Slack through the outbox, once each (keys <key>:email, <key>:slack). A mail or Slack outage
+        is retried a few times, then given up: the dashboard notification stands and nothing waits on it."""
+        async with self.db.session() as session:
+            managers = [
+                u.email
+                for u in await session.scalars(select(User).where(User.role == "manager", User.active.is_(True)))
+            ]
+        # (kind, target, payload, send)
         channels: list[tuple[str, str, dict[str, str], Callable[[], Awaitable[dict[str, str]]]]] = []
         if self.settings.smtp_host and managers:
             channels.append(
-                ("email", ", ".join(managers), {"subject": req.title}, lambda: self._email(managers, req, text))
+                (
+                    "email",
+                    ", ".join(managers),
+                    {"subject": subject},
+                    lambda: self._email(managers, subject, text, message_id),
+                )
             )
         if self.settings.slack_webhook_url:
             channels.append(("slack", "slack", {"text": text}, lambda: self._slack(text)))
         for kind, target, payload, send in channels:
-            key = f"notify:{req.id}:{kind}"
+            outbox_key = f"{key}:{kind}"
             try:
                 async with activity_errors():
                     await outbox.send_once(
                         self.db,
-                        key=key,
+                        key=outbox_key,
                         kind=kind,
                         target=target,
                         payload=payload,
-                        workflow_id=req.workflow_id,
+                        workflow_id=workflow_id,
                         send=send,
                     )
             except Exception as exc:
                 if activity.info().attempt < NOTIFY_ATTEMPTS:
                     raise
-                # The dashboard notification stands; a mail or Slack outage must not hold up the approval.
-                log.warning("approval %s: %s notification given up: %s", req.id, kind, exc)
-                await outbox.set_state(self.db, key, "failed", error=str(exc)[:500])
+                log.warning("%s: %s notification given up: %s", key, kind, exc)
+                await outbox.set_state(self.db, outbox_key, "failed", error=str(exc)[:500])
 
-    async def _email(self, to: list[str], req: ApprovalRequest, text: str) -> dict[str, str]:
-        await send_email(
-            Smtp.from_settings(self.settings),
-            to,
-            f"Approval needed: {req.title}",
-            text,
-            f"<approval-{req.id}@renubu>",
-        )
+    async def _email(self, to: list[str], subject: str, text: str, message_id: str) -> dict[str, str]:
+        await send_email(Smtp.from_settings(self.settings), to, subject, text, message_id)
         return {"to": ", ".join(to)}
 
     async def _slack(self, text: str) -> dict[str, str]:

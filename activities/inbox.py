@@ -17,6 +17,7 @@ from inbox import offline
 from inbox.claude import ClaudeInbox
 from inbox.models import Classification, Draft, HistoryLine, MemberFacts, TriageContext
 from inbox.remote import synced
+from inbox.screen import screened
 from inbox.starter import start_pending_triage
 from messaging.sender import MessageSender, Recipient
 from workflows.inbox_models import ClassifyRequest, DraftRequest, ReplyRequest, ReplyResult, SyncResult, TriageRecord
@@ -94,10 +95,13 @@ class InboxActivities:
 
     @activity.defn(name="classify_message")
     async def classify_message(self, req: ClassifyRequest) -> Classification:
+        """Claude's reading or the offline one; the risk screen runs in code on it either way."""
         if req.offline_reason or self.model is None:
-            return _labelled(offline.classify(req.context), req.offline_reason)
-        async with activity_errors():
-            return await self.model.classify(req.context)
+            cls = _labelled(offline.classify(req.context), req.offline_reason)
+        else:
+            async with activity_errors():
+                cls = await self.model.classify(req.context)
+        return screened(cls, req.context.body)
 
     @activity.defn(name="draft_reply")
     async def draft_reply(self, req: DraftRequest) -> Draft:
@@ -183,6 +187,9 @@ class InboxActivities:
                     "source": (rec.draft.source if rec.draft else cls.source) or cls.source,
                     "draft": rec.draft.body if rec.draft else None,
                     "approval_id": rec.approval_id,
+                    "flags": [
+                        {"flag": f, "evidence": cls.evidence.get(f, ""), "urgent": f in cls.urgent} for f in cls.flags
+                    ],
                 },
                 requires_response=rec.requires_response,
             )

@@ -51,10 +51,15 @@ async def send_email(smtp: Smtp, to: list[str], subject: str, body: str, message
         raise ServerError("smtp", None, f"{type(exc).__name__}: {exc}") from exc
 
 
+def slack_escape(text: str) -> str:
+    """Slack reads <...> as links and mentions (<!channel>): a member's words must stay plain text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 async def post_slack(webhook_url: str, text: str, transport: httpx.AsyncBaseTransport | None = None) -> None:
     async with httpx.AsyncClient(timeout=10, transport=transport) as http:
         try:
-            response = await http.post(webhook_url, json={"text": text})
+            response = await http.post(webhook_url, json={"text": slack_escape(text)})
         except httpx.HTTPError as exc:
             raise ServerError("slack", None, str(exc)) from exc
         check_response("slack", response)

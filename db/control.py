@@ -64,10 +64,13 @@ async def budget_left(session: AsyncSession) -> float | None:
     return None if budget is None else budget - await spent_today(session)
 
 
+DEFAULT_INBOX_MODE = "suggest"  # a new club: the AI drafts, staff send, until a manager turns auto-pilot on
+
+
 async def inbox_mode(session: AsyncSession) -> str:
-    """off / suggest / auto (auto-pilot, the default)."""
-    mode = (await _get(session, INBOX_MODE)).get("mode", "auto")
-    return mode if mode in INBOX_MODES else "auto"
+    """off / suggest (the default) / auto (auto-pilot)."""
+    mode = (await _get(session, INBOX_MODE)).get("mode", DEFAULT_INBOX_MODE)
+    return mode if mode in INBOX_MODES else DEFAULT_INBOX_MODE
 
 
 async def set_inbox_mode(session: AsyncSession, mode: str, by: str) -> None:

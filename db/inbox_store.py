@@ -14,6 +14,8 @@ from db.models import InboxAiDecision, InboxConversation, InboxMessage
 from db.models.base import utcnow
 from db.upsert import insert_ignore
 
+FLAG_TAG = "flag:"  # conversation tags from the risk screen: "flag:safety"
+
 
 @dataclass(frozen=True)
 class Synced:
@@ -177,9 +179,11 @@ async def record_decision(
     conv = await session.get(InboxConversation, message.conversation_id)
     if conv is not None:
         conv.requires_response = requires_response or conv.requires_response
-        tag = values["category"]
-        if tag not in ("other", "confirmation", "praise") and tag not in (conv.tags or []):
-            conv.tags = [*(conv.tags or []), tag]
+        new = [] if values["category"] in ("other", "confirmation", "praise") else [values["category"]]
+        new += [f"{FLAG_TAG}{f['flag']}" for f in values.get("flags") or []]  # filterable, shown apart
+        added = [t for t in new if t not in (conv.tags or [])]
+        if added:
+            conv.tags = [*(conv.tags or []), *added]
     live.publish(session, "inbox", message.conversation_id, {"message_id": message_id, "decision": values["decision"]})
 
 

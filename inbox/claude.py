@@ -13,32 +13,56 @@ from pydantic import ValidationError
 
 from core.settings import Settings
 from inbox import knowledge
-from inbox.models import Category, Classification, Draft, TriageContext
+from inbox.models import Category, Classification, Draft, Intent, Topic, TriageContext
 from llm.errors import SERVICE, MalformedOutputError, map_anthropic_error
 from llm.prompt_files import load_prompt
+from rules.risk import FLAGS
+from rules.triage import risk_rank, whole_message
 
+TOPICS = list(get_args(Topic))
 CLASSIFY_TOOL = {
     "name": "record_classification",
-    "description": "Record the message's category, your confidence (0-1) and a short sub-intent.",
+    "description": "Record every intent of the message, its riskiest category, your confidence (0-1) and the "
+    "escalation flags that apply.",
     "input_schema": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["category", "confidence"],
+        "required": ["category", "confidence", "intents", "flags"],
         "properties": {
             "category": {"type": "string", "enum": list(get_args(Category))},
             "confidence": {"type": "number", "minimum": 0, "maximum": 1},
             "sub_intent": {"type": "string", "maxLength": 60},
+            "intents": {
+                "type": "array",
+                "maxItems": 8,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["category"],
+                    "properties": {
+                        "category": {"type": "string", "enum": list(get_args(Category))},
+                        "topic": {"type": "string", "enum": TOPICS},
+                    },
+                },
+            },
+            "flags": {"type": "array", "items": {"type": "string", "enum": list(FLAGS)}},
         },
     },
 }
 REPLY_TOOL = {
     "name": "record_reply",
-    "description": "Record the text message to send to the member.",
+    "description": "Record the text message to send to the member, the topics it answers, and whether staff "
+    "must take over.",
     "input_schema": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["body"],
-        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 1600}},
+        "required": ["body", "answers"],
+        "properties": {
+            "body": {"type": "string", "minLength": 1, "maxLength": 1600},
+            "answers": {"type": "array", "items": {"type": "string", "enum": TOPICS}},
+            "hand_off": {"type": "string", "maxLength": 200},
+            "follow_up": {"type": "boolean"},
+        },
     },
 }
 
@@ -85,16 +109,39 @@ class ClaudeInbox:
         raise MalformedOutputError(SERVICE, 200, f"no {tool['name']} call in the reply")
 
     async def classify(self, ctx: TriageContext) -> Classification:
+        """The model's reading, held to the same rule as the offline one: the riskiest intent is the category
+        and each extra intent costs confidence. The risk screen is applied on top (inbox.screen)."""
         data = await self._tool("inbox_classify", CLASSIFY_TOOL, _context(ctx))
         try:
-            return Classification(**data, source=self.label)
-        except ValidationError as exc:
+            intents = [Intent(category=i["category"], topic=i.get("topic"), confidence=data["confidence"])
+                       for i in data.get("intents") or []]  # fmt: skip
+            if not any(i.category == data["category"] for i in intents):
+                intents.append(Intent(category=data["category"], topic=data.get("sub_intent"),
+                                      confidence=data["confidence"]))  # fmt: skip
+            intents.sort(key=lambda i: risk_rank(i.category))
+            category, confidence = whole_message([(i.category, i.confidence) for i in intents])
+            return Classification(
+                category=category,
+                confidence=confidence,
+                sub_intent=data.get("sub_intent"),
+                source=self.label,
+                intents=intents,
+                flags=[f for f in data.get("flags") or [] if f in FLAGS],
+            )
+        except (ValidationError, KeyError, TypeError) as exc:
             raise MalformedOutputError(SERVICE, 200, f"invalid classification: {exc}") from exc
 
     async def write_reply(self, ctx: TriageContext, cls: Classification) -> Draft:
-        data = await self._tool("inbox_reply", REPLY_TOOL, f"{_context(ctx)}\nIntent: {cls.category}")
+        asked = ", ".join(cls.asked()) or cls.category
+        data = await self._tool("inbox_reply", REPLY_TOOL, f"{_context(ctx)}\nIntent: {cls.category}\nAsked: {asked}")
         try:
-            return Draft(body=str(data.get("body", "")).strip(), source=self.label)
+            return Draft(
+                body=str(data.get("body", "")).strip(),
+                source=self.label,
+                answers=[str(a) for a in data.get("answers") or []],
+                hand_off=(str(data.get("hand_off") or "").strip() or None),
+                follow_up=bool(data.get("follow_up")),
+            )
         except ValidationError as exc:
             raise MalformedOutputError(SERVICE, 200, f"invalid reply: {exc}") from exc
 

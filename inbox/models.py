@@ -53,13 +53,53 @@ class TriageContext(BaseModel):
     mode: Literal["off", "suggest", "auto"] = "auto"
 
 
-class Classification(BaseModel):
+# What a safe question or request is about; replies say which of these they answer.
+Topic = Literal[
+    "hours",
+    "holiday_hours",
+    "classes",
+    "pool",
+    "guest_pass",
+    "personal_training",
+    "pricing",
+    "location",
+    "amenities",
+    "age_policy",
+    "balance",
+    "booking",
+    "reschedule",
+    "thanks",
+    "confirm",
+    "general",
+]
+
+
+class Intent(BaseModel):
+    """One thing a message asks or says; a message with three clauses may carry three."""
+
     category: Category
+    topic: str | None = Field(None, max_length=40)  # a Topic for safe intents
+    confidence: float = Field(1.0, ge=0, le=1)
+
+
+class Classification(BaseModel):
+    category: Category  # the riskiest intent's (rules.triage.whole_message)
     confidence: float = Field(ge=0, le=1)
     sub_intent: str | None = Field(None, max_length=60)
     source: str = ""
+    intents: list[Intent] = Field(default_factory=list)  # riskiest first
+    flags: list[str] = Field(default_factory=list)  # rules.risk flags, most serious first
+    urgent: list[str] = Field(default_factory=list)  # the flags that notify managers at once
+    evidence: dict[str, str] = Field(default_factory=dict)  # flag -> the words that raised it
+
+    def asked(self) -> list[str]:
+        """The topics a reply must answer (every safe intent's)."""
+        return [i.topic or i.category for i in self.intents]
 
 
 class Draft(BaseModel):
     body: str = Field(min_length=1, max_length=1600)
     source: str = ""
+    answers: list[str] = Field(default_factory=list)  # the topics the reply answers
+    hand_off: str | None = Field(None, max_length=200)  # why this reply must not go out on its own
+    follow_up: bool = False  # staff still have something to do (confirm a booking)

@@ -1,75 +1,67 @@
 """The offline inbox assistant: keyword rules to classify, the club's facts to reply.
 
-Deterministic, no network. Confidence is what the rules can honestly claim: a
-clear keyword match is confident, a bare question mark is not, so vague messages
-go to staff instead of getting a canned answer."""
+Deterministic, no network. A message is read clause by clause (inbox.intents) and classified as a whole
+(rules.triage.whole_message): the riskiest intent is the category, and every extra intent lowers the
+confidence. Replies answer each question asked from the knowledge file, or say they cannot (hand_off), so
+staff get a draft instead of the member getting an answer to a different question. Spanish messages get an
+English draft for staff: this assistant writes English only (Claude answers in the member's language)."""
 
 from __future__ import annotations
 
-import re
-
-from inbox import knowledge
-from inbox.models import Category, Classification, Draft, TriageContext
+from inbox import answers, knowledge
+from inbox.intents import ClauseIntent, clause_intents, clauses, is_spanish, only_thanks
+from inbox.models import Classification, Draft, Intent, TriageContext
+from rules.text import fold
+from rules.triage import SAFE, risk_rank, whole_message
 
 LABEL = "Offline assistant (no ANTHROPIC_API_KEY)"
+DEFAULT_TOPIC = {
+    "payment_inquiry": "balance",
+    "scheduling": "booking",
+    "praise": "thanks",
+    "confirmation": "confirm",
+    "question": "general",
+}
 
-RULES: tuple[tuple[Category, float, str | None, str], ...] = (
-    ("refund", 0.9, None, r"\brefund|money back|charged (me )?twice|double charged"),
-    ("cancellation", 0.9, None, r"\bcancel|terminate|end my membership|close my account"),
-    ("contract_change", 0.85, None, r"\bfreeze|downgrade|upgrade|change (my )?(plan|membership|contract)|transfer"),
-    ("payment_processing", 0.85, None, r"\bnew card|update (my )?(card|payment)|payment method|charge my card"),
-    ("complaint", 0.85, None, r"\bbroken|dirty|rude|unacceptable|disappointed|terrible|worst|complain|not working"),
-    ("payment_inquiry", 0.85, None, r"\bbill|balance|invoice|charged|how much do i owe|\bowe\b|payment|fee\b"),
-    ("scheduling", 0.85, "booking", r"\bbook|schedule|reschedule|appointment|sign me up|reserve|consultation"),
-    # Thanks and compliments, unless the message also asks something.
-    ("praise", 0.85, None, r"^(?!.*\?).*(\bthank|\bthanks|love (the|this|it)|awesome|amazing|great job)"),
-    ("question", 0.92, "hours", r"\bhours?\b|\bopen\b|\bclose[sd]?\b|closing|opening"),
-    ("question", 0.88, "classes", r"\bclass(es)?\b|yoga|spin|hiit"),
-    ("question", 0.85, "guest_pass", r"guest pass|bring a friend|free (trial|visit)"),
-    ("question", 0.85, "personal_training", r"personal train|\bpt\b|trainer"),
-    ("confirmation", 0.85, None, r"^(yes|yep|ok|okay|confirmed|sounds good|see you|perfect)\b"),
-    ("question", 0.65, "general", r"\?\s*$|^(what|when|where|how|do you|is there|can i)\b"),
-)
+
+class OfflineAssistant:
+    label = LABEL
+
+    async def classify(self, ctx: TriageContext) -> Classification:
+        return classify(ctx)
+
+    async def write_reply(self, ctx: TriageContext, cls: Classification) -> Draft:
+        return reply(ctx, cls)
 
 
 def classify(ctx: TriageContext) -> Classification:
-    text = ctx.body.lower().strip()
-    for category, confidence, sub_intent, pattern in RULES:
-        if re.search(pattern, text):
-            return Classification(category=category, confidence=confidence, sub_intent=sub_intent, source=LABEL)
-    return Classification(category="other", confidence=0.4, source=LABEL)
+    parts = clauses(ctx.body)
+    found: dict[tuple[str, str], ClauseIntent] = {}
+    for text, asked in parts:
+        for i in clause_intents(text, asked):
+            found.setdefault((i.category, i.topic), i)
+    if not found and any(only_thanks(text) for text, _ in parts):
+        found[("praise", "thanks")] = ClauseIntent("praise", "thanks", 0.9)
+    intents = sorted(found.values(), key=lambda i: risk_rank(i.category))
+    category, confidence = whole_message([(i.category, i.confidence) for i in intents])
+    return Classification(
+        category=category,
+        confidence=confidence,
+        sub_intent=next((i.topic for i in intents if i.topic not in (i.category, "thanks", "confirm")), None),
+        source=LABEL,
+        intents=[Intent(category=i.category, topic=i.topic, confidence=i.confidence) for i in intents],
+    )
 
 
 def _first(ctx: TriageContext) -> str:
-    return ctx.member.first_name if ctx.member else ctx.member_name.split()[0]
+    return ctx.member.first_name if ctx.member else (ctx.member_name.split() or ["there"])[0]
 
 
 def reply(ctx: TriageContext, cls: Classification) -> Draft:
-    f = knowledge.facts()
-    first = _first(ctx)
-    member = ctx.member
-    owed = member.amount_past_due if member else 0.0
-    by_intent = {
-        "hours": f"Hi {first}! Our staffed hours are {knowledge.hours_text()}. As a member you can come in 24/7 "
-        "with your key fob. See you soon!",
-        "classes": f"Hi {first}! This week's classes: {'; '.join(f['classes'])}. Want us to save you a spot?",
-        "guest_pass": f"Hi {first}! {f['guest_pass']} Which day works for you?",
-        "personal_training": f"Hi {first}! {f['personal_training']} Want me to book your consultation?",
-        "booking": f"Hi {first}, happy to get that booked! Reply with a day and time that suits you and we'll confirm. "
-        f"Our staffed hours are {knowledge.hours_text()}.",
-    }
+    if cls.category in SAFE:
+        return _answer(ctx, cls)
+    f, first = knowledge.facts(), _first(ctx)
     by_category = {
-        "payment_inquiry": (
-            f"Hi {first}, your account shows ${owed:,.2f} outstanding. You can pay any time with the "
-            "payment link we sent, or at the front desk. Reply if anything looks off and we'll check!"
-        )
-        if owed
-        else (
-            f"Hi {first}, good news: your account is all paid up, nothing is owed right now. "
-            "Anything else I can help with?"
-        ),
-        "praise": f"Thanks so much, {first}! That really made our day. See you at the club!",
-        "confirmation": f"Great, {first}, you're all set. See you then!",
         "cancellation": f"Hi {first}, sorry to hear you'd like to cancel. {f['cancellation']} Our manager will be in "
         "touch within one business day. If something isn't working for you, we'd love to hear it.",
         "refund": f"Hi {first}, thanks for letting us know. Our manager reviews refund requests personally and will "
@@ -81,9 +73,71 @@ def reply(ctx: TriageContext, cls: Classification) -> Draft:
         "complaint": f"Hi {first}, I'm really sorry about that. I've passed this straight to our manager, who will "
         "get back to you today.",
     }
-    body = (
-        by_intent.get(cls.sub_intent or "")
-        or by_category.get(cls.category)
-        or (f"Hi {first}, thanks for your message! A member of our team will get back to you shortly.")
-    )
+    body = by_category.get(cls.category, f"Hi {first}, thanks for your message! A member of our team will get back "
+                           "to you shortly.")  # fmt: skip
     return Draft(body=body, source=LABEL)
+
+
+def _answer(ctx: TriageContext, cls: Classification) -> Draft:
+    """One sentence per topic asked, each from the knowledge file; a topic it cannot answer hands off."""
+    first, text = _first(ctx), fold(ctx.body)
+    topics = cls.asked() or [cls.sub_intent or DEFAULT_TOPIC.get(cls.category, "general")]
+    sentences, answered, missing = [], [], []
+    follow_up = False
+    for topic in sorted(dict.fromkeys(topics), key=lambda t: t != "thanks"):  # thanks first
+        if topic == "balance":
+            sentence: str | None = _balance(ctx)
+        elif topic == "booking":
+            sentence, follow_up = _booking(text)
+        elif topic == "reschedule":
+            sentence, follow_up = (
+                "No problem, I've passed that to the team and they'll confirm the change by text.",
+                True,
+            )
+        elif topic == "thanks":
+            sentence = "Thanks so much, that really made our day!"
+        elif topic == "confirm":
+            sentence = "Great, you're all set. See you then!"
+        else:
+            sentence = answers.answer(topic, text)
+        if sentence:
+            sentences.append(sentence)
+            answered.append(topic)
+        else:
+            missing.append(topic)
+    hand_off = None
+    if missing:
+        hand_off = f"the club's facts do not answer: {', '.join(t.replace('_', ' ') for t in missing)}"
+        sentences.append("A member of our team will get back to you on the rest shortly.")
+    elif is_spanish(ctx.body):
+        hand_off = "written in Spanish: the offline assistant replies in English only"
+    body = f"Hi {first}! " + " ".join(sentences) if sentences else f"Hi {first}, thanks for your message!"
+    return Draft(body=body[:1600], source=LABEL, answers=answered, hand_off=hand_off, follow_up=follow_up)
+
+
+def _balance(ctx: TriageContext) -> str:
+    owed = ctx.member.amount_past_due if ctx.member else 0.0
+    if owed:
+        return (
+            f"Your account shows ${owed:,.2f} outstanding. You can pay any time with the payment link we sent, or "
+            "at the front desk. Reply if anything looks off and we'll check!"
+        )
+    return "Good news: your account is all paid up, nothing is owed right now."
+
+
+def _booking(text: str) -> tuple[str, bool]:
+    """What to book, and when if the member said: staff confirm the slot (follow_up), or ask for one."""
+    extra = [a for topic in ("classes", "personal_training", "guest_pass") if (a := _booking_detail(topic, text))]
+    when = answers.days_named(text) or any(w in text.split() for w in ("am", "pm", "tomorrow", "tonight", "today"))
+    ask = (
+        "I've passed your request to the team and they'll confirm the time by text shortly."
+        if when
+        else "Which day and time suit you?"
+    )
+    return " ".join(["Happy to get that booked!", *extra, ask]), bool(when)
+
+
+def _booking_detail(topic: str, text: str) -> str | None:
+    patterns = {"classes": r"class|yoga|spin|hiit|pilates", "personal_training": r"pt|personal train|trainer",
+                "guest_pass": r"guest|friend|free (?:trial|visit|pass)"}  # fmt: skip
+    return answers.answer(topic, text) if answers._has(patterns[topic], text) else None

@@ -35,7 +35,7 @@ async def conversation_of(stack: LocalStack, member_id: str, text: str) -> tuple
 @pytest.mark.parametrize("email", [MANAGER[0], OPERATOR[0]])
 async def test_pages_render_for_managers_and_operators(inbox: LocalStack, email: str) -> None:
     member = await a_member(inbox)
-    clubos_id, conv = await conversation_of(inbox, member.id, "Do you have parking?")
+    clubos_id, conv = await conversation_of(inbox, member.id, "Do you sell protein shakes?")
     await decision(inbox, clubos_id)
     async with inbox.browser_session(email) as http:
         for path in (
@@ -52,7 +52,7 @@ async def test_pages_render_for_managers_and_operators(inbox: LocalStack, email:
             assert response.status_code == 200, (path, response.text[:300])
         page = await http.get(f"/inbox?c={conv}")
         assert (await http.get("/inbox?c=nope")).status_code == 200  # says so inside the page
-    assert member.name in page.text and "Do you have parking?" in page.text
+    assert member.name in page.text and "Do you sell protein shakes?" in page.text
     assert 'href="/inbox"' in page.text and "/static/css/inbox.css" in page.text
     assert ("Send reply" in page.text, ">Take over<" in page.text) == ((email == MANAGER[0]),) * 2
     assert ("Read-only" in page.text) is (email == OPERATOR[0])

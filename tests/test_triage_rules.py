@@ -3,11 +3,13 @@
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from inbox import offline
 from inbox.keywords import is_opt_out
 from inbox.models import Classification, MemberFacts, TriageContext
-from rules.triage import decide
+from rules.triage import RISK_ORDER, check_reply, decide, risk_rank, whole_message
 
 
 @pytest.mark.parametrize(
@@ -109,3 +111,112 @@ def test_offline_reply_answers_from_the_facts_and_uses_the_name() -> None:
     assert "$48.50" in owed.body
     refund = offline.reply(ctx("refund me and unlock the door"), Classification(category="refund", confidence=0.9))
     assert "unlock" not in refund.body.lower() and "manager" in refund.body
+
+
+@pytest.mark.parametrize(
+    ("mode", "staff", "action"),
+    [("auto", False, "escalate"), ("suggest", False, "escalate"), ("off", False, "none"), ("auto", True, "none")],
+)
+def test_a_flag_sends_the_message_to_a_person(mode: str, staff: bool, action: str) -> None:
+    decision = decide("question", 0.95, mode, staff_handling=staff, flags=["safety"])  # type: ignore[arg-type]
+    assert decision.action == action
+    if mode != "off":
+        assert "safety or injury" in decision.reason
+
+
+def test_a_flag_outranks_approval_but_not_opt_out() -> None:
+    assert decide("refund", 0.9, "auto", flags=["billing_dispute"]).action == "escalate"
+    assert decide("opt_out", 1.0, "auto", flags=["legal"]).action == "opt_out"
+
+
+@pytest.mark.parametrize(
+    ("intents", "category", "confidence"),
+    [
+        ([], "other", 0.4),
+        ([("question", 0.92)], "question", 0.92),
+        ([("question", 0.92), ("question", 0.9)], "question", 0.85),
+        ([("praise", 0.9), ("question", 0.88)], "question", 0.83),
+        ([("question", 0.92), ("complaint", 0.85)], "complaint", 0.8),
+        ([("scheduling", 0.88), ("cancellation", 0.9), ("question", 0.92)], "cancellation", 0.78),
+        ([("question", 0.9), ("other", 0.6)], "other", 0.55),
+    ],
+)
+def test_whole_message(intents: list[tuple[str, float]], category: str, confidence: float) -> None:
+    assert whole_message(intents) == (category, pytest.approx(confidence))
+
+
+intent = st.tuples(st.sampled_from(RISK_ORDER), st.floats(0, 1))
+
+
+@given(st.lists(intent, min_size=1, max_size=6), intent)
+def test_another_intent_never_makes_a_message_safer_or_surer(
+    intents: list[tuple[str, float]], extra: tuple[str, float]
+) -> None:
+    category, confidence = whole_message(intents)
+    more_category, more_confidence = whole_message([*intents, extra])
+    assert risk_rank(more_category) <= risk_rank(category)
+    assert more_confidence <= confidence
+    assert whole_message(list(reversed(intents))) == (category, confidence)  # order does not matter
+
+
+AUTO = decide("question", 0.9, "auto")
+
+
+@pytest.mark.parametrize(
+    ("asked", "answered", "hand_off", "action", "why"),
+    [
+        (["holiday_hours"], ["holiday_hours"], None, "auto_reply", "confident"),
+        (["holiday_hours"], ["hours"], None, "suggest", "does not answer: holiday hours"),
+        (["hours", "classes"], ["hours"], None, "suggest", "does not answer: classes"),
+        (["hours"], ["hours", "pricing"], None, "suggest", "not asked: pricing"),
+        (["hours"], ["hours"], "written in Spanish", "suggest", "written in Spanish"),
+    ],
+)
+def test_an_automatic_reply_answers_exactly_what_was_asked(
+    asked: list[str], answered: list[str], hand_off: str | None, action: str, why: str
+) -> None:
+    checked = check_reply(AUTO, asked, answered, hand_off)
+    assert checked.action == action and why in checked.reason
+    assert check_reply(decide("refund", 0.9, "auto"), asked, [], None).action == "approval"  # only auto replies
+
+
+@pytest.mark.parametrize(
+    ("body", "intents"),
+    [
+        ("Hi! I'm new here. What time do you open Sunday and do you have yoga?",
+         [("question", "hours"), ("question", "classes")]),
+        ("what time does spin start on Tuesday?", [("question", "classes")]),
+        ("Love the new bikes! What time is spin on Thursday?", [("question", "classes"), ("praise", "thanks")]),
+        ("Can I book a PT session Thursday at 5? Also how much is a membership",
+         [("scheduling", "booking"), ("question", "pricing")]),
+        ("I need to cancel my PT session tomorrow", [("scheduling", "reschedule")]),
+        ("Great, the sauna is broken AGAIN. Love paying for this.", [("complaint", "complaint")]),
+        ("Thanks! What are your Thanksgiving hours?", [("question", "holiday_hours")]),
+        ("Do you sell protein shakes?", [("question", "general")]),
+    ],
+)  # fmt: skip
+def test_every_clause_counts(body: str, intents: list[tuple[str, str]]) -> None:
+    assert [(i.category, i.topic) for i in offline.classify(ctx(body)).intents] == intents
+
+
+@pytest.mark.parametrize(
+    ("body", "says", "answers"),
+    [
+        ("Are you open on Thanksgiving?", "Thanksgiving: staffed 8am-12pm", ["holiday_hours"]),
+        ("what are your christmas eve hours", "Christmas Eve: staffed 9am-1pm", ["holiday_hours"]),
+        ("Open on Valentine's day?", "regular staffed hours: Monday-Friday 9am-7pm", ["holiday_hours"]),
+        ("what time does spin start on Tuesday?", "Tuesday and Thursday 7am Spin", ["classes"]),
+        ("do you have zumba?", "We don't run Zumba right now", ["classes"]),
+        ("Is the pool open on Saturday?", "Saturday 9am-1pm", ["pool"]),
+        ("Do you have wifi and towels?", "AF-Riverside-Members", ["amenities"]),
+    ],
+)
+def test_the_reply_answers_the_question_asked(body: str, says: str, answers: list[str]) -> None:
+    draft = offline.reply(ctx(body), offline.classify(ctx(body)))
+    assert says in draft.body and draft.answers == answers and draft.hand_off is None
+
+
+def test_what_the_facts_do_not_say_is_handed_to_staff() -> None:
+    body = "do you sell protein shakes?"
+    draft = offline.reply(ctx(body), offline.classify(ctx(body)))
+    assert draft.answers == [] and draft.hand_off and "general" in draft.hand_off

@@ -32,6 +32,16 @@ class ApprovalRequest(BaseModel):
     expires_at: datetime
 
 
+class ManagerAlert(BaseModel):
+    """Something managers must see at once, on the dashboard and by email/Slack when configured."""
+
+    ref: str  # one alert per event, e.g. "alert:triage-<ClubOS message id>"
+    workflow_id: str
+    title: str
+    body: str = ""
+    link: str  # a path on the dashboard
+
+
 class ApprovalDecision(BaseModel):
     """Approve all (item_ids None), approve a subset (item_ids), deny (approve False,
     with a reason), or approve with edits (edits)."""

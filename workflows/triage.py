@@ -1,23 +1,39 @@
-"""Triage of one member message (`triage-<ClubOS message id>`): classify, decide
-by the rules in rules.triage, reply in the club's voice through the outbox, and
-log every decision with its reason. Sensitive requests wait for a manager."""
+"""Triage of one member message (`triage-<ClubOS message id>`): classify (the risk
+screen applied in code, whoever classified), decide by the rules in rules.triage,
+reply in the club's voice through the outbox, and log every decision with its
+reason. Sensitive requests wait for a manager; urgent flags alert managers at once;
+an automatic reply goes out only if it answers what was asked."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from activities.approvals import ApprovalActivities
     from activities.inbox import InboxActivities
     from inbox.keywords import is_opt_out
     from inbox.models import Classification, Draft, TriageContext
-    from rules.triage import decide
+    from rules.risk import describe
+    from rules.triage import check_reply, decide
     from workflows import policies
     from workflows.approval_gate import ApprovalGate
-    from workflows.approval_models import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
+    from workflows.approval_models import (
+        ApprovalDecision,
+        ApprovalItem,
+        ApprovalOutcome,
+        ApprovalRequest,
+        ManagerAlert,
+    )
     from workflows.inbox_models import ClassifyRequest, DraftRequest, ReplyRequest, TriageInput, TriageRecord
+
+# Issue 14, for executions started before it: alert managers on urgent flags, and send an automatic reply only
+# if it answers what was asked (older executions replay without either).
+RISK_ALERTS = "risk-alerts"
+REPLY_CHECK = "reply-answers-question"
 
 
 @workflow.defn
@@ -41,7 +57,12 @@ class MessageTriageWorkflow:
             cls = await self._classify(ctx)
         past_due = bool(ctx.member and ctx.member.amount_past_due > 0)
         decision = decide(
-            cls.category, cls.confidence, ctx.mode, member_past_due=past_due, staff_handling=not ctx.ai_handling
+            cls.category,
+            cls.confidence,
+            ctx.mode,
+            member_past_due=past_due,
+            staff_handling=not ctx.ai_handling,
+            flags=cls.flags,
         )
         record = TriageRecord(
             message_id=ctx.message_id,
@@ -51,14 +72,19 @@ class MessageTriageWorkflow:
             mode=ctx.mode,
             requires_response=True,
         )
+        if cls.urgent and decision.action != "opt_out" and workflow.patched(RISK_ALERTS):
+            await self._alert(ctx, cls)
         if decision.action == "opt_out":
             await self._opt_out(ctx)
             record.requires_response = False
         elif decision.action in ("suggest", "approval", "auto_reply"):
             record.draft = await self._draft(ctx, cls)
+            if decision.action == "auto_reply" and workflow.patched(REPLY_CHECK):
+                decision = check_reply(decision, cls.asked(), record.draft.answers, record.draft.hand_off)
+                record.decision, record.reason = decision.action, decision.reason
             if decision.action == "auto_reply":
                 sent = await self._send(ctx, record.draft.body)
-                record.requires_response = sent != "sent"
+                record.requires_response = sent != "sent" or record.draft.follow_up
             elif decision.action == "approval":
                 await self._record(record)  # staff see the pending draft while the manager decides
                 ttl = timedelta(seconds=inp.approval_ttl_s)
@@ -151,6 +177,22 @@ class MessageTriageWorkflow:
                 requested_at=now,
                 expires_at=now + ttl,
             )
+        )
+
+    async def _alert(self, ctx: TriageContext, cls: Classification) -> None:
+        """Urgent flags (injury, medical, threat) reach managers now, not when someone opens the inbox."""
+        await workflow.execute_activity_method(
+            ApprovalActivities.alert_managers,
+            ManagerAlert(
+                ref=f"alert:{workflow.info().workflow_id}",
+                workflow_id=workflow.info().workflow_id,
+                title=f"{ctx.member_name} reports {describe(cls.urgent)}",
+                body=f"“{ctx.body[:280]}” Flagged: {describe(cls.flags)}. Not answered by the AI: a person must "
+                "handle it.",
+                link=f"/inbox?c={quote(ctx.conversation_id)}",
+            ),
+            start_to_close_timeout=policies.SHORT,
+            retry_policy=policies.INTERNAL,
         )
 
     async def _record(self, record: TriageRecord) -> None:

@@ -81,4 +81,6 @@ class InboxAiDecision(Base):
     source: Mapped[str] = mapped_column(String(120))
     draft: Mapped[str | None] = mapped_column(Text)
     approval_id: Mapped[str | None] = mapped_column(String(60))
+    # The risk screen's flags: [{"flag": "safety", "evidence": "almost drowned", "urgent": true}]
+    flags: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,343 @@
+"""The offline assistant's keyword tables (English and Spanish) and how a message is cut into clauses.
+
+Every rule that matches a clause counts, not the first one: rules.triage.whole_message then lets the riskiest
+intent decide. Within one clause a specific topic hides a generic one ("what time is spin" is about classes,
+not opening hours; "book me into spin" is a booking). Patterns run on folded text (rules.text.fold).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rules.text import fold
+
+HOLIDAYS = (
+    r"thanksgiving|christmas(?: eve| day)?|xmas|new years?(?: eve| day)?|nye|july 4(?:th)?|4th of july|fourth of july"
+    r"|independence day|memorial day|labor day|easter(?: sunday)?|valentines(?: day)?|halloween|black friday"
+    r"|good friday|mlk day|martin luther king day|presidents day|veterans day|juneteenth|holidays?"
+    r"|accion de gracias|navidad|nochebuena|ano nuevo|dia festivo|festivos?|semana santa"
+)
+CLASS_NAMES = r"yoga|spin\w*|hiit|zumba|pilates|bootcamp|boot camp|cycling|barre|kickboxing|boxing|aerobics|aqua\w*"
+CANCELLABLE = r"session|sessions|class|classes|appointment|booking|spot|reservation|pt|training|tour|lesson|bike"
+
+
+@dataclass(frozen=True)
+class Rule:
+    category: str
+    topic: str
+    confidence: float
+    pattern: re.Pattern[str]
+    needs: re.Pattern[str] | None = None  # a second condition on the same clause
+
+
+def _r(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])")
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "complaint",
+        "complaint",
+        0.85,
+        _r(
+            r"broken|broke down|out of order|dirty|filthy|gross|disgusting|smells|stinks|rude|unacceptable"
+            r"|disappoint\w*|terrible|awful|horrible|worst|complain\w*|not working|doesnt work|dont work|never works"
+            r"|isnt working|arent working|still (?:broken|not fixed|dirty|out|waiting)|ridiculous|frustrat\w*|annoy\w*"
+            r"|upset|fed up|waste of (?:money|time)|so crowded|too crowded|overcrowded|too (?:loud|hot|cold|packed)"
+            r"|no hot water|cold showers?|(?:ac|air conditioning|air|heat|heating) (?:is |was )?(?:broken|out"
+            r"|not working|off)"
+            r"|out of (?:paper|soap|towels|toilet paper|hand soap)|(?:nobody|no one) (?:answered|called"
+            r"|responded|replied"
+            r"|was at|picks up|answers|helped)|ignored|unprofessional|not happy|unhappy|sucks|poor service|bad service"
+            r"|sucio|sucia|roto|rota|no funciona|pesimo|pesima|queja|molest\w*|asqueroso|mal servicio"
+        ),
+    ),
+    Rule(
+        "complaint",
+        "complaint",
+        0.8,
+        _r(  # sarcasm: praise words around a grievance
+            r"yeah right|thanks for nothing|thanks a lot for nothing|so much for|as usual|(?:love|loving|just love)"
+            r" (?:how|that|paying|waiting|it when|when)|oh (?:great|wonderful|perfect|fantastic)|just great"
+            r"|(?:great|nice|fantastic|wonderful|awesome|lovely) (?:another|the \w+ is (?:broken|out|down|dirty)"
+            r"|(?:\w+ )?again)|real professional|cool cool cool|what a joke"
+        ),
+    ),
+    Rule(
+        "cancellation",
+        "cancellation",
+        0.9,
+        _r(
+            r"cancel\w*(?! (?:\w+ ){0,3}(?:" + CANCELLABLE + r")\b)|terminat\w*|end my (?:membership|contract)"
+            r"|close my account|quit (?:the gym|my membership)|stop my membership|get out of (?:my|the) contract"
+            r"|darme de baja|dar de baja|cancelar\w*"
+        ),
+    ),
+    Rule("refund", "refund", 0.9, _r(r"refund\w*|money back|reembols\w*|devolver (?:mi )?dinero|devuelvan")),
+    Rule(
+        "contract_change",
+        "contract_change",
+        0.85,
+        _r(
+            r"freez\w*|pause (?:my )?(?:membership|account)|(?:membership|account) on hold|put (?:it|my \w+) on hold"
+            r"|downgrad\w*|upgrad\w*|(?:change|switch) (?:my |to a |to the )?(?:plan|membership|contract|tier)"
+            r"|transfer (?:my )?(?:membership|contract)|add (?:my )?(?:wife|husband|partner|spouse) to (?:my )?"
+            r"(?:membership|account)|congelar\w*|pausar\w*|cambiar (?:mi )?(?:plan|membresia)"
+        ),
+    ),
+    Rule(
+        "payment_processing",
+        "payment_processing",
+        0.85,
+        _r(
+            r"new (?:credit |debit )?card|update (?:my )?(?:card|payment|billing|bank)|change (?:my )?(?:card"
+            r"|payment method"
+            r"|bank|billing)|payment method|charge my card|use (?:a )?different card|card (?:on file|expired|expires"
+            r"|was declined|got declined|declined)|expired card|switch (?:my )?(?:card|payment)|pay (?:it "
+            r"|this )?(?:now|today)"
+            r" with|cambiar (?:mi )?tarjeta|nueva tarjeta"
+        ),
+    ),
+    Rule(
+        "payment_inquiry",
+        "balance",
+        0.88,
+        _r(
+            r"bill|bills|balance|invoice|statement|how much do i owe|do i owe|owe (?:you|anything)|past due|overdue"
+            r"|am i (?:paid up|behind|current|all paid)|(?:is|does|when is|when does) my (?:payment|bill"
+            r"|membership|dues)"
+            r" (?:due|come out|go out|renew|get charged)|payment due|due date|how (?:do|can) i pay|(?:pay"
+            r"|paying) (?:my|the)"
+            r" (?:balance|bill|dues)|did my payment (?:go through|process)|payment (?:go through|went through)|receipt"
+            r"|saldo|cuanto debo|factura|pagar (?:mi )?(?:saldo|cuenta)"
+        ),
+    ),
+    Rule(
+        "scheduling",
+        "reschedule",
+        0.88,
+        _r(
+            r"reschedul\w*|move my (?:session|appointment|class|booking|spot)|change (?:the time of )?my (?:session"
+            r"|appointment|booking)|cancel\w* (?:\w+ ){0,3}(?:" + CANCELLABLE + r")|cant make (?:it|my|the)"
+            r"|cambiar (?:mi )?cita|cancelar (?:mi )?cita"
+        ),
+    ),
+    Rule(
+        "scheduling",
+        "booking",
+        0.88,
+        _r(
+            r"book\w*|schedul\w* (?:a|an|me|my|for|in)|appointments?|appt|sign me up|sign up for|reserve"
+            r"|reservation|save (?:me )?a (?:spot|bike|mat|place|seat)|hold (?:me )?a (?:spot|bike)|get (?:me )?a spot"
+            r"|can i (?:join|come to|get into|drop in)|drop in|a tour|agendar|reservar|apartar|cita"
+        ),
+    ),
+    Rule(
+        "question",
+        "holiday_hours",
+        0.92,
+        _r(HOLIDAYS),
+        _r(r"open\w*|clos\w*|hours?|what time|staffed|schedule|abren|abierto|cierran|cerrado|horario"),
+    ),
+    Rule("question", "holiday_hours", 0.88, _r(r"holiday (?:hours|schedule)")),
+    Rule(
+        "question",
+        "classes",
+        0.9,
+        _r(CLASS_NAMES + r"|class|classes|group fitness|instructors?|clases?|horario de clases"),
+    ),
+    Rule("question", "pool", 0.9, _r(r"pool|swim\w*|lap lanes?|lifeguards?|piscina|nadar|natacion|alberca")),
+    Rule(
+        "question",
+        "guest_pass",
+        0.88,
+        _r(
+            r"guest ?pass\w*|guests?|bring (?:a|my) (?:friend|wife|husband|partner|girlfriend|boyfriend|sister|brother"
+            r"|mom|dad|mother|father|son|daughter|kid|kids|coworker|buddy|roommate|cousin)|free (?:trial|visit|day|week"
+            r"|pass|session)|day pass|trial pass|try (?:out )?the gym|invitad\w*|pase de \w+"
+        ),
+    ),
+    Rule(
+        "question",
+        "personal_training",
+        0.88,
+        _r(r"personal train\w*|pt|trainers?|training sessions?|entrenador\w*|entrenamiento personal"),
+    ),
+    Rule(
+        "question",
+        "pricing",
+        0.88,
+        _r(
+            r"how much (?:is|are|does|for|do|would) (?:a |the |it |your |you )?(?:membership|memberships|month|monthly"
+            r"|cost|join|plans?|charge for (?:a )?membership)|how much (?:is|does) it cost|pric\w*|rates|membership"
+            r" (?:options|plans|types|fees|cost|costs)|monthly (?:fee|cost|rate)|cost to join|join\w* fee"
+            r"|enrollment fee"
+            r"|sign ?up fee|cuanto cuesta|precio\w*|cuota\w*"
+        ),
+    ),
+    Rule(
+        "question",
+        "location",
+        0.88,
+        _r(
+            r"address|where (?:are|is) (?:you|the gym|the club|it|your gym)|located|directions|parking|park (?:my car"
+            r"|there)|where (?:do|can|should) i park|direccion|donde (?:estan|queda|esta)|estacionamiento|estacionar"
+        ),
+    ),
+    Rule(
+        "question",
+        "amenities",
+        0.86,
+        _r(
+            r"showers?|lockers?|towels?|sauna|steam ?room|wi ?fi|childcare|child care|kids ?club|daycare|babysit\w*"
+            r"|hair ?dryers?|changing rooms?|locker ?rooms?|regaderas?|duchas?|toallas?|casilleros?|vestidores?"
+        ),
+    ),
+    Rule(
+        "question",
+        "age_policy",
+        0.86,
+        _r(
+            r"how old|minimum age|age (?:limit|requirement|policy|minimum)|\d+ ?(?:year|yr)s? ?old|teens?|teenagers?"
+            r"|edad minima|que edad"
+        ),
+    ),
+    Rule(
+        "question",
+        "hours",
+        0.92,
+        _r(
+            r"hours?|open\w*|close[sd]?|closing|what time do you|how late|how early|24 ?7|24 hours|staffed|front desk"
+            r"|horario\w*|abren|abierto|cierran|cerrado"
+        ),
+    ),
+    Rule(
+        "praise",
+        "thanks",
+        0.9,
+        _r(
+            r"love (?:the|this|it|my|your|coming|how|working)|loved|loving it|awesome|amazing|great (?:job"
+            r"|class|workout"
+            r"|session|place|gym|staff|service|time|experience|team)|the best|best gym|fantastic|wonderful|excellent"
+            r"|you guys rock|you rock|shout ?out|kudos|so helpful|really helpful|excelente|me encanta\w*|muy buen\w*"
+            r"|merry christmas|happy (?:holidays|thanksgiving|new year|easter|birthday|4th)|feliz navidad"
+            r"|felices fiestas"
+        ),
+    ),
+)
+CONFIRMATION = Rule(
+    "confirmation",
+    "confirm",
+    0.88,
+    _r(
+        r"yes|yep|yeah|yup|ok|okay|k|confirmed|confirm|sounds good|see you (?:then|there|tomorrow|soon)|perfect"
+        r"|works for me|that works|will do|got it|si|claro|perfecto|de acuerdo|ahi estare|nos vemos"
+    ),
+)
+THANKS = re.compile(
+    r"^(?:(?:ok |okay )?(?:thanks?|thank you|thx|ty|tysm|much appreciated|appreciate it|gracias|cheers)"
+    r"(?: so much| very much| a lot| again| guys| team| muchas| mil)*)$"
+)
+# A clause that carries no request: greetings, sign-offs, pleasantries, names.
+FILLER = re.compile(
+    r"^(?:hi|hey|hello|hiya|yo|good (?:morning|afternoon|evening)|morning|evening|hola|buenos dias|buenas tardes"
+    r"|buenas noches|buenas|saludos|regards|best|cheers|thanks?|thank you|thx|ty|gracias|please|pls|lol|haha\w*"
+    r"|hope (?:you|youre|all|everyone)\b.*|quick question|question for you|(?:i was|just) (?:wondering|curious"
+    r"|checking)"
+    r"|sorry to bother(?: you)?|happy (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|holidays|new year)"
+    r"|(?:im|i am) new(?: here| to the gym| member)?|(?:i )?just joined|new member here|this is \w+|its \w+"
+    r"|\w+ here|one more thing|also|and|oh|ah|um|so|anyway|una pregunta|tengo una pregunta|disculpe|oiga)$"
+)
+REQUEST = re.compile(
+    r"(?<![a-z])(?:can|could|would|will|please|pls|need|want|help|how|what|when|where|why|who"
+    r"|which|is there|are there|do you|does|puedo|pueden|necesito|quiero|como|cuando|donde|por que)"
+    r"(?![a-z])"
+)
+_SPLIT = re.compile(
+    r"[.!?;\n¿¡]+|\s+(?:but|also|plus|btw|by the way|oh and|and also|pero|ademas|y tambien)\s+"
+    r"|,?\s+and\s+(?=(?:can|could|do|does|is|are|what|when|where|how|will|would|should|i|my|also)\b)",
+    re.IGNORECASE,
+)
+_QUESTION_START = re.compile(
+    r"^(?:what|when|where|how|who|which|why|do|does|is|are|can|could|will|would|should"
+    r"|que|cuando|donde|como|cual|hay|tienen|puedo)\b"
+)
+# Within a clause, a topic on the left hides the topics on the right.
+HIDES: dict[str, frozenset[str]] = {
+    "reschedule": frozenset({"booking", "classes", "personal_training", "guest_pass", "hours", "pool"}),
+    "booking": frozenset({"classes", "personal_training", "guest_pass", "hours", "amenities", "pool"}),
+    "holiday_hours": frozenset({"hours"}),
+    "classes": frozenset({"hours"}),
+    "pool": frozenset({"hours", "amenities"}),
+    "personal_training": frozenset({"hours"}),
+    "guest_pass": frozenset({"hours"}),
+    "amenities": frozenset({"hours"}),
+    "pricing": frozenset({"personal_training", "guest_pass"}),
+    "complaint": frozenset({"thanks", "amenities", "hours"}),
+    "refund": frozenset({"balance"}),
+    "payment_processing": frozenset({"balance"}),
+    "cancellation": frozenset({"contract_change"}),
+}
+_SPANISH_WORDS = (
+    "que el la los las de del por para con mi mis es esta estan hola gracias cuando cuanto donde horario abren"
+    " puedo quiero tienen hay buenos dias usted ustedes clase clases me hijo hija pero tambien necesito"
+)
+SPANISH = frozenset(_SPANISH_WORDS.split())
+
+
+@dataclass(frozen=True)
+class ClauseIntent:
+    category: str
+    topic: str
+    confidence: float
+
+
+def clauses(text: str) -> list[tuple[str, bool]]:
+    """(folded clause, whether it was asked as a question), in order."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in [*_SPLIT.finditer(text), None]:
+        part, asked = (text[pos : m.start()], "?" in m.group(0)) if m else (text[pos:], False)
+        folded = fold(part)
+        if folded:
+            out.append((folded, asked or bool(_QUESTION_START.match(folded))))
+        pos = m.end() if m else pos
+    return out
+
+
+def clause_intents(clause: str, asked: bool) -> list[ClauseIntent]:
+    """Every intent the clause carries; [] for filler; an unplaced question or request is kept as unknown."""
+    found = [r for r in RULES if r.pattern.search(clause) and (r.needs is None or r.needs.search(clause))]
+    topics = {r.topic for r in found}
+    hidden = {t for topic in topics for t in HIDES.get(topic, ())}
+    intents = [ClauseIntent(r.category, r.topic, r.confidence) for r in found if r.topic not in hidden]
+    if not asked and any(i.category in ("praise", "complaint") for i in intents):
+        intents = [i for i in intents if i.category != "question"]  # "love the new classes!" asks nothing
+    if not intents and len(clause.split()) <= 5 and CONFIRMATION.pattern.match(clause):
+        intents = [ClauseIntent(CONFIRMATION.category, CONFIRMATION.topic, CONFIRMATION.confidence)]
+    if intents or FILLER.match(clause) or THANKS.match(clause):
+        return _dedupe(intents)
+    if asked:
+        return [ClauseIntent("question", "general", 0.6)]
+    if REQUEST.search(clause):
+        return [ClauseIntent("other", "unknown", 0.5)]
+    return []  # context ("I'm new here", "I was at the club yesterday"): it asks nothing
+
+
+def only_thanks(clause: str) -> bool:
+    return bool(THANKS.match(clause))
+
+
+def is_spanish(text: str) -> bool:
+    tokens = fold(text).split()
+    if "¿" in text or "¡" in text:
+        return True
+    return len(tokens) >= 2 and sum(t in SPANISH for t in tokens) / len(tokens) >= 0.25
+
+
+def _dedupe(intents: list[ClauseIntent]) -> list[ClauseIntent]:
+    seen: dict[tuple[str, str], ClauseIntent] = {}
+    for i in intents:
+        seen.setdefault((i.category, i.topic), i)
+    return list(seen.values())
