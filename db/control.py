@@ -1,4 +1,5 @@
-"""Operational controls: the kill switch and the daily LLM budget, plus today's spend."""
+"""Operational controls: the kill switch, the daily LLM budget (and today's spend), the inbox's AI mode, and
+the inbox assistant's last stored evaluation."""
 
 from __future__ import annotations
 
@@ -77,3 +78,15 @@ async def set_inbox_mode(session: AsyncSession, mode: str, by: str) -> None:
     if mode not in INBOX_MODES:
         raise ValueError(f"mode must be one of {INBOX_MODES}")
     await _set(session, INBOX_MODE, {"mode": mode}, by)
+
+
+INBOX_EVALUATION = "inbox_eval:"  # + "offline" / "claude": the last stored run of bench.triage_eval
+
+
+async def inbox_evaluation(session: AsyncSession, assistant: str) -> dict[str, Any] | None:
+    """{split: report} of the last stored evaluation run of this assistant, if any."""
+    return (await _get(session, INBOX_EVALUATION + assistant)) or None
+
+
+async def set_inbox_evaluation(session: AsyncSession, assistant: str, reports: dict[str, Any], by: str) -> None:
+    await _set(session, INBOX_EVALUATION + assistant, reports, by)

@@ -58,9 +58,14 @@ def _has(pattern: str, text: str) -> bool:
 
 
 def days_named(text: str) -> list[str]:
-    found = {_DAY_WORDS[w] for w in text.split() if w in _DAY_WORDS}
+    words = text.split()
+    found = {_DAY_WORDS[w] for w in words if w in _DAY_WORDS} | {
+        _DAY_WORDS[w[:-1]] for w in words if w[:-1] in _DAY_WORDS
+    }
     if _has(r"weekends?|fin de semana", text):
         found |= {"Saturday", "Sunday"}
+    if _has(r"weekdays?|entre semana", text):
+        found |= set(WEEK[:5])
     return [d for d in WEEK if d in found]
 
 
@@ -118,7 +123,7 @@ def holiday_hours(text: str, f: dict[str, Any]) -> str | None:
     return "Holiday hours: " + "; ".join(dict.fromkeys(parts)) + "." + access
 
 
-def classes(text: str, f: dict[str, Any]) -> str | None:
+def classes(text: str, f: dict[str, Any], *, note: bool = True) -> str | None:
     schedule: list[str] = f.get("classes") or []
     if not schedule:
         return None
@@ -127,11 +132,11 @@ def classes(text: str, f: dict[str, Any]) -> str | None:
     lines = [c for c in schedule if not kinds or any(_has(_CLASSES[k], c.lower()) for k in kinds)]
     if days:
         lines = [c for c in lines if any(d in c for d in days)] or lines
-    note = f" {f['classes_note']}" if f.get("classes_note") else ""
+    extra = f" {f['classes_note']}" if note and f.get("classes_note") else ""
     if kinds and not lines:
         missing = ", ".join(k.title() if k != "hiit" else "HIIT" for k in kinds)
-        return f"We don't run {missing} right now. Our classes: {'; '.join(schedule)}.{note}"
-    return f"Class times: {'; '.join(lines)}.{note}"
+        return f"We don't run {missing} right now. Our classes: {'; '.join(schedule)}.{extra}"
+    return f"Class times: {'; '.join(lines)}.{extra}"
 
 
 def amenities(text: str, f: dict[str, Any]) -> str | None:

@@ -41,11 +41,15 @@ RULES: tuple[Rule, ...] = (
         "complaint",
         0.85,
         _r(
-            r"broken|broke down|out of order|dirty|filthy|gross|disgusting|smells|stinks|rude|unacceptable"
+            r"broken|broke down|out of order|(?:there is|theres|there s) never|never any|no sirve|dirty|filthy"
+            r"|gross|disgusting|smells|stinks|rude|unacceptable"
             r"|disappoint\w*|terrible|awful|horrible|worst|complain\w*|not working|doesnt work|dont work|never works"
             r"|isnt working|arent working|still (?:broken|not fixed|dirty|out|waiting)|ridiculous|frustrat\w*|annoy\w*"
             r"|upset|fed up|waste of (?:money|time)|so crowded|too crowded|overcrowded|too (?:loud|hot|cold|packed)"
-            r"|no hot water|cold showers?|(?:ac|air conditioning|air|heat|heating) (?:is |was )?(?:broken|out"
+            r"|no hot water|cold showers?|(?:showers?|water|pool|sauna|steam room|room|gym|place|locker room"
+            r"|bathroom)s? "
+            r"(?:is|are|has been|have been|was|were|keeps? being|always) (?:\w+ )?(?:cold|freezing|dirty|broken|filthy"
+            r"|gross|out|down|disgusting|a mess)|(?:ac|air conditioning|air|heat|heating) (?:is |was )?(?:broken|out"
             r"|not working|off)"
             r"|out of (?:paper|soap|towels|toilet paper|hand soap)|(?:nobody|no one) (?:answered|called"
             r"|responded|replied"
@@ -58,7 +62,9 @@ RULES: tuple[Rule, ...] = (
         "complaint",
         0.8,
         _r(  # sarcasm: praise words around a grievance
-            r"yeah right|thanks for nothing|thanks a lot for nothing|so much for|as usual|(?:love|loving|just love)"
+            r"yeah right|thanks for nothing|thanks a lot for nothing|(?<!thanks )(?<!thank you )so much for"
+            r"|oh wait|great system|wait (?:you|they|it) (?:didnt|did not|never|havent|hasnt)"
+            r"|as usual|(?:love|loving|just love)"
             r" (?:how|that|paying|waiting|it when|when)|oh (?:great|wonderful|perfect|fantastic)|just great"
             r"|(?:great|nice|fantastic|wonderful|awesome|lovely) (?:another|the \w+ is (?:broken|out|down|dirty)"
             r"|(?:\w+ )?again)|real professional|cool cool cool|what a joke"
@@ -69,7 +75,9 @@ RULES: tuple[Rule, ...] = (
         "cancellation",
         0.9,
         _r(
-            r"cancel\w*(?! (?:\w+ ){0,3}(?:" + CANCELLABLE + r")\b)|terminat\w*|end my (?:membership|contract)"
+            r"cancel(?:ing|ling|ation)?(?! (?:\w+ ){0,3}(?:"
+            + CANCELLABLE
+            + r")\b)|terminat\w*|end my (?:membership|contract)"
             r"|close my account|quit (?:the gym|my membership)|stop my membership|get out of (?:my|the) contract"
             r"|darme de baja|dar de baja|cancelar\w*"
         ),
@@ -80,7 +88,8 @@ RULES: tuple[Rule, ...] = (
         "contract_change",
         0.85,
         _r(
-            r"freez\w*|pause (?:my )?(?:membership|account)|(?:membership|account) on hold|put (?:it|my \w+) on hold"
+            r"freez\w*|(?:switch|move|change) me (?:to|over to) (?:the|a) (?:\w+ )?(?:plan|membership|tier)"
+            r"|pause (?:my )?(?:membership|account)|(?:membership|account) on hold|put (?:it|my \w+) on hold"
             r"|downgrad\w*|upgrad\w*|(?:change|switch) (?:my |to a |to the )?(?:plan|membership|contract|tier)"
             r"|transfer (?:my )?(?:membership|contract)|add (?:my )?(?:wife|husband|partner|spouse) to (?:my )?"
             r"(?:membership|account)|congelar\w*|pausar\w*|cambiar (?:mi )?(?:plan|membresia)"
@@ -91,7 +100,8 @@ RULES: tuple[Rule, ...] = (
         "payment_processing",
         0.85,
         _r(
-            r"new (?:credit |debit )?card|update (?:my )?(?:card|payment|billing|bank)|change (?:my )?(?:card"
+            r"new (?:credit |debit )?card|(?:use|charge|bill) my (?:visa|mastercard|amex|discover|debit|credit)"
+            r"|card ending|update (?:my )?(?:card|payment|billing|bank)|change (?:my )?(?:card"
             r"|payment method"
             r"|bank|billing)|payment method|charge my card|use (?:a )?different card|card (?:on file|expired|expires"
             r"|was declined|got declined|declined)|expired card|switch (?:my )?(?:card|payment)|pay (?:it "
@@ -105,11 +115,12 @@ RULES: tuple[Rule, ...] = (
         0.88,
         _r(
             r"bill|bills|balance|invoice|statement|how much do i owe|do i owe|owe (?:you|anything)|past due|overdue"
-            r"|am i (?:paid up|behind|current|all paid)|(?:is|does|when is|when does) my (?:payment|bill"
+            r"|am i (?:paid up|behind|current|all paid)|(?:is )?my account (?:current|paid up|up to date"
+            r"|in good standing)|(?:is|does|when is|when does) my (?:payment|bill"
             r"|membership|dues)"
             r" (?:due|come out|go out|renew|get charged)|payment due|due date|how (?:do|can) i pay|(?:pay"
             r"|paying) (?:my|the)"
-            r" (?:balance|bill|dues)|did my payment (?:go through|process)|payment (?:go through|went through)|receipt"
+            r" (?:balance|bill|dues)|did my payment (?:go through|process)|payment (?:go through|went through)"
             r"|saldo|cuanto debo|factura|pagar (?:mi )?(?:saldo|cuenta)"
         ),
     ),
@@ -118,7 +129,10 @@ RULES: tuple[Rule, ...] = (
         "reschedule",
         0.88,
         _r(
-            r"reschedul\w*|move my (?:session|appointment|class|booking|spot)|change (?:the time of )?my (?:session"
+            r"reschedul\w*|move my (?:\w+ ){0,3}(?:session|appointment|appt|class|booking|spot)|(?:wont|cant"
+            r"|cannot|will not"
+            r"|not going to|wont be able to) make it|take me off (?:the )?(?:list|roster|class)"
+            r"|change (?:the time of )?my (?:session"
             r"|appointment|booking)|cancel\w* (?:\w+ ){0,3}(?:" + CANCELLABLE + r")|cant make (?:it|my|the)"
             r"|cambiar (?:mi )?cita|cancelar (?:mi )?cita"
         ),
@@ -130,7 +144,54 @@ RULES: tuple[Rule, ...] = (
         _r(
             r"book\w*|schedul\w* (?:a|an|me|my|for|in)|appointments?|appt|sign me up|sign up for|reserve"
             r"|reservation|save (?:me )?a (?:spot|bike|mat|place|seat)|hold (?:me )?a (?:spot|bike)|get (?:me )?a spot"
-            r"|can i (?:join|come to|get into|drop in)|drop in|a tour|agendar|reservar|apartar|cita"
+            r"|can i (?:join|come to|get into|drop in)|put me (?:down|in) for|add me to|count me in|drop in"
+            r"|a tour|agendar|reservar|apartar|cita"
+        ),
+    ),
+    Rule(  # things only staff can do
+        "other",
+        "request",
+        0.5,
+        _r(
+            r"receipts?|found (?:a|an|some|someones|somebodys|these|this|my)|who (?:do|should|can) i (?:give"
+            r"|talk|speak|contact|ask"
+            r"|call|email)|send (?:me )?(?:an? |my )?(?:invoice|statement|copy)|left (?:my|a|behind)|lost (?:my|a|an)"
+            r"|(?:did|has) (?:anyone|anybody|someone|somebody|you guys|you) (?:find|found|turn\w* in)|lost and found"
+            r"|call me|call (?:me )?back|(?:speak|talk) (?:to|with) (?:the |a |your )?(?:manager|owner|someone|person"
+            r"|human|real person)|are you hiring|hiring|job openings?|apply for (?:a )?job|can (?:you|someone) add"
+            r"|(?:add|adding) (?:another|more|a new) (?:class|classes|spin|yoga)|suggestion|update my (?:email|address"
+            r"|phone|number|name|emergency contact)"
+        ),
+    ),
+    Rule(  # billing dates: not in the member data we have
+        "payment_inquiry",
+        "general",
+        0.6,
+        _r(
+            r"(?:when|what day) (?:is|does|will|do) (?:my|the|you) (?:next )?(?:payment|bill|membership|dues|charge"
+            r"|draft)\w*(?: \w+)? (?:due|come out|go out|renew|get charged|charge|process)|payment due|due date"
+        ),
+    ),
+    Rule(  # advice, and "why": a person answers those, whatever topic they mention
+        "question",
+        "general",
+        0.6,
+        _r(
+            r"^(?:why|how come|what happened)|is it (?:safe|ok|okay|bad|good|smart|wise|normal|alright) (?:to"
+            r"|for|if|that)"
+            r"|should i|safe for|(?:ok|okay|alright|good) for (?:me|my|someone|a|people)|recommend\w*|advice|advise"
+            r"|can i still|am i allowed|is it allowed"
+        ),
+    ),
+    Rule(  # questions the facts cannot answer, however they are worded
+        "question",
+        "general",
+        0.6,
+        _r(
+            r"who (?:teaches|is teaching|s teaching|leads|runs|coaches)|whos teaching|instructor(?:s|s)? name|how many"
+            r" (?:people|members|bikes|spots)|how full|capacity|max(?:imum)? (?:number|people)|discounts?|promo\w*"
+            r"|coupon|deal|sell|price match\w*|match (?:a |their |other )?(?:price|prices)|what brand"
+            r"|do you carry|supplements?|protein|smoothies?|squat racks?|platform|equipment"
         ),
     ),
     Rule(
@@ -138,14 +199,18 @@ RULES: tuple[Rule, ...] = (
         "holiday_hours",
         0.92,
         _r(HOLIDAYS),
-        _r(r"open\w*|clos\w*|hours?|what time|staffed|schedule|abren|abierto|cierran|cerrado|horario"),
+        _r(
+            r"open\w*|clos\w*|hours?|hrs|what time|staffed|staff|desk|anyone|anybody|someone|be there|schedule"
+            r"|abren|abiert\w*"
+            r"|cierran|cerrad\w*|horario"
+        ),
     ),
     Rule("question", "holiday_hours", 0.88, _r(r"holiday (?:hours|schedule)")),
     Rule(
         "question",
         "classes",
         0.9,
-        _r(CLASS_NAMES + r"|class|classes|group fitness|instructors?|clases?|horario de clases"),
+        _r(CLASS_NAMES + r"|class|classes|clas|clases?|group fitness|instructors?|horario de clases"),
     ),
     Rule("question", "pool", 0.9, _r(r"pool|swim\w*|lap lanes?|lifeguards?|piscina|nadar|natacion|alberca")),
     Rule(
@@ -153,9 +218,10 @@ RULES: tuple[Rule, ...] = (
         "guest_pass",
         0.88,
         _r(
-            r"guest ?pass\w*|guests?|bring (?:a|my) (?:friend|wife|husband|partner|girlfriend|boyfriend|sister|brother"
-            r"|mom|dad|mother|father|son|daughter|kid|kids|coworker|buddy|roommate|cousin)|free (?:trial|visit|day|week"
-            r"|pass|session)|day pass|trial pass|try (?:out )?the gym|invitad\w*|pase de \w+"
+            r"guest ?pass\w*|guests?|bring (?:a|my|along (?:a|my)) (?!(?:own|towel|towels|lock|water|bottle|mat"
+            r"|bag|shoes"
+            r"|headphones|stuff|gear|kid|kids|children|child)\b)\w+|free (?:trial|visit|day|week"
+            r"|pass|session)|day pass\w*|trial pass|try (?:out )?the gym|invitad\w*|pase de \w+"
         ),
     ),
     Rule(
@@ -173,7 +239,10 @@ RULES: tuple[Rule, ...] = (
             r"|cost|join|plans?|charge for (?:a )?membership)|how much (?:is|does) it cost|pric\w*|rates|membership"
             r" (?:options|plans|types|fees|cost|costs)|monthly (?:fee|cost|rate)|cost to join|join\w* fee"
             r"|enrollment fee"
-            r"|sign ?up fee|cuanto cuesta|precio\w*|cuota\w*"
+            r"|sign ?up fee|(?:annual|yearly|12 month|year long|monthly) (?:plan|plans|membership|option)"
+            r"|how much (?:a |the |your )?(?:membership|memberships|monthly membership) (?:is"
+            r"|costs?|would be"
+            r"|runs)|cuanto cuesta|precio\w*|cuota\w*"
         ),
     ),
     Rule(
@@ -181,8 +250,11 @@ RULES: tuple[Rule, ...] = (
         "location",
         0.88,
         _r(
-            r"address|where (?:are|is) (?:you|the gym|the club|it|your gym)|located|directions|parking|park (?:my car"
-            r"|there)|where (?:do|can|should) i park|direccion|donde (?:estan|queda|esta)|estacionamiento|estacionar"
+            r"address|where (?:are|is) (?:you|the gym|the club|it|your gym)|wheres the (?:entrance|gym|club"
+            r"|door|building)"
+            r"|where is the (?:entrance|building)|located|directions|parking|park (?:my car"
+            r"|there)|where (?:do|can|should) (?:i|we) park|direccion|donde (?:estan|queda|esta)"
+            r"|estacionamiento|estacionar"
         ),
     ),
     Rule(
@@ -199,7 +271,9 @@ RULES: tuple[Rule, ...] = (
         "age_policy",
         0.86,
         _r(
-            r"how old|minimum age|age (?:limit|requirement|policy|minimum)|\d+ ?(?:year|yr)s? ?old|teens?|teenagers?"
+            r"how old|(?:son|daughter|kid|child|teen|boy|girl|nephew|niece)s? (?:is|s|turns|turned"
+            r"|just turned) (?:1[0-9]|[0-9])"
+            r"|how old|minimum age|age (?:limit|requirement|policy|minimum)|\d+ ?(?:year|yr)s? ?old|teens?|teenagers?"
             r"|edad minima|que edad"
         ),
     ),
@@ -208,8 +282,12 @@ RULES: tuple[Rule, ...] = (
         "hours",
         0.92,
         _r(
-            r"hours?|open\w*|close[sd]?|closing|what time do you|how late|how early|24 ?7|24 hours|staffed|front desk"
-            r"|horario\w*|abren|abierto|cierran|cerrado"
+            r"hours?|hrs|open\w*|close[sd]?|closing|what time do you|how late|how early|24 ?7|24 hours|staffed"
+            r"|front desk"
+            r"|staff (?:on|there|at)|(?:someone|anyone|anybody) (?:at|on) the (?:front )?desk|fob access"
+            r"|what time can i"
+            r"|(?:come|get) in (?:at|before|after|early|late|on)|\d{1,2} ?(?:am|pm)"
+            r"|horario\w*|abren|abiert\w*|cierran|cerrad\w*"
         ),
     ),
     Rule(
@@ -217,7 +295,9 @@ RULES: tuple[Rule, ...] = (
         "thanks",
         0.9,
         _r(
-            r"love (?:the|this|it|my|your|coming|how|working)|loved|loving it|awesome|amazing|great (?:job"
+            r"love (?:the|this|it|my|your|coming|how|working)|loved|loving it|incredible|brilliant|superb|phenomenal"
+            r"|appreciate (?:you|it|all|everything|the)|thanks? (?:you )?(?:so much |again )?for"
+            r" (?:the|a|your|all|everything|helping|being|today|yesterday)|awesome|amazing|great (?:job"
             r"|class|workout"
             r"|session|place|gym|staff|service|time|experience|team)|the best|best gym|fantastic|wonderful|excellent"
             r"|you guys rock|you rock|shout ?out|kudos|so helpful|really helpful|excelente|me encanta\w*|muy buen\w*"
@@ -226,19 +306,19 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
 )
-CONFIRMATION = Rule(
-    "confirmation",
-    "confirm",
-    0.88,
-    _r(
-        r"yes|yep|yeah|yup|ok|okay|k|confirmed|confirm|sounds good|see you (?:then|there|tomorrow|soon)|perfect"
-        r"|works for me|that works|will do|got it|si|claro|perfecto|de acuerdo|ahi estare|nos vemos"
-    ),
+CONFIRMATION = re.compile(
+    r"^(?:yes|yep|yeah|yup|ok|okay|k|confirmed|confirm|perfect|great|si|claro|perfecto"
+    r"|de acuerdo)\b"
+)
+CONFIRMING = _r(
+    r"sounds good|see you (?:then|there|tomorrow|soon|on \w+|\w+day)|works for me|that works|will do|got it|confirmed"
+    r"|ill be there|ahi estare|nos vemos"
 )
 THANKS = re.compile(
     r"^(?:(?:ok |okay )?(?:thanks?|thank you|thx|ty|tysm|much appreciated|appreciate it|gracias|cheers)"
     r"(?: so much| very much| a lot| again| guys| team| muchas| mil)*)$"
 )
+THANKS_WORD = _r(r"thanks?|thank you|thx|ty|tysm|gracias|appreciate (?:it|you|that)")
 # A clause that carries no request: greetings, sign-offs, pleasantries, names.
 FILLER = re.compile(
     r"^(?:hi|hey|hello|hiya|yo|good (?:morning|afternoon|evening)|morning|evening|hola|buenos dias|buenas tardes"
@@ -250,8 +330,9 @@ FILLER = re.compile(
     r"|\w+ here|one more thing|also|and|oh|ah|um|so|anyway|una pregunta|tengo una pregunta|disculpe|oiga)$"
 )
 REQUEST = re.compile(
-    r"(?<![a-z])(?:can|could|would|will|please|pls|need|want|help|how|what|when|where|why|who"
-    r"|which|is there|are there|do you|does|puedo|pueden|necesito|quiero|como|cuando|donde|por que)"
+    r"(?<![a-z])(?:can (?:you|i|u|we|someone|somebody|anyone)|could (?:you|i|someone)|would you|will you|please|pls"
+    r"|plz|i need|need to|i want|want to|help|is there|are there|do you|does (?:the|it|your)|would like|id like"
+    r"|looking for|interested in|tell me|let me know|info|information|puedo|pueden|necesito|quiero|me gustaria)"
     r"(?![a-z])"
 )
 _SPLIT = re.compile(
@@ -259,8 +340,12 @@ _SPLIT = re.compile(
     r"|,?\s+and\s+(?=(?:can|could|do|does|is|are|what|when|where|how|will|would|should|i|my|also)\b)",
     re.IGNORECASE,
 )
+_LEADING = re.compile(
+    r"^(?:(?:hi|hey|hello|yo|ok|okay|so|um|uh|also|and|oh|btw|quick q|quick question|hola|oye|pues)\s+)+"
+)
 _QUESTION_START = re.compile(
-    r"^(?:what|when|where|how|who|which|why|do|does|is|are|can|could|will|would|should"
+    r"^(?:what|whats|wat|wut|wats|when|whens|wen|where|wheres|how|hows|hw|who|which|why|do|does|is|are|r u|can|cn"
+    r"|could|will|would|should|any|anyone"
     r"|que|cuando|donde|como|cual|hay|tienen|puedo)\b"
 )
 # Within a clause, a topic on the left hides the topics on the right.
@@ -270,10 +355,14 @@ HIDES: dict[str, frozenset[str]] = {
     "holiday_hours": frozenset({"hours"}),
     "classes": frozenset({"hours"}),
     "pool": frozenset({"hours", "amenities"}),
-    "personal_training": frozenset({"hours"}),
-    "guest_pass": frozenset({"hours"}),
+    "personal_training": frozenset({"hours", "pricing"}),
+    "guest_pass": frozenset({"hours", "pricing", "classes"}),
+    # What the facts cannot answer hides what they can: "who teaches yoga?" is not a question about class times.
+    "general": frozenset(
+        {"classes", "hours", "pool", "personal_training", "amenities", "guest_pass", "pricing", "balance"}
+    ),
+    "request": frozenset({"classes", "hours", "pool", "personal_training", "amenities", "balance", "location"}),
     "amenities": frozenset({"hours"}),
-    "pricing": frozenset({"personal_training", "guest_pass"}),
     "complaint": frozenset({"thanks", "amenities", "hours"}),
     "refund": frozenset({"balance"}),
     "payment_processing": frozenset({"balance"}),
@@ -284,6 +373,9 @@ _SPANISH_WORDS = (
     " puedo quiero tienen hay buenos dias usted ustedes clase clases me hijo hija pero tambien necesito"
 )
 SPANISH = frozenset(_SPANISH_WORDS.split())
+
+
+CONTEXT_WORDS = 2  # a statement longer than this that no rule understood keeps the message from an auto-reply
 
 
 @dataclass(frozen=True)
@@ -299,7 +391,7 @@ def clauses(text: str) -> list[tuple[str, bool]]:
     pos = 0
     for m in [*_SPLIT.finditer(text), None]:
         part, asked = (text[pos : m.start()], "?" in m.group(0)) if m else (text[pos:], False)
-        folded = fold(part)
+        folded = _LEADING.sub("", fold(part))
         if folded:
             out.append((folded, asked or bool(_QUESTION_START.match(folded))))
         pos = m.end() if m else pos
@@ -312,21 +404,34 @@ def clause_intents(clause: str, asked: bool) -> list[ClauseIntent]:
     topics = {r.topic for r in found}
     hidden = {t for topic in topics for t in HIDES.get(topic, ())}
     intents = [ClauseIntent(r.category, r.topic, r.confidence) for r in found if r.topic not in hidden]
-    if not asked and any(i.category in ("praise", "complaint") for i in intents):
-        intents = [i for i in intents if i.category != "question"]  # "love the new classes!" asks nothing
-    if not intents and len(clause.split()) <= 5 and CONFIRMATION.pattern.match(clause):
-        intents = [ClauseIntent(CONFIRMATION.category, CONFIRMATION.topic, CONFIRMATION.confidence)]
+    if not asked and (
+        any(i.category in ("praise", "complaint") for i in intents)
+        or (len(clause.split()) > 4 and not REQUEST.search(clause))
+    ):
+        # "love the new classes!", "the showers have been cold for a week", "I have a 3 year old": they name a
+        # topic but ask nothing about it
+        intents = [i for i in intents if i.category != "question"]
+    if (
+        not intents
+        and not asked
+        and (CONFIRMING.search(clause) or (CONFIRMATION.match(clause) and len(clause.split()) <= 8))
+    ):
+        intents = [ClauseIntent("confirmation", "confirm", 0.88)]
     if intents or FILLER.match(clause) or THANKS.match(clause):
         return _dedupe(intents)
     if asked:
         return [ClauseIntent("question", "general", 0.6)]
     if REQUEST.search(clause):
         return [ClauseIntent("other", "unknown", 0.5)]
-    return []  # context ("I'm new here", "I was at the club yesterday"): it asks nothing
+    if len(clause.split()) > CONTEXT_WORDS:
+        # Something said that no rule understood ("my chest has been tight since my last session"): whatever it
+        # is, the reply would not address it, so no automatic reply (rules.triage: "other" is never answered).
+        return [ClauseIntent("other", "unplaced", 0.65)]
+    return []  # short context ("I'm in the parking lot", "I work until 5"): it asks nothing
 
 
-def only_thanks(clause: str) -> bool:
-    return bool(THANKS.match(clause))
+def says_thanks(clause: str) -> bool:
+    return bool(THANKS.match(clause) or THANKS_WORD.search(clause))
 
 
 def is_spanish(text: str) -> bool:

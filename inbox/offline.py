@@ -8,8 +8,10 @@ English draft for staff: this assistant writes English only (Claude answers in t
 
 from __future__ import annotations
 
+from typing import Any
+
 from inbox import answers, knowledge
-from inbox.intents import ClauseIntent, clause_intents, clauses, is_spanish, only_thanks
+from inbox.intents import CLASS_NAMES, ClauseIntent, clause_intents, clauses, is_spanish, says_thanks
 from inbox.models import Classification, Draft, Intent, TriageContext
 from rules.text import fold
 from rules.triage import SAFE, risk_rank, whole_message
@@ -40,8 +42,11 @@ def classify(ctx: TriageContext) -> Classification:
     for text, asked in parts:
         for i in clause_intents(text, asked):
             found.setdefault((i.category, i.topic), i)
-    if not found and any(only_thanks(text) for text, _ in parts):
-        found[("praise", "thanks")] = ClauseIntent("praise", "thanks", 0.9)
+    if not any(i.category != "other" or i.topic == "unknown" for i in found.values()) and any(
+        says_thanks(text) for text, _ in parts
+    ):
+        # "The Saturday class was incredible, thank you Ana": nothing asked, thanks given
+        found = {("praise", "thanks"): ClauseIntent("praise", "thanks", 0.9)}
     intents = sorted(found.values(), key=lambda i: risk_rank(i.category))
     category, confidence = whole_message([(i.category, i.confidence) for i in intents])
     return Classification(
@@ -86,7 +91,7 @@ def _answer(ctx: TriageContext, cls: Classification) -> Draft:
     follow_up = False
     for topic in sorted(dict.fromkeys(topics), key=lambda t: t != "thanks"):  # thanks first
         if topic == "balance":
-            sentence: str | None = _balance(ctx)
+            sentence: str | None = _balance(ctx, text)
         elif topic == "booking":
             sentence, follow_up = _booking(text)
         elif topic == "reschedule":
@@ -115,19 +120,22 @@ def _answer(ctx: TriageContext, cls: Classification) -> Draft:
     return Draft(body=body[:1600], source=LABEL, answers=answered, hand_off=hand_off, follow_up=follow_up)
 
 
-def _balance(ctx: TriageContext) -> str:
+def _balance(ctx: TriageContext, text: str) -> str:
     owed = ctx.member.amount_past_due if ctx.member else 0.0
     if owed:
         return (
             f"Your account shows ${owed:,.2f} outstanding. You can pay any time with the payment link we sent, or "
             "at the front desk. Reply if anything looks off and we'll check!"
         )
-    return "Good news: your account is all paid up, nothing is owed right now."
+    how = answers._has(r"how (?:do|can|would) (?:i|we) pay|pay online|where (?:do|can) i pay", text)
+    paying = f" {knowledge.facts()['payments']}" if how and knowledge.facts().get("payments") else ""
+    return f"Good news: your account is all paid up, nothing is owed right now.{paying}"
 
 
 def _booking(text: str) -> tuple[str, bool]:
     """What to book, and when if the member said: staff confirm the slot (follow_up), or ask for one."""
-    extra = [a for topic in ("classes", "personal_training", "guest_pass") if (a := _booking_detail(topic, text))]
+    f = knowledge.facts()
+    extra = [a for topic in ("classes", "personal_training", "guest_pass") if (a := _booking_detail(topic, text, f))]
     when = answers.days_named(text) or any(w in text.split() for w in ("am", "pm", "tomorrow", "tonight", "today"))
     ask = (
         "I've passed your request to the team and they'll confirm the time by text shortly."
@@ -137,7 +145,10 @@ def _booking(text: str) -> tuple[str, bool]:
     return " ".join(["Happy to get that booked!", *extra, ask]), bool(when)
 
 
-def _booking_detail(topic: str, text: str) -> str | None:
-    patterns = {"classes": r"class|yoga|spin|hiit|pilates", "personal_training": r"pt|personal train|trainer",
-                "guest_pass": r"guest|friend|free (?:trial|visit|pass)"}  # fmt: skip
-    return answers.answer(topic, text) if answers._has(patterns[topic], text) else None
+def _booking_detail(topic: str, text: str, f: dict[str, Any]) -> str | None:
+    """What the member wants booked, from the facts: the class's times, the trainer's price, the guest pass."""
+    if topic == "classes":
+        return answers.classes(text, f, note=False) if answers._has(r"class\w*|" + CLASS_NAMES, text) else None
+    if topic == "personal_training":
+        return f.get("personal_training") if answers._has(r"pt|personal train\w*|trainers?", text) else None
+    return f.get("guest_pass") if answers._has(r"guests?|friend|free (?:trial|visit|pass)", text) else None

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from rules.risk_terms import PHRASES, TYPO_WORDS
+from rules.risk_terms import EXCEPTIONS, PHRASES, TYPO_WORDS
 from rules.text import fold, within_one_edit
 
 # Most serious first: the order flags are listed in, everywhere.
@@ -98,6 +98,12 @@ def _pattern(flag: str) -> re.Pattern[str]:
 
 
 @cache
+def _exception(flag: str) -> re.Pattern[str] | None:
+    terms = EXCEPTIONS.get(flag)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(terms) + r")(?![a-z0-9])") if terms else None
+
+
+@cache
 def _typo_index() -> dict[str, list[tuple[str, str]]]:
     """Every typo word under itself and each one-letter deletion of it: a word one edit away shares a key."""
     index: dict[str, list[tuple[str, str]]] = {}
@@ -122,21 +128,24 @@ def screen(text: str) -> Screen:
     folded = fold(text)
     if not folded:
         return Screen()
-    findings: list[Finding] = []
-    for flag in FLAGS:
-        for match in _pattern(flag).finditer(folded):
-            negated = _negated(folded[: match.start()].split())
-            findings.append(Finding(flag, match.group(0)[:60], negated))
-    tokens = folded.split()
+    excepted = {flag: [m.span() for m in rx.finditer(folded)] for flag in FLAGS if (rx := _exception(flag))}
+
+    def found(flag: str, start: int, end: int, evidence: str) -> Finding | None:
+        if any(s <= start and end <= e for s, e in excepted.get(flag, ())):
+            return None
+        return Finding(flag, evidence[:60], _negated(folded[:start].split()))
+
+    findings = [found(flag, m.start(), m.end(), m.group(0)) for flag in FLAGS for m in _pattern(flag).finditer(folded)]
     index = _typo_index()
-    for i, token in enumerate(tokens):
+    for m in re.finditer(r"\S+", folded):
+        token = m.group(0)
         if len(token) < MIN_TYPO_LENGTH - 1:
             continue
         for key in {token, *_deletions(token)}:
             for flag, term in index.get(key, ()):
                 if within_one_edit(token, term):
-                    findings.append(Finding(flag, token, _negated(tokens[:i])))
-    return Screen(tuple(_dedupe(findings)))
+                    findings.append(found(flag, m.start(), m.end(), token))
+    return Screen(tuple(_dedupe(f for f in findings if f)))
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:

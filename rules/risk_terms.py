@@ -61,6 +61,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"stuck (?:inside|in the sauna|in the steam|in the elevator|in the bathroom)",
         r"trapped",
         r"mold\w*",
+        r"(?:going to|gonna|could|will|might|about to) get (?:\w+ )?(?:hurt|crushed|injured|killed)",
+        r"safety (?:catch|catches|pin|pins|bar|bars|clip|clips|strap|straps|stop|stops)s? (?:is |are |was |were )?"
+        r"(?:missing|broken|gone|loose)",
+        r"smell\w* (?:like |of )?gas",
         # Spanish
         r"(?:me|se|nos) lastim\w*",
         r"lastimad\w*",
@@ -79,6 +83,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "medical": (
         r"chest pains?",
+        r"chest (?:has been|is|feels|was|felt|gets|getting|been) (?:\w+ )?tight",
+        r"tight chest",
+        r"chest tightness",
+        r"fevers?",
+        r"(?:the )?flu",
+        r"sick with",
         r"(?:pain|pains|tight|tightness|pressure) in (?:my|his|her) (?:chest|arm|heart)",
         r"heart (?:attack|problem|problems|condition|racing|palpitations?|issue|issues|rate was|stopped)",
         r"palpitation\w*",
@@ -157,8 +167,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "harassment": (
         r"har+as+\w*",
-        r"(?:comments?|remarks?|jokes?) (?:about|on) (?:my|her|his|their) "
-        r"(?:body|weight|looks|chest|boobs|butt|figure|appearance|race|religion|accent|skin|hair|legs)",
+        r"(?:comments?|commenting|commented|remarks?|jokes?) (?:about|on) (?:my|her|his|their) "
+        r"(?:body|weight|looks|chest|boobs|butt|figure|appearance|race|religion|accent|skin|hair|legs|outfit"
+        r"|clothes|leggings|shorts)",
         r"(?:makes?|made|making) (?:me|her|us|my \w+|women) (?:feel )?(?:really |very |so )?"
         r"(?:uncomfortable|unsafe|uneasy|nervous|scared)",
         r"(?:feel|felt) (?:really |very |so )?(?:uncomfortable|unsafe|uneasy|scared)",
@@ -168,7 +179,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"ogl\w*",
         r"touch(?:ed|es|ing)? (?:me|her)",
         r"grabbed (?:my|her) (?:butt|ass|chest|breasts?)",
+        r"grabbed (?:me|her)",
         r"grop\w*",
+        r"(?:touch|touched|touching|grab|grabbed|stroke|stroked|play with|playing with) (?:my|her) (?:hair|face"
+        r"|waist|hips"
+        r"|back|leg|legs|arm|shoulders?)",
+        r"personal questions",
+        r"(?:kept|keeps|keep) asking (?:me|her) (?:out|for my|about my|where)",
         r"inappropriat\w*",
         r"hit(?:ting|s)? on (?:me|her|women|girls)",
         r"sexual\w*",
@@ -218,6 +235,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"stalk\w*",
         r"follow\w* (?:me|her) (?:home|to my car|to her car|out|around|into|to the|in the)",
         r"following (?:me|her)(?! (?:on|back))",
+        r"(?:waited|waiting|waits|lurking|hanging around) (?:for (?:me|her) )?(?:near|by|outside|at|around) (?:the )?"
+        r"(?:exit|door|entrance|my car|her car|parking)",
+        r"(?:dont|do not|didnt|did not|no longer|never|cant|cannot) feel safe",
+        r"keeps? showing up (?:when|where|at|every)",
         r"(?:waiting|waits|waited) for (?:me|her) (?:outside|in the parking|by my car|by her car|after)",
         r"restraining order",
         r"(?:has|had|with|pulled|carrying|carries|brought|showed|flashed) (?:a |his |her )?"
@@ -258,6 +279,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:broke|broken) into (?:my )?(?:locker|car|bag)",
         r"locker (?:was |got |had been )?(?:broken into|pried|forced|broken open)",
         r"pickpocket\w*",
+        r"(?:got|was|were|been|has been|have been) taken (?:from|out of|off)",
         r"went through my (?:bag|locker|stuff|things)",
         # Spanish
         r"robar\w*",
@@ -293,6 +315,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"illegal\w*",
         r"(?:against|violat\w*|breaking) the law",
         r"my rights",
+        r"(?:is|isnt|is it|is that|is this|thats|that is|this is|its) (?:even |not |really |actually )?legal",
         r"health (?:department|inspector)",
         r"osha",
         # Spanish
@@ -310,6 +333,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:delete|remove|erase|wipe|purge|destroy) (?:all )?(?:of )?(?:my|me from your|our) (?:\w+ )?"
         r"(?:data|info|information|details|records?|photos?|pictures?|number|email|profile)",
         r"gdpr",
+        r"(?:remove|delete|erase|take) (?:me|my info|my information|my details) (?:off|from|out of) (?:your |the )?"
+        r"(?:database|system|systems|records|files)",
+        r"(?:all )?my (?:info|information|data|details) (?:gone|deleted|removed|erased)",
         r"ccpa",
         r"privacy",
         r"personal (?:data|information|info|details)",
@@ -346,7 +372,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"open (?:the |this |that )?(?:door|doors|gate) for (?:me|us)",
         r"doors? (?:is |was |are |were )?(?:locked|stuck|jammed|broken|wont open|doesnt open|not opening|will not open"
         r"|left open|propped open|wide open)",
-        r"(?:fob|fobs|key|keys|keycard|key card|key tag|badge|access card|scanner|reader|keypad|door code|entry code"
+        r"(?:fob|fobs|key|keys|keycard|key card|key tag|tag|badge|access card|scanner|reader|keypad|door code"
+        r"|entry code"
         r"|access code|card reader) (?:is |was )?(?:isnt|wont|doesnt|does not|is not|not|stopped|never|didnt|did not"
         r"|wasnt|will not|cant|keeps not) (?:\w+ )?(?:work|works|working|scan|scanning|read|reading|beep|beeping|open"
         r"|opening|let me)",
@@ -394,6 +421,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:charged|billed) for (?:a |the )?(?:month|class|session|membership) (?:i|that i|after)",
         r"(?:charged|billed) (?:me )?(?:\d+ )?(?:dollars )?(?:more|extra)",
         r"duplicate (?:charge|charges|payment|payments)",
+        r"(?:two|2|three|3|duplicate|double|multiple) (?:\d+ )*(?:payments|charges|withdrawals|transactions|debits)",
+        r"(?:took|charged|billed|paid|taking|charging|withdrew) (?:me )?(?:\d+ )+(?:instead of|rather than|not) \d+",
+        r"\d+ instead of \d+",
+        r"(?:charged|billed|charging|billing) (?:me )?for \w+ (?:but|even though|although|when|while"
+        r"|after) (?:i|my|we)",
         r"(?:price|rate|fee|dues) (?:went up|increased|was raised|were raised) without",
         # Spanish
         r"cobr\w* (?:dos|tres|2|3) veces",
@@ -430,6 +462,17 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?:una|1) estrella",
         r"redes sociales",
         r"(?:voy a|lo voy a|los voy a) (?:publicar|exponer)",
+    ),
+}
+
+# A match inside one of these is not a risk: "I work at the hospital" is not a medical report.
+EXCEPTIONS: dict[str, tuple[str, ...]] = {
+    "medical": (
+        r"(?:work|works|working|worked|job|shift|shifts|nurse|doctor|volunteer|volunteers)\w* (?:at|in"
+        r"|for) (?:the |a )?"
+        r"hospital\w*",
+        r"hospital (?:cafeteria|parking|job|shift|shifts|gift shop)",
+        r"doctors? (?:appointment|appt) (?:so|and|but|on|at|tomorrow|today)",
     ),
 }
 

@@ -1,7 +1,7 @@
 """Folding member text for keyword rules: one spelling of what members type many ways.
 
 Case, accents (Spanish), apostrophes ("can't" -> "cant"), punctuation and emoji go; letters stretched for
-emphasis ("hurtttt", "sooo") shrink to one; words end up separated by single spaces.
+emphasis ("hurtttt", "sooo") shrink to one (not "BBB" or "www"); words end up separated by single spaces.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import unicodedata
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
+_ONE_LETTER_WORD = re.compile(r"\b([a-z])\1+\b")
 
 
 def fold(text: str) -> str:
@@ -19,7 +20,7 @@ def fold(text: str) -> str:
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = _APOSTROPHES.sub("", plain)
     plain = _NOT_WORD.sub(" ", plain)
-    return _STRETCHED.sub(r"\1", plain).strip()
+    return " ".join(w if _ONE_LETTER_WORD.fullmatch(w) else _STRETCHED.sub(r"\1", w) for w in plain.split())
 
 
 def words(text: str) -> list[str]:

@@ -106,6 +106,10 @@ def decide(
         return TriageDecision(
             "auto_reply", f"confident ({confidence:.2f}) {category.replace('_', ' ')}, safe to answer"
         )
+    if category == "other":
+        return TriageDecision(
+            "suggest", "part of the message is not something the assistant can answer; draft for staff"
+        )
     return TriageDecision("suggest", f"not confident enough ({confidence:.2f}) to answer alone; draft for staff")
 
 
