@@ -82,6 +82,7 @@ async def conversation_json(request: Request, conversation_id: str) -> dict[str,
                         "draft": d.draft,
                         "approval_id": d.approval_id,
                         "mode": d.mode,
+                        "flags": d.flags,
                     }
                     if (d := decisions.get(m.id))
                     else None

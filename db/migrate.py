@@ -19,13 +19,13 @@ def _config() -> Config:
     return cfg
 
 
-async def upgrade(url: str) -> None:
+async def upgrade(url: str, revision: str = "head") -> None:
     engine = make_engine(url)
     cfg = _config()
 
     def _run(connection: object) -> None:
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
 
     async with engine.begin() as conn:
         await conn.run_sync(_run)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import select
 
 from db import approvals_store, control, suppression
+from db.models import Notification
 from devstack.seed import MANAGER
 from tests.campaign_helpers import decide, outbox_rows, pending_approval
 from tests.inbox_helpers import a_member, copies, decision, sent_to, start_sync, stored, write_in
@@ -35,6 +37,44 @@ async def test_question_is_answered_automatically(inbox: LocalStack) -> None:
         conv = (await http.get(f"/api/inbox/conversations/{(await stored(inbox, clubos_id)).conversation_id}")).json()
     assert [m["direction"] for m in conv["messages"]][-2:] == ["incoming", "outgoing"]
     assert conv["messages"][-1]["sent_by"] == "ai" and not conv["requires_response"]
+
+
+async def test_spin_on_tuesday_is_answered_with_the_spin_times(inbox: LocalStack) -> None:
+    member = await a_member(inbox)
+    clubos_id = await write_in(inbox, member.id, "what time does spin start on Tuesday?")
+    d = await decision(inbox, clubos_id)
+    assert (d.category, d.sub_intent, d.decision, d.flags) == ("question", "classes", "auto_reply", [])
+    [reply] = await sent_to(inbox, member.id)
+    assert "Tuesday and Thursday 7am Spin" in reply["body"]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag", "urgent"),
+    [
+        (
+            "I slipped on the wet floor by the showers and hurt my back, what time are you open tomorrow?",
+            "safety",
+            True,
+        ),
+        ("One of your trainers keeps making comments about my body and it makes me uncomfortable", "harassment", False),
+        ("My card was charged three times this month, fix it", "billing_dispute", False),
+    ],
+)
+async def test_what_a_person_must_handle_is_escalated_with_its_flag(
+    inbox: LocalStack, text: str, flag: str, urgent: bool
+) -> None:
+    member = await a_member(inbox)
+    clubos_id = await write_in(inbox, member.id, text)
+    d = await decision(inbox, clubos_id)
+    assert (d.decision, d.draft) == ("escalate", None) and flag in [f["flag"] for f in d.flags]
+    assert await sent_to(inbox, member.id) == []
+    async with inbox.db.session() as session:
+        alert = await session.scalar(select(Notification).where(Notification.ref == f"alert:triage-{clubos_id}"))
+    assert (alert is not None) is urgent
+    async with inbox.browser_session(MANAGER[0]) as http:
+        conv = (await http.get(f"/api/inbox/conversations/{(await stored(inbox, clubos_id)).conversation_id}")).json()
+    assert conv["requires_response"] and f"flag:{flag}" in conv["tags"]
+    assert flag in [f["flag"] for f in conv["messages"][-1]["ai"]["flags"]]
 
 
 async def test_cancellation_waits_for_approval_with_a_draft(inbox: LocalStack) -> None:
