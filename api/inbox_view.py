@@ -1,6 +1,6 @@
 """What the inbox pages show, read through the stores: conversation rows with
-their badges, a thread with who sent each message and the AI's decision, and
-the metrics strip."""
+their badges, a thread with who sent each message and the AI's decision, the
+metrics strip, and the assistant's evaluation beside the auto-pilot switch."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import inbox_store
+from core.settings import Settings
+from db import control, inbox_store
 from db.models import Approval, InboxAiDecision, InboxConversation, InboxMessage, Suppression, User
 from db.models.base import utcnow
+from inbox import evaluation
+from inbox.evaluation import Report
+from inbox.offline import LABEL
 
 TRIAGE_PREFIX = "triage-"  # MessageTriageWorkflow ids: triage-<ClubOS message id>
 
@@ -164,3 +168,25 @@ async def metrics(session: AsyncSession, tz: ZoneInfo) -> dict[str, object]:
         "unread": base["unread"],
         "requires_response": base["requires_response"],
     }
+
+
+@dataclass
+class AssistantEvaluation:
+    """How the assistant that answers members now did on the labelled evaluation set (inbox/eval/)."""
+
+    assistant: str
+    whole: Report | None  # the whole set; None: never evaluated here
+    held_out: Report | None
+    source: str  # where the figures come from
+
+
+async def assistant_evaluation(session: AsyncSession, settings: Settings) -> AssistantEvaluation:
+    """Claude: the last run stored by bench.triage_eval (it costs tokens); offline: computed here, once."""
+    if settings.llm_enabled:
+        stored = await control.inbox_evaluation(session, "claude") or {}
+        reports = {split: Report.from_json(data) for split, data in stored.items()}
+        whole = reports.get("all")
+        source = f"last run {whole.ran_at[:16].replace('T', ' ')} UTC" if whole else "never run here"
+        return AssistantEvaluation(f"Claude ({settings.llm_model})", whole, reports.get("held_out"), source)
+    reports = await evaluation.offline_reports()
+    return AssistantEvaluation(LABEL, reports["all"], reports["held_out"], "computed by this server")

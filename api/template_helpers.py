@@ -11,7 +11,9 @@ from jinja2 import Environment
 
 from api.auth import csrf_token
 from core.settings import Settings
+from db.inbox_store import FLAG_TAG
 from rules.determination import days_until
+from rules.risk import FLAGS
 
 ACRONYMS = {"arr", "nps", "qbr", "csm", "id", "url"}
 STAGE_CLASS = {"Emergency": "emergency", "Critical": "critical", "Prepare": "prepare", "Monitor": "monitor"}
@@ -87,4 +89,6 @@ def install(env: Environment, settings: Settings) -> None:
         temporal_ui=settings.temporal_ui_url.rstrip("/"),
         namespace=settings.temporal_namespace,
         quote=quote,
+        risk_label=lambda flag: FLAGS.get(flag, flag.replace("_", " ")).capitalize(),
+        flag_tag=FLAG_TAG,
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import live, locks
@@ -195,6 +195,8 @@ async def conversations(
         q = q.where(InboxConversation.unread_count > 0)
     elif view == "requires_response":
         q = q.where(InboxConversation.requires_response.is_(True))
+    elif view == "escalated":
+        q = q.where(InboxConversation.id.in_(_escalated().with_only_columns(InboxMessage.conversation_id)))
     elif view == "ai":
         q = q.where(InboxConversation.ai_handling.is_(True))
     elif view == "staff":
@@ -209,6 +211,21 @@ async def conversations(
         )
     rows = list(await session.scalars(q))
     return [c for c in rows if not tag or tag in (c.tags or [])]
+
+
+def _escalated() -> Select[tuple[InboxAiDecision, InboxMessage]]:
+    """Escalated member messages nobody has answered yet."""
+    return (
+        select(InboxAiDecision, InboxMessage)
+        .join(InboxMessage, InboxMessage.id == InboxAiDecision.message_id)
+        .where(InboxAiDecision.decision == "escalate", InboxMessage.requires_response.is_(True))
+    )
+
+
+async def open_escalations(session: AsyncSession, limit: int = 50) -> list[tuple[InboxAiDecision, InboxMessage]]:
+    """What the AI handed to a person and nobody has answered: urgent flags first, then flagged, newest first."""
+    rows = [(d, m) for d, m in await session.execute(_escalated().order_by(InboxMessage.sent_at.desc()).limit(limit))]
+    return sorted(rows, key=lambda row: (not any(f.get("urgent") for f in row[0].flags), not row[0].flags))
 
 
 async def thread(session: AsyncSession, conversation_id: str) -> list[InboxMessage]:

@@ -426,7 +426,7 @@ def clause_intents(clause: str, asked: bool) -> list[ClauseIntent]:
     if len(clause.split()) > CONTEXT_WORDS:
         # Something said that no rule understood ("my chest has been tight since my last session"): whatever it
         # is, the reply would not address it, so no automatic reply (rules.triage: "other" is never answered).
-        return [ClauseIntent("other", "unplaced", 0.65)]
+        return [ClauseIntent("other", "statement", 0.65)]
     return []  # short context ("I'm in the parking lot", "I work until 5"): it asks nothing
 
 

@@ -71,8 +71,11 @@ async def test_what_a_person_must_handle_is_escalated_with_its_flag(
     async with inbox.db.session() as session:
         alert = await session.scalar(select(Notification).where(Notification.ref == f"alert:triage-{clubos_id}"))
     assert (alert is not None) is urgent
+    conversation_id = (await stored(inbox, clubos_id)).conversation_id
     async with inbox.browser_session(MANAGER[0]) as http:
-        conv = (await http.get(f"/api/inbox/conversations/{(await stored(inbox, clubos_id)).conversation_id}")).json()
+        conv = (await http.get(f"/api/inbox/conversations/{conversation_id}")).json()
+        escalated = (await http.get("/api/inbox/conversations", params={"view": "escalated"})).json()
+    assert conversation_id in [c["id"] for c in escalated]
     assert conv["requires_response"] and f"flag:{flag}" in conv["tags"]
     assert flag in [f["flag"] for f in conv["messages"][-1]["ai"]["flags"]]
 

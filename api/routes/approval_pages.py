@@ -16,7 +16,7 @@ from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, problem_text, render
 from api.deps import get_db
 from api.routes import approvals_api, control_api
-from db import approvals_store
+from db import approvals_store, inbox_store
 from db.models import Approval
 from db.models.approvals import APPROVAL_STATUSES
 
@@ -44,11 +44,12 @@ async def approvals_page(
     status = status if status in (*APPROVAL_STATUSES, "all") else "pending"
     async with get_db(request).session() as session:
         rows = await approvals_store.listing(session, None if status == "all" else status, 200)
+        escalations = await inbox_store.open_escalations(session)
     counts = (await control_api.metrics(request, user))["approvals"]
     return render(
         request,
         "approvals.html",
-        {"rows": rows, "status": status, "statuses": APPROVAL_STATUSES, "counts": counts},
+        {"rows": rows, "status": status, "statuses": APPROVAL_STATUSES, "counts": counts, "escalations": escalations},
     )
 
 

@@ -37,7 +37,7 @@ class IntervalBody(BaseModel):
 @router.get("/conversations")
 async def conversations(
     request: Request,
-    view: str = Query("all", pattern="^(all|unread|requires_response|ai|staff)$"),
+    view: str = Query("all", pattern="^(all|unread|requires_response|escalated|ai|staff)$"),
     tag: str | None = Query(None, max_length=40),
     q: str = Query("", max_length=100),
     _user: CurrentUser = Depends(viewer),

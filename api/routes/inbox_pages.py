@@ -28,6 +28,7 @@ VIEWS = {
     "all": "All",
     "unread": "Unread",
     "requires_response": "Needs reply",
+    "escalated": "Escalated",
     "ai": "AI handling",
     "staff": "Staff handling",
 }
@@ -89,7 +90,8 @@ async def sync_status(request: Request) -> SyncStatus | None:
 async def controls_context(request: Request) -> dict[str, Any]:
     async with get_db(request).session() as session:
         mode = await control.inbox_mode(session)
-    return {"mode": mode, "sync": await sync_status(request)}
+        ev = await inbox_view.assistant_evaluation(session, request.app.state.settings)
+    return {"mode": mode, "sync": await sync_status(request), "ev": ev}
 
 
 @router.get("/inbox")
