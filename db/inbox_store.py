@@ -213,7 +213,7 @@ async def conversations(
     return [c for c in rows if not tag or tag in (c.tags or [])]
 
 
-def _escalated() -> Select[tuple[InboxAiDecision, InboxMessage]]:
+def _escalated() -> Select[InboxAiDecision, InboxMessage]:
     """Escalated member messages nobody has answered yet."""
     return (
         select(InboxAiDecision, InboxMessage)
