@@ -35,277 +35,125 @@ def _r(pattern: str) -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(?:" + pattern + r")(?![a-z0-9])")
 
 
+# fmt: off
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "complaint",
-        "complaint",
-        0.85,
-        _r(
-            r"broken|broke down|out of order|(?:there is|theres|there s) never|never any|no sirve|dirty|filthy"
-            r"|gross|disgusting|smells|stinks|rude|unacceptable"
-            r"|disappoint\w*|terrible|awful|horrible|worst|complain\w*|not working|doesnt work|dont work|never works"
-            r"|isnt working|arent working|still (?:broken|not fixed|dirty|out|waiting)|ridiculous|frustrat\w*|annoy\w*"
-            r"|upset|fed up|waste of (?:money|time)|so crowded|too crowded|overcrowded|too (?:loud|hot|cold|packed)"
-            r"|no hot water|cold showers?|(?:showers?|water|pool|sauna|steam room|room|gym|place|locker room"
-            r"|bathroom)s? "
-            r"(?:is|are|has been|have been|was|were|keeps? being|always) (?:\w+ )?(?:cold|freezing|dirty|broken|filthy"
-            r"|gross|out|down|disgusting|a mess)|(?:ac|air conditioning|air|heat|heating) (?:is |was )?(?:broken|out"
-            r"|not working|off)"
-            r"|out of (?:paper|soap|towels|toilet paper|hand soap)|(?:nobody|no one) (?:answered|called"
-            r"|responded|replied"
-            r"|was at|picks up|answers|helped)|ignored|unprofessional|not happy|unhappy|sucks|poor service|bad service"
-            r"|sucio|sucia|roto|rota|no funciona|pesimo|pesima|queja|molest\w*|asqueroso|mal servicio"
-        ),
-    ),
-    Rule(
-        "complaint",
-        "complaint",
-        0.8,
-        _r(  # sarcasm: praise words around a grievance
-            r"yeah right|thanks for nothing|thanks a lot for nothing|(?<!thanks )(?<!thank you )so much for"
-            r"|oh wait|great system|wait (?:you|they|it) (?:didnt|did not|never|havent|hasnt)"
-            r"|as usual|(?:love|loving|just love)"
-            r" (?:how|that|paying|waiting|it when|when)|oh (?:great|wonderful|perfect|fantastic)|just great"
-            r"|(?:great|nice|fantastic|wonderful|awesome|lovely) (?:another|the \w+ is (?:broken|out|down|dirty)"
-            r"|(?:\w+ )?again)|real professional|cool cool cool|what a joke"
-        ),
-    ),
-    Rule(
-        "cancellation",
-        "cancellation",
-        0.9,
-        _r(
-            r"cancel(?:ing|ling|ation)?(?! (?:\w+ ){0,3}(?:"
-            + CANCELLABLE
-            + r")\b)|terminat\w*|end my (?:membership|contract)"
-            r"|close my account|quit (?:the gym|my membership)|stop my membership|get out of (?:my|the) contract"
-            r"|darme de baja|dar de baja|cancelar\w*"
-        ),
-    ),
+    Rule("complaint", "complaint", 0.85, _r(r"broken|broke down|out of order|(?:there is|theres|there s) never"
+        r"|never any|no sirve|dirty|filthy|gross|disgusting|smells|stinks|rude|unacceptable|disappoint\w*"
+        r"|terrible|awful|horrible|worst|complain\w*|not working|doesnt work|dont work|never works"
+        r"|isnt working|arent working|still (?:broken|not fixed|dirty|out|waiting)|ridiculous|frustrat\w*"
+        r"|annoy\w*|upset|fed up|waste of (?:money|time)|so crowded|too crowded|overcrowded|too (?:loud|hot"
+        r"|cold|packed)|no hot water|cold showers?|(?:showers?|water|pool|sauna|steam room|room|gym|place"
+        r"|locker room|bathroom)s? (?:is|are|has been|have been|was|were|keeps? being|always) (?:\w+ )?(?:cold"
+        r"|freezing|dirty|broken|filthy|gross|out|down|disgusting|a mess)|(?:ac|air conditioning|air|heat"
+        r"|heating) (?:is |was )?(?:broken|out|not working|off)|out of (?:paper|soap|towels|toilet paper"
+        r"|hand soap)|(?:nobody|no one) (?:answered|called|responded|replied|was at|picks up|answers|helped)"
+        r"|ignored|unprofessional|not happy|unhappy|sucks|poor service|bad service|sucio|sucia|roto|rota"
+        r"|no funciona|pesimo|pesima|queja|molest\w*|asqueroso|mal servicio")),
+    Rule("complaint", "complaint", 0.8, _r(r"yeah right|thanks for nothing|thanks a lot for nothing"
+        r"|(?<!thanks )(?<!thank you )so much for|oh wait|great system|wait (?:you|they|it) (?:didnt|did not"
+        r"|never|havent|hasnt)|as usual|(?:love|loving|just love) (?:how|that|paying|waiting|it when|when)"
+        r"|oh (?:great|wonderful|perfect|fantastic)|just great|(?:great|nice|fantastic|wonderful|awesome"
+        r"|lovely) (?:another|the \w+ is (?:broken|out|down|dirty)|(?:\w+ )?again)|real professional"
+        r"|cool cool cool|what a joke")),
+    Rule("cancellation", "cancellation", 0.9, _r(
+        r"cancel(?:ing|ling|ation)?(?! (?:\w+ ){0,3}(?:" + CANCELLABLE + r")\b)|terminat\w*"
+        r"|end my (?:membership|contract)|close my account|quit (?:the gym|my membership)|stop my membership"
+        r"|get out of (?:my|the) contract|darme de baja|dar de baja|cancelar\w*")),
     Rule("refund", "refund", 0.9, _r(r"refund\w*|money back|reembols\w*|devolver (?:mi )?dinero|devuelvan")),
-    Rule(
-        "contract_change",
-        "contract_change",
-        0.85,
-        _r(
-            r"freez\w*|(?:switch|move|change) me (?:to|over to) (?:the|a) (?:\w+ )?(?:plan|membership|tier)"
-            r"|pause (?:my )?(?:membership|account)|(?:membership|account) on hold|put (?:it|my \w+) on hold"
-            r"|downgrad\w*|upgrad\w*|(?:change|switch) (?:my |to a |to the )?(?:plan|membership|contract|tier)"
-            r"|transfer (?:my )?(?:membership|contract)|add (?:my )?(?:wife|husband|partner|spouse) to (?:my )?"
-            r"(?:membership|account)|congelar\w*|pausar\w*|cambiar (?:mi )?(?:plan|membresia)"
-        ),
-    ),
-    Rule(
-        "payment_processing",
-        "payment_processing",
-        0.85,
-        _r(
-            r"new (?:credit |debit )?card|(?:use|charge|bill) my (?:visa|mastercard|amex|discover|debit|credit)"
-            r"|card ending|update (?:my )?(?:card|payment|billing|bank)|change (?:my )?(?:card"
-            r"|payment method"
-            r"|bank|billing)|payment method|charge my card|use (?:a )?different card|card (?:on file|expired|expires"
-            r"|was declined|got declined|declined)|expired card|switch (?:my )?(?:card|payment)|pay (?:it "
-            r"|this )?(?:now|today)"
-            r" with|cambiar (?:mi )?tarjeta|nueva tarjeta"
-        ),
-    ),
-    Rule(
-        "payment_inquiry",
-        "balance",
-        0.88,
-        _r(
-            r"bill|bills|balance|invoice|statement|how much do i owe|do i owe|owe (?:you|anything)|past due|overdue"
-            r"|am i (?:paid up|behind|current|all paid)|(?:is )?my account (?:current|paid up|up to date"
-            r"|in good standing)|(?:is|does|when is|when does) my (?:payment|bill"
-            r"|membership|dues)"
-            r" (?:due|come out|go out|renew|get charged)|payment due|due date|how (?:do|can) i pay|(?:pay"
-            r"|paying) (?:my|the)"
-            r" (?:balance|bill|dues)|did my payment (?:go through|process)|payment (?:go through|went through)"
-            r"|saldo|cuanto debo|factura|pagar (?:mi )?(?:saldo|cuenta)"
-        ),
-    ),
-    Rule(
-        "scheduling",
-        "reschedule",
-        0.88,
-        _r(
-            r"reschedul\w*|move my (?:\w+ ){0,3}(?:session|appointment|appt|class|booking|spot)|(?:wont|cant"
-            r"|cannot|will not"
-            r"|not going to|wont be able to) make it|take me off (?:the )?(?:list|roster|class)"
-            r"|change (?:the time of )?my (?:session"
-            r"|appointment|booking)|cancel\w* (?:\w+ ){0,3}(?:" + CANCELLABLE + r")|cant make (?:it|my|the)"
-            r"|cambiar (?:mi )?cita|cancelar (?:mi )?cita"
-        ),
-    ),
-    Rule(
-        "scheduling",
-        "booking",
-        0.88,
-        _r(
-            r"book\w*|schedul\w* (?:a|an|me|my|for|in)|appointments?|appt|sign me up|sign up for|reserve"
-            r"|reservation|save (?:me )?a (?:spot|bike|mat|place|seat)|hold (?:me )?a (?:spot|bike)|get (?:me )?a spot"
-            r"|can i (?:join|come to|get into|drop in)|put me (?:down|in) for|add me to|count me in|drop in"
-            r"|a tour|agendar|reservar|apartar|cita"
-        ),
-    ),
-    Rule(  # things only staff can do
-        "other",
-        "request",
-        0.5,
-        _r(
-            r"receipts?|found (?:a|an|some|someones|somebodys|these|this|my)|who (?:do|should|can) i (?:give"
-            r"|talk|speak|contact|ask"
-            r"|call|email)|send (?:me )?(?:an? |my )?(?:invoice|statement|copy)|left (?:my|a|behind)|lost (?:my|a|an)"
-            r"|(?:did|has) (?:anyone|anybody|someone|somebody|you guys|you) (?:find|found|turn\w* in)|lost and found"
-            r"|call me|call (?:me )?back|(?:speak|talk) (?:to|with) (?:the |a |your )?(?:manager|owner|someone|person"
-            r"|human|real person)|are you hiring|hiring|job openings?|apply for (?:a )?job|can (?:you|someone) add"
-            r"|(?:add|adding) (?:another|more|a new) (?:class|classes|spin|yoga)|suggestion|update my (?:email|address"
-            r"|phone|number|name|emergency contact)"
-        ),
-    ),
-    Rule(  # billing dates: not in the member data we have
-        "payment_inquiry",
-        "general",
-        0.6,
-        _r(
-            r"(?:when|what day) (?:is|does|will|do) (?:my|the|you) (?:next )?(?:payment|bill|membership|dues|charge"
-            r"|draft)\w*(?: \w+)? (?:due|come out|go out|renew|get charged|charge|process)|payment due|due date"
-        ),
-    ),
-    Rule(  # advice, and "why": a person answers those, whatever topic they mention
-        "question",
-        "general",
-        0.6,
-        _r(
-            r"^(?:why|how come|what happened)|is it (?:safe|ok|okay|bad|good|smart|wise|normal|alright) (?:to"
-            r"|for|if|that)"
-            r"|should i|safe for|(?:ok|okay|alright|good) for (?:me|my|someone|a|people)|recommend\w*|advice|advise"
-            r"|can i still|am i allowed|is it allowed"
-        ),
-    ),
-    Rule(  # questions the facts cannot answer, however they are worded
-        "question",
-        "general",
-        0.6,
-        _r(
-            r"who (?:teaches|is teaching|s teaching|leads|runs|coaches)|whos teaching|instructor(?:s|s)? name|how many"
-            r" (?:people|members|bikes|spots)|how full|capacity|max(?:imum)? (?:number|people)|discounts?|promo\w*"
-            r"|coupon|deal|sell|price match\w*|match (?:a |their |other )?(?:price|prices)|what brand"
-            r"|do you carry|supplements?|protein|smoothies?|squat racks?|platform|equipment"
-        ),
-    ),
-    Rule(
-        "question",
-        "holiday_hours",
-        0.92,
-        _r(HOLIDAYS),
-        _r(
-            r"open\w*|clos\w*|hours?|hrs|what time|staffed|staff|desk|anyone|anybody|someone|be there|schedule"
-            r"|abren|abiert\w*"
-            r"|cierran|cerrad\w*|horario"
-        ),
-    ),
+    Rule("contract_change", "contract_change", 0.85, _r(r"freez\w*|(?:switch|move|change) me (?:to|over to) (?:the"
+        r"|a) (?:\w+ )?(?:plan|membership|tier)|pause (?:my )?(?:membership|account)|(?:membership"
+        r"|account) on hold|put (?:it|my \w+) on hold|downgrad\w*|upgrad\w*|(?:change|switch) (?:my |to a "
+        r"|to the )?(?:plan|membership|contract|tier)|transfer (?:my )?(?:membership|contract)"
+        r"|add (?:my )?(?:wife|husband|partner|spouse) to (?:my )?(?:membership|account)|congelar\w*|pausar\w*"
+        r"|cambiar (?:mi )?(?:plan|membresia)")),
+    Rule("payment_processing", "payment_processing", 0.85, _r(r"new (?:credit |debit )?card|(?:use|charge"
+        r"|bill) my (?:visa|mastercard|amex|discover|debit|credit)|card ending|update (?:my )?(?:card|payment"
+        r"|billing|bank)|change (?:my )?(?:card|payment method|bank|billing)|payment method|charge my card"
+        r"|use (?:a )?different card|card (?:on file|expired|expires|was declined|got declined|declined)"
+        r"|expired card|switch (?:my )?(?:card|payment)|pay (?:it |this )?(?:now|today) with"
+        r"|cambiar (?:mi )?tarjeta|nueva tarjeta")),
+    Rule("payment_inquiry", "balance", 0.88, _r(r"bill|bills|balance|invoice|statement|how much do i owe|do i owe"
+        r"|owe (?:you|anything)|past due|overdue|am i (?:paid up|behind|current|all paid)"
+        r"|(?:is )?my account (?:current|paid up|up to date|in good standing)|(?:is|does|when is"
+        r"|when does) my (?:payment|bill|membership|dues) (?:due|come out|go out|renew|get charged)"
+        r"|payment due|due date|how (?:do|can) i pay|(?:pay|paying) (?:my|the) (?:balance|bill|dues)"
+        r"|did my payment (?:go through|process)|payment (?:go through|went through)|saldo|cuanto debo|factura"
+        r"|pagar (?:mi )?(?:saldo|cuenta)")),
+    Rule("scheduling", "reschedule", 0.88, _r(r"reschedul\w*|move my (?:\w+ ){0,3}(?:session|appointment|appt|class"
+        r"|booking|spot)|(?:wont|cant|cannot|will not|not going to|wont be able to) make it"
+        r"|take me off (?:the )?(?:list|roster|class)|change (?:the time of )?my (?:session|appointment"
+        r"|booking)|cancel\w* (?:\w+ ){0,3}(?:" + CANCELLABLE + r")|cant make (?:it|my|the)|cambiar (?:mi )?cita"
+        r"|cancelar (?:mi )?cita")),
+    Rule("scheduling", "booking", 0.88, _r(r"book\w*|schedul\w* (?:a|an|me|my|for|in)|appointments?|appt|sign me up"
+        r"|sign up for|reserve|reservation|save (?:me )?a (?:spot|bike|mat|place|seat)|hold (?:me )?a (?:spot"
+        r"|bike)|get (?:me )?a spot|can i (?:join|come to|get into|drop in)|put me (?:down|in) for|add me to"
+        r"|count me in|drop in|a tour|agendar|reservar|apartar|cita")),
+    # things only staff can do
+    Rule("other", "request", 0.5, _r(r"receipts?|found (?:a|an|some|someones|somebodys|these|this|my)|who (?:do|should"
+        r"|can) i (?:give|talk|speak|contact|ask|call|email)|send (?:me )?(?:an? |my )?(?:invoice|statement"
+        r"|copy)|left (?:my|a|behind)|lost (?:my|a|an)|(?:did|has) (?:anyone|anybody|someone|somebody|you guys"
+        r"|you) (?:find|found|turn\w* in)|lost and found|call me|call (?:me )?back|(?:speak|talk) (?:to"
+        r"|with) (?:the |a |your )?(?:manager|owner|someone|person|human|real person)|are you hiring|hiring"
+        r"|job openings?|apply for (?:a )?job|can (?:you|someone) add|(?:add|adding) (?:another|more"
+        r"|a new) (?:class|classes|spin|yoga)|suggestion|update my (?:email|address|phone|number|name"
+        r"|emergency contact)")),
+    # billing dates: not in the member data we have
+    Rule("payment_inquiry", "general", 0.6, _r(r"(?:when|what day) (?:is|does|will|do) (?:my|the"
+        r"|you) (?:next )?(?:payment|bill|membership|dues|charge|draft)\w*(?: \w+)? (?:due|come out|go out"
+        r"|renew|get charged|charge|process)|payment due|due date")),
+    # advice, and "why": a person answers those, whatever topic they mention
+    Rule("question", "general", 0.6, _r(r"^(?:why|how come|what happened)|is it (?:safe|ok|okay|bad|good|smart|wise"
+        r"|normal|alright) (?:to|for|if|that)|should i|safe for|(?:ok|okay|alright|good) for (?:me|my|someone"
+        r"|a|people)|recommend\w*|advice|advise|can i still|am i allowed|is it allowed")),
+    # questions the facts cannot answer, however they are worded
+    Rule("question", "general", 0.6, _r(r"who (?:teaches|is teaching|s teaching|leads|runs|coaches)|whos teaching"
+        r"|instructor(?:s|s)? name|how many (?:people|members|bikes|spots)|how full|capacity"
+        r"|max(?:imum)? (?:number|people)|discounts?|promo\w*|coupon|deal|sell|price match\w*|match (?:a "
+        r"|their |other )?(?:price|prices)|what brand|do you carry|supplements?|protein|smoothies?"
+        r"|squat racks?|platform|equipment")),
+    Rule("question", "holiday_hours", 0.92, _r(HOLIDAYS), _r(
+        r"open\w*|clos\w*|hours?|hrs|what time|staffed|staff|desk|anyone|anybody|someone|be there|schedule"
+        r"|abren|abiert\w*|cierran|cerrad\w*|horario")),
     Rule("question", "holiday_hours", 0.88, _r(r"holiday (?:hours|schedule)")),
-    Rule(
-        "question",
-        "classes",
-        0.9,
-        _r(CLASS_NAMES + r"|class|classes|clas|clases?|group fitness|instructors?|horario de clases"),
-    ),
+    Rule("question", "classes", 0.9, _r(
+        CLASS_NAMES + r"|class|classes|clas|clases?|group fitness|instructors?|horario de clases")),
     Rule("question", "pool", 0.9, _r(r"pool|swim\w*|lap lanes?|lifeguards?|piscina|nadar|natacion|alberca")),
-    Rule(
-        "question",
-        "guest_pass",
-        0.88,
-        _r(
-            r"guest ?pass\w*|guests?|bring (?:a|my|along (?:a|my)) (?!(?:own|towel|towels|lock|water|bottle|mat"
-            r"|bag|shoes"
-            r"|headphones|stuff|gear|kid|kids|children|child)\b)\w+|free (?:trial|visit|day|week"
-            r"|pass|session)|day pass\w*|trial pass|try (?:out )?the gym|invitad\w*|pase de \w+"
-        ),
-    ),
-    Rule(
-        "question",
-        "personal_training",
-        0.88,
-        _r(r"personal train\w*|pt|trainers?|training sessions?|entrenador\w*|entrenamiento personal"),
-    ),
-    Rule(
-        "question",
-        "pricing",
-        0.88,
-        _r(
-            r"how much (?:is|are|does|for|do|would) (?:a |the |it |your |you )?(?:membership|memberships|month|monthly"
-            r"|cost|join|plans?|charge for (?:a )?membership)|how much (?:is|does) it cost|pric\w*|rates|membership"
-            r" (?:options|plans|types|fees|cost|costs)|monthly (?:fee|cost|rate)|cost to join|join\w* fee"
-            r"|enrollment fee"
-            r"|sign ?up fee|(?:annual|yearly|12 month|year long|monthly) (?:plan|plans|membership|option)"
-            r"|how much (?:a |the |your )?(?:membership|memberships|monthly membership) (?:is"
-            r"|costs?|would be"
-            r"|runs)|cuanto cuesta|precio\w*|cuota\w*"
-        ),
-    ),
-    Rule(
-        "question",
-        "location",
-        0.88,
-        _r(
-            r"address|where (?:are|is) (?:you|the gym|the club|it|your gym)|wheres the (?:entrance|gym|club"
-            r"|door|building)"
-            r"|where is the (?:entrance|building)|located|directions|parking|park (?:my car"
-            r"|there)|where (?:do|can|should) (?:i|we) park|direccion|donde (?:estan|queda|esta)"
-            r"|estacionamiento|estacionar"
-        ),
-    ),
-    Rule(
-        "question",
-        "amenities",
-        0.86,
-        _r(
-            r"showers?|lockers?|towels?|sauna|steam ?room|wi ?fi|childcare|child care|kids ?club|daycare|babysit\w*"
-            r"|hair ?dryers?|changing rooms?|locker ?rooms?|regaderas?|duchas?|toallas?|casilleros?|vestidores?"
-        ),
-    ),
-    Rule(
-        "question",
-        "age_policy",
-        0.86,
-        _r(
-            r"how old|(?:son|daughter|kid|child|teen|boy|girl|nephew|niece)s? (?:is|s|turns|turned"
-            r"|just turned) (?:1[0-9]|[0-9])"
-            r"|how old|minimum age|age (?:limit|requirement|policy|minimum)|\d+ ?(?:year|yr)s? ?old|teens?|teenagers?"
-            r"|edad minima|que edad"
-        ),
-    ),
-    Rule(
-        "question",
-        "hours",
-        0.92,
-        _r(
-            r"hours?|hrs|open\w*|close[sd]?|closing|what time do you|how late|how early|24 ?7|24 hours|staffed"
-            r"|front desk"
-            r"|staff (?:on|there|at)|(?:someone|anyone|anybody) (?:at|on) the (?:front )?desk|fob access"
-            r"|what time can i"
-            r"|(?:come|get) in (?:at|before|after|early|late|on)|\d{1,2} ?(?:am|pm)"
-            r"|horario\w*|abren|abiert\w*|cierran|cerrad\w*"
-        ),
-    ),
-    Rule(
-        "praise",
-        "thanks",
-        0.9,
-        _r(
-            r"love (?:the|this|it|my|your|coming|how|working)|loved|loving it|incredible|brilliant|superb|phenomenal"
-            r"|appreciate (?:you|it|all|everything|the)|thanks? (?:you )?(?:so much |again )?for"
-            r" (?:the|a|your|all|everything|helping|being|today|yesterday)|awesome|amazing|great (?:job"
-            r"|class|workout"
-            r"|session|place|gym|staff|service|time|experience|team)|the best|best gym|fantastic|wonderful|excellent"
-            r"|you guys rock|you rock|shout ?out|kudos|so helpful|really helpful|excelente|me encanta\w*|muy buen\w*"
-            r"|merry christmas|happy (?:holidays|thanksgiving|new year|easter|birthday|4th)|feliz navidad"
-            r"|felices fiestas"
-        ),
-    ),
+    Rule("question", "guest_pass", 0.88, _r(r"guest ?pass\w*|guests?|bring (?:a|my|along (?:a|my)) (?!(?:own|towel"
+        r"|towels|lock|water|bottle|mat|bag|shoes|headphones|stuff|gear|kid|kids|children|child)\b)\w+"
+        r"|free (?:trial|visit|day|week|pass|session)|day pass\w*|trial pass|try (?:out )?the gym|invitad\w*"
+        r"|pase de \w+")),
+    Rule("question", "personal_training", 0.88, _r(r"personal train\w*|pt|trainers?|training sessions?|entrenador\w*"
+        r"|entrenamiento personal")),
+    Rule("question", "pricing", 0.88, _r(r"how much (?:is|are|does|for|do|would) (?:a |the |it |your "
+        r"|you )?(?:membership|memberships|month|monthly|cost|join|plans?|charge for (?:a )?membership)"
+        r"|how much (?:is|does) it cost|pric\w*|rates|membership (?:options|plans|types|fees|cost|costs)"
+        r"|monthly (?:fee|cost|rate)|cost to join|join\w* fee|enrollment fee|sign ?up fee|(?:annual|yearly"
+        r"|12 month|year long|monthly) (?:plan|plans|membership|option)|how much (?:a |the "
+        r"|your )?(?:membership|memberships|monthly membership) (?:is|costs?|would be|runs)|cuanto cuesta"
+        r"|precio\w*|cuota\w*")),
+    Rule("question", "location", 0.88, _r(r"address|where (?:are|is) (?:you|the gym|the club|it|your gym)"
+        r"|wheres the (?:entrance|gym|club|door|building)|where is the (?:entrance|building)|located"
+        r"|directions|parking|park (?:my car|there)|where (?:do|can|should) (?:i|we) park|direccion"
+        r"|donde (?:estan|queda|esta)|estacionamiento|estacionar")),
+    Rule("question", "amenities", 0.86, _r(r"showers?|lockers?|towels?|sauna|steam ?room|wi ?fi|childcare|child care"
+        r"|kids ?club|daycare|babysit\w*|hair ?dryers?|changing rooms?|locker ?rooms?|regaderas?|duchas?"
+        r"|toallas?|casilleros?|vestidores?")),
+    Rule("question", "age_policy", 0.86, _r(r"how old|(?:son|daughter|kid|child|teen|boy|girl|nephew|niece)s? (?:is|s"
+        r"|turns|turned|just turned) (?:1[0-9]|[0-9])|how old|minimum age|age (?:limit|requirement|policy"
+        r"|minimum)|\d+ ?(?:year|yr)s? ?old|teens?|teenagers?|edad minima|que edad")),
+    Rule("question", "hours", 0.92, _r(r"hours?|hrs|open\w*|close[sd]?|closing|what time do you|how late|how early"
+        r"|24 ?7|24 hours|staffed|front desk|staff (?:on|there|at)|(?:someone|anyone|anybody) (?:at"
+        r"|on) the (?:front )?desk|fob access|what time can i|(?:come|get) in (?:at|before|after|early|late"
+        r"|on)|\d{1,2} ?(?:am|pm)|horario\w*|abren|abiert\w*|cierran|cerrad\w*")),
+    Rule("praise", "thanks", 0.9, _r(r"love (?:the|this|it|my|your|coming|how|working)|loved|loving it|incredible"
+        r"|brilliant|superb|phenomenal|appreciate (?:you|it|all|everything|the)|thanks? (?:you )?(?:so much "
+        r"|again )?for (?:the|a|your|all|everything|helping|being|today|yesterday)|awesome|amazing"
+        r"|great (?:job|class|workout|session|place|gym|staff|service|time|experience|team)|the best|best gym"
+        r"|fantastic|wonderful|excellent|you guys rock|you rock|shout ?out|kudos|so helpful|really helpful"
+        r"|excelente|me encanta\w*|muy buen\w*|merry christmas|happy (?:holidays|thanksgiving|new year|easter"
+        r"|birthday|4th)|feliz navidad|felices fiestas")),
 )
+# fmt: on
 CONFIRMATION = re.compile(
     r"^(?:yes|yep|yeah|yup|ok|okay|k|confirmed|confirm|perfect|great|si|claro|perfecto"
     r"|de acuerdo)\b"

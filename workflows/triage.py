@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
 # if it answers what was asked (older executions replay without either).
 RISK_ALERTS = "risk-alerts"
 REPLY_CHECK = "reply-answers-question"
+HANDLERS_DONE = "wait-for-decision-handlers"
 
 
 @workflow.defn
@@ -97,6 +98,10 @@ class MessageTriageWorkflow:
                 else:
                     record.reason += f"; {outcome.summary()}"
         await self._record(record)
+        if workflow.patched(HANDLERS_DONE):
+            # A manager's decision recorded by the update handler must finish before the workflow does, or the
+            # manager is told "already completed" about a decision that was applied.
+            await workflow.wait_condition(workflow.all_handlers_finished)
         return record.decision
 
     # The model, or the offline assistant once the model's retries are spent (and the record says so).
