@@ -1,15 +1,18 @@
 """Records the workflow histories the replay tests check against.
 
-    .venv/bin/python -m tests.record_histories
+    .venv/bin/python -m tests.record_histories [--only NAME ...]
 
 Run it after a deliberate, versioned change to workflow code; the replay tests
-then prove the current code still replays every recorded history.
+then prove the current code still replays every recorded history. Histories
+already recorded are never re-recorded: `--only` records just the new scenarios.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import tempfile
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from temporalio.testing import WorkflowEnvironment
 from agent.schedules import ensure_schedules
 from api.agent_service import request_schedule_change
 from core.search_attributes import ALL
+from db import control
 from db.models import Agent
 from devstack.seed import MANAGER
 from journeys.enroll import workflow_id as journey_workflow_id
@@ -86,8 +90,9 @@ async def record(stack: LocalStack, client: Client) -> None:
     await change.result()
     await _save(change, "schedule_change_approved")
 
-    # The inbox: an automatic answer, a reply approved with edits, a staff reply, the sync loop.
+    # The inbox (in auto-pilot): an automatic answer, a reply approved with edits, a staff reply, the sync loop.
     await start_sync(stack)
+    await auto_pilot(stack)
     member = await a_member(stack)
     question = await write_in(stack, member.id, "what time do you open on Sunday?")
     await decision(stack, question)
@@ -126,11 +131,39 @@ async def record(stack: LocalStack, client: Client) -> None:
     await _save(sweep, "journey_sweep")
 
 
+async def auto_pilot(stack: LocalStack) -> None:
+    async with stack.db.transaction() as session:
+        await control.set_inbox_mode(session, "auto", "record_histories")
+
+
+async def record_triage_risk(stack: LocalStack, client: Client) -> None:
+    """Issue 14: an injury report escalated with its flag and an alert; a question answered after the reply
+    check."""
+    await start_sync(stack)
+    await auto_pilot(stack)
+    member = await a_member(stack)
+    injury = await write_in(stack, member.id, "I slipped on the wet floor by the showers and hit my head")
+    await decision(stack, injury)
+    await _save(client.get_workflow_handle(f"triage-{injury}"), "triage_risk_escalated")
+    spin = await write_in(stack, member.id, "what time does spin start on Tuesday?")
+    await decision(stack, spin)
+    await _save(client.get_workflow_handle(f"triage-{spin}"), "triage_reply_checked")
+
+
+SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
+    "all_before_issue_14": record,
+    "triage_risk": record_triage_risk,
+}
+
+
 async def _reached(stack: LocalStack, journey: str, lead_id: str, step: str) -> bool:
     return any(v.step_id == step for v in await visits(stack, journey, lead_id))
 
 
 async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS))
+    only = parser.parse_args().only
     OUT.mkdir(exist_ok=True)
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(TEMPORAL_BIN),
@@ -141,7 +174,8 @@ async def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             async with running_stack(env.client, Path(tmp)) as stack:
-                await record(stack, env.client)
+                for name in only:
+                    await SCENARIOS[name](stack, env.client)
     finally:
         await env.shutdown()
 
