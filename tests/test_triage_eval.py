@@ -8,7 +8,12 @@ from __future__ import annotations
 from typing import get_args
 
 import pytest
+from pydantic import SecretStr
 
+from api import inbox_view
+from core.settings import Settings
+from db import control
+from db.engine import Database
 from inbox import evaluation
 from inbox.evaluation import SPLITS, Outcome, Report
 from inbox.models import Category, Topic
@@ -61,3 +66,21 @@ async def test_a_report_survives_storage(outcomes: list[Outcome]) -> None:
     again = Report.from_json(report.to_json())
     assert again == report and again.automation_rate == report.automation_rate
     assert again.categories["question"].support == report.categories["question"].support
+
+
+async def test_the_inbox_page_shows_the_last_stored_claude_run(any_db: Database, outcomes: list[Outcome]) -> None:
+    """Claude is evaluated by `bench.triage_eval --assistant claude --store` (it costs tokens); with a key set,
+    the page shows that run and when it ran. Without a key, the offline assistant's own figures."""
+    claude = Settings().model_copy(update={"anthropic_api_key": SecretStr("sk-test")})
+    async with any_db.session() as session:
+        offline = await inbox_view.assistant_evaluation(
+            session, Settings().model_copy(update={"anthropic_api_key": None})
+        )
+    assert offline.assistant == LABEL and offline.whole and offline.whole.unsafe_auto_replies == 0
+    reports = evaluation.reports(outcomes, f"Claude ({claude.llm_model})")
+    async with any_db.transaction() as session:
+        await control.set_inbox_evaluation(session, "claude", {k: r.to_json() for k, r in reports.items()}, "bench")
+    async with any_db.session() as session:
+        ev = await inbox_view.assistant_evaluation(session, claude)
+    assert ev.whole == reports["all"] and ev.held_out == reports["held_out"]
+    assert ev.assistant.startswith("Claude") and ev.source.startswith("last run ")
