@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel
 from temporalio import activity
 from temporalio.client import Client, ScheduleUpdate, ScheduleUpdateInput
 
 from agent.schedules import schedule_id, spec_for
+from contracts.campaigns import ScheduleChange
 from core.settings import Settings
 from db import live
 from db.engine import Database
 from db.models import Agent
-
-
-class ScheduleChange(BaseModel):
-    agent_id: str
-    schedule: dict[str, Any]
-    approved_by: str
 
 
 class AgentControlActivities:

@@ -13,15 +13,13 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from contracts.intelligence import UpsertRenewal
+from contracts.renewal_definitions import WorkflowDefinition
+from contracts.renewals import Projection, StepRecord
+from contracts.search_attributes import CUSTOMER_ID, RENEWAL_STATUS
 from db import renewal_projection, step_history
 from db.engine import Database
 from definitions.registry import get_definition
-from definitions.schema import WorkflowDefinition
-from workflows.intelligence_models import (
-    UpsertRenewal,
-)
-from workflows.renewal_models import Projection, StepRecord
-from workflows.renewal_views import CUSTOMER_ID, RENEWAL_STATUS
 
 
 class RenewalActivities:

@@ -21,10 +21,10 @@ from temporalio.client import (
 )
 
 from agent.agents import DEFAULT_AGENTS
+from contracts.campaigns import AgentRunInput
 from core.settings import Settings
 from db.engine import Database
 from db.models import Agent
-from workflows.agent_models import AgentRunInput
 
 
 def schedule_id(agent_id: str) -> str:

@@ -13,13 +13,12 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from agent.agents import describe_schedule
 from agent.schedules import schedule_id
+from contracts.approvals import ApprovalDecision, ApprovalOutcome
+from contracts.campaigns import AgentRunInput, AgentSettings, ScheduleChangeInput
 from core.settings import Settings
 from db import agent_runs_store, live
 from db.engine import Database
 from db.models import Agent, AgentRun
-from workflows.agent_models import AgentRunInput, AgentSettings
-from workflows.approval_models import ApprovalDecision, ApprovalOutcome
-from workflows.schedule_change import ScheduleChangeInput
 
 
 @dataclass

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from api.auth import CurrentUser
 from api.deps import get_db, get_settings_dep, get_temporal
+from contracts.inbox import ReplyRequest, ReplyResult
 from db import inbox_store
 from db.models import InboxConversation, InboxMessage
 from inbox.sync_starter import SYNC_WORKFLOW_ID
-from workflows.inbox_models import ReplyRequest, ReplyResult
 
 REPLY_WAIT_S = 20
 

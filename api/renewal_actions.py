@@ -10,11 +10,7 @@ from api.auth import CurrentUser, Forbidden
 from api.deps import get_db, get_temporal
 from api.renewal_service import UpdateOutcome, get_state, run_update
 from api.renewal_view import RenewalView, build, can_act
-from db import intelligence_store, renewal_projection, users
-from db.models import WorkflowInstance
-from rules.scoring import priority_score
-from workflows.renewal import RenewalWorkflow
-from workflows.renewal_models import (
+from contracts.renewals import (
     CancelInput,
     ChooseInput,
     CompleteInput,
@@ -23,6 +19,10 @@ from workflows.renewal_models import (
     ReassignInput,
     RenewalState,
 )
+from db import intelligence_store, renewal_projection, users
+from db.models import WorkflowInstance
+from rules.scoring import priority_score
+from workflows.renewal import RenewalWorkflow
 
 
 async def load_view(

@@ -19,8 +19,8 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from contracts.renewals import RenewalState
 from workflows.renewal import RenewalWorkflow
-from workflows.renewal_models import RenewalState
 
 UPDATE_WAIT_S = 25.0
 

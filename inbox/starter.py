@@ -8,11 +8,11 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from contracts.inbox import TriageInput
 from core.settings import Settings
 from db import inbox_store
 from db.engine import Database
 from db.models import InboxMessage
-from workflows.inbox_models import TriageInput
 
 
 async def start_pending_triage(client: Client, db: Database, settings: Settings) -> int:

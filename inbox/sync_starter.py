@@ -5,8 +5,8 @@ from __future__ import annotations
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
+from contracts.inbox import InboxSyncInput
 from core.settings import Settings
-from workflows.inbox_models import InboxSyncInput
 
 SYNC_WORKFLOW_ID = "inbox-sync"
 

@@ -11,14 +11,15 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from contracts.journey_definitions import JourneyDefinition
+from contracts.journeys import JourneyInput, LeadSnapshot
 from core.settings import Settings
 from db import nurture_store
 from db.engine import Database
 from db.models import Journey, JourneyVersion
 from journeys.facts import facts_for
-from journeys.schema import JourneyDefinition, parse_definition
+from journeys.schema import parse_definition
 from rules.conditions import evaluate
-from workflows.journey_models import JourneyInput, LeadSnapshot
 
 Result = Literal["enrolled", "already_enrolled", "not_eligible", "inactive"]
 

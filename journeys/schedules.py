@@ -19,10 +19,10 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from contracts.journey_definitions import JourneyDefinition
 from core.settings import Settings
 from db.engine import Database
 from journeys.enroll import active_definitions
-from journeys.schema import JourneyDefinition
 
 
 def schedule_id(journey_id: str) -> str:

@@ -10,10 +10,10 @@ from temporalio.client import WorkflowHandle
 
 from agent.schedules import seed_agents
 from clients.clubos import ClubOSClient
+from contracts.campaigns import AgentRunInput, AgentSettings
 from db.models import Approval, OutboxEntry, RunEvent
 from devstack.seed import MANAGER
 from tests.stack import LocalStack, wait_for
-from workflows.agent_models import AgentRunInput, AgentSettings
 from workflows.agent_run import AgentRunWorkflow
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from contracts.actors import Actor
+from contracts.renewals import IntelligenceUpdate, Priority, RenewalState
 from rules.scoring import priority_score
-from workflows.renewal_models import Actor, IntelligenceUpdate, Priority, RenewalState
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 CSM = Actor(email="sarah.chen@renubu.demo", role="csm", name="Sarah Chen")

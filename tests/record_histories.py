@@ -19,7 +19,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from agent.schedules import ensure_schedules
 from api.agent_service import request_schedule_change
-from core.search_attributes import ALL
+from contracts import ids
+from contracts.renewals import RenewalInput
+from contracts.search_attributes import ALL
 from db.models import Agent
 from devstack.seed import MANAGER
 from journeys.enroll import workflow_id as journey_workflow_id
@@ -30,10 +32,8 @@ from tests.inbox_helpers import a_member, decision, start_sync, stored, write_in
 from tests.journey_helpers import enrollment, event, new_lead, speed_up, visits
 from tests.stack import LocalStack, running_stack, wait_for
 from tests.test_renewal_workflow import new_renewal, work_to_completion
-from workflows.ids import intelligence_workflow_id
 from workflows.journey_sweep import JourneySweepWorkflow
 from workflows.renewal import RenewalWorkflow
-from workflows.renewal_models import RenewalInput
 
 OUT = Path(__file__).resolve().parent / "histories"
 
@@ -52,7 +52,7 @@ async def record(stack: LocalStack, client: Client) -> None:
     renewal = client.get_workflow_handle_for(RenewalWorkflow.run, wf_id)
     await work_to_completion(renewal, csm)
     await _save(renewal, "renewal_escalated_completed")
-    await _save(client.get_workflow_handle(intelligence_workflow_id(key)), "intelligence_two_signals")
+    await _save(client.get_workflow_handle(ids.intelligence(key)), "intelligence_two_signals")
 
     # A renewal whose date passes.
     upd = update(event_id="evt-record-expiry", stage="Critical", risk=40)

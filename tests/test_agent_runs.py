@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from agent.schedules import ensure_schedules, schedule_id
 from clients.clubos import ClubOSClient
+from contracts.campaigns import AgentConfig, PlanStep, ToolCall, Turn
 from db.models import Agent, OutboxEntry
 from devstack.seed import MANAGER
 from tests.campaign_helpers import decide, fresh_gym, locked_members, outbox_rows, pending_approval, start_run, thread
 from tests.stack import LocalStack, wait_for, worker_for
-from workflows.agent_models import AgentConfig, PlanStep, ToolCall, Turn
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ import asyncio
 
 import pytest
 
+from contracts.inbox import InboxSyncInput, SyncStatus
 from db import approvals_store, control, suppression
 from devstack.seed import MANAGER
 from tests.campaign_helpers import decide, outbox_rows, pending_approval
 from tests.inbox_helpers import a_member, copies, decision, sent_to, start_sync, stored, write_in
 from tests.stack import LocalStack, wait_for
-from workflows.inbox_models import InboxSyncInput, SyncStatus
 
 
 @pytest.fixture

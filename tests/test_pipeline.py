@@ -10,16 +10,15 @@ from sqlalchemy import func, select
 from api.signatures import sign
 from api.webhook_models import CustomerUpdateWebhook
 from clients.errors import AuthError
-from core.context import CustomerContext
+from contracts import ids
+from contracts.analysis import AnalysisResult
+from contracts.intelligence import CustomerContext, IntelligenceInput
 from db.models import CustomerIntelligence, User, WebhookEvent, WorkflowInstance
 from llm.offline_analyst import OfflineAnalyst
-from llm.schemas import AnalysisResult
 from rules.assignment import EXPERIENCE_RANK
 from rules.scoring import priority_score
 from tests.stack import LocalStack, wait_for, worker_for
-from workflows.ids import renewal_workflow_id
 from workflows.intelligence import CustomerIntelligenceWorkflow
-from workflows.intelligence_models import IntelligenceInput
 from workflows.renewal import RenewalWorkflow
 
 
@@ -28,7 +27,7 @@ async def _ids(stack: LocalStack, query: str) -> list[str]:
 
 
 def renewal_id(stack: LocalStack, key: str) -> str:
-    return renewal_workflow_id(key, stack.account(key).renewal_date)
+    return ids.renewal(key, stack.account(key).renewal_date)
 
 
 async def test_risk_signal_becomes_emergency_renewal_for_a_senior_csm(stack: LocalStack) -> None:

@@ -13,8 +13,8 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.agent_runs import AgentRunActivities
-    from workflows import policies
-    from workflows.agent_models import (
+    from contracts.approvals import ApprovalDecision, ApprovalOutcome, ApprovalRequest
+    from contracts.campaigns import (
         AgentRunInput,
         Counters,
         PlanRequest,
@@ -24,10 +24,10 @@ with workflow.unsafe.imports_passed_through():
         ToolResultTurn,
         Turn,
     )
+    from workflows import policies
     from workflows.agent_thread import Thread
     from workflows.agent_tools import KillSwitchEngaged, run_calls
     from workflows.approval_gate import ApprovalGate
-    from workflows.approval_models import ApprovalDecision, ApprovalOutcome, ApprovalRequest
 
 MAX_ITERATIONS_PER_RUN = 20  # continue as new after this many, carrying the thread
 

@@ -18,8 +18,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.inbox import InboxActivities
+    from contracts.inbox import InboxSyncInput, SyncStatus
     from workflows import policies
-    from workflows.inbox_models import InboxSyncInput, SyncStatus
 
 
 @workflow.defn

@@ -15,12 +15,12 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.nurture import NurtureActivities
+    from contracts.journey_definitions import END, BranchStep, GoalStep
+    from contracts.journeys import Engagement, EnrollmentUpdate, JourneyInput, LeadSnapshot, Visit
     from journeys.facts import facts_for
-    from journeys.schema import END, BranchStep, GoalStep
     from rules.conditions import Event, Facts, evaluate
     from workflows import policies
-    from workflows.journey_models import Engagement, EnrollmentUpdate, Finished, JourneyInput, LeadSnapshot, Visit
-    from workflows.journey_steps import StepRunner
+    from workflows.journey_steps import Finished, StepRunner
 
 
 # Steps that decide without waiting: the projection catches up at the next step that waits.

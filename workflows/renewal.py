@@ -19,17 +19,10 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.renewals import RenewalActivities
-    from definitions.schema import WorkflowDefinition
-    from rules.determination import days_until
-    from workflows import policies
-    from workflows import renewal_chat as chat
-    from workflows import renewal_outreach as outreach
-    from workflows import renewal_state as sm
-    from workflows.approval_gate import ApprovalGate
-    from workflows.approval_models import ApprovalDecision, ApprovalOutcome
-    from workflows.renewal_action import run_action
-    from workflows.renewal_models import (
-        Actor,
+    from contracts.actors import Actor
+    from contracts.approvals import ApprovalDecision, ApprovalOutcome
+    from contracts.renewal_definitions import WorkflowDefinition
+    from contracts.renewals import (
         CancelInput,
         ChooseInput,
         CompleteInput,
@@ -40,6 +33,13 @@ with workflow.unsafe.imports_passed_through():
         RenewalState,
         StepRecord,
     )
+    from rules.determination import days_until
+    from workflows import policies
+    from workflows import renewal_chat as chat
+    from workflows import renewal_outreach as outreach
+    from workflows import renewal_state as sm
+    from workflows.approval_gate import ApprovalGate
+    from workflows.renewal_action import run_action
     from workflows.renewal_views import current_details, projection, search_attributes
 
 

@@ -7,8 +7,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.inbox import InboxActivities
+    from contracts.inbox import ReplyRequest, ReplyResult
     from workflows import policies
-    from workflows.inbox_models import ReplyRequest, ReplyResult
 
 
 @workflow.defn

@@ -11,13 +11,21 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.inbox import InboxActivities
+    from contracts.approvals import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
+    from contracts.inbox import (
+        Classification,
+        ClassifyRequest,
+        Draft,
+        DraftRequest,
+        ReplyRequest,
+        TriageContext,
+        TriageInput,
+        TriageRecord,
+    )
     from inbox.keywords import is_opt_out
-    from inbox.models import Classification, Draft, TriageContext
     from rules.triage import decide
     from workflows import policies
     from workflows.approval_gate import ApprovalGate
-    from workflows.approval_models import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
-    from workflows.inbox_models import ClassifyRequest, DraftRequest, ReplyRequest, TriageInput, TriageRecord
 
 
 @workflow.defn

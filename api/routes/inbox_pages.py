@@ -17,10 +17,10 @@ from api import inbox_view
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, render
 from api.deps import get_db, get_temporal
+from contracts.inbox import SyncStatus
 from db import control
 from db.models import InboxMessage
 from inbox.sync_starter import SYNC_WORKFLOW_ID
-from workflows.inbox_models import SyncStatus
 
 router = APIRouter(tags=["inbox pages"], route_class=InlineErrors)
 viewer = require_role("manager", "operator")

@@ -15,13 +15,13 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import get_db, get_settings_dep, get_temporal
 from api.signatures import check_request
+from contracts.journeys import Engagement
 from core.settings import Settings
 from db import nurture_store, users
 from db.engine import Database
 from db.models import Lead
 from journeys import enroll
 from journeys.facts import snapshot
-from workflows.journey_models import Engagement
 
 router = APIRouter(tags=["webhooks"])
 
