@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from contracts import ids
 from contracts.actors import Actor
 from contracts.renewals import IntelligenceUpdate, Priority, RenewalState
 from rules.scoring import priority_score
@@ -48,7 +49,7 @@ def update(
 
 def state(renewal: date = date(2026, 11, 25)) -> RenewalState:
     return RenewalState(
-        workflow_id=f"renewal-acme-corp-{renewal}",
+        workflow_id=ids.renewal("acme-corp", renewal),
         customer_id="acme-corp",
         customer_name="Acme Corp",
         renewal_date=renewal,

@@ -11,6 +11,7 @@ import yaml
 from temporalio.client import ScheduleHandle
 from temporalio.service import RPCError
 
+from contracts import ids
 from db import control
 from devstack.seed import MANAGER
 from journeys.library import prebuilt
@@ -82,7 +83,7 @@ async def test_quiet_hours_in_the_leads_time_zone(stack: LocalStack) -> None:
         assert first_visit.step_id == "welcome-email"
         await wait_for(lambda: _outcome_says(stack, lead_id, "quiet hours"), 30, "a deferral")
         assert [s for s in await sends(stack, lead_id) if s.state == "sent"] == []
-        await stack.client.get_workflow_handle(f"journey-welcome-series-{lead_id}").terminate("test over")
+        await stack.client.get_workflow_handle(ids.journey("welcome-series", lead_id)).terminate("test over")
     finally:
         stack.settings.quiet_hours_start = stack.settings.quiet_hours_end = 0
 
@@ -93,7 +94,7 @@ async def _first_visit(stack: LocalStack, lead_id: str) -> object:
 
 
 async def _outcome_says(stack: LocalStack, lead_id: str, text: str) -> bool:
-    history = await stack.client.get_workflow_handle(f"journey-welcome-series-{lead_id}").fetch_history()
+    history = await stack.client.get_workflow_handle(ids.journey("welcome-series", lead_id)).fetch_history()
     results = [e.activity_task_completed_event_attributes.result for e in history.events]
     return any(text.encode() in p.data for r in results for p in r.payloads)
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from api.signatures import sign
 from api.webhook_models import CustomerUpdateWebhook
 from clients.errors import AuthError
-from contracts import ids
+from contracts import ids, names
 from contracts.analysis import AnalysisResult
-from contracts.intelligence import CustomerContext, IntelligenceInput
+from contracts.intelligence import CustomerContext, IntelligenceInput, SignalOutcome
 from db.models import CustomerIntelligence, User, WebhookEvent, WorkflowInstance
 from llm.offline_analyst import OfflineAnalyst
 from rules.assignment import EXPERIENCE_RANK
@@ -114,14 +114,15 @@ async def test_unknown_customer_is_reported_not_retried(stack: LocalStack) -> No
     async with httpx.AsyncClient(base_url=stack.api_url) as http:
         response = await http.post("/webhooks/active/customer-update", content=body, headers=headers)
     assert response.status_code == 202
-    handle = stack.client.get_workflow_handle("customer-intel-no-such-customer")
+    handle = stack.client.get_workflow_handle_for(
+        CustomerIntelligenceWorkflow.run, ids.intelligence("no-such-customer")
+    )
 
-    async def outcome() -> object:
-        recent = await handle.query("recent")
-        return recent if recent else None
+    async def outcome() -> list[SignalOutcome]:
+        return await handle.query(CustomerIntelligenceWorkflow.recent)
 
     recent = await wait_for(outcome, what="intelligence outcome")
-    assert recent[-1]["result"] == "unknown_customer"  # type: ignore[index]
+    assert recent[-1].result == "unknown_customer"
 
 
 async def test_outside_failures_are_retried_by_temporal(stack: LocalStack) -> None:
@@ -132,7 +133,7 @@ async def test_outside_failures_are_retried_by_temporal(stack: LocalStack) -> No
     assert (await stack.post_signal(key, risk=50)).status_code == 202
     row = await stack.wait_projection(renewal_id(stack, key), timeout=60)
     assert row.stage == "Critical"
-    history = await stack.client.get_workflow_handle(f"customer-intel-{key}").fetch_history()
+    history = await stack.client.get_workflow_handle(ids.intelligence(key)).fetch_history()
     attempts = [
         e.activity_task_started_event_attributes.attempt
         for e in history.events
@@ -158,9 +159,9 @@ async def test_model_failure_falls_back_to_the_offline_analyser_and_says_so(stac
         handle = await stack.client.start_workflow(
             CustomerIntelligenceWorkflow.run,
             IntelligenceInput(customer_id=key),
-            id=f"customer-intel-{key}",
+            id=ids.intelligence(key),
             task_queue=settings.task_queue,
-            start_signal="customer_update",
+            start_signal=names.CUSTOMER_UPDATE,
             start_signal_args=[signal],
         )
         row = await stack.wait_projection(renewal_id(stack, key), timeout=60)

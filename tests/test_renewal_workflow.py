@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.client import WorkflowUpdateFailedError
 
-from contracts import ids
+from contracts import ids, names
 from contracts.actors import Actor
 from contracts.renewals import ChooseInput, CompleteInput, CompleteStepInput, RenewalInput, RenewalState
 from db import intelligence_store
@@ -108,7 +108,7 @@ async def test_worker_replaced_mid_workflow_loses_and_repeats_nothing(stack: Loc
             ),
             id=wf_id,
             task_queue=settings.task_queue,
-            start_signal="intelligence_update",
+            start_signal=names.INTELLIGENCE_UPDATE,
             start_signal_args=[upd],
         )
         await stack.wait_projection(wf_id)
@@ -159,7 +159,7 @@ async def test_renewal_expires_when_its_date_passes(stack: LocalStack) -> None:
         RenewalInput(customer_id="expiry-co", customer_name="Expiry Co", renewal_date=renewal),
         id=wf_id,
         task_queue=stack.settings.task_queue,
-        start_signal="intelligence_update",
+        start_signal=names.INTELLIGENCE_UPDATE,
         start_signal_args=[upd],
     )
     result = await handle.result()

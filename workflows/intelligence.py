@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.assignment import AssignmentActivities
     from activities.intelligence import IntelligenceActivities
     from activities.renewals import RenewalActivities
-    from contracts import ids
+    from contracts import ids, names
     from contracts.analysis import AnalysisResult
     from contracts.intelligence import (
         AnalyzeInput,
@@ -38,18 +38,18 @@ SEEN_KEPT = 500
 RECENT_KEPT = 20
 
 
-@workflow.defn
+@workflow.defn(name=names.CUSTOMER_INTELLIGENCE)
 class CustomerIntelligenceWorkflow:
     def __init__(self) -> None:
         self._pending: list[RiskSignal] = []
         self._seen: list[str] = []
         self._recent: list[SignalOutcome] = []
 
-    @workflow.signal
+    @workflow.signal(name=names.CUSTOMER_UPDATE)
     def customer_update(self, signal: RiskSignal) -> None:
         self._pending.append(signal)
 
-    @workflow.query
+    @workflow.query(name=names.RECENT_SIGNALS)
     def recent(self) -> list[SignalOutcome]:
         return self._recent
 

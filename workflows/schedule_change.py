@@ -11,13 +11,14 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.agent_control import AgentControlActivities
     from agent.agents import describe_schedule
+    from contracts import names
     from contracts.approvals import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
     from contracts.campaigns import ScheduleChange, ScheduleChangeInput
     from workflows import policies
     from workflows.approval_gate import ApprovalGate
 
 
-@workflow.defn
+@workflow.defn(name=names.SCHEDULE_CHANGE)
 class ScheduleChangeWorkflow:
     def __init__(self) -> None:
         self.gate = ApprovalGate()
@@ -50,7 +51,7 @@ class ScheduleChangeWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return outcome.status
 
-    @workflow.update
+    @workflow.update(name=names.DECIDE_APPROVAL)
     async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
         try:
             return await self.gate.decide(decision)

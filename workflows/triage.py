@@ -11,6 +11,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.inbox import InboxActivities
+    from contracts import names
     from contracts.approvals import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
     from contracts.inbox import (
         Classification,
@@ -28,7 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.approval_gate import ApprovalGate
 
 
-@workflow.defn
+@workflow.defn(name=names.MESSAGE_TRIAGE)
 class MessageTriageWorkflow:
     def __init__(self) -> None:
         self.gate = ApprovalGate()
@@ -166,7 +167,7 @@ class MessageTriageWorkflow:
             InboxActivities.record_triage, record, start_to_close_timeout=policies.SHORT, retry_policy=policies.INTERNAL
         )
 
-    @workflow.update
+    @workflow.update(name=names.DECIDE_APPROVAL)
     async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
         try:
             return await self.gate.decide(decision)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from api.auth import CurrentUser, require_role
 from api.deps import get_db, get_settings_dep, get_temporal
+from contracts import ids
 from contracts.journeys import LeadSnapshot
 from core.settings import Settings
 from db import journey_analytics, live, nurture_store
@@ -209,7 +210,7 @@ async def enroll_lead(
     result = await enroll.enroll(
         await get_temporal(request), get_db(request), settings, snapshot(lead), journey_id, check_trigger=False
     )
-    return {"result": result, "workflow_id": enroll.workflow_id(journey_id, lead_id)}
+    return {"result": result, "workflow_id": ids.journey(journey_id, lead_id)}
 
 
 @router.get("/journeys/{journey_id}/analytics")
