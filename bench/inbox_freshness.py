@@ -31,7 +31,7 @@ from bench.daily_campaigns import ADMIN, login
 from bench.sse import sse_events
 from bench.stack import process_stack, run_and_exit
 from clients.clubos import ClubOSClient
-from core.search_attributes import ALL
+from contracts.search_attributes import ALL
 from core.settings import Settings
 from inbox.sync_starter import ensure_inbox_sync
 from tests.conftest import TEMPORAL_BIN

@@ -19,8 +19,8 @@ from typing import Any, Protocol
 
 import yaml
 
+from contracts.inbox import Classification, Draft, MemberFacts, TriageContext
 from inbox.keywords import is_opt_out
-from inbox.models import Classification, Draft, MemberFacts, TriageContext
 from inbox.offline import LABEL, OfflineAssistant
 from inbox.screen import screened
 from rules.risk import FLAGS

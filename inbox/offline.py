@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.inbox import Classification, Draft, Intent, TriageContext
 from inbox import answers, knowledge
 from inbox.intents import CLASS_NAMES, ClauseIntent, clause_intents, clauses, is_spanish, says_thanks
-from inbox.models import Classification, Draft, Intent, TriageContext
 from rules.text import fold
 from rules.triage import SAFE, risk_rank, whole_message
 

@@ -3,7 +3,7 @@ may add flags (never remove them), and the flags decide before the category does
 
 from __future__ import annotations
 
-from inbox.models import Classification
+from contracts.inbox import Classification
 from rules.risk import URGENT, merge, screen
 
 

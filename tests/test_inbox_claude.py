@@ -19,6 +19,8 @@ from temporalio.worker import Worker
 from activities.approvals import ApprovalActivities
 from activities.inbox import InboxActivities
 from clients.clubos import ClubOSClient
+from contracts import ids
+from contracts.inbox import TriageInput
 from db import control, inbox_store
 from db.models import InboxAiDecision, InboxMessage, Notification
 from inbox.claude import ClaudeInbox
@@ -26,7 +28,6 @@ from tests.inbox_helpers import a_member, sent_to
 from tests.stack import LocalStack
 from tests.test_llm_anthropic import MODEL, PROMPTS, _tool_reply
 from worker import activities_of
-from workflows.inbox_models import TriageInput
 from workflows.triage import MessageTriageWorkflow
 
 CONFIDENT_QUESTION = {
@@ -102,12 +103,12 @@ async def _triage(stack: LocalStack, worker: Worker, text: str) -> tuple[str, In
     await stack.client.execute_workflow(
         MessageTriageWorkflow.run,
         TriageInput(message_id=message_id),
-        id=f"triage-{clubos_id}",
+        id=ids.triage(clubos_id),
         task_queue=worker.task_queue,
     )
     async with stack.db.session() as session:
         decision = await session.scalar(select(InboxAiDecision).where(InboxAiDecision.message_id == message_id))
-        alert = await session.scalar(select(Notification).where(Notification.ref == f"alert:triage-{clubos_id}"))
+        alert = await session.scalar(select(Notification).where(Notification.ref == f"alert:{ids.triage(clubos_id)}"))
     assert decision is not None
     return member.id, decision, alert
 

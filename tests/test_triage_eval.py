@@ -11,12 +11,12 @@ import pytest
 from pydantic import SecretStr
 
 from api import inbox_view
+from contracts.inbox import Category, Topic
 from core.settings import Settings
 from db import control
 from db.engine import Database
 from inbox import evaluation
 from inbox.evaluation import SPLITS, Outcome, Report
-from inbox.models import Category, Topic
 from inbox.offline import LABEL, OfflineAssistant
 from rules.risk import FLAGS
 

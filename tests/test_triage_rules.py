@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contracts.inbox import Classification, MemberFacts, TriageContext
 from inbox import offline
 from inbox.keywords import is_opt_out
-from inbox.models import Classification, MemberFacts, TriageContext
 from rules.triage import RISK_ORDER, check_reply, decide, risk_rank, whole_message
 
 

@@ -15,20 +15,23 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.approvals import ApprovalActivities
     from activities.inbox import InboxActivities
+    from contracts import names
+    from contracts.approvals import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest, ManagerAlert
+    from contracts.inbox import (
+        Classification,
+        ClassifyRequest,
+        Draft,
+        DraftRequest,
+        ReplyRequest,
+        TriageContext,
+        TriageInput,
+        TriageRecord,
+    )
     from inbox.keywords import is_opt_out
-    from inbox.models import Classification, Draft, TriageContext
     from rules.risk import describe
     from rules.triage import check_reply, decide
     from workflows import policies
     from workflows.approval_gate import ApprovalGate
-    from workflows.approval_models import (
-        ApprovalDecision,
-        ApprovalItem,
-        ApprovalOutcome,
-        ApprovalRequest,
-        ManagerAlert,
-    )
-    from workflows.inbox_models import ClassifyRequest, DraftRequest, ReplyRequest, TriageInput, TriageRecord
 
 # Issue 14, for executions started before it: alert managers on urgent flags, and send an automatic reply only
 # if it answers what was asked (older executions replay without either).
@@ -37,7 +40,7 @@ REPLY_CHECK = "reply-answers-question"
 HANDLERS_DONE = "wait-for-decision-handlers"
 
 
-@workflow.defn
+@workflow.defn(name=names.MESSAGE_TRIAGE)
 class MessageTriageWorkflow:
     def __init__(self) -> None:
         self.gate = ApprovalGate()
@@ -205,7 +208,7 @@ class MessageTriageWorkflow:
             InboxActivities.record_triage, record, start_to_close_timeout=policies.SHORT, retry_policy=policies.INTERNAL
         )
 
-    @workflow.update
+    @workflow.update(name=names.DECIDE_APPROVAL)
     async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
         try:
             return await self.gate.decide(decision)
