@@ -105,6 +105,11 @@ async def process_stack(
         await stack.stop()
 
 
+def sandbox_url(settings: Settings) -> str:
+    """The sandbox `process_stack` started for `settings` (Renubu reaches its ClubOS under /clubos)."""
+    return settings.clubos_base_url.removesuffix("/clubos")
+
+
 def run_and_exit(main: Coroutine[Any, Any, None]) -> None:
     """Run a benchmark, then leave without interpreter finalisation: the Temporal bridge's
     threads can abort it ("PyGILState_Release") after the figures are printed."""

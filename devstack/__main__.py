@@ -22,6 +22,7 @@ from core.temporal import connect
 from db.engine import Database
 from devstack import seed
 from devstack.processes import Child, Stack, port_free, wait_for_port
+from sandbox.settings import SandboxSettings
 
 log = logging.getLogger("renubu.stack")
 PY = sys.executable
@@ -55,6 +56,7 @@ def _split(address: str) -> tuple[str, int]:
 async def run() -> int:
     _demo_clock()
     settings = get_settings()
+    sandbox_settings = SandboxSettings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     t_host, t_port = _split(settings.temporal_address)
     ui_port = int(settings.temporal_ui_url.rsplit(":", 1)[-1].split("/")[0])
@@ -64,7 +66,7 @@ async def run() -> int:
             (t_host, t_port),
             (t_host, ui_port),
             (settings.api_host, settings.api_port),
-            (settings.sandbox_host, settings.sandbox_port),
+            (sandbox_settings.sandbox_host, sandbox_settings.sandbox_port),
         ]
         if not port_free(h, p)
     ]
@@ -107,7 +109,7 @@ async def run() -> int:
         await bootstrap(settings)
 
         sandbox = await stack.start(Child("sandbox", [PY, "-m", "sandbox"]))
-        await wait_for_port(settings.sandbox_host, settings.sandbox_port, 30, sandbox)
+        await wait_for_port(sandbox_settings.sandbox_host, sandbox_settings.sandbox_port, 30, sandbox)
         await stack.start(Child("worker", [PY, "worker.py"]))
         api = await stack.start(
             Child(
@@ -133,9 +135,9 @@ async def run() -> int:
             csms = await seed.seed_users(settings, db)
         finally:
             await db.dispose()
-        counts = await seed.seed_signals(settings)
+        counts = await seed.seed_signals(settings, f"http://{settings.api_host}:{settings.api_port}")
         log.info("demo data: %d CSMs; signals %s", len(csms), counts)
-        _banner(settings, csms)
+        _banner(settings, sandbox_settings, csms)
 
         exited = asyncio.ensure_future(stack.watch())
         stopping = asyncio.ensure_future(stop.wait())
@@ -165,13 +167,14 @@ async def _wait_for_temporal(settings: Settings) -> None:
     raise TimeoutError("Temporal did not become healthy")
 
 
-def _banner(s: Settings, csms: list[str]) -> None:
+def _banner(s: Settings, sandbox: SandboxSettings, csms: list[str]) -> None:
     lines = [
         "",
         "Renubu is running.",
         f"  Dashboard      {s.public_url}",
         f"  Temporal UI    {s.temporal_ui_url}",
-        f"  Sandbox        http://{s.sandbox_host}:{s.sandbox_port}  (Salesforce, Active, ClubOS, mail, leads, faults)",
+        f"  Sandbox        http://{sandbox.sandbox_host}:{sandbox.sandbox_port}"
+        "  (Salesforce, Active, ClubOS, mail, leads, faults)",
         "",
         f"  Log in as a CSM:     {csms[0] if csms else '(none)'} / {seed.DEMO_PASSWORD}",
         f"  Log in as manager:   {seed.MANAGER[0]} / {seed.DEMO_PASSWORD}",

@@ -14,7 +14,6 @@ import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from core.settings import Settings, get_settings
 from sandbox import admin, ui
 from sandbox.active import admin as active_admin
 from sandbox.active import routes as active_routes
@@ -28,12 +27,13 @@ from sandbox.lead_admin import router as lead_admin_router
 from sandbox.mail_admin import router as mail_admin_router
 from sandbox.salesforce import admin as salesforce_admin
 from sandbox.salesforce import routes as salesforce_routes
+from sandbox.settings import SandboxSettings, get_settings
 from sandbox.state import SandboxState
 from sandbox.stats import StatsMiddleware
 
 
 def create_app(
-    settings: Settings | None = None,
+    settings: SandboxSettings | None = None,
     *,
     webhook_transport: httpx.AsyncBaseTransport | None = None,
     smtp_port: int | None = None,

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from core.settings import Settings
 from sandbox.active.webhooks import DeliveryAttempt, WebhookEvent, to_renubu
+from sandbox.settings import SandboxSettings
 from sandbox.wordlists import FIRST_NAMES, LAST_NAMES
 
 _KEPT = 200
@@ -91,7 +91,7 @@ class LeadSubmission:
 
 
 class LeadForm:
-    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(self, settings: SandboxSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.dispatcher = to_renubu(
             settings,
             settings.lead_intake_url,

@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 import httpx
 
-from core.settings import Settings
 from sandbox.active.webhooks import DeliveryAttempt, WebhookEvent, to_renubu
+from sandbox.settings import SandboxSettings
 from sandbox.smtp_sink import StoredMail
 
 Tracked = Literal["opened", "clicked"]
@@ -35,7 +35,7 @@ class TrackingEvent:
 
 
 class MailTracking:
-    def __init__(self, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(self, settings: SandboxSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.dispatcher = to_renubu(
             settings, settings.engagement_webhook_url, user_agent="Sandbox-Mail-Tracking/1.0", transport=transport
         )

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import httpx
 from fastapi import Request
 
-from core.settings import Settings
 from sandbox.active.emit import emit_random
 from sandbox.active.timer import EmitTimer
 from sandbox.active.webhooks import WebhookDispatcher
@@ -24,6 +23,7 @@ from sandbox.salesforce.auth import TokenStore
 from sandbox.salesforce.cursors import QueryCursors
 from sandbox.salesforce.store import TaskStore
 from sandbox.seed_data import generate
+from sandbox.settings import SandboxSettings
 from sandbox.smtp_sink import MailSink
 from sandbox.stats import ADMIN, UI, RequestStats
 
@@ -35,7 +35,7 @@ def utc_now() -> datetime:
 class SandboxState:
     def __init__(
         self,
-        settings: Settings,
+        settings: SandboxSettings,
         *,
         webhook_transport: httpx.AsyncBaseTransport | None = None,
         smtp_port: int | None = None,

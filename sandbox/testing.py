@@ -7,14 +7,14 @@ from typing import Any
 
 import httpx
 
-from core.settings import Settings
 from sandbox.guards import ADMIN_HEADER
+from sandbox.settings import SandboxSettings
 
 ADMIN_TOKEN = "sandbox-admin"  # noqa: S105 - a fixed value for tests, not a secret
 ADMIN = {ADMIN_HEADER: ADMIN_TOKEN}
 
 
-def make_settings(**overrides: Any) -> Settings:
+def make_settings(**overrides: Any) -> SandboxSettings:
     """Settings pinned to known values, so a developer's environment or .env cannot change test results."""
     values: dict[str, Any] = {
         "sandbox_seed": 42,
@@ -28,14 +28,14 @@ def make_settings(**overrides: Any) -> Settings:
         "salesforce_client_secret": "test-secret",
         "salesforce_api_version": "v60.0",
     }
-    return Settings(_env_file=None, **{**values, **overrides})
+    return SandboxSettings(_env_file=None, **{**values, **overrides})
 
 
 def sandbox_client(app: Any) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox")
 
 
-async def salesforce_headers(client: httpx.AsyncClient, settings: Settings) -> dict[str, str]:
+async def salesforce_headers(client: httpx.AsyncClient, settings: SandboxSettings) -> dict[str, str]:
     response = await client.post(
         "/salesforce/services/oauth2/token",
         data={
@@ -48,7 +48,7 @@ async def salesforce_headers(client: httpx.AsyncClient, settings: Settings) -> d
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def active_headers(settings: Settings) -> dict[str, str]:
+def active_headers(settings: SandboxSettings) -> dict[str, str]:
     return {"Authorization": f"Bearer {settings.active_api_key.get_secret_value()}"}
 
 

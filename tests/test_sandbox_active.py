@@ -11,8 +11,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from core.settings import Settings
 from sandbox.app import create_app
+from sandbox.settings import SandboxSettings
 from sandbox.state import SandboxState
 from sandbox.testing import active_headers, make_settings, sandbox_client
 
@@ -20,17 +20,17 @@ API = "/active/api/v1"
 
 
 @pytest.fixture
-def settings() -> Settings:
+def settings() -> SandboxSettings:
     return make_settings()
 
 
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
+def app(settings: SandboxSettings) -> FastAPI:
     return create_app(settings)
 
 
 @pytest.fixture
-async def client(app: FastAPI, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app: FastAPI, settings: SandboxSettings) -> AsyncIterator[httpx.AsyncClient]:
     async with sandbox_client(app) as client:
         client.headers.update(active_headers(settings))
         yield client

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from core.settings import Settings
 from sandbox.app import create_app
 from sandbox.ratelimit import RateLimiter
+from sandbox.settings import SandboxSettings
 from sandbox.testing import ADMIN, active_headers, make_settings, salesforce_headers, sandbox_client
 
 QUERY = "/salesforce/services/data/v60.0/query"
@@ -19,12 +19,12 @@ CUSTOMERS = "/active/api/v1/customers"
 
 
 @pytest.fixture
-def settings() -> Settings:
+def settings() -> SandboxSettings:
     return make_settings()
 
 
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
+def app(settings: SandboxSettings) -> FastAPI:
     return create_app(settings)
 
 
@@ -35,7 +35,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def sf(client: httpx.AsyncClient, settings: Settings) -> dict[str, str]:
+async def sf(client: httpx.AsyncClient, settings: SandboxSettings) -> dict[str, str]:
     return await salesforce_headers(client, settings)
 
 
@@ -56,7 +56,7 @@ async def test_fail_next_fails_exactly_n_requests(client: httpx.AsyncClient, sf:
 
 
 async def test_faults_use_each_services_error_format(
-    client: httpx.AsyncClient, sf: dict[str, str], settings: Settings
+    client: httpx.AsyncClient, sf: dict[str, str], settings: SandboxSettings
 ) -> None:
     await set_faults(client, {"salesforce": {"fail_next": 1}, "active": {"fail_next": 1}})
     salesforce = await sf_query(client, sf)
@@ -67,7 +67,7 @@ async def test_faults_use_each_services_error_format(
 
 
 async def test_rate_limit_next_with_retry_after(
-    client: httpx.AsyncClient, sf: dict[str, str], settings: Settings
+    client: httpx.AsyncClient, sf: dict[str, str], settings: SandboxSettings
 ) -> None:
     await set_faults(client, {"active": {"rate_limit_next": 2, "retry_after_s": 7}})
     responses = [await client.get(CUSTOMERS, headers=active_headers(settings)) for _ in range(3)]
@@ -171,7 +171,7 @@ def test_token_bucket_refills_over_time() -> None:
 
 
 async def test_stats_count_requests_per_service_endpoint_and_status(
-    client: httpx.AsyncClient, sf: dict[str, str], settings: Settings
+    client: httpx.AsyncClient, sf: dict[str, str], settings: SandboxSettings
 ) -> None:
     await sf_query(client, sf)
     await client.get(QUERY, params={"q": "SELECT Id FROM User"})

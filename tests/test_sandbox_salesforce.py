@@ -12,20 +12,20 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from core.settings import Settings
 from sandbox.app import create_app
+from sandbox.settings import SandboxSettings
 from sandbox.testing import ADMIN, make_settings, salesforce_headers, sandbox_client
 
 DATA = "/salesforce/services/data/v60.0"
 
 
 @pytest.fixture
-def settings() -> Settings:
+def settings() -> SandboxSettings:
     return make_settings()
 
 
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
+def app(settings: SandboxSettings) -> FastAPI:
     return create_app(settings)
 
 
@@ -36,7 +36,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def auth(client: httpx.AsyncClient, settings: Settings) -> dict[str, str]:
+async def auth(client: httpx.AsyncClient, settings: SandboxSettings) -> dict[str, str]:
     return await salesforce_headers(client, settings)
 
 
@@ -47,7 +47,7 @@ async def soql(client: httpx.AsyncClient, auth: dict[str, str], query: str, **he
 # --- OAuth and sessions ----------------------------------------------------------------------
 
 
-async def test_token_grant(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_token_grant(client: httpx.AsyncClient, settings: SandboxSettings) -> None:
     response = await client.post(
         "/salesforce/services/oauth2/token",
         data={"grant_type": "client_credentials", "client_id": "test-client", "client_secret": "test-secret"},
@@ -109,7 +109,7 @@ async def test_tokens_expire_when_the_lifetime_is_shortened(client: httpx.AsyncC
     assert (await soql(client, auth, "SELECT Id FROM User")).status_code == 200
 
 
-async def test_revoking_tokens(client: httpx.AsyncClient, auth: dict[str, str], settings: Settings) -> None:
+async def test_revoking_tokens(client: httpx.AsyncClient, auth: dict[str, str], settings: SandboxSettings) -> None:
     response = await client.post("/_sandbox/salesforce/revoke-tokens", headers=ADMIN)
     assert response.json() == {"revoked": 1}
     assert (await soql(client, auth, "SELECT Id FROM User")).status_code == 401

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from core.settings import Settings
 from sandbox.active.webhooks import MAX_ATTEMPTS, WebhookDispatcher, WebhookEvent
 from sandbox.app import create_app
+from sandbox.settings import SandboxSettings
 from sandbox.state import SandboxState
 from sandbox.testing import ADMIN, WebhookRecorder, make_settings, salesforce_headers, sandbox_client
 
@@ -24,7 +24,7 @@ SECRET = b"test-webhook-secret"
 
 
 @pytest.fixture
-def settings() -> Settings:
+def settings() -> SandboxSettings:
     return make_settings()
 
 
@@ -35,7 +35,7 @@ def receiver(request: pytest.FixtureRequest) -> WebhookRecorder:
 
 
 @pytest.fixture
-def app(settings: Settings, receiver: WebhookRecorder) -> FastAPI:
+def app(settings: SandboxSettings, receiver: WebhookRecorder) -> FastAPI:
     app = create_app(settings, webhook_transport=receiver.transport)
     app.state.sandbox.webhooks.backoff_scale = 0  # retry immediately
     return app
@@ -90,7 +90,7 @@ async def test_emit_sends_the_documented_body_signed(client: httpx.AsyncClient, 
     }
 
 
-async def test_overrides_update_salesforce_and_active(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_overrides_update_salesforce_and_active(client: httpx.AsyncClient, settings: SandboxSettings) -> None:
     emit = {
         "customer_id": "acme-corp",
         "renewal_in_days": 10,

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import httpx
 
-from core.settings import Settings
+from sandbox.settings import SandboxSettings
 
 logger = logging.getLogger("sandbox.active.webhooks")
 
@@ -229,7 +229,7 @@ class WebhookDispatcher:
 
 
 def to_renubu(
-    settings: Settings,
+    settings: SandboxSettings,
     url: str,
     *,
     user_agent: str,

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 
-from core.settings import Settings
 from sandbox.active.timer import EmitTimer
 from sandbox.active.webhooks import WebhookDispatcher
 from sandbox.clubos.campaigns import Campaigns
@@ -23,6 +22,7 @@ from sandbox.clubos.payments import Payments
 from sandbox.clubos.push import Push
 from sandbox.clubos.seed import generate, seed_inbox
 from sandbox.clubos.simulator import random_inbound
+from sandbox.settings import SandboxSettings
 
 # Carrier keywords (CTIA): replying one of these by SMS opts the number out of (or back into) texts.
 OPT_OUT_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT"})
@@ -36,7 +36,7 @@ def utc_now() -> datetime:
 class ClubOS:
     def __init__(
         self,
-        settings: Settings,
+        settings: SandboxSettings,
         *,
         webhook_transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], datetime] = utc_now,

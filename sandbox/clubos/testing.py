@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from core.settings import Settings
+from sandbox.settings import SandboxSettings
 from sandbox.testing import make_settings
 
 API_KEY = "test-clubos-key"
@@ -23,7 +23,7 @@ _PINNED: dict[str, Any] = {
 }
 
 
-def clubos_settings(**overrides: Any) -> Settings:
+def clubos_settings(**overrides: Any) -> SandboxSettings:
     """make_settings() with every ClubOS setting pinned too."""
     return make_settings(**{**_PINNED, **overrides})
 
