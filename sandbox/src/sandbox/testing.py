@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import time
 from collections import deque
 from typing import Any
 
@@ -71,3 +74,12 @@ class WebhookRecorder:
             raise reply
         status, headers = reply if isinstance(reply, tuple) else (reply, {})
         return httpx.Response(status, headers=headers, json={"received": status < 300})
+
+
+def check_signature(request: httpx.Request, secret: str, prefix: str) -> None:
+    """A receiver's check of a signed webhook (`<prefix>-Timestamp`, `<prefix>-Signature: v1=<hex HMAC-SHA256
+    of "<timestamp>.<body>">`), written from the documented scheme rather than from the sandbox's code."""
+    timestamp = request.headers[f"{prefix}-Timestamp"]
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + request.content, hashlib.sha256)
+    assert request.headers[f"{prefix}-Signature"] == f"v1={mac.hexdigest()}"
+    assert abs(int(timestamp) - time.time()) < 300

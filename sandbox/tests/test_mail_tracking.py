@@ -1,6 +1,6 @@
 """The sandbox's mail view reports tracking like a mail provider: "Mark opened" /
 "Mark clicked" send Renubu a signed engagement event for the recipient, the
-result shows in the Mail tab, and the lead's journey reacts to it."""
+result shows in the Mail tab."""
 
 from __future__ import annotations
 
@@ -15,12 +15,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from api.signatures import verify
 from sandbox.app import create_app
 from sandbox.state import SandboxState
-from sandbox.testing import ADMIN, WebhookRecorder, make_settings, sandbox_client
-from tests.journey_helpers import enrollment, mail_to, new_lead, sends, speed_up, visits
-from tests.stack import LocalStack, wait_for
+from sandbox.testing import ADMIN, WebhookRecorder, check_signature, make_settings, sandbox_client
 
 SECRET = "intake-test-secret"
 SCRIPT = "<script>alert('x')</script>"
@@ -84,34 +81,8 @@ async def test_mark_opened_sends_a_signed_engagement_event(app: FastAPI, receive
 
     first, second = receiver.requests[:2]
     assert str(first.url) == "http://renubu.test/webhooks/events"
-    verify(SECRET, first.headers, first.content, 300, prefix="X-Renubu")
+    check_signature(first, SECRET, "X-Renubu")
     payload = json.loads(first.content)
     assert payload["type"] == "opened" and payload["channel"] == "email" and payload["email"] == "robin@example.com"
     assert payload["data"]["mail_id"] == mail_id and json.loads(second.content)["type"] == "clicked"
     assert len({json.loads(r.content)["event_id"] for r in receiver.requests}) == 3  # a fresh id each time
-
-
-async def test_the_leads_journey_receives_the_opened_event(stack: LocalStack) -> None:
-    await speed_up(stack)
-    lead_id = (await new_lead(stack))["lead_id"]
-
-    async def welcome_mail() -> str | None:
-        rows = await sends(stack, lead_id)
-        mails = await mail_to(stack, rows[0].target) if rows else []
-        return mails[0]["id"] if mails else None
-
-    mail_id = await wait_for(welcome_mail, 20, "the welcome email in the mail view")
-    async with httpx.AsyncClient(base_url=stack.sandbox_url) as sandbox:
-        marked = await sandbox.post(f"/ui/mail/{mail_id}/opened")
-        assert "delivered, HTTP 202" in flash(marked)
-        tab = await sandbox.get("/", params={"tab": "mail"})
-    row = tab.text.split(f'id="mail-{mail_id}"')[1].split("</tr>")[0]
-    assert "opened:" in row and 'class="pill delivered"' in row
-
-    async def decided() -> dict[str, str] | None:
-        path = {v.step_id: v.outcome for v in await visits(stack, "welcome-series", lead_id)}
-        return path if "did-they-open" in path else None
-
-    path = await wait_for(decided, 30, "the welcome series to decide")
-    assert path["wait-for-open"] == "opened arrived" and path["did-they-open"].startswith("-> wait-for-day-5")
-    assert (await enrollment(stack, "welcome-series", lead_id)).status == "active"
