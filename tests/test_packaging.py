@@ -1,5 +1,5 @@
-"""The sandbox is its own distribution: Renubu neither ships it nor imports it, and it imports nothing of
-Renubu. Checked by reading the files."""
+"""The sandbox is its own distribution: Renubu neither ships it nor imports it, it imports nothing of
+Renubu, and the benchmarks do not lean on the tests. Checked by reading the files."""
 
 from __future__ import annotations
 
@@ -48,3 +48,7 @@ def test_the_sandbox_imports_nothing_of_renubu() -> None:
     for tree in ("src", "tests"):
         found = [(path, root) for path, root in imported_roots(ROOT / "sandbox" / tree) if root in ours]
         assert not found
+
+
+def test_benchmarks_have_their_own_helpers() -> None:
+    assert not [(path, root) for path, root in imported_roots(ROOT / "bench") if root == "tests"]
