@@ -32,7 +32,7 @@ from core.search_attributes import ALL
 from core.settings import Settings
 from db.engine import Database
 from db.models import Enrollment, OutboxEntry
-from devstack.processes import Stack
+from devstack.processes import NEVER_RESTART, Supervisor
 from journeys.setup import seed_prebuilt
 
 SECRET = "bench-intake-secret"
@@ -125,7 +125,7 @@ async def main(args: argparse.Namespace) -> None:
         "RENUBU_QUIET_HOURS_START": "0",
         "RENUBU_QUIET_HOURS_END": "0",
     }
-    stack = Stack()
+    stack = Supervisor(NEVER_RESTART)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             async with process_stack(
