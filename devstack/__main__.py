@@ -1,7 +1,7 @@
 """`./dev up [--workers N]`: the whole system on one machine, kept running.
 
 The Temporal dev server (persisted under data/), the sandbox (Salesforce, Active, ClubOS, mail,
-leads; its state under data/ too), N workers, the API + dashboard, then demo data. A process that
+leads; its state in data/sandbox.db), N workers, the API + dashboard, then demo data. A process that
 crashes is started again after a pause that doubles each time (0.5 s up to 8 s), with a log line;
 the fifth crash of one process within 60 s means it is crash-looping, and the stack stops (see
 devstack/processes.py). Ctrl-C stops everything cleanly.
@@ -141,7 +141,9 @@ async def run(workers: int) -> int:
 
         await bootstrap(settings)
 
-        sandbox = await supervisor.start(Child("sandbox", [PY, "-m", "sandbox"]))
+        # The sandbox keeps its state beside Renubu's (data/sandbox.db), so it survives its own restart.
+        sandbox_env = {"RENUBU_DATA_DIR": str(settings.data_dir)}
+        sandbox = await supervisor.start(Child("sandbox", [PY, "-m", "sandbox"], sandbox_env))
         await wait_for_port(sandbox_settings.sandbox_host, sandbox_settings.sandbox_port, 30, sandbox)
         for worker in worker_children(workers):
             await supervisor.start(worker)

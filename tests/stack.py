@@ -39,8 +39,10 @@ T = TypeVar("T")
 
 
 def _shared(settings: Settings | SandboxSettings) -> dict[str, Any]:
-    """The values Renubu and the sandbox share (credentials, signing secrets): fields of the same name."""
-    return {name: getattr(settings, name) for name in SandboxSettings.model_fields if name in Settings.model_fields}
+    """The values Renubu and the sandbox share (credentials, signing secrets): fields of the same name.
+    Not the data directory: each test says where, if anywhere, the sandbox keeps its state."""
+    shared = set(SandboxSettings.model_fields) & set(Settings.model_fields) - {"data_dir"}
+    return {name: getattr(settings, name) for name in shared}
 
 
 def make_settings(**overrides: Any) -> Settings:
@@ -258,6 +260,7 @@ async def running_stack(
     )
     sandbox_settings = sandbox_settings_for(
         settings,
+        data_dir=data_dir,  # sandbox.db beside renubu.db
         active_webhook_url=f"{api_url}/webhooks/active/customer-update",
         clubos_webhook_url=f"{api_url}/webhooks/clubos/messages",
         engagement_webhook_url=f"{api_url}/webhooks/events",

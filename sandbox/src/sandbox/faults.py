@@ -2,6 +2,7 @@
 
 Probabilities (`error_rate`, `rate_limit_rate`) make a flaky service; the counters
 (`fail_next`, `rate_limit_next`) give tests exact control: the next N requests fail, then it heals.
+The settings are kept in the state file, counters included, so they survive a restart.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from sandbox.persist import MEMORY, StateStore
 
 
 class FaultSettings(BaseModel):
@@ -38,12 +41,14 @@ class UnknownServiceError(KeyError):
 
 
 class FaultInjector:
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, store: StateStore = MEMORY) -> None:
         self._rng = rng
+        self._store = store
+        self._stored: dict[str, Any] = store.get("faults") or {}
         self._settings: dict[str, FaultSettings] = {}
 
     def register(self, service: str) -> None:
-        self._settings.setdefault(service, FaultSettings())
+        self._settings.setdefault(service, FaultSettings.model_validate(self._stored.get(service, {})))
 
     def snapshot(self) -> dict[str, dict[str, Any]]:
         return {service: settings.model_dump() for service, settings in self._settings.items()}
@@ -64,9 +69,14 @@ class FaultInjector:
             for service, changes in patch.items()
         }
         self._settings.update(merged)
+        self._save()
 
     def reset(self) -> None:
         self._settings = {service: FaultSettings() for service in self._settings}
+        self._save()
+
+    def _save(self) -> None:
+        self._store.set("faults", self.snapshot())
 
     def latency_s(self, service: str) -> float:
         settings = self._settings[service]
@@ -78,9 +88,11 @@ class FaultInjector:
         settings = self._settings[service]
         if settings.fail_next:
             settings.fail_next -= 1
+            self._save()
             return InjectedFault(503)
         if settings.rate_limit_next:
             settings.rate_limit_next -= 1
+            self._save()
             return InjectedFault(429, settings.retry_after_s)
         roll = self._rng.random()
         if roll < settings.error_rate:

@@ -2,7 +2,7 @@
 `POST /webhook/lead` to Renubu (X-Renubu-Timestamp and X-Renubu-Signature, HMAC with
 the intake secret) through the shared dispatcher, so a 5xx is retried and every
 attempt is logged. Renubu's answer (the lead id, the journeys it enrolled the lead
-in) is kept with the submission."""
+in) is kept with the submission; submissions are kept in the state file."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sandbox.active.webhooks import DeliveryAttempt, WebhookEvent, to_renubu
+from sandbox.persist import MEMORY, StateStore
 from sandbox.settings import SandboxSettings
 from sandbox.wordlists import FIRST_NAMES, LAST_NAMES
 
@@ -91,15 +92,26 @@ class LeadSubmission:
 
 
 class LeadForm:
-    def __init__(self, settings: SandboxSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: SandboxSettings,
+        *,
+        store: StateStore = MEMORY,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.dispatcher = to_renubu(
             settings,
             settings.lead_intake_url,
             user_agent="Sandbox-Lead-Form/1.0",
             transport=transport,
             on_response=self._keep_answer,
+            store=store,
+            name="leads",
         )
-        self.submissions: OrderedDict[str, LeadSubmission] = OrderedDict()
+        self._stored = store.table("leads", LeadSubmission, key=lambda submission: submission.event_id)
+        self.submissions: OrderedDict[str, LeadSubmission] = OrderedDict(
+            (submission.event_id, submission) for submission in self._stored.load(keep=_KEPT)
+        )
         self._rng = random.Random()  # unseeded: random people must not shift the seeded world's draws
 
     async def submit(self, form: LeadFormIn, now: datetime) -> dict[str, Any]:
@@ -109,6 +121,7 @@ class LeadForm:
         self.submissions[submission.event_id] = submission
         while len(self.submissions) > _KEPT:
             self.submissions.popitem(last=False)
+        self._stored.put(submission)
         body = json.dumps(payload, separators=(",", ":")).encode()
         contact = payload.get("email") or payload.get("phone") or ""
         attempts = await self.dispatcher.deliver(
@@ -126,6 +139,7 @@ class LeadForm:
             return
         if isinstance(body, dict):
             submission.answer = {key: body.get(key) for key in ("lead_id", "created", "enrolled")}
+            self._stored.put(submission)
 
     def latest(self, event_id: str) -> DeliveryAttempt | None:
         """The newest attempt for a submission (a retried one moves on from its first answer)."""
@@ -163,6 +177,7 @@ class LeadForm:
 
     def clear(self) -> None:
         self.submissions.clear()
+        self._stored.clear()
         self.dispatcher.clear()
 
     async def aclose(self) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import httpx
 
 from sandbox.active.webhooks import DeliveryAttempt, WebhookEvent, to_renubu
+from sandbox.persist import MEMORY, StateStore
 from sandbox.settings import SandboxSettings
 from sandbox.smtp_sink import StoredMail
 
@@ -35,11 +36,23 @@ class TrackingEvent:
 
 
 class MailTracking:
-    def __init__(self, settings: SandboxSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: SandboxSettings,
+        *,
+        store: StateStore = MEMORY,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.dispatcher = to_renubu(
-            settings, settings.engagement_webhook_url, user_agent="Sandbox-Mail-Tracking/1.0", transport=transport
+            settings,
+            settings.engagement_webhook_url,
+            user_agent="Sandbox-Mail-Tracking/1.0",
+            transport=transport,
+            store=store,
+            name="mail_tracking",
         )
-        self.sent: deque[TrackingEvent] = deque(maxlen=_KEPT)
+        self._stored = store.table("mail_tracking.sent", TrackingEvent)
+        self.sent: deque[TrackingEvent] = deque(self._stored.load(keep=_KEPT), maxlen=_KEPT)
 
     async def track(self, mail: StoredMail, kind: Tracked, now: datetime) -> list[dict[str, Any]]:
         """One event per recipient; returns each with its first delivery attempt."""
@@ -57,6 +70,7 @@ class MailTracking:
             body = json.dumps(payload, separators=(",", ":")).encode()
             event = TrackingEvent(event_id, mail.id, kind, recipient, now)
             self.sent.append(event)
+            self._stored.put(event)
             attempts = await self.dispatcher.deliver(
                 WebhookEvent(event_id, f"email.{kind}", recipient, body, now), wait_first=True
             )
@@ -75,6 +89,7 @@ class MailTracking:
 
     def clear(self) -> None:
         self.sent.clear()
+        self._stored.clear()
         self.dispatcher.clear()
 
     async def aclose(self) -> None:

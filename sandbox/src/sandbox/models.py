@@ -6,6 +6,7 @@ that moves a renewal date) is what the other one reports.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -160,6 +161,8 @@ class SandboxData:
     cases: list[Case]
     tasks: list[Task] = field(default_factory=list)
     integration_user_id: str = ""  # the API connection's "run as" user
+    # Told about every account changed after generation (the sandbox keeps it in its state file).
+    on_change: Callable[[Account], None] = field(default=lambda _: None, repr=False, compare=False)
 
     @property
     def csms(self) -> list[User]:
@@ -201,9 +204,13 @@ class SandboxData:
         )
 
     def set_renewal_date(self, account: Account, renewal_date: date, now: datetime) -> None:
-        """Move the renewal, keeping the open renewal opportunity's close date in step."""
+        """Move the renewal, keeping the open renewal opportunity's close date in step (call `changed` after)."""
         account.renewal_date = renewal_date
         account.last_modified = now
         renewal = self.open_renewal(account.id)
         if renewal is not None:
             renewal.close_date = renewal_date
+
+    def changed(self, account: Account) -> None:
+        """`account` (or its open renewal) was edited: an admin change, an Active signal's overrides."""
+        self.on_change(account)

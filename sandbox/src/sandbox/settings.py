@@ -10,6 +10,7 @@ Renubu's to do it.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,7 @@ class SandboxSettings(BaseSettings):
     lead_intake_url: str = "http://127.0.0.1:8000/webhook/lead"
 
     # Shared with Renubu, under the same names.
+    data_dir: Path | None = None  # the sandbox keeps its state in <data_dir>/sandbox.db; unset: in memory only
     salesforce_api_version: str = "v60.0"
     salesforce_client_id: str = "renubu-local"
     salesforce_client_secret: SecretStr = SecretStr("renubu-local-secret")
@@ -47,6 +49,10 @@ class SandboxSettings(BaseSettings):
     intake_webhook_secret: SecretStr = SecretStr("intake-webhook-secret")
     http_timeout_s: float = 10.0
     log_level: str = "INFO"
+
+    @property
+    def state_file(self) -> Path | None:
+        return None if self.data_dir is None else self.data_dir / "sandbox.db"
 
 
 @lru_cache

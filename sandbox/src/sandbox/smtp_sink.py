@@ -1,4 +1,5 @@
-"""A catch-all SMTP server: accepts any mail for any recipient and keeps it in memory for inspection.
+"""A catch-all SMTP server: accepts any mail for any recipient and keeps it for inspection (in memory,
+and in the state file when there is one: mail sent before a restart is still there after it).
 
 It stands in for a mail provider, so email sent by Renubu (or by ClubOS later) can be checked in
 tests and in the sandbox page instead of reaching anyone. It runs on the sandbox's event loop;
@@ -20,6 +21,8 @@ from email.parser import BytesParser
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
+
+from sandbox.persist import MEMORY, StateStore
 
 logger = logging.getLogger("sandbox.smtp")
 # aiosmtpd logs every SMTP command at INFO; the sandbox's log is for its own events.
@@ -95,13 +98,22 @@ class _Handler:
 class MailSink:
     """`port` 0 picks a free port (see `address`); independent of Settings so tests choose their own."""
 
-    def __init__(self, host: str, port: int, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        store: StateStore = MEMORY,
+    ) -> None:
         self.host = host
         self.port = port
         self.error: str | None = None
         self._clock = clock
-        self._numbers = itertools.count(1)
-        self._mails: deque[StoredMail] = deque(maxlen=KEPT_MAILS)
+        self._stored = store.table("mail", StoredMail, key=lambda mail: mail.id)
+        self._mails: deque[StoredMail] = deque(self._stored.load(keep=KEPT_MAILS), maxlen=KEPT_MAILS)
+        last = int(self._mails[-1].id.removeprefix("ML")) if self._mails else 0
+        self._numbers = itertools.count(last + 1)
         self._server: asyncio.Server | None = None
 
     @property
@@ -164,6 +176,7 @@ class MailSink:
             received_at=self._clock(),
         )
         self._mails.append(mail)
+        self._stored.put(mail)
         return mail
 
     def get(self, mail_id: str) -> StoredMail | None:
@@ -175,4 +188,5 @@ class MailSink:
     def clear(self) -> int:
         count = len(self._mails)
         self._mails.clear()
+        self._stored.clear()
         return count

@@ -20,6 +20,7 @@ ADMIN = {ADMIN_HEADER: ADMIN_TOKEN}
 def make_settings(**overrides: Any) -> SandboxSettings:
     """Settings pinned to known values, so a developer's environment or .env cannot change test results."""
     values: dict[str, Any] = {
+        "data_dir": None,  # in memory: nothing kept
         "sandbox_seed": 42,
         "sandbox_admin_token": ADMIN_TOKEN,
         "sandbox_rate_limit_per_s": 10_000.0,

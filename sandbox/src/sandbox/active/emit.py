@@ -46,6 +46,8 @@ def prepare_event(data: SandboxData, request: EmitRequest, now: datetime) -> Web
         account.profile.risk_score = request.risk_score
     if request.usage_change_pct is not None:
         account.profile.trend_pct = request.usage_change_pct
+    if any(value is not None for value in (request.renewal_in_days, request.risk_score, request.usage_change_pct)):
+        data.changed(account)
     payload = event_payload(
         data,
         account,

@@ -1,4 +1,5 @@
-"""Background emitter: a customer update every `interval_s` seconds, changeable while running."""
+"""Background emitter: a customer update every `interval_s` seconds, changeable while running (and a
+change survives a restart, as long as the configured interval stays the same)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+
+from sandbox.persist import MEMORY, StateStore
 
 logger = logging.getLogger("sandbox.active.timer")
 
@@ -17,9 +20,12 @@ class EmitTimer:
         interval_s: float,
         *,
         name: str = "timed customer update",
+        store: StateStore = MEMORY,
+        key: str = "active.timer",
     ) -> None:
         self._emit_once = emit_once
-        self._interval_s = interval_s
+        self._store, self._key, self._configured = store, key, interval_s
+        self._interval_s: float = store.setting(key, interval_s)
         self._name = name
         self._task: asyncio.Task[None] | None = None
 
@@ -46,6 +52,7 @@ class EmitTimer:
     async def set_interval(self, interval_s: float) -> None:
         await self.stop()
         self._interval_s = interval_s
+        self._store.set_setting(self._key, self._configured, interval_s)
         self.start()
 
     async def _tick(self) -> None:

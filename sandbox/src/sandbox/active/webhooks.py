@@ -1,4 +1,7 @@
-"""Signed webhook delivery like a real provider: async, retried with backoff, every attempt logged."""
+"""Signed webhook delivery like a real provider: async, retried with backoff, every attempt logged.
+
+Events, attempts and run-time changes (URL, backoff) are kept in the state file, and deliveries a
+restart interrupted carry on when the sandbox starts again, as a provider's queue would."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from typing import Any, Literal
 
 import httpx
 
+from sandbox.persist import MEMORY, StateStore
 from sandbox.settings import SandboxSettings
 
 logger = logging.getLogger("sandbox.active.webhooks")
@@ -78,7 +82,8 @@ class WebhookDispatcher:
     One instance per sending system: `header_prefix` and `user_agent` make the requests look like
     that provider's (X-Active-Signature, X-ClubOS-Signature, ...); the signing scheme is shared.
     `on_response(event_id, response)` sees every answer before its attempt is logged, for senders
-    that keep what the receiver replied (the lead form keeps Renubu's lead id).
+    that keep what the receiver replied (the lead form keeps Renubu's lead id). `name` keeps its
+    records apart from other dispatchers' in `store`.
     """
 
     def __init__(
@@ -93,9 +98,14 @@ class WebhookDispatcher:
         header_prefix: str = "X-Active",
         user_agent: str = "Active-Webhooks/1.0",
         on_response: Callable[[str, httpx.Response], None] | None = None,
+        store: StateStore = MEMORY,
+        name: str = "webhooks",
     ) -> None:
-        self.url = url
-        self.backoff_scale = backoff_scale
+        self._store = store
+        self._config_key, self._configured = f"{name}.config", {"url": url, "backoff_scale": backoff_scale}
+        config = store.setting(self._config_key, self._configured)
+        self._url: str = config["url"]
+        self._backoff_scale: float = config["backoff_scale"]
         self._secret = secret
         self._timeout_s = timeout_s
         self._transport = transport
@@ -103,9 +113,36 @@ class WebhookDispatcher:
         self._header_prefix = header_prefix
         self._user_agent = user_agent
         self._on_response = on_response
-        self.events: OrderedDict[str, WebhookEvent] = OrderedDict()
-        self.attempts: deque[DeliveryAttempt] = deque(maxlen=_KEPT_ATTEMPTS)
+        self._events = store.table(f"{name}.events", WebhookEvent, key=lambda event: event.event_id)
+        self._attempts = store.table(f"{name}.attempts", DeliveryAttempt)
+        self.events: OrderedDict[str, WebhookEvent] = OrderedDict(
+            (event.event_id, event) for event in self._events.load(keep=_KEPT_EVENTS)
+        )
+        self.attempts: deque[DeliveryAttempt] = deque(self._attempts.load(keep=_KEPT_ATTEMPTS), maxlen=_KEPT_ATTEMPTS)
         self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @url.setter
+    def url(self, url: str) -> None:
+        self._url = url
+        self._save_config()
+
+    @property
+    def backoff_scale(self) -> float:
+        return self._backoff_scale
+
+    @backoff_scale.setter
+    def backoff_scale(self, scale: float) -> None:
+        self._backoff_scale = scale
+        self._save_config()
+
+    def _save_config(self) -> None:
+        self._store.set_setting(
+            self._config_key, self._configured, {"url": self._url, "backoff_scale": self._backoff_scale}
+        )
 
     async def deliver(self, event: WebhookEvent, *, wait_first: bool = False) -> list[DeliveryAttempt]:
         """Start delivering in the background; with `wait_first`, return once the first attempt is done."""
@@ -113,11 +150,28 @@ class WebhookDispatcher:
         self.events.move_to_end(event.event_id)
         while len(self.events) > _KEPT_EVENTS:
             self.events.popitem(last=False)
+        self._events.put(event)
         first: asyncio.Future[DeliveryAttempt] = asyncio.get_running_loop().create_future()
-        task = asyncio.create_task(self._run(event, first), name=f"webhook {event.event_id}")
+        self._start(event, first, 1)
+        return [await asyncio.shield(first)] if wait_first else []
+
+    def resume(self) -> int:
+        """Carry on with the deliveries a shutdown or crash interrupted (the last attempt said "retrying",
+        or there was none yet); returns how many. Receivers de-duplicate by event id, as they must anyway."""
+        latest = {attempt.event_id: attempt for attempt in self.attempts}
+        pending = [
+            (event, latest[event.event_id].attempt + 1 if event.event_id in latest else 1)
+            for event in self.events.values()
+            if event.event_id not in latest or latest[event.event_id].outcome == "retrying"
+        ]
+        for event, number in pending:
+            self._start(event, None, number)
+        return len(pending)
+
+    def _start(self, event: WebhookEvent, first: asyncio.Future[DeliveryAttempt] | None, number: int) -> None:
+        task = asyncio.create_task(self._run(event, first, number), name=f"webhook {event.event_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return [await asyncio.shield(first)] if wait_first else []
 
     async def redeliver(self, event_id: str, *, wait_first: bool = False) -> list[DeliveryAttempt]:
         """Send a stored event again: same id and body, fresh timestamp and signature. KeyError if unknown."""
@@ -144,6 +198,8 @@ class WebhookDispatcher:
     def clear(self) -> None:
         self.events.clear()
         self.attempts.clear()
+        self._events.clear()
+        self._attempts.clear()
 
     async def wait_idle(self) -> None:
         """Wait until every delivery in flight has finished (delivered or given up)."""
@@ -155,18 +211,18 @@ class WebhookDispatcher:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _run(self, event: WebhookEvent, first: asyncio.Future[DeliveryAttempt]) -> None:
+    async def _run(self, event: WebhookEvent, first: asyncio.Future[DeliveryAttempt] | None, start: int) -> None:
         try:
             async with httpx.AsyncClient(transport=self._transport, timeout=self._timeout_s) as client:
-                for number in range(1, MAX_ATTEMPTS + 1):
+                for number in range(start, MAX_ATTEMPTS + 1):
                     attempt = await self._attempt(client, event, number)
-                    if not first.done():
+                    if first is not None and not first.done():
                         first.set_result(attempt)
                     if attempt.retry_in_s is None:
                         return
                     await self._sleep(attempt.retry_in_s)
         finally:
-            if not first.done():
+            if first is not None and not first.done():
                 first.set_exception(RuntimeError(f"delivery of {event.event_id} was aborted"))
 
     async def _attempt(self, client: httpx.AsyncClient, event: WebhookEvent, number: int) -> DeliveryAttempt:
@@ -216,6 +272,7 @@ class WebhookDispatcher:
             datetime.now(UTC),
         )
         self.attempts.append(attempt)
+        self._attempts.put(attempt)
         logger.info(
             "webhook %s attempt %d -> %s in %.0f ms (%s)%s",
             event.event_id,
@@ -235,6 +292,8 @@ def to_renubu(
     user_agent: str,
     transport: httpx.AsyncBaseTransport | None = None,
     on_response: Callable[[str, httpx.Response], None] | None = None,
+    store: StateStore = MEMORY,
+    name: str,
 ) -> WebhookDispatcher:
     """A sender posting to Renubu's own intake endpoints (leads, engagement events), signed with the intake secret."""
     return WebhookDispatcher(
@@ -245,4 +304,6 @@ def to_renubu(
         header_prefix="X-Renubu",
         user_agent=user_agent,
         on_response=on_response,
+        store=store,
+        name=name,
     )

@@ -40,12 +40,7 @@ async def push_status(club: Club, limit: Annotated[int, Query(ge=1, le=1000)] = 
 async def configure_push(body: PushSettings, club: Club) -> dict[str, Any]:
     """Merge the given settings; e.g. {"drop_next": 2} makes push miss the next two messages."""
     push = club.push
-    if body.enabled is not None:
-        push.enabled = body.enabled
-    if body.drop_rate is not None:
-        push.drop_rate = body.drop_rate
-    if body.drop_next is not None:
-        push.drop_next = body.drop_next
+    push.configure(enabled=body.enabled, drop_rate=body.drop_rate, drop_next=body.drop_next)
     if body.url is not None:
         push.dispatcher.url = body.url
     if body.backoff_scale is not None:

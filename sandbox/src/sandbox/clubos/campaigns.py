@@ -16,6 +16,7 @@ from typing import Any, Literal
 from sandbox.clubos.messaging import Channel, Messenger, Recipient, check_content
 from sandbox.clubos.models import iso
 from sandbox.clubos.spec import Rejected
+from sandbox.persist import MEMORY, StateStore
 
 MAX_RECIPIENTS = 1000
 FIRST_NAME = "{first_name}"
@@ -74,11 +75,12 @@ class Campaign:
 
 
 class Campaigns:
-    def __init__(self, messenger: Messenger, clock: Callable[[], datetime]) -> None:
+    def __init__(self, messenger: Messenger, clock: Callable[[], datetime], store: StateStore = MEMORY) -> None:
         self._messenger = messenger
         self._clock = clock
-        self._numbers = itertools.count(1)
-        self.campaigns: list[Campaign] = []
+        self._stored = store.table("clubos.campaigns", Campaign, key=lambda campaign: campaign.id)
+        self.campaigns: list[Campaign] = self._stored.load()
+        self._numbers = itertools.count(len(self.campaigns) + 1)
 
     def get(self, campaign_id: str) -> Campaign | None:
         return next((c for c in self.campaigns if c.id == campaign_id), None)
@@ -122,6 +124,7 @@ class Campaigns:
             results.append(CampaignResult(member_id, prospect_id, "sent", message_id=message.id))
         campaign = Campaign(campaign_id, name, channel, subject, body, self._clock(), results, idempotency_key)
         self.campaigns.append(campaign)
+        self._stored.put(campaign)
         return campaign
 
 

@@ -1,4 +1,5 @@
-"""Door access: lock or unlock a member's key fob, with an access log entry for every request."""
+"""Door access: lock or unlock a member's key fob, with an access log entry for every request (the log
+and the members' door state are kept in the state file)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sandbox.clubos.models import DoorState, Member, iso
+from sandbox.persist import MEMORY, StateStore
 
 DoorAction = Literal["lock", "unlock"]
 
@@ -56,10 +58,17 @@ class DoorAccessEntry:
 
 
 class DoorAccess:
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], store: StateStore = MEMORY) -> None:
         self._clock = clock
-        self._numbers = itertools.count(1)
-        self.log: list[DoorAccessEntry] = []
+        self._store = store
+        self._stored = store.table("clubos.door_log", DoorAccessEntry, key=lambda entry: entry.id)
+        self._members = store.table("clubos.members", Member, key=lambda member: member.id)
+        self.log: list[DoorAccessEntry] = self._stored.load()
+        self._by_id = {entry.id: entry for entry in self.log}
+        self._numbers = itertools.count(len(self.log) + 1)
+
+    def get(self, entry_id: str) -> DoorAccessEntry | None:
+        return self._by_id.get(entry_id)
 
     def apply(
         self, member: Member, action: DoorAction, reason: str, idempotency_key: str | None = None
@@ -80,6 +89,10 @@ class DoorAccess:
             idempotency_key=idempotency_key,
         )
         self.log.append(entry)
+        self._by_id[entry.id] = entry
+        with self._store.transaction():
+            self._stored.put(entry)
+            self._members.put(member)
         return entry
 
     def entries(self, member_id: str | None = None) -> list[DoorAccessEntry]:

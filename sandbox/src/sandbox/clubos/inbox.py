@@ -4,6 +4,7 @@ Each message gets the next sequence number when it is appended, and nothing is e
 before an existing message, so "everything after cursor X" is a stable question: a client that
 pages with the last cursor it saw gets each message exactly once, even while new ones arrive.
 The cursor is opaque to clients (base64 of a versioned sequence number) so the scheme can change.
+Messages are kept in the state file, so cursors stay valid across a restart of the sandbox.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sandbox.clubos.models import Member, iso
+from sandbox.persist import MEMORY, StateStore
 
 Direction = Literal["inbound", "outbound"]
 InboxChannel = Literal["sms", "email", "app"]
@@ -99,11 +101,16 @@ class Conversation:
 
 
 class Inbox:
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    """Starts with the stored messages, if any (an empty inbox is for the caller to seed)."""
+
+    def __init__(self, clock: Callable[[], datetime], store: StateStore = MEMORY) -> None:
         self._clock = clock
+        self._stored = store.table("clubos.inbox", InboxMessage, key=lambda message: message.id)
         self._messages: list[InboxMessage] = []
         self._seqs: list[int] = []
         self._conversations: dict[str, Conversation] = {}
+        for message in self._stored.load():
+            self._append(message)
 
     @property
     def messages(self) -> Sequence[InboxMessage]:
@@ -120,17 +127,11 @@ class Inbox:
         sent_at: datetime | None = None,
     ) -> InboxMessage:
         """Append a message to the member's conversation and to the log. No awaits: atomic in the loop."""
-        conversation_id = f"CV{member.id.removeprefix('M')}"
-        conversation = self._conversations.get(conversation_id)
-        if conversation is None:
-            conversation = Conversation(conversation_id, member.id, member.name)
-            self._conversations[conversation_id] = conversation
-        conversation.member_name = member.name
         seq = len(self._messages) + 1
         message = InboxMessage(
             id=f"CM{7_300_000 + seq}",
             seq=seq,
-            conversation_id=conversation_id,
+            conversation_id=f"CV{member.id.removeprefix('M')}",
             member_id=member.id,
             member_name=member.name,
             direction=direction,
@@ -139,10 +140,19 @@ class Inbox:
             body=body,
             sent_at=sent_at or self._clock(),
         )
-        self._messages.append(message)
-        self._seqs.append(seq)
-        conversation.messages.append(message)
+        self._append(message)
+        self._stored.put(message)
         return message
+
+    def _append(self, message: InboxMessage) -> None:
+        conversation = self._conversations.get(message.conversation_id)
+        if conversation is None:
+            conversation = Conversation(message.conversation_id, message.member_id, message.member_name)
+            self._conversations[message.conversation_id] = conversation
+        conversation.member_name = message.member_name
+        self._messages.append(message)
+        self._seqs.append(message.seq)
+        conversation.messages.append(message)
 
     def after(self, seq: int, limit: int) -> tuple[list[InboxMessage], bool]:
         """Up to `limit` messages with a sequence number above `seq`, and whether more follow."""

@@ -3,7 +3,8 @@
 A message is "queued" when accepted and settles on its own within a second: "delivered", or
 "failed" when the address cannot receive it (landline numbers, mistyped email domains; see
 people.py). The status is computed from the clock, so it moves on without a background task.
-Messages to members also appear as outbound messages in their inbox conversation.
+Messages to members also appear as outbound messages in their inbox conversation. Sent messages,
+the prospects they touch and the opt-out confirmations given are kept in the state file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sandbox.clubos.inbox import Inbox
 from sandbox.clubos.models import ClubWorld, Member, Prospect, iso
 from sandbox.clubos.people import bounces, is_landline
 from sandbox.clubos.spec import Rejected
+from sandbox.persist import MEMORY, StateStore
 
 Channel = Literal["sms", "email"]
 MAX_BODY_CHARS: dict[Channel, int] = {"sms": 1600, "email": 20_000}
@@ -74,14 +76,20 @@ class Recipient:
 
 
 class Messenger:
-    def __init__(self, world: ClubWorld, inbox: Inbox, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, world: ClubWorld, inbox: Inbox, clock: Callable[[], datetime], store: StateStore = MEMORY
+    ) -> None:
         self._world = world
         self._inbox = inbox
         self._clock = clock
-        self._numbers = itertools.count(1)
-        self.sent: list[SentMessage] = []
-        self._by_id: dict[str, SentMessage] = {}
-        self._confirmed_opt_outs: set[tuple[str, str]] = set()  # (channel, address) already confirmed
+        self._stored = store.table("clubos.sent", SentMessage, key=lambda message: message.id)
+        self._prospects = store.table("clubos.prospects", Prospect, key=lambda prospect: prospect.id)
+        self._confirmations = store.table("clubos.opt_out_confirmations", tuple[str, str], key=":".join)
+        self.sent: list[SentMessage] = self._stored.load()
+        self._by_id: dict[str, SentMessage] = {message.id: message for message in self.sent}
+        self._numbers = itertools.count(len(self.sent) + 1)
+        # (channel, address) already confirmed
+        self._confirmed_opt_outs: set[tuple[str, str]] = set(self._confirmations.load())
 
     def get(self, message_id: str) -> SentMessage | None:
         return self._by_id.get(message_id)
@@ -121,6 +129,7 @@ class Messenger:
             if (channel, recipient.address) in self._confirmed_opt_outs:
                 raise
             self._confirmed_opt_outs.add((channel, recipient.address))
+            self._confirmations.put((channel, recipient.address))
         return self.dispatch(recipient, channel, body, subject, idempotency_key=idempotency_key)
 
     def resolve(
@@ -178,6 +187,7 @@ class Messenger:
             recipient.prospect.last_contacted_at = now
             if recipient.prospect.status == "new":
                 recipient.prospect.status = "contacted"
+            self._prospects.put(recipient.prospect)
         message = SentMessage(
             id=f"MSG{40_000_000 + number * 37}",
             channel=channel,
@@ -196,6 +206,7 @@ class Messenger:
         )
         self.sent.append(message)
         self._by_id[message.id] = message
+        self._stored.put(message)
         return message
 
 

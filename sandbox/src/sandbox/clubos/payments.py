@@ -1,7 +1,8 @@
 """Payment links: a URL a member can open to pay their past-due balance (a demo stand-in for a card page).
 
 Paying a link settles the member's balance (see Member.settle), so a demo can show a reminder
-that worked: the next past-due query no longer lists them.
+that worked: the next past-due query no longer lists them. Links and the balances they settle are
+kept in the state file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Literal
 
 from sandbox.clubos.models import ClubWorld, Member, dollars, iso
 from sandbox.clubos.spec import Rejected
+from sandbox.persist import MEMORY, StateStore
 
 LINK_TTL = timedelta(days=7)
 LinkStatus = Literal["open", "paid", "expired"]
@@ -56,12 +58,17 @@ class LinkClosedError(Exception):
 
 
 class Payments:
-    def __init__(self, world: ClubWorld, base_url: str, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, world: ClubWorld, base_url: str, clock: Callable[[], datetime], store: StateStore = MEMORY
+    ) -> None:
         self._world = world
         self._base_url = base_url.rstrip("/")
         self._clock = clock
-        self._numbers = itertools.count(1)
-        self.links: dict[str, PaymentLink] = {}  # by token
+        self._store = store
+        self._stored = store.table("clubos.payment_links", PaymentLink, key=lambda link: link.token)
+        self._members = store.table("clubos.members", Member, key=lambda member: member.id)
+        self.links: dict[str, PaymentLink] = {link.token: link for link in self._stored.load()}  # by token
+        self._numbers = itertools.count(len(self.links) + 1)
 
     def create(
         self, member: Member, amount_cents: int | None = None, idempotency_key: str | None = None
@@ -88,6 +95,7 @@ class Payments:
             idempotency_key=idempotency_key,
         )
         self.links[token] = link
+        self._stored.put(link)
         return link
 
     def pay(self, link: PaymentLink) -> int:
@@ -103,4 +111,7 @@ class Payments:
         charged = min(link.amount_cents, member.past_due_cents)
         member.settle(charged)
         link.paid_at, link.paid_cents = now, charged
+        with self._store.transaction():
+            self._stored.put(link)
+            self._members.put(member)
         return charged

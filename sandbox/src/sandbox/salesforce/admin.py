@@ -68,4 +68,5 @@ async def change_account(customer_key: str, body: AccountChanges, state: State) 
     if body.renewal_date is not None:
         state.data.set_renewal_date(account, body.renewal_date, now)
     account.last_modified = now
+    state.data.changed(account)
     return render_record(ACCOUNT, account, state.settings.salesforce_api_version)

@@ -1,4 +1,6 @@
-"""Task writes with Salesforce's validation rules, and counters that let tests prove exactly-once effects."""
+"""Task writes with Salesforce's validation rules, and counters that let tests prove exactly-once effects.
+
+Tasks and counters are kept in the state file, so they survive a restart of the sandbox."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 
 from sandbox.ids import to_18
 from sandbox.models import Account, Case, Opportunity, SandboxData, Task
+from sandbox.persist import MEMORY, StateStore
 from sandbox.salesforce.schema import find_record, sobject_for_id
 
 TASK_STATUSES = ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")
@@ -53,11 +56,19 @@ class KeyCounts:
 
 
 class TaskStore:
-    def __init__(self, data: SandboxData, new_id: Iterator[str], clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, data: SandboxData, new_id: Iterator[str], clock: Callable[[], datetime], store: StateStore = MEMORY
+    ) -> None:
         self.data = data
         self._new_id = new_id
         self._clock = clock
-        self.writes_by_key: dict[str, KeyCounts] = {}
+        self._store = store
+        self._tasks = store.table("salesforce.tasks", Task, key=lambda task: task.id)
+        self._writes = store.table("salesforce.task_writes", tuple[str, KeyCounts], key=lambda row: row[0])
+        self.writes_by_key: dict[str, KeyCounts] = dict(self._writes.load())
+        for task in self._tasks.load():
+            next(self._new_id)  # ids follow one sequence: the next Task gets the one after the last stored
+            self.data.tasks.append(task)
 
     def get(self, task_id: str) -> Task | None:
         task_id = to_18(task_id)
@@ -85,13 +96,17 @@ class TaskStore:
         )
         self._apply(task, values)
         self.data.tasks.append(task)
-        self._record_write(task.renubu_key, inserted=True)
+        with self._store.transaction():
+            self._tasks.put(task)
+            self._record_write(task.renubu_key, inserted=True)
         return task
 
     def update(self, task: Task, body: Mapping[str, Any]) -> None:
         self._apply(task, self._validate(body, inserting=False))
         task.last_modified = self._clock()
-        self._record_write(task.renubu_key, inserted=False)
+        with self._store.transaction():
+            self._tasks.put(task)
+            self._record_write(task.renubu_key, inserted=False)
 
     def upsert(self, key: str, body: Mapping[str, Any]) -> tuple[Task, bool]:
         """Insert or update by Renubu_Key__c; returns (task, created). Raises MultipleMatchesError."""
@@ -122,6 +137,7 @@ class TaskStore:
             counts.inserts += 1
         else:
             counts.updates += 1
+        self._writes.put((key, counts))
 
     def _validate(self, body: Mapping[str, Any], *, inserting: bool) -> dict[str, Any]:
         errors: list[dict[str, Any]] = []
