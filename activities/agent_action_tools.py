@@ -12,16 +12,16 @@ import io
 from temporalio import activity
 
 from agent import copy
-from agent import tool_models as m
 from agent.targets import REMINDER_KINDS
 from clients.clubos import ClubOSClient
 from clients.errors import activity_errors
 from clients.notify import Smtp, send_email
+from contracts import campaign_tools as m
+from contracts.campaigns import SideEffectRequest, ToolExecution
 from core.settings import Settings
 from db import agent_runs_store, control, outbox
 from db.engine import Database
 from messaging.sender import MessageSender, Recipient, SendResult, kill_switch_error
-from workflows.agent_models import SideEffectRequest, ToolExecution
 
 
 def _key(req: SideEffectRequest, target_id: str, suffix: str = "") -> str:

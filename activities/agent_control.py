@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel
 from temporalio import activity
 from temporalio.client import Client, ScheduleUpdate, ScheduleUpdateInput
 
-from agent.schedules import schedule_id, spec_for
+from agent.schedules import spec_for
+from contracts import ids
+from contracts.campaigns import ScheduleChange
 from core.settings import Settings
 from db import live
 from db.engine import Database
 from db.models import Agent
-
-
-class ScheduleChange(BaseModel):
-    agent_id: str
-    schedule: dict[str, Any]
-    approved_by: str
 
 
 class AgentControlActivities:
@@ -34,7 +27,7 @@ class AgentControlActivities:
             schedule.spec = spec
             return ScheduleUpdate(schedule=schedule)
 
-        await self.client.get_schedule_handle(schedule_id(change.agent_id)).update(update)
+        await self.client.get_schedule_handle(ids.agent_schedule(change.agent_id)).update(update)
         async with self.db.transaction() as session:
             agent = await session.get(Agent, change.agent_id)
             if agent is not None:

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from temporalio import activity
 
 from agent import copy, segments
-from agent import tool_models as m
 from clients.clubos import ClubOSClient, Member
 from clients.errors import activity_errors
+from contracts import campaign_tools as m
 from db import agent_runs_store
 from db.engine import Database
 from db.models import OutboxEntry

@@ -11,11 +11,7 @@ from agent import offline_planner
 from agent.llm_planner import LLMPlanner
 from agent.targets import TargetResolver
 from clients.errors import activity_errors
-from core.settings import Settings
-from db import agent_runs_store, control
-from db.engine import Database
-from db.models import Agent
-from workflows.agent_models import (
+from contracts.campaigns import (
     AgentConfig,
     AgentSettings,
     PlanRequest,
@@ -25,6 +21,10 @@ from workflows.agent_models import (
     RunStart,
     RunUpdate,
 )
+from core.settings import Settings
+from db import agent_runs_store, control
+from db.engine import Database
+from db.models import Agent
 
 
 class AgentRunActivities:

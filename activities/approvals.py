@@ -10,11 +10,11 @@ from temporalio import activity
 
 from clients.errors import activity_errors
 from clients.notify import Smtp, post_slack, send_email
+from contracts.approvals import ApprovalOutcome, ApprovalRequest
 from core.settings import Settings
 from db import approvals_store, outbox
 from db.engine import Database
 from db.models import User
-from workflows.approval_models import ApprovalOutcome, ApprovalRequest
 
 log = logging.getLogger("renubu.approvals")
 NOTIFY_ATTEMPTS = 5

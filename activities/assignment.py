@@ -11,17 +11,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from temporalio import activity
 
+from contracts.intelligence import AssignmentState, AssignRequest, CsmCandidate, ExistingRenewal, RenewalAssignment
 from db import locks, renewal_projection
 from db.engine import Database
 from db.models import User
-from workflows.intelligence_models import (
-    AssignmentState,
-    AssignRequest,
-    CsmCandidate,
-    ExistingRenewal,
-    RenewalAssignment,
-)
-from workflows.intelligence_routing import route
+from rules.routing import route
 
 LOCK = "renewal-assignment"
 

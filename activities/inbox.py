@@ -9,17 +9,28 @@ from temporalio.client import Client
 from clients.clubos import ClubOSClient
 from clients.clubos_models import Channel
 from clients.errors import ClientError, activity_errors
+from contracts.inbox import (
+    Classification,
+    ClassifyRequest,
+    Draft,
+    DraftRequest,
+    HistoryLine,
+    MemberFacts,
+    ReplyRequest,
+    ReplyResult,
+    SyncResult,
+    TriageContext,
+    TriageRecord,
+)
 from core.settings import Settings
 from db import control, inbox_store, suppression
 from db.engine import Database
 from db.models import InboxConversation, InboxMessage
 from inbox import offline
 from inbox.claude import ClaudeInbox
-from inbox.models import Classification, Draft, HistoryLine, MemberFacts, TriageContext
 from inbox.remote import synced
 from inbox.starter import start_pending_triage
 from messaging.sender import MessageSender, Recipient
-from workflows.inbox_models import ClassifyRequest, DraftRequest, ReplyRequest, ReplyResult, SyncResult, TriageRecord
 
 PAGE = 500
 MAX_PAGES_PER_SYNC = 20

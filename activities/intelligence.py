@@ -9,13 +9,12 @@ from temporalio import activity
 from clients.active import ActiveClient
 from clients.errors import activity_errors
 from clients.salesforce import SalesforceClient
-from core.context import ContextData, CustomerContext, Signal
+from contracts.analysis import AnalysisResult
+from contracts.intelligence import AnalyzeInput, ContextData, CustomerContext, RiskSignal
 from db import intelligence_store
 from db.engine import Database
 from llm.base import Analyst
 from llm.factory import offline_fallback
-from llm.schemas import AnalysisResult
-from workflows.intelligence_models import AnalyzeInput
 
 OPEN_CASE_STATUSES = {"New", "Working", "Escalated"}
 
@@ -25,7 +24,7 @@ class IntelligenceActivities:
         self.db, self.salesforce, self.active, self.analyst = db, salesforce, active, analyst
 
     @activity.defn(name="fetch_customer_context")
-    async def fetch_customer_context(self, signal: Signal) -> CustomerContext:
+    async def fetch_customer_context(self, signal: RiskSignal) -> CustomerContext:
         """Salesforce (account, contacts, opportunities, cases) + Active usage, with the signal."""
         async with activity_errors():
             bundle, usage = await asyncio.gather(

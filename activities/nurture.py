@@ -13,6 +13,7 @@ from temporalio import activity
 from clients.clubos import ClubOSClient
 from clients.errors import activity_errors
 from clients.notify import Smtp, send_email
+from contracts.journeys import EnrollmentUpdate, HandoffRequest, LeadChange, LeadSnapshot, SendOutcome, SendRequest
 from core.settings import Settings
 from db import approvals_store, control, locks, nurture_store, outbox, suppression
 from db.engine import Database
@@ -20,14 +21,6 @@ from db.models import Handoff, Lead, LeadEvent, OutboxEntry
 from db.upsert import insert_ignore
 from journeys.facts import render, snapshot
 from rules.frequency import next_allowed
-from workflows.journey_models import (
-    EnrollmentUpdate,
-    HandoffRequest,
-    LeadChange,
-    LeadSnapshot,
-    SendOutcome,
-    SendRequest,
-)
 
 JOURNEY_KINDS = ("journey_email", "journey_sms", "journey_chat")
 

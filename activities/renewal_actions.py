@@ -16,13 +16,13 @@ from temporalio.exceptions import ApplicationError
 from clients.errors import activity_errors
 from clients.notify import Smtp, send_email
 from clients.salesforce import SalesforceClient
-from core.context import CustomerContext
+from contracts.analysis import CustomerAnalysis
+from contracts.intelligence import CustomerContext
+from contracts.renewals import ActionRequest, ActionResult, OutreachSend
 from db import intelligence_store, outbox
 from db.engine import Database
 from llm.base import Analyst
 from llm.factory import offline_fallback
-from llm.schemas import CustomerAnalysis
-from workflows.renewal_models import ActionRequest, ActionResult, OutreachSend
 
 
 class RenewalActionActivities:

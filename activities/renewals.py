@@ -13,15 +13,14 @@ from temporalio.common import (
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from contracts import names
+from contracts.intelligence import UpsertRenewal
+from contracts.renewal_definitions import WorkflowDefinition
+from contracts.renewals import Projection, StepRecord
+from contracts.search_attributes import CUSTOMER_ID, RENEWAL_STATUS
 from db import renewal_projection, step_history
 from db.engine import Database
 from definitions.registry import get_definition
-from definitions.schema import WorkflowDefinition
-from workflows.intelligence_models import (
-    UpsertRenewal,
-)
-from workflows.renewal_models import Projection, StepRecord
-from workflows.renewal_views import CUSTOMER_ID, RENEWAL_STATUS
 
 
 class RenewalActivities:
@@ -48,13 +47,13 @@ class RenewalActivities:
     async def _signal_with_start(self, req: UpsertRenewal) -> None:
         upd = req.update
         await self.client.start_workflow(
-            "RenewalWorkflow",
+            names.RENEWAL,
             req.input.model_copy(update={"approval_ttl_s": self.approval_ttl_s}),
             id=req.workflow_id,
             task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            start_signal="intelligence_update",
+            start_signal=names.INTELLIGENCE_UPDATE,
             start_signal_args=[upd],
             search_attributes=TypedSearchAttributes(
                 [

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agent import tool_models as m
+from contracts import campaign_tools as m
 from rules.policy import Risk
 
 MEMBERS, MESSAGING, ACCESS, ANALYTICS = (

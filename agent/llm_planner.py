@@ -15,11 +15,11 @@ import httpx2
 from anthropic.types import TextBlock, ToolUseBlock
 
 from agent.catalog import TOOLS
+from contracts.campaigns import AgentConfig, PlanStep, ToolCall, Turn
 from core.settings import Settings
 from llm.errors import map_anthropic_error
 from llm.pricing import cost_usd
 from llm.prompt_files import load_prompt
-from workflows.agent_models import AgentConfig, PlanStep, ToolCall, Turn
 
 
 def messages_for(config: AgentConfig, transcript: list[Turn], club: str, today: date) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from workflows.agent_models import AgentConfig, PlanStep, ToolCall, ToolResultTurn, Turn
+from contracts.campaigns import AgentConfig, PlanStep, ToolCall, ToolResultTurn, Turn
 
 NO_KEY = "Offline planner (no ANTHROPIC_API_KEY)"
 FALLBACK = "Offline planner (fallback after model error)"

@@ -21,14 +21,11 @@ from temporalio.client import (
 )
 
 from agent.agents import DEFAULT_AGENTS
+from contracts import ids, names
+from contracts.campaigns import AgentRunInput
 from core.settings import Settings
 from db.engine import Database
 from db.models import Agent
-from workflows.agent_models import AgentRunInput
-
-
-def schedule_id(agent_id: str) -> str:
-    return f"agent-{agent_id}"
 
 
 def spec_for(schedule: dict[str, Any], time_zone: str) -> ScheduleSpec:
@@ -40,9 +37,9 @@ def spec_for(schedule: dict[str, Any], time_zone: str) -> ScheduleSpec:
 def schedule_for(agent: Agent, settings: Settings) -> Schedule:
     return Schedule(
         action=ScheduleActionStartWorkflow(
-            "AgentRunWorkflow",
+            names.AGENT_RUN,
             AgentRunInput(agent_id=agent.id),
-            id=f"agent-run-{agent.id}",
+            id=ids.agent_run(agent.id),
             task_queue=settings.task_queue,
             static_summary=f"{agent.name} (scheduled run)",
         ),
@@ -69,7 +66,7 @@ async def ensure_schedules(client: Client, db: Database, settings: Settings) -> 
     created = 0
     for agent in agents:
         try:
-            await client.create_schedule(schedule_id(agent.id), schedule_for(agent, settings))
+            await client.create_schedule(ids.agent_schedule(agent.id), schedule_for(agent, settings))
             created += 1
         except ScheduleAlreadyRunningError:
             pass

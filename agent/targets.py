@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from agent import tool_models as m
 from agent.catalog import CATALOG
 from clients.clubos import ClubOSClient
 from clients.clubos_models import Member, MemberFilters, Prospect, ProspectFilters
+from contracts import campaign_tools as m
+from contracts.campaigns import Resolution, ToolCall
 from core.settings import Settings
 from db import outbox
 from db.engine import Database
-from workflows.agent_models import Resolution, ToolCall
 
 REMINDER_KINDS = ("payment_reminder",)
 

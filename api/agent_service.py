@@ -12,14 +12,13 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from agent.agents import describe_schedule
-from agent.schedules import schedule_id
+from contracts import ids, names
+from contracts.approvals import ApprovalDecision, ApprovalOutcome
+from contracts.campaigns import AgentRunInput, AgentSettings, ScheduleChangeInput
 from core.settings import Settings
 from db import agent_runs_store, live
 from db.engine import Database
 from db.models import Agent, AgentRun
-from workflows.agent_models import AgentRunInput, AgentSettings
-from workflows.approval_models import ApprovalDecision, ApprovalOutcome
-from workflows.schedule_change import ScheduleChangeInput
 
 
 @dataclass
@@ -39,7 +38,7 @@ class AgentCard:
 
 async def _next_run(client: Client, agent_id: str) -> datetime | None:
     try:
-        desc = await client.get_schedule_handle(schedule_id(agent_id)).describe()
+        desc = await client.get_schedule_handle(ids.agent_schedule(agent_id)).describe()
     except RPCError:
         return None
     times = desc.info.next_action_times
@@ -71,9 +70,9 @@ async def run_now(client: Client, settings: Settings, agent: Agent, dry_run: boo
             approval_required=agent.approval_required,
             approval_ttl_s=settings.approval_ttl_s,
         )
-    run_id = f"agent-run-{agent.id}-manual-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+    run_id = ids.agent_run_manual(agent.id, datetime.now(UTC))
     await client.start_workflow(
-        "AgentRunWorkflow",
+        names.AGENT_RUN,
         AgentRunInput(agent_id=agent.id, trigger="manual", settings=overrides),
         id=run_id,
         task_queue=settings.task_queue,
@@ -83,7 +82,7 @@ async def run_now(client: Client, settings: Settings, agent: Agent, dry_run: boo
 
 
 async def set_paused(db: Database, client: Client, agent: Agent, paused: bool, by: str) -> None:
-    handle = client.get_schedule_handle(schedule_id(agent.id))
+    handle = client.get_schedule_handle(ids.agent_schedule(agent.id))
     note = f"{'paused' if paused else 'resumed'} by {by}"
     await (handle.pause(note=note) if paused else handle.unpause(note=note))
     async with db.transaction() as session:
@@ -96,9 +95,9 @@ async def set_paused(db: Database, client: Client, agent: Agent, paused: bool, b
 async def request_schedule_change(
     client: Client, settings: Settings, agent: Agent, proposed: dict[str, Any], by: str
 ) -> str:
-    workflow_id = f"schedule-change-{agent.id}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+    workflow_id = ids.schedule_change(agent.id, datetime.now(UTC))
     await client.start_workflow(
-        "ScheduleChangeWorkflow",
+        names.SCHEDULE_CHANGE,
         ScheduleChangeInput(
             agent_id=agent.id,
             agent_name=agent.name,
@@ -122,7 +121,7 @@ async def decide(client: Client, workflow_id: str, decision: ApprovalDecision) -
     """Sends the decision to the workflow that asked; its validator has the last word."""
     handle = client.get_workflow_handle(workflow_id)
     try:
-        return await handle.execute_update("decide_approval", decision, result_type=ApprovalOutcome)
+        return await handle.execute_update(names.DECIDE_APPROVAL, decision, result_type=ApprovalOutcome)
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         raise DecisionRejected(str(getattr(cause, "message", None) or cause or exc)) from exc

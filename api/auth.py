@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from fastapi import Depends, Request
 
 from api.deps import get_db
+from contracts.actors import Actor
 from db import users
 from db.engine import Database
-from workflows.renewal_models import Actor
 
 SESSION_USER = "uid"
 SESSION_CSRF = "csrf"

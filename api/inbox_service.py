@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from api.auth import CurrentUser
 from api.deps import get_db, get_settings_dep, get_temporal
+from contracts import ids, names
+from contracts.inbox import ReplyRequest, ReplyResult
 from db import inbox_store
 from db.models import InboxConversation, InboxMessage
-from inbox.sync_starter import SYNC_WORKFLOW_ID
-from workflows.inbox_models import ReplyRequest, ReplyResult
 
 REPLY_WAIT_S = 20
 
@@ -37,9 +37,9 @@ async def staff_reply(request: Request, conversation_id: str, body: str, user: C
     settings = get_settings_dep(request)
     key = f"staff:{conversation_id}:{uuid.uuid4().hex}"
     result: ReplyResult = await (await get_temporal(request)).execute_workflow(
-        "StaffReplyWorkflow",
+        names.STAFF_REPLY,
         ReplyRequest(message_id=message.id, body=body, sent_by=user.email, key=key),
-        id=f"staff-reply-{uuid.uuid4().hex[:12]}",
+        id=ids.staff_reply(),
         task_queue=settings.task_queue,
         result_type=ReplyResult,
     )
@@ -93,5 +93,6 @@ async def conversation_json(request: Request, conversation_id: str) -> dict[str,
 
 
 async def signal_sync(request: Request, signal: str, arg: Any = None) -> None:
-    handle = (await get_temporal(request)).get_workflow_handle(SYNC_WORKFLOW_ID)
+    """Sends the inbox sync a signal (a name from contracts.names)."""
+    handle = (await get_temporal(request)).get_workflow_handle(ids.INBOX_SYNC)
     await (handle.signal(signal, arg) if arg is not None else handle.signal(signal))

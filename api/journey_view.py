@@ -7,19 +7,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeys.schema import (
+from contracts.journey_definitions import (
     END,
     BranchStep,
+    Condition,
     ExitStep,
     GoalStep,
+    Group,
     HandoffStep,
     JourneyDefinition,
+    Rule,
     SendStep,
     Trigger,
     UpdateLeadStep,
     WaitStep,
 )
-from rules.conditions import Condition, Group, Rule
 
 UNITS = {"s": "second", "m": "minute", "h": "hour", "d": "day", "w": "week"}
 OPERATORS = {"equals": "=", "contains": "contains", "greater_than": ">", "less_than": "<"}

@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import Request
+from pydantic import BaseModel
 
 from api.auth import CurrentUser, Forbidden
 from api.deps import get_db, get_temporal
 from api.renewal_service import UpdateOutcome, get_state, run_update
 from api.renewal_view import RenewalView, build, can_act
-from db import intelligence_store, renewal_projection, users
-from db.models import WorkflowInstance
-from rules.scoring import priority_score
-from workflows.renewal import RenewalWorkflow
-from workflows.renewal_models import (
+from contracts import names
+from contracts.renewals import (
     CancelInput,
     ChooseInput,
     CompleteInput,
@@ -23,6 +21,9 @@ from workflows.renewal_models import (
     ReassignInput,
     RenewalState,
 )
+from db import intelligence_store, renewal_projection, users
+from db.models import WorkflowInstance
+from rules.scoring import priority_score
 
 
 async def load_view(
@@ -42,17 +43,18 @@ async def next_in_queue(request: Request, state: RenewalState) -> WorkflowInstan
         return await renewal_projection.next_in_queue(session, state.assigned_to, exclude=state.workflow_id)
 
 
-async def _update(request: Request, workflow_id: str, name: str, arg: object) -> UpdateOutcome:
-    update = getattr(RenewalWorkflow, name)
-    return await run_update(await get_temporal(request), workflow_id, update, arg)  # type: ignore[arg-type]
+async def _update(request: Request, workflow_id: str, name: str, arg: BaseModel) -> UpdateOutcome:
+    return await run_update(await get_temporal(request), workflow_id, name, arg)
 
 
 async def start(request: Request, workflow_id: str, user: CurrentUser) -> UpdateOutcome:
-    return await _update(request, workflow_id, "start", user.actor)
+    return await _update(request, workflow_id, names.RENEWAL_START, user.actor)
 
 
 async def choose(request: Request, workflow_id: str, user: CurrentUser, step_id: str, value: str) -> UpdateOutcome:
-    return await _update(request, workflow_id, "choose", ChooseInput(actor=user.actor, step_id=step_id, value=value))
+    return await _update(
+        request, workflow_id, names.RENEWAL_CHOOSE, ChooseInput(actor=user.actor, step_id=step_id, value=value)
+    )
 
 
 async def complete_step(
@@ -61,7 +63,7 @@ async def complete_step(
     return await _update(
         request,
         workflow_id,
-        "complete_step",
+        names.RENEWAL_COMPLETE_STEP,
         CompleteStepInput(actor=user.actor, step_id=step_id, outcome=outcome, notes=notes),
     )
 
@@ -78,13 +80,13 @@ async def complete(
     return await _update(
         request,
         workflow_id,
-        "complete",
+        names.RENEWAL_COMPLETE,
         CompleteInput(actor=user.actor, outcome=outcome, notes=notes, next_steps=next_steps, confidence=confidence),
     )
 
 
 async def cancel(request: Request, workflow_id: str, user: CurrentUser, reason: str) -> UpdateOutcome:
-    return await _update(request, workflow_id, "cancel", CancelInput(actor=user.actor, reason=reason))
+    return await _update(request, workflow_id, names.RENEWAL_CANCEL, CancelInput(actor=user.actor, reason=reason))
 
 
 async def reassign(request: Request, workflow_id: str, user: CurrentUser, to_email: str, reason: str) -> UpdateOutcome:
@@ -103,6 +105,6 @@ async def reassign(request: Request, workflow_id: str, user: CurrentUser, to_ema
     return await _update(
         request,
         workflow_id,
-        "reassign",
+        names.RENEWAL_REASSIGN,
         ReassignInput(actor=user.actor, to_email=target.email, to_name=target.name, reason=reason, priority=priority),
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import BaseModel
 from temporalio.client import (
@@ -19,8 +18,8 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
-from workflows.renewal import RenewalWorkflow
-from workflows.renewal_models import RenewalState
+from contracts import names
+from contracts.renewals import RenewalState
 
 UPDATE_WAIT_S = 25.0
 
@@ -37,21 +36,24 @@ class UpdateOutcome:
 
 
 async def get_state(client: Client, workflow_id: str) -> RenewalState:
-    handle = client.get_workflow_handle_for(RenewalWorkflow.run, workflow_id)
+    handle = client.get_workflow_handle(workflow_id)
     try:
-        return await handle.query(RenewalWorkflow.get_state)
+        state: RenewalState = await handle.query(names.RENEWAL_STATE, result_type=RenewalState)
+        return state
     except RPCError as exc:
         if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
             raise RenewalNotFound(workflow_id) from exc
         raise
 
 
-async def run_update(client: Client, workflow_id: str, update: Any, arg: BaseModel) -> UpdateOutcome:
-    """Start the update, wait for its result a while; long actions (a slow model)
-    keep running in the workflow and the page can be refreshed."""
-    handle = client.get_workflow_handle_for(RenewalWorkflow.run, workflow_id)
+async def run_update(client: Client, workflow_id: str, update: str, arg: BaseModel) -> UpdateOutcome:
+    """Start the update (a name from contracts.names), wait for its result a while; long actions
+    (a slow model) keep running in the workflow and the page can be refreshed."""
+    handle = client.get_workflow_handle(workflow_id)
     try:
-        update_handle = await handle.start_update(update, arg, wait_for_stage=WorkflowUpdateStage.ACCEPTED)
+        update_handle = await handle.start_update(
+            update, arg, result_type=RenewalState, wait_for_stage=WorkflowUpdateStage.ACCEPTED
+        )
         state = await asyncio.wait_for(update_handle.result(), timeout=UPDATE_WAIT_S)
         return UpdateOutcome(state=state)
     except WorkflowUpdateFailedError as exc:

@@ -10,12 +10,11 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from contracts.renewal_definitions import Button
+from contracts.renewals import ArtifactState, ChatEntry, RenewalState
 from db.models import CustomerIntelligence
 from definitions.render import render_text, render_value
-from definitions.schema import Button
 from rules.determination import days_until
-from workflows import renewal_chat
-from workflows.renewal_models import ArtifactState, ChatEntry, RenewalState
 
 
 def variables(state: RenewalState, intel: CustomerIntelligence | None, today: date) -> dict[str, Any]:
@@ -91,7 +90,7 @@ def build(state: RenewalState, intel: CustomerIntelligence | None, today: date, 
     view = RenewalView(state=state, vars=ctx, can_act=can_act, days_left=days_until(state.renewal_date, today))
     view.chat = [_chat_line(e, ctx) for e in state.chat]
     view.artifacts = [_artifact(a, ctx) for a in reversed(state.artifacts) if a.visible]
-    view.buttons = renewal_chat.offered_buttons(state) if state.status == "in_progress" else []
+    view.buttons = state.offered_buttons if state.status == "in_progress" else []
     if state.definition:
         current = state.current_step
         view.step_outcomes = state.definition.step(current.step_id).outcomes if current else []

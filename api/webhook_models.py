@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.context import Signal
+from contracts.intelligence import RiskSignal
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
 
@@ -37,9 +37,9 @@ class CustomerUpdateWebhook(_Strict):
     customer: WebhookCustomer
     signals: WebhookSignals = Field(default_factory=WebhookSignals)
 
-    def to_signal(self) -> Signal:
+    def to_signal(self) -> RiskSignal:
         s = self.signals
-        return Signal(
+        return RiskSignal(
             event_id=self.event_id,
             type=self.type,
             occurred_at=self.occurred_at,

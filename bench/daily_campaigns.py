@@ -29,7 +29,7 @@ from temporalio.testing import WorkflowEnvironment
 from agent.schedules import seed_agents
 from bench.sse import sse_events
 from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit, sandbox_url
-from core.search_attributes import ALL
+from contracts.search_attributes import ALL
 from core.settings import Settings
 from db.engine import Database
 from devstack.seed import DEMO_PASSWORD, MANAGER

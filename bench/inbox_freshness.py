@@ -31,7 +31,7 @@ from bench.daily_campaigns import ADMIN, login
 from bench.sse import sse_events
 from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit, sandbox_url
 from clients.clubos import ClubOSClient
-from core.search_attributes import ALL
+from contracts.search_attributes import ALL
 from core.settings import Settings
 from inbox.sync_starter import ensure_inbox_sync
 

@@ -28,7 +28,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.signatures import sign
 from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit
-from core.search_attributes import ALL
+from contracts.search_attributes import ALL
 from core.settings import Settings
 from db.engine import Database
 from db.models import Enrollment, OutboxEntry

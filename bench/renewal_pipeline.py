@@ -35,7 +35,7 @@ from temporalio.testing import WorkflowEnvironment
 from bench.bare_temporal import run_baseline
 from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit
 from clients.active import ActiveClient, ActiveCustomer
-from core.search_attributes import ALL
+from contracts.search_attributes import ALL
 from core.settings import Settings
 from db import users
 from db.engine import Database

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from clients.errors import MalformedResponseError
 from clients.http import HttpClient, check_response, make_http_client, parse_model, send
-from core.context import Engagement, Usage, UsagePoint
+from contracts.intelligence import Engagement, Usage, UsagePoint
 from core.settings import Settings
 
 SERVICE = "active"

@@ -47,7 +47,7 @@ from clients.salesforce_records import (
     opportunities_query,
 )
 from clients.soql import strip_attributes
-from core.context import CustomerInfo
+from contracts.intelligence import CustomerInfo
 from core.settings import Settings
 
 SERVICE = "salesforce"

@@ -1,4 +1,4 @@
-"""Salesforce SOQL, records (as the REST API spells them) and their mapping to core.context.
+"""Salesforce SOQL, records (as the REST API spells them) and their mapping to contracts.intelligence.
 
 The wire models validate what the API returns, so a changed org schema fails loudly as
 MalformedResponseError instead of leaking None into an analysis.
@@ -17,14 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from clients.soql import soql_literal
-from core.context import (
-    Contact,
-    CustomerInfo,
-    Financials,
-    Opportunity,
-    SalesforceData,
-    SupportCase,
-)
+from contracts.intelligence import Contact, CustomerInfo, Financials, Opportunity, SalesforceData, SupportCase
 
 CLOSED_WON = "Closed Won"
 RENEWAL_TYPE = "Renewal"
@@ -120,7 +113,7 @@ class UserRecord(_Record):
 
 
 class AccountBundle(BaseModel):
-    """Everything Salesforce knows about one customer, in core.context types."""
+    """Everything Salesforce knows about one customer, in contracts.intelligence types."""
 
     customer: CustomerInfo
     salesforce: SalesforceData

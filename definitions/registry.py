@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from definitions.schema import WorkflowDefinition
+from contracts.renewal_definitions import WorkflowDefinition
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent
 

@@ -18,9 +18,9 @@ import signal
 import sys
 from pathlib import Path
 
+from contracts.search_attributes import cli_flags
 from core.bootstrap import bootstrap
 from core.logs import setup_logging
-from core.search_attributes import cli_flags
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from db.engine import Database

@@ -11,9 +11,9 @@ import httpx2
 from anthropic.types import ToolUseBlock
 from pydantic import ValidationError
 
+from contracts.inbox import Category, Classification, Draft, TriageContext
 from core.settings import Settings
 from inbox import knowledge
-from inbox.models import Category, Classification, Draft, TriageContext
 from llm.errors import SERVICE, MalformedOutputError, map_anthropic_error
 from llm.prompt_files import load_prompt
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
+from contracts.inbox import Category, Classification, Draft, TriageContext
 from inbox import knowledge
-from inbox.models import Category, Classification, Draft, TriageContext
 
 LABEL = "Offline assistant (no ANTHROPIC_API_KEY)"
 

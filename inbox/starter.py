@@ -8,26 +8,27 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from contracts import ids, names
+from contracts.inbox import TriageInput
 from core.settings import Settings
 from db import inbox_store
 from db.engine import Database
 from db.models import InboxMessage
-from workflows.inbox_models import TriageInput
 
 
 async def start_pending_triage(client: Client, db: Database, settings: Settings) -> int:
     """Starts triage for every stored member message that has none yet; returns how many started."""
     async with db.session() as session:
-        ids = await inbox_store.untriaged(session)
-        rows = {m.id: m for m in await session.scalars(select(InboxMessage).where(InboxMessage.id.in_(ids)))}
+        pending = await inbox_store.untriaged(session)
+        rows = {m.id: m for m in await session.scalars(select(InboxMessage).where(InboxMessage.id.in_(pending)))}
     started = 0
-    for message_id in ids:
+    for message_id in pending:
         message = rows[message_id]
         try:
             await client.start_workflow(
-                "MessageTriageWorkflow",
+                names.MESSAGE_TRIAGE,
                 TriageInput(message_id=message_id, approval_ttl_s=settings.approval_ttl_s),
-                id=f"triage-{message.clubos_message_id}",
+                id=ids.triage(str(message.clubos_message_id)),  # incoming messages always carry it
                 task_queue=settings.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 static_summary=f"Triage: {message.from_member_name}: {message.content[:60]}",

@@ -11,20 +11,18 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from contracts import ids, names
+from contracts.journey_definitions import JourneyDefinition
+from contracts.journeys import JourneyInput, LeadSnapshot
 from core.settings import Settings
 from db import nurture_store
 from db.engine import Database
 from db.models import Journey, JourneyVersion
 from journeys.facts import facts_for
-from journeys.schema import JourneyDefinition, parse_definition
+from journeys.schema import parse_definition
 from rules.conditions import evaluate
-from workflows.journey_models import JourneyInput, LeadSnapshot
 
 Result = Literal["enrolled", "already_enrolled", "not_eligible", "inactive"]
-
-
-def workflow_id(journey_id: str, lead_id: str) -> str:
-    return f"journey-{journey_id}-{lead_id}"
 
 
 # Published versions never change, so each is parsed once per process.
@@ -74,7 +72,7 @@ async def _start(
         return "not_eligible"
     try:
         await client.start_workflow(
-            "JourneyWorkflow",
+            names.JOURNEY,
             JourneyInput(
                 lead_id=lead.id,
                 journey_id=journey_id,
@@ -82,7 +80,7 @@ async def _start(
                 definition=definition,
                 time_scale=settings.nurture_time_scale,
             ),
-            id=workflow_id(journey_id, lead.id),
+            id=ids.journey(journey_id, lead.id),
             task_queue=settings.task_queue,
             # A lead walks a journey once: no second enrollment, running or finished.
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
@@ -95,7 +93,7 @@ async def _start(
         await nurture_store.project(
             session,
             {
-                "id": workflow_id(journey_id, lead.id),
+                "id": ids.journey(journey_id, lead.id),
                 "lead_id": lead.id,
                 "journey_id": journey_id,
                 "version": version,

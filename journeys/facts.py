@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from contracts.journeys import LeadSnapshot
 from db.models import Lead
 from rules.conditions import Event, Facts
-from workflows.journey_models import LeadSnapshot
 
 
 def facts_for(

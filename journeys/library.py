@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from journeys.schema import JourneyDefinition, parse_definition
+from contracts.journey_definitions import JourneyDefinition
+from journeys.schema import parse_definition
 
 LIBRARY = Path(__file__).resolve().parent / "prebuilt"
 

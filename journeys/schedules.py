@@ -19,20 +19,17 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
+from contracts import ids, names
+from contracts.journey_definitions import JourneyDefinition
 from core.settings import Settings
 from db.engine import Database
 from journeys.enroll import active_definitions
-from journeys.schema import JourneyDefinition
-
-
-def schedule_id(journey_id: str) -> str:
-    return f"journey-sweep-{journey_id}"
 
 
 async def sync_schedule(client: Client, settings: Settings, journey_id: str, active: JourneyDefinition | None) -> None:
     trigger = active.trigger if active is not None else None
     cron = trigger.schedule if trigger is not None and trigger.type == "schedule" else None
-    handle = client.get_schedule_handle(schedule_id(journey_id))
+    handle = client.get_schedule_handle(ids.journey_sweep(journey_id))
     if not cron:
         try:
             await handle.delete()
@@ -42,13 +39,13 @@ async def sync_schedule(client: Client, settings: Settings, journey_id: str, act
         return
     schedule = Schedule(
         action=ScheduleActionStartWorkflow(
-            "JourneySweepWorkflow", journey_id, id=schedule_id(journey_id), task_queue=settings.task_queue
+            names.JOURNEY_SWEEP, journey_id, id=ids.journey_sweep(journey_id), task_queue=settings.task_queue
         ),
         spec=ScheduleSpec(cron_expressions=[cron], time_zone_name=settings.club_timezone),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=timedelta(minutes=10)),
     )
     try:
-        await client.create_schedule(schedule_id(journey_id), schedule)
+        await client.create_schedule(ids.journey_sweep(journey_id), schedule)
     except ScheduleAlreadyRunningError:
 
         def replace(current: ScheduleUpdateInput) -> ScheduleUpdate:

@@ -1,24 +1,18 @@
-"""Journey definitions (seed 003), declarative and validated.
-
-A journey has an entry trigger, steps (send, wait, branch, handoff, update_lead,
-goal, exit), a goal that ends it when met, and exit criteria. Steps run in order
-unless a step names `next` (or a branch picks one); "end" finishes the journey.
-Durations are strings: "30s", "15m", "2h", "2d", "1w".
-"""
+"""Parsing journeys: durations ("30s", "15m", "2h", "2d", "1w") and whole definitions (the models are in
+contracts.journey_definitions), with errors that name the path of what is wrong."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import TypeAdapter, ValidationError
 
-from rules.conditions import Rule
+from contracts.journey_definitions import JourneyDefinition
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-END = "end"
 
 
 def parse_duration(text: str) -> timedelta:
@@ -26,137 +20,6 @@ def parse_duration(text: str) -> timedelta:
     if not match:
         raise ValueError(f"{text!r} is not a duration like 30s, 15m, 2h, 2d, 1w")
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
-
-
-Duration = Annotated[str, Field(pattern=r"^\d+(\.\d+)?\s*[smhdw]$")]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Trigger(_Strict):
-    type: Literal["new_lead", "event", "condition", "schedule", "webhook"]
-    event: str | None = None  # for type event: the event that starts the journey
-    when: Rule | None = None  # for every type: who qualifies
-    schedule: str | None = None  # for type schedule: a five-field cron (club time zone)
-
-    @model_validator(mode="after")
-    def _fields(self) -> Trigger:
-        if self.type == "event" and not self.event:
-            raise ValueError("an event trigger names its event")
-        if self.type == "schedule" and not self.schedule:
-            raise ValueError("a schedule trigger needs a cron schedule")
-        if self.type == "condition" and self.when is None:
-            raise ValueError("a condition trigger needs `when`")
-        return self
-
-
-class _Step(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")
-    name: str = ""
-    next: str | None = None
-
-
-class SendStep(_Step):
-    type: Literal["send"]
-    channel: Literal["email", "sms", "chat", "auto"]  # auto: the lead's preferred channel
-    subject: str | None = Field(None, max_length=150)
-    body: str = Field(min_length=1, max_length=3000)
-
-
-class WaitStep(_Step):
-    type: Literal["wait"]
-    duration: Duration | None = None
-    until_day: float | None = Field(None, gt=0)  # wait until day N since the lead entered the journey
-    until_event: list[str] | None = None  # wait for one of these events ...
-    timeout: Duration | None = None  # ... at most this long
-    since_step: str | None = None  # events after this step count (default: the journey start)
-
-    @model_validator(mode="after")
-    def _shape(self) -> WaitStep:
-        if self.until_event:
-            if not self.timeout:
-                raise ValueError("waiting for an event needs a timeout")
-        elif not self.duration and self.until_day is None:
-            raise ValueError("a wait needs a duration, until_day, or until_event with a timeout")
-        return self
-
-
-class BranchCase(_Strict):
-    when: Rule
-    next: str
-
-
-class BranchStep(_Step):
-    type: Literal["branch"]
-    cases: list[BranchCase] = Field(min_length=1)
-    default: str
-
-
-class HandoffStep(_Step):
-    type: Literal["handoff"]
-    to: Literal["human", "sms_agent", "email_agent", "chat_agent"]
-    reason: str = Field(min_length=3, max_length=300)
-
-
-class UpdateLeadStep(_Step):
-    type: Literal["update_lead"]
-    set: dict[str, Any] = Field(default_factory=dict)
-    score_delta: int = 0
-
-    @field_validator("set")
-    @classmethod
-    def _fields(cls, value: dict[str, Any]) -> dict[str, Any]:
-        protected = {"id", "email", "phone", "created_at"} & set(value)
-        if protected:
-            raise ValueError(f"cannot set {sorted(protected)} from a journey")
-        return value
-
-
-class GoalStep(_Step):
-    type: Literal["goal"]
-    when: Rule
-
-
-class ExitStep(_Step):
-    type: Literal["exit"]
-    reason: str = "journey finished"
-
-
-Step = Annotated[
-    SendStep | WaitStep | BranchStep | HandoffStep | UpdateLeadStep | GoalStep | ExitStep, Field(discriminator="type")
-]
-
-
-class JourneyDefinition(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")
-    name: str = Field(min_length=1, max_length=120)
-    description: str = ""
-    trigger: Trigger
-    goal: Rule | None = None  # met at any time: the lead leaves the journey
-    exit: Rule | None = None  # met at any time: the lead leaves, not converted
-    steps: list[Step] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _references(self) -> JourneyDefinition:
-        ids = [s.id for s in self.steps]
-        if len(ids) != len(set(ids)):
-            raise ValueError("step ids must be unique")
-        known = {*ids, END}
-        for s in self.steps:
-            targets = [s.next] if s.next else []
-            if isinstance(s, BranchStep):
-                targets += [c.next for c in s.cases] + [s.default]
-            if isinstance(s, WaitStep) and s.since_step and s.since_step not in ids:
-                raise ValueError(f"step {s.id}: since_step {s.since_step!r} is not a step")
-            bad = [t for t in targets if t not in known]
-            if bad:
-                raise ValueError(f"step {s.id}: unknown next step {bad[0]!r}")
-        return self
-
-    def index(self, step_id: str) -> int:
-        return next(i for i, s in enumerate(self.steps) if s.id == step_id)
 
 
 _ADAPTER = TypeAdapter(JourneyDefinition)

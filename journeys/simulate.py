@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from journeys.facts import facts_for
-from journeys.schema import (
+from contracts.journey_definitions import (
     END,
     BranchStep,
     ExitStep,
@@ -19,10 +18,11 @@ from journeys.schema import (
     SendStep,
     UpdateLeadStep,
     WaitStep,
-    parse_duration,
 )
+from contracts.journeys import LeadSnapshot
+from journeys.facts import facts_for
+from journeys.schema import parse_duration
 from rules.conditions import Event, evaluate, explain
-from workflows.journey_models import LeadSnapshot
 
 MAX_STEPS = 100
 

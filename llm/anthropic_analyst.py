@@ -16,12 +16,7 @@ import anthropic
 import httpx2
 from anthropic.types import Message, ToolUseBlock
 
-from core.context import CustomerContext
-from llm.errors import SERVICE, MalformedOutputError, map_anthropic_error
-from llm.messages import user_message
-from llm.pricing import cost_usd
-from llm.prompt_files import load_prompt
-from llm.schemas import (
+from contracts.analysis import (
     AnalysisResult,
     CallAgenda,
     CustomerAnalysis,
@@ -30,6 +25,11 @@ from llm.schemas import (
     Provenance,
     RenewalPlan,
 )
+from contracts.intelligence import CustomerContext
+from llm.errors import SERVICE, MalformedOutputError, map_anthropic_error
+from llm.messages import user_message
+from llm.pricing import cost_usd
+from llm.prompt_files import load_prompt
 from llm.tools import (
     ANALYSIS_TOOL,
     CALL_AGENDA_TOOL,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from core.context import CustomerContext
-from llm.schemas import AnalysisResult, CallAgenda, CustomerAnalysis, DraftResult, OutreachEmail, RenewalPlan
+from contracts.analysis import AnalysisResult, CallAgenda, CustomerAnalysis, DraftResult, OutreachEmail, RenewalPlan
+from contracts.intelligence import CustomerContext
 
 
 class Analyst(Protocol):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from core.context import Contact, CustomerContext, SupportCase
+from contracts.intelligence import Contact, CustomerContext, SupportCase
 from llm.offline_risk import RiskInputs
 
 CLOSED_STATUSES = frozenset({"closed", "resolved"})

@@ -7,8 +7,8 @@ import json
 
 from pydantic import BaseModel
 
-from core.context import CustomerContext
-from llm.schemas import CustomerAnalysis
+from contracts.analysis import CustomerAnalysis
+from contracts.intelligence import CustomerContext
 
 
 def _escape(text: str) -> str:

@@ -19,11 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.context import CustomerContext
-from llm.facts import CustomerFacts, gather_facts
-from llm.offline_drafts import call_agenda, outreach_email, renewal_plan
-from llm.offline_risk import RiskAssessment, assess_risk
-from llm.schemas import (
+from contracts.analysis import (
     OFFLINE_FALLBACK_PREFIX,
     OFFLINE_NO_KEY_NOTE,
     AnalysisResult,
@@ -41,6 +37,10 @@ from llm.schemas import (
     Trends,
     UsageTrend,
 )
+from contracts.intelligence import CustomerContext
+from llm.facts import CustomerFacts, gather_facts
+from llm.offline_drafts import call_agenda, outreach_email, renewal_plan
+from llm.offline_risk import RiskAssessment, assess_risk
 from llm.wording import fmt_date, fmt_money, join_phrases, plural, sentence
 
 FLAT_BAND_PCT = 2.0  # usage moves within +-2% are noise, reported as flat

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from contracts.analysis import CallAgenda, CustomerAnalysis, OutreachEmail, PlanAction, RenewalPlan
 from llm.facts import CustomerFacts
 from llm.offline_risk import RiskFactor, compute_risk
-from llm.schemas import CallAgenda, CustomerAnalysis, OutreachEmail, PlanAction, RenewalPlan
 from llm.wording import fmt_date, join_phrases, plural, sentence
 
 USAGE_DROP_PCT = 10.0  # worth raising with the customer

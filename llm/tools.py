@@ -14,8 +14,8 @@ from anthropic.types import ToolParam
 from pydantic import BaseModel, ValidationError
 
 from clients.http import validation_summary
+from contracts.analysis import CallAgenda, CustomerAnalysis, OutreachEmail, RenewalPlan
 from llm.errors import SERVICE, MalformedOutputError
-from llm.schemas import CallAgenda, CustomerAnalysis, OutreachEmail, RenewalPlan
 
 OutputT = TypeVar("OutputT", bound=BaseModel)
 

@@ -1,15 +1,5 @@
-"""The condition engine of nurture journeys (seed 003).
-
-A condition tests one fact about a lead:
-  property   - a field of the lead (region, source, stage, any custom property)
-  behavior   - what the lead did: a count of events of a type (opened, clicked,
-               replied, visited, booked), optionally only since a journey step
-  time       - days since created / since last engagement, local hour, weekday
-  engagement - the lead score and engagement counters
-with an operator: equals, contains, greater_than, less_than, exists.
-Conditions combine with AND/OR: either a group {"all": [...]} / {"any": [...]}
-(nestable) or the seed's flat list where each condition says how it joins the
-next (`combine_with`, evaluated left to right). Pure: facts are passed in.
+"""The condition engine of nurture journeys (seed 003): evaluates and explains the conditions
+of contracts.journey_definitions against a lead's facts. Pure: facts are passed in.
 """
 
 from __future__ import annotations
@@ -18,46 +8,9 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-Operator = Literal["equals", "contains", "greater_than", "less_than", "exists"]
-Kind = Literal["property", "behavior", "time", "engagement"]
-
-
-class Condition(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: Kind
-    field: str = Field(min_length=1, max_length=60)
-    operator: Operator
-    value: Any = None
-    since_step: str | None = None  # behavior: only events after this journey step was done
-    combine_with: Literal["AND", "OR"] | None = None
-
-    @model_validator(mode="after")
-    def _value_needed(self) -> Condition:
-        if self.operator != "exists" and self.value is None:
-            raise ValueError(f"operator {self.operator!r} needs a value")
-        return self
-
-
-class Group(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    all: list[Rule] | None = None
-    any: list[Rule] | None = None
-
-    @model_validator(mode="after")
-    def _one(self) -> Group:
-        if (self.all is None) == (self.any is None):
-            raise ValueError("a group has exactly one of 'all' or 'any'")
-        return self
-
-
-Rule = Condition | Group | list[Condition]
-Group.model_rebuild()
+from contracts.journey_definitions import Condition, Group, Operator, Rule
 
 
 @dataclass(frozen=True)

@@ -16,31 +16,13 @@ A renewal date in the past yields no stage: the period is over (`None`).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from enum import StrEnum
+
+from contracts.renewals import Stage
 
 EMERGENCY_MAX_DAYS = 6
 EMERGENCY_MIN_RISK_EXCLUSIVE = 70
 CRITICAL_MAX_DAYS = 30
 PREPARE_MAX_DAYS = 179
-
-
-class Stage(StrEnum):
-    EMERGENCY = "Emergency"
-    CRITICAL = "Critical"
-    PREPARE = "Prepare"
-    MONITOR = "Monitor"
-
-    @property
-    def urgency(self) -> int:
-        """Higher is more urgent; a renewal only ever moves up this ladder."""
-        return _URGENCY[self]
-
-    @property
-    def definition_id(self) -> str:
-        return f"{self.value.lower()}-renewal"
-
-
-_URGENCY = {Stage.MONITOR: 0, Stage.PREPARE: 1, Stage.CRITICAL: 2, Stage.EMERGENCY: 3}
 
 
 def days_until(renewal_date: date, today: date) -> int:

@@ -10,10 +10,11 @@ from temporalio.client import WorkflowHandle
 
 from agent.schedules import seed_agents
 from clients.clubos import ClubOSClient
+from contracts import ids
+from contracts.campaigns import AgentRunInput, AgentSettings
 from db.models import Approval, OutboxEntry, RunEvent
 from devstack.seed import MANAGER
 from tests.stack import LocalStack, wait_for
-from workflows.agent_models import AgentRunInput, AgentSettings
 from workflows.agent_run import AgentRunWorkflow
 
 
@@ -29,7 +30,7 @@ async def start_run(
     return await stack.client.start_workflow(
         AgentRunWorkflow.run,
         AgentRunInput(agent_id=agent_id, trigger="manual", settings=run_settings),
-        id=f"agent-run-{agent_id}-test-{uuid.uuid4().hex[:8]}",
+        id=f"{ids.agent_run(agent_id)}-test-{uuid.uuid4().hex[:8]}",
         task_queue=task_queue or stack.settings.task_queue,
     )
 

@@ -15,7 +15,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from core.search_attributes import ALL
+from contracts.search_attributes import ALL
 from db.engine import Database
 from db.migrate import upgrade
 from tests.stack import LocalStack, running_stack

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from contracts import ids
+from contracts.actors import Actor
+from contracts.renewals import IntelligenceUpdate, Priority, RenewalState
 from rules.scoring import priority_score
-from workflows.renewal_models import Actor, IntelligenceUpdate, Priority, RenewalState
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 CSM = Actor(email="sarah.chen@renubu.demo", role="csm", name="Sarah Chen")
@@ -47,7 +49,7 @@ def update(
 
 def state(renewal: date = date(2026, 11, 25)) -> RenewalState:
     return RenewalState(
-        workflow_id=f"renewal-acme-corp-{renewal}",
+        workflow_id=ids.renewal("acme-corp", renewal),
         customer_id="acme-corp",
         customer_name="Acme Corp",
         renewal_date=renewal,

@@ -11,8 +11,8 @@ import httpx
 from sqlalchemy import select
 
 from api.signatures import sign
+from contracts import ids
 from db.models import Enrollment, OutboxEntry, StepVisit
-from journeys.enroll import workflow_id
 from journeys.setup import seed_prebuilt
 from tests.stack import LocalStack, wait_for
 
@@ -64,7 +64,7 @@ async def enrollment(
 ) -> Enrollment:
     async def probe() -> Enrollment | None:
         async with stack.db.session() as session:
-            row = await session.get(Enrollment, workflow_id(journey, lead_id))
+            row = await session.get(Enrollment, ids.journey(journey, lead_id))
         return row if row is not None and (status is None or row.status == status) else None
 
     return await wait_for(probe, timeout, f"{journey} for {lead_id} to be {status or 'enrolled'}")
@@ -75,7 +75,7 @@ async def visits(stack: LocalStack, journey: str, lead_id: str) -> list[StepVisi
         return list(
             await session.scalars(
                 select(StepVisit)
-                .where(StepVisit.enrollment_id == workflow_id(journey, lead_id))
+                .where(StepVisit.enrollment_id == ids.journey(journey, lead_id))
                 .order_by(StepVisit.seq)
             )
         )

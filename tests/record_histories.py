@@ -19,10 +19,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from agent.schedules import ensure_schedules
 from api.agent_service import request_schedule_change
-from core.search_attributes import ALL
+from contracts import ids, names
+from contracts.renewals import RenewalInput
+from contracts.search_attributes import ALL
 from db.models import Agent
 from devstack.seed import MANAGER
-from journeys.enroll import workflow_id as journey_workflow_id
 from tests.campaign_helpers import decide, fresh_gym, pending_approval, start_run
 from tests.conftest import TEMPORAL_BIN
 from tests.factories import update
@@ -30,10 +31,8 @@ from tests.inbox_helpers import a_member, decision, start_sync, stored, write_in
 from tests.journey_helpers import enrollment, event, new_lead, speed_up, visits
 from tests.stack import LocalStack, running_stack, wait_for
 from tests.test_renewal_workflow import new_renewal, work_to_completion
-from workflows.ids import intelligence_workflow_id
 from workflows.journey_sweep import JourneySweepWorkflow
 from workflows.renewal import RenewalWorkflow
-from workflows.renewal_models import RenewalInput
 
 OUT = Path(__file__).resolve().parent / "histories"
 
@@ -52,7 +51,7 @@ async def record(stack: LocalStack, client: Client) -> None:
     renewal = client.get_workflow_handle_for(RenewalWorkflow.run, wf_id)
     await work_to_completion(renewal, csm)
     await _save(renewal, "renewal_escalated_completed")
-    await _save(client.get_workflow_handle(intelligence_workflow_id(key)), "intelligence_two_signals")
+    await _save(client.get_workflow_handle(ids.intelligence(key)), "intelligence_two_signals")
 
     # A renewal whose date passes.
     upd = update(event_id="evt-record-expiry", stage="Critical", risk=40)
@@ -62,7 +61,7 @@ async def record(stack: LocalStack, client: Client) -> None:
         RenewalInput(customer_id="expiry-co", customer_name="Expiry Co", renewal_date=upd.expires_at.date()),
         id="renewal-expiry-co-recorded",
         task_queue=stack.settings.task_queue,
-        start_signal="intelligence_update",
+        start_signal=names.INTELLIGENCE_UPDATE,
         start_signal_args=[upd],
     )
     await expiring.result()
@@ -91,18 +90,18 @@ async def record(stack: LocalStack, client: Client) -> None:
     member = await a_member(stack)
     question = await write_in(stack, member.id, "what time do you open on Sunday?")
     await decision(stack, question)
-    await _save(client.get_workflow_handle(f"triage-{question}"), "triage_auto_reply")
+    await _save(client.get_workflow_handle(ids.triage(question)), "triage_auto_reply")
     cancel = await write_in(stack, member.id, "I want to cancel")
-    approval = await pending_approval(stack, f"triage-{cancel}")
+    approval = await pending_approval(stack, ids.triage(cancel))
     await decide(stack, approval.id, approve=True, edits={"body": "Sorry to see you go; Maria will call you today."})
     await decision(stack, cancel)
-    await _save(client.get_workflow_handle(f"triage-{cancel}"), "triage_approved_with_edits")
+    await _save(client.get_workflow_handle(ids.triage(cancel)), "triage_approved_with_edits")
     conversation_id = (await stored(stack, cancel)).conversation_id
     async with stack.browser_session(MANAGER[0]) as http:
         await http.post(f"/api/inbox/conversations/{conversation_id}/reply", json={"body": "Talk soon!"})
-    reply_id = [w.id async for w in client.list_workflows("WorkflowType = 'StaffReplyWorkflow'")][0]  # noqa: RUF015
+    reply_id = [w.id async for w in client.list_workflows(f"WorkflowType = '{names.STAFF_REPLY}'")][0]  # noqa: RUF015
     await _save(client.get_workflow_handle(reply_id), "staff_reply")
-    await _save(client.get_workflow_handle("inbox-sync"), "inbox_sync_running")
+    await _save(client.get_workflow_handle(ids.INBOX_SYNC), "inbox_sync_running")
 
     # Nurture: a welcome series opened during its wait, a fast-track handoff, a re-engagement sweep.
     await speed_up(stack)
@@ -110,7 +109,7 @@ async def record(stack: LocalStack, client: Client) -> None:
     await wait_for(lambda: _reached(stack, "welcome-series", lead_id, "wait-for-open"), 30, "the welcome email")
     await event(stack, lead_id, "opened")
     await enrollment(stack, "welcome-series", lead_id, "completed", timeout=90)
-    await _save(client.get_workflow_handle(journey_workflow_id("welcome-series", lead_id)), "journey_welcome_opened")
+    await _save(client.get_workflow_handle(ids.journey("welcome-series", lead_id)), "journey_welcome_opened")
     hot = (await new_lead(stack, first_name="Casey"))["lead_id"]
     for kind in ("replied", "replied", "replied", "opened"):
         await event(stack, hot, kind, channel="sms")
@@ -118,7 +117,7 @@ async def record(stack: LocalStack, client: Client) -> None:
     await wait_for(lambda: _reached(stack, "high-intent-fast-track", hot, "wait-for-booking"), 30, "the handoff")
     await event(stack, hot, "booked", channel="web")
     await enrollment(stack, "high-intent-fast-track", hot, "goal_met", timeout=60)
-    await _save(client.get_workflow_handle(journey_workflow_id("high-intent-fast-track", hot)), "journey_fast_track")
+    await _save(client.get_workflow_handle(ids.journey("high-intent-fast-track", hot)), "journey_fast_track")
     sweep = await client.start_workflow(
         JourneySweepWorkflow.run, "re-engagement", id="journey-sweep-recorded", task_queue=stack.settings.task_queue
     )

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
+from contracts.actors import Actor
+from contracts.approvals import ApprovalDecision
 from db import approvals_store
 from tests.campaign_helpers import decide, fresh_gym, locked_members, outbox_rows, pending_approval, start_run, thread
 from tests.stack import LocalStack
 from workflows.agent_run import AgentRunWorkflow
-from workflows.approval_models import ApprovalDecision
-from workflows.renewal_models import Actor
 
 
 @pytest.fixture

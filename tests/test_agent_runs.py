@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from agent.schedules import ensure_schedules, schedule_id
+from agent.schedules import ensure_schedules
 from clients.clubos import ClubOSClient
+from contracts import ids
+from contracts.campaigns import AgentConfig, PlanStep, ToolCall, Turn
 from db.models import Agent, OutboxEntry
 from devstack.seed import MANAGER
 from tests.campaign_helpers import decide, fresh_gym, locked_members, outbox_rows, pending_approval, start_run, thread
 from tests.stack import LocalStack, wait_for, worker_for
-from workflows.agent_models import AgentConfig, PlanStep, ToolCall, Turn
 
 
 @pytest.fixture
@@ -131,7 +132,7 @@ async def test_schedule_change_is_an_approval(gym: LocalStack) -> None:
     assert await gym.client.get_workflow_handle(workflow_id).result() == "approved"
     async with gym.db.session() as session:
         assert (await session.get(Agent, "re_engagement")).schedule == {"cron": "30 16 * * *"}  # type: ignore[union-attr]
-    desc = await gym.client.get_schedule_handle(schedule_id("re_engagement")).describe()
+    desc = await gym.client.get_schedule_handle(ids.agent_schedule("re_engagement")).describe()
     calendars = desc.schedule.spec.calendars
     assert calendars and calendars[0].hour[0].start == 16 and calendars[0].minute[0].start == 30
 
@@ -193,9 +194,9 @@ class ScriptedModel:
 
 async def test_the_policy_holds_whatever_the_model_says(gym: LocalStack) -> None:
     async with ClubOSClient.from_settings(gym.settings) as clubos:
-        ids = [m.id for m in await clubos.list_members(past_due=True, min_days_past_due=10)]
+        past_due = [m.id for m in await clubos.list_members(past_due=True, min_days_past_due=10)]
     settings = gym.settings.model_copy(update={"task_queue": f"{gym.settings.task_queue}-scripted"})
-    async with worker_for(settings, gym.client, gym.db, planner=ScriptedModel(ids)):
+    async with worker_for(settings, gym.client, gym.db, planner=ScriptedModel(past_due)):
         handle = await start_run(gym, "past_due_monitor", task_queue=settings.task_queue)
         denied = 0
         while True:

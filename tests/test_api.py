@@ -8,9 +8,9 @@ import time
 import httpx
 import pytest
 
+from contracts import ids
 from devstack.seed import MANAGER, OPERATOR
 from tests.stack import LocalStack
-from workflows.ids import renewal_workflow_id
 
 HOOK = "/webhooks/active/customer-update"
 
@@ -185,7 +185,7 @@ async def test_untrusted_text_is_escaped_on_every_page(stack: LocalStack) -> Non
     key = stack.healthy_account(6)
     stack.set_account(key, renewal_in_days=12, name="<script>alert(1)</script> Evil Inc")
     assert (await stack.post_signal(key, risk=30)).status_code == 202
-    wf_id = renewal_workflow_id(key, stack.account(key).renewal_date)
+    wf_id = ids.renewal(key, stack.account(key).renewal_date)
     row = await stack.wait_projection(wf_id)
     async with stack.browser_session(MANAGER[0]) as http:
         pages = [

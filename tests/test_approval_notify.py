@@ -12,10 +12,10 @@ import pytest
 from temporalio.testing import ActivityEnvironment
 
 from activities.approvals import NOTIFY_ATTEMPTS, ApprovalActivities
+from contracts.approvals import ApprovalRequest
 from core.settings import Settings
 from db import approvals_store, outbox, users
 from db.engine import Database
-from workflows.approval_models import ApprovalRequest
 
 
 def _closed_port() -> int:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from contracts import ids
 from devstack.seed import DEMO_PASSWORD
 from tests.browser import chromium, login, screenshot
 from tests.stack import LocalStack
-from workflows.ids import renewal_workflow_id
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ async def test_csm_works_the_top_renewal_to_an_outcome(stack: LocalStack) -> Non
     key = stack.healthy_account(8)
     stack.set_account(key, renewal_in_days=2, arr=400_000.0, plan="invest")
     assert (await stack.post_signal(key, risk=95)).status_code == 202
-    wf_id = renewal_workflow_id(key, stack.account(key).renewal_date)
+    wf_id = ids.renewal(key, stack.account(key).renewal_date)
     row = await stack.wait_projection(wf_id)
 
     async with chromium() as browser:

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import delete
 from temporalio.service import RPCError
 
-from agent.schedules import schedule_for, schedule_id
+from agent.schedules import schedule_for
+from contracts import ids
 from db import agent_runs_store, approvals_store, suppression
 from db.models import Agent, AgentRun, Approval, Notification, RunEvent
 from devstack.seed import MANAGER, OPERATOR
@@ -135,7 +136,7 @@ async def test_run_now_and_the_thread_partials(gym: LocalStack) -> None:
 
 async def test_pause_and_resume_with_and_without_a_schedule(gym: LocalStack) -> None:
     agent_id = "collections_referral"  # weekly: its schedule will not fire during the tests
-    handle = gym.client.get_schedule_handle(schedule_id(agent_id))
+    handle = gym.client.get_schedule_handle(ids.agent_schedule(agent_id))
     try:
         await handle.delete()  # tests run without schedules unless another test created them
         existed = True
@@ -149,7 +150,7 @@ async def test_pause_and_resume_with_and_without_a_schedule(gym: LocalStack) -> 
             assert ">unknown<" in (await http.get(f"/agents/{agent_id}/card")).text
             async with gym.db.session() as session:
                 agent = await session.get(Agent, agent_id)
-            await gym.client.create_schedule(schedule_id(agent_id), schedule_for(agent, gym.settings))
+            await gym.client.create_schedule(ids.agent_schedule(agent_id), schedule_for(agent, gym.settings))
             assert "(in " in (await http.get(f"/agents/{agent_id}/card")).text  # the next run is known now
             paused = await http.post(f"/agents/{agent_id}/pause", data={"selected": "true"}, headers=HX)
             assert paused.status_code == 200 and "Paused." in paused.text and "▶ Resume" in paused.text

@@ -364,7 +364,7 @@ async def test_untrusted_customer_key_is_escaped_in_soql() -> None:
     assert soql.endswith("WHERE Customer_Key__c = 'o\\'brien\\\\\\' OR Name != \\'' LIMIT 1")
 
 
-async def test_get_account_bundle_maps_into_core_context_types() -> None:
+async def test_get_account_bundle_maps_into_customer_context_types() -> None:
     fake = FakeSalesforce(page_size=3)
     async with _client(fake) as sf:
         bundle = await sf.get_account_bundle("acme")

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules.conditions import Condition, Event, Facts, Group, evaluate, explain
+from contracts.journey_definitions import Condition, Group
+from rules.conditions import Event, Facts, evaluate, explain
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 LEAD = {

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
-from core.search_attributes import ALL
+from contracts.search_attributes import ALL
 
 COMPOSE = yaml.safe_load(Path("docker-compose.yml").read_text())
 SERVICES: dict[str, Any] = COMPOSE["services"]

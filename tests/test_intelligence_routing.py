@@ -1,9 +1,8 @@
 import pytest
 
-from core.context import CustomerInfo
-from rules.determination import Stage
-from workflows.intelligence_models import AssignmentState, CsmCandidate, ExistingRenewal
-from workflows.intelligence_routing import route
+from contracts.intelligence import AssignmentState, CsmCandidate, CustomerInfo, ExistingRenewal
+from contracts.renewals import Stage
+from rules.routing import route
 
 ACME = CustomerInfo(id="acme-corp", name="Acme Corp", arr=200_000, account_plan="invest", owner_email="sarah@x")
 TEAM = [

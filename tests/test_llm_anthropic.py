@@ -16,9 +16,9 @@ import httpx2
 import pytest
 
 from clients.errors import AuthError, ClientError, RateLimitedError, ServerError, to_application_error
+from contracts.analysis import CustomerAnalysis, OutreachEmail
 from llm.anthropic_analyst import AnthropicAnalyst
 from llm.errors import MalformedOutputError
-from llm.schemas import CustomerAnalysis, OutreachEmail
 from llm.tools import inline_schema
 from tests.test_llm_offline import sample_context
 

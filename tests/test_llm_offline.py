@@ -7,15 +7,15 @@ from datetime import UTC, date, datetime
 import pytest
 from pydantic import SecretStr
 
-from core.context import (
+from contracts.intelligence import (
     Contact,
     ContextData,
     CustomerContext,
     CustomerInfo,
     Engagement,
     Financials,
+    RiskSignal,
     SalesforceData,
-    Signal,
     SupportCase,
     Usage,
 )
@@ -29,7 +29,7 @@ from llm.offline_risk import RiskInputs, assess_risk, compute_risk
 def sample_context(*, signal_risk: int | None = 78, with_signal: bool = True) -> CustomerContext:
     """Acme: usage down 23.8%, 48% utilisation, two open cases (both escalated/critical),
     low engagement, negative NPS, QBR overdue, renewal 40 days after the signal."""
-    signal = Signal(
+    signal = RiskSignal(
         event_id="evt-1",
         type="customer.risk_changed",
         occurred_at=datetime(2026, 1, 20, 14, 30, tzinfo=UTC),

@@ -10,16 +10,15 @@ from sqlalchemy import func, select
 from api.signatures import sign
 from api.webhook_models import CustomerUpdateWebhook
 from clients.errors import AuthError
-from core.context import CustomerContext
+from contracts import ids, names
+from contracts.analysis import AnalysisResult
+from contracts.intelligence import CustomerContext, IntelligenceInput, SignalOutcome
 from db.models import CustomerIntelligence, User, WebhookEvent, WorkflowInstance
 from llm.offline_analyst import OfflineAnalyst
-from llm.schemas import AnalysisResult
 from rules.assignment import EXPERIENCE_RANK
 from rules.scoring import priority_score
 from tests.stack import LocalStack, wait_for, worker_for
-from workflows.ids import renewal_workflow_id
 from workflows.intelligence import CustomerIntelligenceWorkflow
-from workflows.intelligence_models import IntelligenceInput
 from workflows.renewal import RenewalWorkflow
 
 
@@ -28,7 +27,7 @@ async def _ids(stack: LocalStack, query: str) -> list[str]:
 
 
 def renewal_id(stack: LocalStack, key: str) -> str:
-    return renewal_workflow_id(key, stack.account(key).renewal_date)
+    return ids.renewal(key, stack.account(key).renewal_date)
 
 
 async def test_risk_signal_becomes_emergency_renewal_for_a_senior_csm(stack: LocalStack) -> None:
@@ -115,14 +114,15 @@ async def test_unknown_customer_is_reported_not_retried(stack: LocalStack) -> No
     async with httpx.AsyncClient(base_url=stack.api_url) as http:
         response = await http.post("/webhooks/active/customer-update", content=body, headers=headers)
     assert response.status_code == 202
-    handle = stack.client.get_workflow_handle("customer-intel-no-such-customer")
+    handle = stack.client.get_workflow_handle_for(
+        CustomerIntelligenceWorkflow.run, ids.intelligence("no-such-customer")
+    )
 
-    async def outcome() -> object:
-        recent = await handle.query("recent")
-        return recent if recent else None
+    async def outcome() -> list[SignalOutcome]:
+        return await handle.query(CustomerIntelligenceWorkflow.recent)
 
     recent = await wait_for(outcome, what="intelligence outcome")
-    assert recent[-1]["result"] == "unknown_customer"  # type: ignore[index]
+    assert recent[-1].result == "unknown_customer"
 
 
 async def test_outside_failures_are_retried_by_temporal(stack: LocalStack) -> None:
@@ -133,7 +133,7 @@ async def test_outside_failures_are_retried_by_temporal(stack: LocalStack) -> No
     assert (await stack.post_signal(key, risk=50)).status_code == 202
     row = await stack.wait_projection(renewal_id(stack, key), timeout=60)
     assert row.stage == "Critical"
-    history = await stack.client.get_workflow_handle(f"customer-intel-{key}").fetch_history()
+    history = await stack.client.get_workflow_handle(ids.intelligence(key)).fetch_history()
     attempts = [
         e.activity_task_started_event_attributes.attempt
         for e in history.events
@@ -159,9 +159,9 @@ async def test_model_failure_falls_back_to_the_offline_analyser_and_says_so(stac
         handle = await stack.client.start_workflow(
             CustomerIntelligenceWorkflow.run,
             IntelligenceInput(customer_id=key),
-            id=f"customer-intel-{key}",
+            id=ids.intelligence(key),
             task_queue=settings.task_queue,
-            start_signal="customer_update",
+            start_signal=names.CUSTOMER_UPDATE,
             start_signal_args=[signal],
         )
         row = await stack.wait_projection(renewal_id(stack, key), timeout=60)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from contracts.actors import Actor
+from contracts.renewals import CancelInput, ChooseInput, RenewalState
 from db import approvals_store
 from devstack.seed import MANAGER
 from tests.stack import LocalStack, wait_for
 from tests.test_renewal_workflow import new_renewal
 from workflows.renewal import RenewalWorkflow
-from workflows.renewal_models import Actor, CancelInput, ChooseInput, RenewalState
 
 
 async def _draft_and_ask(stack: LocalStack, index: int) -> tuple[Any, Actor, str, str]:

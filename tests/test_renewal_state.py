@@ -4,17 +4,11 @@ from datetime import timedelta
 
 import pytest
 
+from contracts.renewals import ChooseInput, CompleteInput, CompleteStepInput, ReassignInput, RenewalState
 from definitions.registry import get_definition
 from tests.factories import CSM, MANAGER, NOW, OPERATOR, OTHER_CSM, priority, state, update
 from workflows import renewal_chat as chat
 from workflows import renewal_state as sm
-from workflows.renewal_models import (
-    ChooseInput,
-    CompleteInput,
-    CompleteStepInput,
-    ReassignInput,
-    RenewalState,
-)
 
 
 def ready(stage: str = "Emergency") -> RenewalState:
@@ -43,7 +37,7 @@ def test_start_moves_to_in_progress_and_opens_step_one() -> None:
     assert s.status == "in_progress" and s.current_step is not None
     assert s.current_step.step_id == "assess-risk"
     assert s.chat[-1].template and "{{customer.name}}" in s.chat[-1].text
-    assert [b.value for b in chat.offered_buttons(s)] == ["review", "call", "outreach"]
+    assert [b.value for b in s.offered_buttons] == ["review", "call", "outreach"]
 
 
 @pytest.mark.parametrize("actor", [OTHER_CSM, OPERATOR])
@@ -66,7 +60,7 @@ def test_choose_shows_artifact_and_returns_activity_actions() -> None:
     sm.start(s, CSM, NOW)
     assert chat.choose(s, ChooseInput(actor=CSM, step_id="assess-risk", value="review"), NOW) == []
     assert [a.id for a in s.artifacts] == ["risk-analysis"] and s.artifacts[0].template
-    assert [b.value for b in chat.offered_buttons(s)] == ["call", "complete"]
+    assert [b.value for b in s.offered_buttons] == ["call", "complete"]
     assert chat.choose(s, ChooseInput(actor=CSM, step_id="assess-risk", value="call"), NOW) == ["scheduleCall"]
 
 

@@ -9,27 +9,21 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.client import WorkflowUpdateFailedError
 
+from contracts import ids, names
+from contracts.actors import Actor
+from contracts.renewals import ChooseInput, CompleteInput, CompleteStepInput, RenewalInput, RenewalState
 from db import intelligence_store
 from db.models import OutboxEntry, WorkflowStepHistory
 from tests.factories import update
 from tests.stack import LocalStack, worker_for
-from workflows.ids import renewal_workflow_id
 from workflows.renewal import RenewalWorkflow
-from workflows.renewal_models import (
-    Actor,
-    ChooseInput,
-    CompleteInput,
-    CompleteStepInput,
-    RenewalInput,
-    RenewalState,
-)
 
 
 async def new_renewal(stack: LocalStack, index: int, days: int, risk: int) -> tuple[str, str, Actor]:
     key = stack.healthy_account(index)
     stack.set_account(key, renewal_in_days=days)
     assert (await stack.post_signal(key, risk=risk)).status_code == 202
-    wf_id = renewal_workflow_id(key, stack.account(key).renewal_date)
+    wf_id = ids.renewal(key, stack.account(key).renewal_date)
     row = await stack.wait_projection(wf_id)
     return key, wf_id, Actor(email=row.assigned_to, role="csm")
 
@@ -90,7 +84,7 @@ async def test_worker_replaced_mid_workflow_loses_and_repeats_nothing(stack: Loc
     """Work half a renewal on one worker, stop it, finish on a brand-new worker
     (no cache: it replays the history from the server)."""
     settings = stack.settings.model_copy(update={"task_queue": f"{stack.settings.task_queue}-restart"})
-    wf_id = renewal_workflow_id("restart-co", date.today() + timedelta(days=5))
+    wf_id = ids.renewal("restart-co", date.today() + timedelta(days=5))
     upd = update(
         event_id="evt-restart-1",
         stage="Critical",
@@ -114,7 +108,7 @@ async def test_worker_replaced_mid_workflow_loses_and_repeats_nothing(stack: Loc
             ),
             id=wf_id,
             task_queue=settings.task_queue,
-            start_signal="intelligence_update",
+            start_signal=names.INTELLIGENCE_UPDATE,
             start_signal_args=[upd],
         )
         await stack.wait_projection(wf_id)
@@ -165,7 +159,7 @@ async def test_renewal_expires_when_its_date_passes(stack: LocalStack) -> None:
         RenewalInput(customer_id="expiry-co", customer_name="Expiry Co", renewal_date=renewal),
         id=wf_id,
         task_queue=stack.settings.task_queue,
-        start_signal="intelligence_update",
+        start_signal=names.INTELLIGENCE_UPDATE,
         start_signal_args=[upd],
     )
     result = await handle.result()

@@ -10,6 +10,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
+from temporalio.workflow import _Definition
 
 from worker import WORKFLOWS
 
@@ -21,7 +22,7 @@ def test_there_is_a_history_per_workflow_type() -> None:
     for path in HISTORIES:
         first = json.loads(path.read_text())["events"][0]
         types.add(first["workflowExecutionStartedEventAttributes"]["workflowType"]["name"])
-    assert types >= {w.__name__ for w in WORKFLOWS}
+    assert types >= {_Definition.must_from_class(w).name for w in WORKFLOWS}
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])

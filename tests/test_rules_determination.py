@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from rules.determination import Stage, days_until, determine_stage, escalate, next_stage_change
+from contracts.renewals import Stage
+from rules.determination import days_until, determine_stage, escalate, next_stage_change
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from contracts.inbox import Classification, MemberFacts, TriageContext
 from inbox import offline
 from inbox.keywords import is_opt_out
-from inbox.models import Classification, MemberFacts, TriageContext
 from rules.triage import decide
 
 

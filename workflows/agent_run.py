@@ -13,8 +13,9 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.agent_runs import AgentRunActivities
-    from workflows import policies
-    from workflows.agent_models import (
+    from contracts import names
+    from contracts.approvals import ApprovalDecision, ApprovalOutcome, ApprovalRequest
+    from contracts.campaigns import (
         AgentRunInput,
         Counters,
         PlanRequest,
@@ -24,15 +25,15 @@ with workflow.unsafe.imports_passed_through():
         ToolResultTurn,
         Turn,
     )
+    from workflows import policies
     from workflows.agent_thread import Thread
     from workflows.agent_tools import KillSwitchEngaged, run_calls
     from workflows.approval_gate import ApprovalGate
-    from workflows.approval_models import ApprovalDecision, ApprovalOutcome, ApprovalRequest
 
 MAX_ITERATIONS_PER_RUN = 20  # continue as new after this many, carrying the thread
 
 
-@workflow.defn
+@workflow.defn(name=names.AGENT_RUN)
 class AgentRunWorkflow:
     def __init__(self) -> None:
         self.gate = ApprovalGate()
@@ -150,7 +151,7 @@ class AgentRunWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return status
 
-    @workflow.update
+    @workflow.update(name=names.DECIDE_APPROVAL)
     async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
         try:
             return await self.gate.decide(decision)
@@ -161,10 +162,10 @@ class AgentRunWorkflow:
     def _check_decision(self, decision: ApprovalDecision) -> None:
         self.gate.validate(decision)
 
-    @workflow.query
+    @workflow.query(name=names.AGENT_RUN_PENDING_APPROVALS)
     def pending_approvals(self) -> list[ApprovalRequest]:
         return self.gate.pending()
 
-    @workflow.query
+    @workflow.query(name=names.AGENT_RUN_STATUS)
     def status(self) -> str:
         return self.thread.status if self.thread else "starting"

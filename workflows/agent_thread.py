@@ -9,8 +9,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.agent_runs import AgentRunActivities
+    from contracts.campaigns import RunCarry, RunProjection, RunUpdate, ThreadEvent
     from workflows import policies
-    from workflows.agent_models import RunCarry, RunProjection, RunUpdate, ThreadEvent
 
 
 class Thread:

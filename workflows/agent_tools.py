@@ -20,13 +20,13 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.agent_runs import AgentRunActivities
     from agent.catalog import CATALOG, ToolSpec
-    from agent.tool_models import Target, ToolOutput
+    from contracts.approvals import ApprovalItem, ApprovalOutcome, ApprovalRequest
+    from contracts.campaign_tools import Target, ToolOutput
+    from contracts.campaigns import Resolution, ResolveRequest, SideEffectRequest, ToolCall, ToolExecution
     from rules.policy import ActionContext, Decision, Risk, Verdict, evaluate
     from workflows import policies
-    from workflows.agent_models import Resolution, ResolveRequest, SideEffectRequest, ToolCall, ToolExecution
     from workflows.agent_thread import Thread
     from workflows.approval_gate import ApprovalGate
-    from workflows.approval_models import ApprovalItem, ApprovalOutcome, ApprovalRequest
 
 SEND_TIMEOUT = timedelta(minutes=15)
 SEND_HEARTBEAT = timedelta(seconds=10)  # a killed worker's batch is picked up again within seconds

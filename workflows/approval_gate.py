@@ -13,14 +13,9 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.approvals import ApprovalActivities
+    from contracts.approvals import ApprovalDecision, ApprovalOutcome, ApprovalRequest
+    from rules.approvals import decision_outcome, expired_outcome
     from workflows import policies
-    from workflows.approval_models import (
-        ApprovalDecision,
-        ApprovalOutcome,
-        ApprovalRequest,
-        decision_outcome,
-        expired_outcome,
-    )
 
 
 class ApprovalGate:

@@ -18,11 +18,12 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.inbox import InboxActivities
+    from contracts import names
+    from contracts.inbox import InboxSyncInput, SyncStatus
     from workflows import policies
-    from workflows.inbox_models import InboxSyncInput, SyncStatus
 
 
-@workflow.defn
+@workflow.defn(name=names.INBOX_SYNC)
 class InboxSyncWorkflow:
     def __init__(self) -> None:
         self._poked = False
@@ -59,17 +60,17 @@ class InboxSyncWorkflow:
             )
         )
 
-    @workflow.signal
+    @workflow.signal(name=names.INBOX_SYNC_POKE)
     def poke(self) -> None:
         """Sync now (e.g. a push arrived, or staff opened the inbox)."""
         self._poked = True
 
-    @workflow.signal
+    @workflow.signal(name=names.INBOX_SYNC_SET_POLL_INTERVAL)
     def set_poll_interval(self, seconds: float) -> None:
         self._interval = min(max(seconds, 1.0), 3600.0)
         self._status.poll_interval_s = self._interval
         self._poked = True
 
-    @workflow.query
+    @workflow.query(name=names.INBOX_SYNC_STATUS)
     def status(self) -> SyncStatus:
         return self._status

@@ -17,19 +17,20 @@ with workflow.unsafe.imports_passed_through():
     from activities.assignment import AssignmentActivities
     from activities.intelligence import IntelligenceActivities
     from activities.renewals import RenewalActivities
-    from core.context import CustomerContext, Signal
-    from llm.schemas import AnalysisResult
-    from rules.determination import days_until, determine_stage
-    from workflows import policies
-    from workflows.ids import renewal_workflow_id
-    from workflows.intelligence_models import (
+    from contracts import ids, names
+    from contracts.analysis import AnalysisResult
+    from contracts.intelligence import (
         AnalyzeInput,
         AssignRequest,
+        CustomerContext,
         IntelligenceInput,
+        RiskSignal,
         SignalOutcome,
         UpsertRenewal,
     )
-    from workflows.renewal_models import IntelligenceUpdate, RenewalInput
+    from contracts.renewals import IntelligenceUpdate, RenewalInput
+    from rules.determination import days_until, determine_stage
+    from workflows import policies
 
 IDLE_TIMEOUT = timedelta(hours=1)
 MAX_SIGNALS_PER_RUN = 200
@@ -37,18 +38,18 @@ SEEN_KEPT = 500
 RECENT_KEPT = 20
 
 
-@workflow.defn
+@workflow.defn(name=names.CUSTOMER_INTELLIGENCE)
 class CustomerIntelligenceWorkflow:
     def __init__(self) -> None:
-        self._pending: list[Signal] = []
+        self._pending: list[RiskSignal] = []
         self._seen: list[str] = []
         self._recent: list[SignalOutcome] = []
 
-    @workflow.signal
-    def customer_update(self, signal: Signal) -> None:
+    @workflow.signal(name=names.CUSTOMER_UPDATE)
+    def customer_update(self, signal: RiskSignal) -> None:
         self._pending.append(signal)
 
-    @workflow.query
+    @workflow.query(name=names.RECENT_SIGNALS)
     def recent(self) -> list[SignalOutcome]:
         return self._recent
 
@@ -84,7 +85,7 @@ class CustomerIntelligenceWorkflow:
     def _remember(self, outcome: SignalOutcome) -> None:
         self._recent = [*self._recent[-(RECENT_KEPT - 1) :], outcome]
 
-    async def _process(self, signal: Signal) -> SignalOutcome:
+    async def _process(self, signal: RiskSignal) -> SignalOutcome:
         try:
             context = await workflow.execute_activity_method(
                 IntelligenceActivities.fetch_customer_context,
@@ -124,7 +125,7 @@ class CustomerIntelligenceWorkflow:
             )
 
     async def _route(
-        self, signal: Signal, context: CustomerContext, analysis: AnalysisResult, stored_id: int
+        self, signal: RiskSignal, context: CustomerContext, analysis: AnalysisResult, stored_id: int
     ) -> SignalOutcome:
         customer = context.customer
         risk = analysis.analysis.risk_score
@@ -138,7 +139,7 @@ class CustomerIntelligenceWorkflow:
                 result="no_renewal",
                 detail=f"renewal date {customer.renewal_date} has passed",
             )
-        workflow_id = renewal_workflow_id(customer.id, customer.renewal_date)
+        workflow_id = ids.renewal(customer.id, customer.renewal_date)
         routing = await workflow.execute_activity_method(
             AssignmentActivities.assign_renewal,
             AssignRequest(

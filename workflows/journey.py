@@ -15,19 +15,20 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.nurture import NurtureActivities
+    from contracts import names
+    from contracts.journey_definitions import END, BranchStep, GoalStep
+    from contracts.journeys import Engagement, EnrollmentUpdate, JourneyInput, LeadSnapshot, Visit
     from journeys.facts import facts_for
-    from journeys.schema import END, BranchStep, GoalStep
     from rules.conditions import Event, Facts, evaluate
     from workflows import policies
-    from workflows.journey_models import Engagement, EnrollmentUpdate, Finished, JourneyInput, LeadSnapshot, Visit
-    from workflows.journey_steps import StepRunner
+    from workflows.journey_steps import Finished, StepRunner
 
 
 # Steps that decide without waiting: the projection catches up at the next step that waits.
 INSTANT_STEPS = (BranchStep, GoalStep)
 
 
-@workflow.defn
+@workflow.defn(name=names.JOURNEY)
 class JourneyWorkflow:
     def __init__(self) -> None:
         self.events: list[Event] = []
@@ -36,13 +37,13 @@ class JourneyWorkflow:
         self.status = "active"
         self.published = 0  # visits already sent to the projection
 
-    @workflow.signal
+    @workflow.signal(name=names.JOURNEY_ENGAGEMENT)
     def engagement(self, e: Engagement) -> None:
         if not any(ev.data.get("event_id") == e.event_id for ev in self.events):
             self.events.append(Event(e.type, e.at, {**e.data, "event_id": e.event_id, "channel": e.channel}))
             self.lead = e.lead
 
-    @workflow.query
+    @workflow.query(name=names.JOURNEY_PATH)
     def path(self) -> list[Visit]:
         return self.visits
 

@@ -10,7 +10,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.nurture import NurtureActivities
-    from journeys.schema import (
+    from contracts.journey_definitions import (
         BranchStep,
         ExitStep,
         GoalStep,
@@ -19,14 +19,22 @@ with workflow.unsafe.imports_passed_through():
         Step,
         UpdateLeadStep,
         WaitStep,
-        parse_duration,
     )
+    from contracts.journeys import HandoffRequest, LeadChange, SendOutcome, SendRequest
+    from journeys.schema import parse_duration
     from rules.conditions import evaluate, explain
     from workflows import policies
-    from workflows.journey_models import Finished, HandoffRequest, LeadChange, SendOutcome, SendRequest
 
 if TYPE_CHECKING:
     from workflows.journey import JourneyWorkflow
+
+
+class Finished(Exception):
+    """Raised inside a journey to end it: completed, goal_met or exited."""
+
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status, self.reason = status, reason
 
 
 class StepRunner:

@@ -9,10 +9,11 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.journey_sweep import JourneySweepActivities
+    from contracts import names
     from workflows import policies
 
 
-@workflow.defn
+@workflow.defn(name=names.JOURNEY_SWEEP)
 class JourneySweepWorkflow:
     @workflow.run
     async def run(self, journey_id: str) -> int:

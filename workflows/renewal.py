@@ -19,17 +19,11 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.renewals import RenewalActivities
-    from definitions.schema import WorkflowDefinition
-    from rules.determination import days_until
-    from workflows import policies
-    from workflows import renewal_chat as chat
-    from workflows import renewal_outreach as outreach
-    from workflows import renewal_state as sm
-    from workflows.approval_gate import ApprovalGate
-    from workflows.approval_models import ApprovalDecision, ApprovalOutcome
-    from workflows.renewal_action import run_action
-    from workflows.renewal_models import (
-        Actor,
+    from contracts import names
+    from contracts.actors import Actor
+    from contracts.approvals import ApprovalDecision, ApprovalOutcome
+    from contracts.renewal_definitions import WorkflowDefinition
+    from contracts.renewals import (
         CancelInput,
         ChooseInput,
         CompleteInput,
@@ -40,13 +34,20 @@ with workflow.unsafe.imports_passed_through():
         RenewalState,
         StepRecord,
     )
+    from rules.determination import days_until
+    from workflows import policies
+    from workflows import renewal_chat as chat
+    from workflows import renewal_outreach as outreach
+    from workflows import renewal_state as sm
+    from workflows.approval_gate import ApprovalGate
+    from workflows.renewal_action import run_action
     from workflows.renewal_views import current_details, projection, search_attributes
 
 
 T = TypeVar("T")
 
 
-@workflow.defn
+@workflow.defn(name=names.RENEWAL)
 class RenewalWorkflow:
     def __init__(self) -> None:
         self._state: RenewalState | None = None
@@ -143,11 +144,11 @@ class RenewalWorkflow:
             retry_policy=policies.INTERNAL,
         )
 
-    @workflow.signal
+    @workflow.signal(name=names.INTELLIGENCE_UPDATE)
     def intelligence_update(self, upd: IntelligenceUpdate) -> None:
         self._inbox.append(upd)
 
-    @workflow.query
+    @workflow.query(name=names.RENEWAL_STATE)
     def get_state(self) -> RenewalState:
         return self.state
 
@@ -169,7 +170,7 @@ class RenewalWorkflow:
             await self._publish()
             return self.state
 
-    @workflow.update
+    @workflow.update(name=names.RENEWAL_START)
     async def start(self, actor: Actor) -> RenewalState:
         return await self._change(lambda: sm.start(self.state, actor, workflow.now()))
 
@@ -177,7 +178,7 @@ class RenewalWorkflow:
     def _check_start(self, actor: Actor) -> None:
         sm.validate_start(self.state, actor)
 
-    @workflow.update
+    @workflow.update(name=names.RENEWAL_CHOOSE)
     async def choose(self, inp: ChooseInput) -> RenewalState:
         async def run_actions(actions: list[str]) -> None:
             for action in actions:
@@ -192,7 +193,7 @@ class RenewalWorkflow:
     def _check_choose(self, inp: ChooseInput) -> None:
         chat.validate_choose(self.state, inp)
 
-    @workflow.update
+    @workflow.update(name=names.RENEWAL_COMPLETE_STEP)
     async def complete_step(self, inp: CompleteStepInput) -> RenewalState:
         async def record(rec: StepRecord) -> None:
             await workflow.execute_activity_method(
@@ -208,7 +209,7 @@ class RenewalWorkflow:
     def _check_complete_step(self, inp: CompleteStepInput) -> None:
         sm.validate_complete_step(self.state, inp)
 
-    @workflow.update
+    @workflow.update(name=names.RENEWAL_COMPLETE)
     async def complete(self, inp: CompleteInput) -> RenewalState:
         return await self._change(lambda: sm.complete(self.state, inp, workflow.now()))
 
@@ -216,7 +217,7 @@ class RenewalWorkflow:
     def _check_complete(self, inp: CompleteInput) -> None:
         sm.validate_complete(self.state, inp)
 
-    @workflow.update
+    @workflow.update(name=names.RENEWAL_REASSIGN)
     async def reassign(self, inp: ReassignInput) -> RenewalState:
         return await self._change(lambda: sm.reassign(self.state, inp, workflow.now()))
 
@@ -224,7 +225,7 @@ class RenewalWorkflow:
     def _check_reassign(self, inp: ReassignInput) -> None:
         sm.validate_reassign(self.state, inp)
 
-    @workflow.update
+    @workflow.update(name=names.RENEWAL_CANCEL)
     async def cancel(self, inp: CancelInput) -> RenewalState:
         return await self._change(lambda: sm.cancel(self.state, inp.actor, inp.reason, workflow.now()))
 
@@ -232,7 +233,7 @@ class RenewalWorkflow:
     def _check_cancel(self, inp: CancelInput) -> None:
         sm.validate_cancel(self.state, inp.actor)
 
-    @workflow.update
+    @workflow.update(name=names.DECIDE_APPROVAL)
     async def decide_approval(self, d: ApprovalDecision) -> ApprovalOutcome:
         async with self._lock:
             outcome = await self.gate.decide(d)

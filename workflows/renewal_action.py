@@ -11,9 +11,9 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.renewal_actions import RenewalActionActivities
+    from contracts.renewals import ActionRequest, ActionResult, ArtifactState, ChooseInput, RenewalState
     from workflows import policies
     from workflows import renewal_chat as chat
-    from workflows.renewal_models import ActionRequest, ActionResult, ArtifactState, ChooseInput, RenewalState
 
 
 async def run_action(state: RenewalState, action: str, inp: ChooseInput) -> None:

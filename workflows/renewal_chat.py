@@ -8,19 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from definitions.schema import ACTIVITY_ACTIONS, Button
-from workflows.renewal_models import ArtifactState, ChatEntry, ChooseInput, RenewalState
+from contracts.renewal_definitions import ACTIVITY_ACTIONS, Button
+from contracts.renewals import ArtifactState, ChatEntry, ChooseInput, RenewalState
 from workflows.renewal_state import check_actor, check_open, definition_of, system_entry
-
-
-def offered_buttons(state: RenewalState) -> list[Button]:
-    step = state.current_step
-    if step is None:
-        return []
-    for entry in reversed(state.chat):
-        if entry.step_id == step.step_id and entry.role == "ai" and entry.buttons:
-            return entry.buttons
-    return []
 
 
 def validate_choose(state: RenewalState, inp: ChooseInput) -> Button:
@@ -31,7 +21,7 @@ def validate_choose(state: RenewalState, inp: ChooseInput) -> Button:
         raise ValueError("start the renewal first")
     if step.step_id != inp.step_id:
         raise ValueError(f"step {inp.step_id!r} is not the current step ({step.step_id})")
-    button = next((b for b in offered_buttons(state) if b.value == inp.value), None)
+    button = next((b for b in state.offered_buttons if b.value == inp.value), None)
     if button is None:
         raise ValueError(f"{inp.value!r} is not one of the offered choices")
     return button

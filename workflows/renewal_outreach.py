@@ -11,11 +11,11 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.renewal_actions import RenewalActionActivities
+    from contracts.approvals import ApprovalOutcome, ApprovalRequest
+    from contracts.renewals import ArtifactState, ChooseInput, OutreachSend, RenewalState
     from workflows import policies
     from workflows import renewal_chat as chat
     from workflows.approval_gate import ApprovalGate
-    from workflows.approval_models import ApprovalOutcome, ApprovalRequest
-    from workflows.renewal_models import ArtifactState, ChooseInput, OutreachSend, RenewalState
 
 ACTION = "send_renewal_email"
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from definitions.schema import WorkflowDefinition
-from rules.determination import Stage, days_until, determine_stage, escalate, next_stage_change
-from workflows.renewal_models import (
-    Actor,
+from contracts.actors import Actor
+from contracts.renewal_definitions import WorkflowDefinition
+from contracts.renewals import (
     ChatEntry,
     CompleteInput,
     CompleteStepInput,
@@ -21,10 +20,12 @@ from workflows.renewal_models import (
     Outcome,
     ReassignInput,
     RenewalState,
+    Stage,
     Status,
     StepProgress,
     StepRecord,
 )
+from rules.determination import days_until, determine_stage, escalate, next_stage_change
 
 
 def check_actor(state: RenewalState, actor: Actor, *, manager_only: bool = False) -> None:

@@ -5,17 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from temporalio.common import SearchAttributeKey, SearchAttributeUpdate
+from temporalio.common import SearchAttributeUpdate
 
-from workflows.renewal_models import Projection, RenewalState
-
-CUSTOMER_ID = SearchAttributeKey.for_keyword("CustomerId")
-CSM_EMAIL = SearchAttributeKey.for_keyword("CsmEmail")
-RENEWAL_STAGE = SearchAttributeKey.for_keyword("RenewalStage")
-RENEWAL_STATUS = SearchAttributeKey.for_keyword("RenewalStatus")
-PRIORITY_SCORE = SearchAttributeKey.for_int("PriorityScore")
-
-RENEWAL_SEARCH_ATTRIBUTES = (CUSTOMER_ID, CSM_EMAIL, RENEWAL_STAGE, RENEWAL_STATUS, PRIORITY_SCORE)
+from contracts.renewals import Projection, RenewalState
+from contracts.search_attributes import CSM_EMAIL, CUSTOMER_ID, PRIORITY_SCORE, RENEWAL_STAGE, RENEWAL_STATUS
 
 
 def search_attributes(state: RenewalState) -> list[SearchAttributeUpdate[Any]]:

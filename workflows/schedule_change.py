@@ -4,30 +4,21 @@ asks a manager and applies the change only when approved."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from pydantic import BaseModel
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.agent_control import AgentControlActivities, ScheduleChange
+    from activities.agent_control import AgentControlActivities
     from agent.agents import describe_schedule
+    from contracts import names
+    from contracts.approvals import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
+    from contracts.campaigns import ScheduleChange, ScheduleChangeInput
     from workflows import policies
     from workflows.approval_gate import ApprovalGate
-    from workflows.approval_models import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
 
 
-class ScheduleChangeInput(BaseModel):
-    agent_id: str
-    agent_name: str
-    current: dict[str, Any]
-    proposed: dict[str, Any]
-    requested_by: str
-    ttl_s: int = 24 * 3600
-
-
-@workflow.defn
+@workflow.defn(name=names.SCHEDULE_CHANGE)
 class ScheduleChangeWorkflow:
     def __init__(self) -> None:
         self.gate = ApprovalGate()
@@ -60,7 +51,7 @@ class ScheduleChangeWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return outcome.status
 
-    @workflow.update
+    @workflow.update(name=names.DECIDE_APPROVAL)
     async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
         try:
             return await self.gate.decide(decision)

@@ -7,11 +7,12 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.inbox import InboxActivities
+    from contracts import names
+    from contracts.inbox import ReplyRequest, ReplyResult
     from workflows import policies
-    from workflows.inbox_models import ReplyRequest, ReplyResult
 
 
-@workflow.defn
+@workflow.defn(name=names.STAFF_REPLY)
 class StaffReplyWorkflow:
     @workflow.run
     async def run(self, req: ReplyRequest) -> ReplyResult:

@@ -11,16 +11,25 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.inbox import InboxActivities
+    from contracts import names
+    from contracts.approvals import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
+    from contracts.inbox import (
+        Classification,
+        ClassifyRequest,
+        Draft,
+        DraftRequest,
+        ReplyRequest,
+        TriageContext,
+        TriageInput,
+        TriageRecord,
+    )
     from inbox.keywords import is_opt_out
-    from inbox.models import Classification, Draft, TriageContext
     from rules.triage import decide
     from workflows import policies
     from workflows.approval_gate import ApprovalGate
-    from workflows.approval_models import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
-    from workflows.inbox_models import ClassifyRequest, DraftRequest, ReplyRequest, TriageInput, TriageRecord
 
 
-@workflow.defn
+@workflow.defn(name=names.MESSAGE_TRIAGE)
 class MessageTriageWorkflow:
     def __init__(self) -> None:
         self.gate = ApprovalGate()
@@ -158,7 +167,7 @@ class MessageTriageWorkflow:
             InboxActivities.record_triage, record, start_to_close_timeout=policies.SHORT, retry_policy=policies.INTERNAL
         )
 
-    @workflow.update
+    @workflow.update(name=names.DECIDE_APPROVAL)
     async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
         try:
             return await self.gate.decide(decision)

@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 from api import agent_service
 from api.auth import CurrentUser, current_user, require_role
 from api.deps import get_db, get_temporal
+from contracts.approvals import ApprovalDecision
 from db import approvals_store
 from db.models import Approval
-from workflows.approval_models import ApprovalDecision
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from api import inbox_service
 from api.auth import CurrentUser, current_user, require_role
 from api.deps import get_db
+from contracts import names
 from db import control, inbox_store
 
 router = APIRouter(prefix="/api/inbox", tags=["inbox"])
@@ -120,11 +121,11 @@ async def set_mode(request: Request, body: ModeBody, user: CurrentUser = Depends
 
 @router.post("/sync-interval")
 async def sync_interval(request: Request, body: IntervalBody, _user: CurrentUser = Depends(staff)) -> dict[str, float]:
-    await inbox_service.signal_sync(request, "set_poll_interval", body.seconds)
+    await inbox_service.signal_sync(request, names.INBOX_SYNC_SET_POLL_INTERVAL, body.seconds)
     return {"poll_interval_s": body.seconds}
 
 
 @router.post("/sync-now")
 async def sync_now(request: Request, _user: CurrentUser = Depends(current_user)) -> dict[str, str]:
-    await inbox_service.signal_sync(request, "poke")
+    await inbox_service.signal_sync(request, names.INBOX_SYNC_POKE)
     return {"status": "syncing"}

@@ -17,10 +17,10 @@ from api import inbox_view
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, render
 from api.deps import get_db, get_temporal
+from contracts import ids, names
+from contracts.inbox import SyncStatus
 from db import control
 from db.models import InboxMessage
-from inbox.sync_starter import SYNC_WORKFLOW_ID
-from workflows.inbox_models import SyncStatus
 
 router = APIRouter(tags=["inbox pages"], route_class=InlineErrors)
 viewer = require_role("manager", "operator")
@@ -80,8 +80,8 @@ async def metrics_context(request: Request) -> dict[str, Any]:
 async def sync_status(request: Request) -> SyncStatus | None:
     """The sync workflow's own figures (poll interval); None when it is not running."""
     try:
-        handle = (await get_temporal(request)).get_workflow_handle(SYNC_WORKFLOW_ID)
-        return await handle.query("status", result_type=SyncStatus, rpc_timeout=timedelta(seconds=3))
+        handle = (await get_temporal(request)).get_workflow_handle(ids.INBOX_SYNC)
+        return await handle.query(names.INBOX_SYNC_STATUS, result_type=SyncStatus, rpc_timeout=timedelta(seconds=3))
     except Exception:  # not started, no worker, Temporal down: the page still works
         return None
 

@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from api.auth import CurrentUser, require_role
 from api.deps import get_db, get_settings_dep, get_temporal
+from contracts import ids
+from contracts.journeys import LeadSnapshot
 from core.settings import Settings
 from db import journey_analytics, live, nurture_store
 from db.models import Enrollment, Handoff, Journey, Lead, LeadEvent
@@ -21,7 +23,6 @@ from journeys import enroll, schedules
 from journeys.facts import snapshot
 from journeys.schema import DefinitionError, parse_definition, parse_duration
 from journeys.simulate import SampleEvent, simulate
-from workflows.journey_models import LeadSnapshot
 
 router = APIRouter(prefix="/api", tags=["journeys"])
 manager = require_role("manager")
@@ -209,7 +210,7 @@ async def enroll_lead(
     result = await enroll.enroll(
         await get_temporal(request), get_db(request), settings, snapshot(lead), journey_id, check_trigger=False
     )
-    return {"result": result, "workflow_id": enroll.workflow_id(journey_id, lead_id)}
+    return {"result": result, "workflow_id": ids.journey(journey_id, lead_id)}
 
 
 @router.get("/journeys/{journey_id}/analytics")

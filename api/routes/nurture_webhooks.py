@@ -15,13 +15,14 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import get_db, get_settings_dep, get_temporal
 from api.signatures import check_request
+from contracts import names
+from contracts.journeys import Engagement
 from core.settings import Settings
 from db import nurture_store, users
 from db.engine import Database
 from db.models import Lead
 from journeys import enroll
 from journeys.facts import snapshot
-from workflows.journey_models import Engagement
 
 router = APIRouter(tags=["webhooks"])
 
@@ -127,7 +128,7 @@ async def event(
     signal = Engagement(event_id=e.event_id, type=e.type, channel=e.channel, at=occurred, data=e.data, lead=snap)
     for enrollment in enrollments:
         try:
-            await client.get_workflow_handle(enrollment.id).signal("engagement", signal)
+            await client.get_workflow_handle(enrollment.id).signal(names.JOURNEY_ENGAGEMENT, signal)
         except RPCError as exc:  # it finished a moment ago; the event is stored for the analytics either way
             if exc.status != RPCStatusCode.NOT_FOUND:
                 raise

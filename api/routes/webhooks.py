@@ -13,12 +13,11 @@ from temporalio.client import Client
 from api.deps import get_db, get_settings_dep, get_temporal
 from api.signatures import check_request
 from api.webhook_models import CustomerUpdateWebhook
+from contracts import ids, names
+from contracts.intelligence import IntelligenceInput
 from core.settings import Settings
 from db import intelligence_store
 from db.engine import Database
-from workflows.ids import intelligence_workflow_id
-from workflows.intelligence import CustomerIntelligenceWorkflow
-from workflows.intelligence_models import IntelligenceInput
 
 router = APIRouter(tags=["webhooks"])
 
@@ -47,15 +46,15 @@ async def active_customer_update(
     async with db.session() as session:
         if await intelligence_store.webhook_seen(session, payload.event_id):
             return JSONResponse({"status": "duplicate", "event_id": payload.event_id}, status_code=200)
-    workflow_id = intelligence_workflow_id(payload.customer.id)
+    workflow_id = ids.intelligence(payload.customer.id)
     client: Client = await get_temporal(request)
     # Signal-with-start: the customer's workflow is created if idle, else it queues the signal.
     await client.start_workflow(
-        CustomerIntelligenceWorkflow.run,
+        names.CUSTOMER_INTELLIGENCE,
         IntelligenceInput(customer_id=payload.customer.id),
         id=workflow_id,
         task_queue=settings.task_queue,
-        start_signal="customer_update",
+        start_signal=names.CUSTOMER_UPDATE,
         start_signal_args=[payload.to_signal()],
         static_summary=f"Customer intelligence · {payload.customer.name}",
     )

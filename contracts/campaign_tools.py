@@ -1,4 +1,4 @@
-"""Typed inputs and the common output of the agent's tools.
+"""Typed inputs and the common output of the agent's tools (each tool is an activity: these cross Temporal).
 
 Inputs forbid unknown fields: a model that adds `"approved": true` or
 `"skip_approval": true` to a call gets a validation error, not a bypass.

@@ -1,7 +1,8 @@
-"""The customer context: what enrichment gathers, what the analyser reads and what
-workflow templates render (`{{customer.name}}`, `{{data.financials.currentARR}}`).
+"""Customer intelligence: the risk signal Active sends, the customer context enrichment gathers (what the
+analyser reads and renewal templates render: `{{customer.name}}`, `{{data.financials.currentARR}}`), and the
+inputs and results of the per-customer intelligence workflow and its activities.
 
-Field names follow seed 001's context contract (camelCase aliases on the wire).
+The context's field names follow seed 001's context contract (camelCase aliases on the wire).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+
+from contracts.renewals import IntelligenceUpdate, Priority, RenewalInput, Stage
 
 
 class _Model(BaseModel):
@@ -96,7 +99,7 @@ class ContextData(_Model):
     engagement: Engagement = Field(default_factory=Engagement)
 
 
-class Signal(_Model):
+class RiskSignal(_Model):
     """What the customer-intelligence platform (Active) said in its webhook."""
 
     event_id: str
@@ -115,4 +118,71 @@ class Signal(_Model):
 class CustomerContext(_Model):
     customer: CustomerInfo
     data: ContextData = Field(default_factory=ContextData)
-    signal: Signal | None = None
+    signal: RiskSignal | None = None
+
+
+class SignalOutcome(BaseModel):
+    """What became of one signal; the workflow keeps the last few for operators."""
+
+    event_id: str
+    result: str  # renewal, renewal_closed, no_renewal, unknown_customer, duplicate
+    detail: str
+    renewal_workflow_id: str | None = None
+    stage: str | None = None
+    assigned_to: str | None = None
+    priority_score: int | None = None
+
+
+class IntelligenceInput(BaseModel):
+    customer_id: str
+    # Carried across continue-as-new so nothing queued or seen is lost.
+    pending: list[RiskSignal] = Field(default_factory=list)
+    seen_event_ids: list[str] = Field(default_factory=list)
+    recent: list[SignalOutcome] = Field(default_factory=list)
+
+
+class AnalyzeInput(BaseModel):
+    context: CustomerContext
+    offline_reason: str | None = None  # set: use the offline analyser, saying why
+
+
+class CsmCandidate(BaseModel):
+    email: str
+    name: str
+    experience: str
+    active_workflows: int
+
+
+class ExistingRenewal(BaseModel):
+    workflow_id: str
+    assigned_to: str
+    stage: str
+
+
+class AssignmentState(BaseModel):
+    csms: list[CsmCandidate]
+    existing: ExistingRenewal | None
+
+
+class AssignRequest(BaseModel):
+    workflow_id: str
+    customer: CustomerInfo
+    stage: Stage
+    risk_score: int
+    usage_trend: float | None
+    summary: str
+    analysis_source: str
+
+
+class RenewalAssignment(BaseModel):
+    stage: str
+    assigned_to: str
+    csm_name: str
+    reason: str
+    priority: Priority
+
+
+class UpsertRenewal(BaseModel):
+    workflow_id: str
+    input: RenewalInput
+    update: IntelligenceUpdate

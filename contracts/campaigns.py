@@ -1,4 +1,5 @@
-"""Inputs, state and activity payloads of the autonomous agent run."""
+"""Campaigns: the inputs, state and activity payloads of an agent's run, and of a change to an agent's
+schedule (itself an approval)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.tool_models import Target, ToolOutput
+from contracts.campaign_tools import Target, ToolOutput
 
 RunStatus = Literal["running", "waiting_approval", "succeeded", "failed", "killed", "budget_paused", "skipped"]
 
@@ -171,3 +172,20 @@ class ToolExecution(BaseModel):
 
     output: ToolOutput
     done: int
+
+
+class ScheduleChangeInput(BaseModel):
+    agent_id: str
+    agent_name: str
+    current: dict[str, Any]
+    proposed: dict[str, Any]
+    requested_by: str
+    ttl_s: int = 24 * 3600
+
+
+class ScheduleChange(BaseModel):
+    """An approved schedule, for the activity that applies it."""
+
+    agent_id: str
+    schedule: dict[str, Any]
+    approved_by: str

@@ -1,4 +1,4 @@
-"""Inputs, signals and activity payloads of the journey workflow."""
+"""Journeys: the inputs, signals and activity payloads of the journey workflow."""
 
 from __future__ import annotations
 
@@ -7,15 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from journeys.schema import JourneyDefinition
-
-
-class Finished(Exception):
-    """Raised inside a journey to end it: completed, goal_met or exited."""
-
-    def __init__(self, status: str, reason: str) -> None:
-        super().__init__(reason)
-        self.status, self.reason = status, reason
+from contracts.journey_definitions import JourneyDefinition
 
 
 class LeadSnapshot(BaseModel):

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.context import CustomerInfo
+from contracts.intelligence import AssignmentState, CsmCandidate, CustomerInfo
+from contracts.renewals import Priority, Stage
 from rules.assignment import Candidate, assign
-from rules.determination import Stage, escalate
+from rules.determination import escalate
 from rules.scoring import priority_score
-from workflows.intelligence_models import AssignmentState, CsmCandidate
-from workflows.renewal_models import Priority
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,40 @@
-"""Inputs, signals, updates and state of the renewal workflow (all pydantic, so
-they travel through Temporal as JSON and validate on the way in)."""
+"""Renewals: the stages, and the inputs, signals, updates, state and activity payloads of the renewal
+workflow (all pydantic, so they travel through Temporal as JSON and validate on the way in)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from definitions.schema import Button, WorkflowDefinition
+from contracts.actors import Actor
+from contracts.renewal_definitions import Button, WorkflowDefinition
 
 Status = Literal["pending", "in_progress", "completed", "cancelled", "expired"]
 OPEN_STATUSES: tuple[Status, ...] = ("pending", "in_progress")
-Role = Literal["manager", "csm", "operator"]
 
 
-class Actor(BaseModel):
-    email: str
-    role: Role
-    name: str | None = None
+class Stage(StrEnum):
+    """A renewal's stage (seed 001); rules.determination decides which one a customer gets."""
+
+    EMERGENCY = "Emergency"
+    CRITICAL = "Critical"
+    PREPARE = "Prepare"
+    MONITOR = "Monitor"
+
+    @property
+    def urgency(self) -> int:
+        """Higher is more urgent; a renewal only ever moves up this ladder."""
+        return _URGENCY[self]
+
+    @property
+    def definition_id(self) -> str:
+        return f"{self.value.lower()}-renewal"
+
+
+_URGENCY = {Stage.MONITOR: 0, Stage.PREPARE: 1, Stage.CRITICAL: 2, Stage.EMERGENCY: 3}
 
 
 class Priority(BaseModel):
@@ -182,6 +198,17 @@ class RenewalState(BaseModel):
     @property
     def current_step(self) -> StepProgress | None:
         return next((s for s in self.steps if s.status == "active"), None)
+
+    @property
+    def offered_buttons(self) -> list[Button]:
+        """The choices the current step's latest AI message offers."""
+        step = self.current_step
+        if step is None:
+            return []
+        for entry in reversed(self.chat):
+            if entry.step_id == step.step_id and entry.role == "ai" and entry.buttons:
+                return entry.buttons
+        return []
 
     @property
     def steps_done(self) -> int:

@@ -1,0 +1,58 @@
+"""The id of every workflow and schedule, readable so operators can find things in the Temporal UI.
+
+Running workflows, schedules and operators' scripts depend on these exact strings: never change a format
+(tests/test_contracts.py pins each one).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+INBOX_SYNC = "inbox-sync"  # the one inbox sync workflow
+
+
+def intelligence(customer_id: str) -> str:
+    return f"customer-intel-{customer_id}"
+
+
+def renewal(customer_id: str, renewal_date: date) -> str:
+    """One renewal per customer per renewal period."""
+    return f"renewal-{customer_id}-{renewal_date.isoformat()}"
+
+
+def agent_schedule(agent_id: str) -> str:
+    return f"agent-{agent_id}"
+
+
+def agent_run(agent_id: str) -> str:
+    """A scheduled run (the schedule appends the run's start time)."""
+    return f"agent-run-{agent_id}"
+
+
+def agent_run_manual(agent_id: str, at: datetime) -> str:
+    """A run started from the dashboard ("Run now")."""
+    return f"agent-run-{agent_id}-manual-{at:%Y%m%dT%H%M%S%f}"
+
+
+def schedule_change(agent_id: str, at: datetime) -> str:
+    return f"schedule-change-{agent_id}-{at:%Y%m%dT%H%M%S%f}"
+
+
+def triage(clubos_message_id: str) -> str:
+    """Exactly one triage per ClubOS message, whether it came by push or by poll."""
+    return f"triage-{clubos_message_id}"
+
+
+def staff_reply() -> str:
+    return f"staff-reply-{uuid.uuid4().hex[:12]}"
+
+
+def journey(journey_id: str, lead_id: str) -> str:
+    """One workflow per lead per journey, ever."""
+    return f"journey-{journey_id}-{lead_id}"
+
+
+def journey_sweep(journey_id: str) -> str:
+    """The schedule of a journey with a schedule trigger, and its runs (the schedule appends their start time)."""
+    return f"journey-sweep-{journey_id}"

@@ -1,0 +1,52 @@
+"""Whether a manager's decision fits the approval request it answers, and what it resolves to.
+
+Pure: the workflow passes in its own clock (`workflow.now()`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from contracts.approvals import ApprovalDecision, ApprovalOutcome, ApprovalRequest
+
+
+def decision_outcome(req: ApprovalRequest, d: ApprovalDecision, now: datetime) -> ApprovalOutcome:
+    """Checks a decision against its request; ValueError says what is wrong."""
+    if d.actor.role != "manager":
+        raise ValueError("only a manager can decide approvals")
+    if now >= req.expires_at:
+        raise ValueError("the approval request has expired")
+    if not d.approve:
+        if not d.reason.strip():
+            raise ValueError("a denial needs a reason")
+        return ApprovalOutcome(
+            approval_id=req.id, status="denied", decided_by=d.actor.email, decided_at=now, reason=d.reason
+        )
+    all_ids = [i.id for i in req.items]
+    chosen = all_ids if d.item_ids is None else d.item_ids
+    unknown = sorted(set(chosen) - set(all_ids))
+    if unknown:
+        raise ValueError(f"not in this request: {', '.join(unknown[:5])}")
+    if req.items and not chosen:
+        raise ValueError("approve at least one item, or deny the request")
+    if d.edits:
+        bad = sorted(set(d.edits) - set(req.editable or {}))
+        if bad:
+            raise ValueError(f"these fields cannot be edited: {', '.join(bad)}")
+        if any(not v.strip() for v in d.edits.values()):
+            raise ValueError("edited fields cannot be empty")
+    partial = len(set(chosen)) < len(all_ids)
+    ordered = [i for i in all_ids if i in set(chosen)]
+    return ApprovalOutcome(
+        approval_id=req.id,
+        status="partially_approved" if partial else "approved",
+        approved_ids=ordered,
+        decided_by=d.actor.email,
+        decided_at=now,
+        reason=d.reason,
+        edits=d.edits or None,
+    )
+
+
+def expired_outcome(req: ApprovalRequest, now: datetime) -> ApprovalOutcome:
+    return ApprovalOutcome(approval_id=req.id, status="expired", decided_at=now)
