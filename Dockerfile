@@ -1,4 +1,5 @@
-# One image for the API, the worker and the sandbox; the command picks the role.
+# One image for the API and the worker; the command picks the role. The sandbox is not in it
+# (sandbox/ is its own distribution, for development and tests; see .dockerignore).
 FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1

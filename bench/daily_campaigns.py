@@ -28,12 +28,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from agent.schedules import seed_agents
 from bench.sse import sse_events
-from bench.stack import process_stack, run_and_exit
+from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit, sandbox_url
 from contracts.search_attributes import ALL
 from core.settings import Settings
 from db.engine import Database
 from devstack.seed import DEMO_PASSWORD, MANAGER
-from tests.conftest import TEMPORAL_BIN
 
 SEED_DAILY_RUN_S = 604.35
 ADMIN = {"X-Sandbox-Admin": "sandbox-admin"}
@@ -83,7 +82,7 @@ async def daily_campaigns(http: httpx.AsyncClient) -> None:
 async def approval_round_trips(settings: Settings, http: httpx.AsyncClient, rounds: int) -> list[float]:
     timings: list[float] = []
     async with (
-        httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.sandbox_port}") as sandbox,
+        httpx.AsyncClient(base_url=sandbox_url(settings)) as sandbox,
         sse_events(http, "/events/stream?topics=approval,run_event") as events,
     ):
         for _ in range(rounds):

@@ -29,12 +29,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from bench.daily_campaigns import ADMIN, login
 from bench.sse import sse_events
-from bench.stack import process_stack, run_and_exit
+from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit, sandbox_url
 from clients.clubos import ClubOSClient
 from contracts.search_attributes import ALL
 from core.settings import Settings
 from inbox.sync_starter import ensure_inbox_sync
-from tests.conftest import TEMPORAL_BIN
 
 Events = asyncio.Queue[tuple[float, dict[str, Any]]]
 
@@ -92,7 +91,7 @@ async def run(settings: Settings, env: WorkflowEnvironment, args: argparse.Names
         members = [m.id for m in await clubos.list_members(status=["green"])]
     random.shuffle(members)
     http = await login(settings)
-    sandbox = httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.sandbox_port}", headers=ADMIN, timeout=60)
+    sandbox = httpx.AsyncClient(base_url=sandbox_url(settings), headers=ADMIN, timeout=60)
     try:
         await ensure_inbox_sync(env.client, settings)
         async with sse_events(http, "/events/stream?topics=inbox") as events:

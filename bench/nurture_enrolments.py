@@ -27,14 +27,13 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.signatures import sign
-from bench.stack import process_stack, run_and_exit
+from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit
 from contracts.search_attributes import ALL
 from core.settings import Settings
 from db.engine import Database
 from db.models import Enrollment, OutboxEntry
-from devstack.processes import Stack
+from devstack.processes import NEVER_RESTART, Supervisor
 from journeys.setup import seed_prebuilt
-from tests.conftest import TEMPORAL_BIN
 
 SECRET = "bench-intake-secret"
 
@@ -126,7 +125,7 @@ async def main(args: argparse.Namespace) -> None:
         "RENUBU_QUIET_HOURS_START": "0",
         "RENUBU_QUIET_HOURS_END": "0",
     }
-    stack = Stack()
+    stack = Supervisor(NEVER_RESTART)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             async with process_stack(

@@ -33,7 +33,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from bench.bare_temporal import run_baseline
-from bench.stack import process_stack, run_and_exit
+from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit
 from clients.active import ActiveClient, ActiveCustomer
 from contracts.search_attributes import ALL
 from core.settings import Settings
@@ -41,7 +41,6 @@ from db import users
 from db.engine import Database
 from db.models import WorkflowInstance
 from devstack.seed import DEMO_PASSWORD, signed_request
-from tests.conftest import TEMPORAL_BIN
 
 
 async def pipeline(settings: Settings, db: Database, customers: int, concurrency: int) -> float:

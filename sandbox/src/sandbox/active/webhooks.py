@@ -1,0 +1,309 @@
+"""Signed webhook delivery like a real provider: async, retried with backoff, every attempt logged.
+
+Events, attempts and run-time changes (URL, backoff) are kept in the state file, and deliveries a
+restart interrupted carry on when the sandbox starts again, as a provider's queue would."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import time
+from collections import Counter, OrderedDict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal
+
+import httpx
+
+from sandbox.persist import MEMORY, StateStore
+from sandbox.settings import SandboxSettings
+
+logger = logging.getLogger("sandbox.active.webhooks")
+
+RETRY_DELAYS_S = (1, 2, 4, 8, 16)
+MAX_ATTEMPTS = len(RETRY_DELAYS_S) + 1
+MAX_RETRY_AFTER_S = 3600
+_KEPT_EVENTS = 1000
+_KEPT_ATTEMPTS = 5000
+
+Outcome = Literal["delivered", "retrying", "failed"]
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    event_id: str
+    type: str
+    customer_id: str
+    body: bytes  # the exact bytes sent (and signed) on every attempt and redelivery
+    created: datetime
+
+
+@dataclass(frozen=True)
+class DeliveryAttempt:
+    event_id: str
+    attempt: int
+    url: str
+    status_code: int | None
+    latency_ms: float
+    error: str | None
+    outcome: Outcome
+    retry_in_s: float | None
+    at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "at": self.at.isoformat()}
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """`v1=` + hex HMAC-SHA256 over "<timestamp>.<raw body>"."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"v1={mac.hexdigest()}"
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return min(float(value), MAX_RETRY_AFTER_S)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return min(max(0.0, (when - now).total_seconds()), MAX_RETRY_AFTER_S)
+
+
+class WebhookDispatcher:
+    """`backoff_scale` multiplies every wait (backoff and Retry-After) so tests can run retries fast.
+
+    One instance per sending system: `header_prefix` and `user_agent` make the requests look like
+    that provider's (X-Active-Signature, X-ClubOS-Signature, ...); the signing scheme is shared.
+    `on_response(event_id, response)` sees every answer before its attempt is logged, for senders
+    that keep what the receiver replied (the lead form keeps Renubu's lead id). `name` keeps its
+    records apart from other dispatchers' in `store`.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        secret: str,
+        *,
+        timeout_s: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+        backoff_scale: float = 1.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        header_prefix: str = "X-Active",
+        user_agent: str = "Active-Webhooks/1.0",
+        on_response: Callable[[str, httpx.Response], None] | None = None,
+        store: StateStore = MEMORY,
+        name: str = "webhooks",
+    ) -> None:
+        self._store = store
+        self._config_key, self._configured = f"{name}.config", {"url": url, "backoff_scale": backoff_scale}
+        config = store.setting(self._config_key, self._configured)
+        self._url: str = config["url"]
+        self._backoff_scale: float = config["backoff_scale"]
+        self._secret = secret
+        self._timeout_s = timeout_s
+        self._transport = transport
+        self._sleep = sleep
+        self._header_prefix = header_prefix
+        self._user_agent = user_agent
+        self._on_response = on_response
+        self._events = store.table(f"{name}.events", WebhookEvent, key=lambda event: event.event_id)
+        self._attempts = store.table(f"{name}.attempts", DeliveryAttempt)
+        self.events: OrderedDict[str, WebhookEvent] = OrderedDict(
+            (event.event_id, event) for event in self._events.load(keep=_KEPT_EVENTS)
+        )
+        self.attempts: deque[DeliveryAttempt] = deque(self._attempts.load(keep=_KEPT_ATTEMPTS), maxlen=_KEPT_ATTEMPTS)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @url.setter
+    def url(self, url: str) -> None:
+        self._url = url
+        self._save_config()
+
+    @property
+    def backoff_scale(self) -> float:
+        return self._backoff_scale
+
+    @backoff_scale.setter
+    def backoff_scale(self, scale: float) -> None:
+        self._backoff_scale = scale
+        self._save_config()
+
+    def _save_config(self) -> None:
+        self._store.set_setting(
+            self._config_key, self._configured, {"url": self._url, "backoff_scale": self._backoff_scale}
+        )
+
+    async def deliver(self, event: WebhookEvent, *, wait_first: bool = False) -> list[DeliveryAttempt]:
+        """Start delivering in the background; with `wait_first`, return once the first attempt is done."""
+        self.events[event.event_id] = event
+        self.events.move_to_end(event.event_id)
+        while len(self.events) > _KEPT_EVENTS:
+            self.events.popitem(last=False)
+        self._events.put(event)
+        first: asyncio.Future[DeliveryAttempt] = asyncio.get_running_loop().create_future()
+        self._start(event, first, 1)
+        return [await asyncio.shield(first)] if wait_first else []
+
+    def resume(self) -> int:
+        """Carry on with the deliveries a shutdown or crash interrupted (the last attempt said "retrying",
+        or there was none yet); returns how many. Receivers de-duplicate by event id, as they must anyway."""
+        latest = {attempt.event_id: attempt for attempt in self.attempts}
+        pending = [
+            (event, latest[event.event_id].attempt + 1 if event.event_id in latest else 1)
+            for event in self.events.values()
+            if event.event_id not in latest or latest[event.event_id].outcome == "retrying"
+        ]
+        for event, number in pending:
+            self._start(event, None, number)
+        return len(pending)
+
+    def _start(self, event: WebhookEvent, first: asyncio.Future[DeliveryAttempt] | None, number: int) -> None:
+        task = asyncio.create_task(self._run(event, first, number), name=f"webhook {event.event_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def redeliver(self, event_id: str, *, wait_first: bool = False) -> list[DeliveryAttempt]:
+        """Send a stored event again: same id and body, fresh timestamp and signature. KeyError if unknown."""
+        return await self.deliver(self.events[event_id], wait_first=wait_first)
+
+    def recent_attempts(self, limit: int) -> list[DeliveryAttempt]:
+        return list(self.attempts)[-limit:][::-1]
+
+    def summary(self) -> dict[str, Any]:
+        latest: dict[str, Outcome] = {}
+        for attempt in self.attempts:
+            latest[attempt.event_id] = attempt.outcome
+        outcomes = Counter(latest.values())
+        return {
+            "events": len(self.events),
+            "attempts": len(self.attempts),
+            "delivered": outcomes["delivered"],
+            "retrying": outcomes["retrying"],
+            "failed": outcomes["failed"],
+            "in_flight": len(self._tasks),
+            "by_status": dict(Counter(str(a.status_code or "error") for a in self.attempts)),
+        }
+
+    def clear(self) -> None:
+        self.events.clear()
+        self.attempts.clear()
+        self._events.clear()
+        self._attempts.clear()
+
+    async def wait_idle(self) -> None:
+        """Wait until every delivery in flight has finished (delivered or given up)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def aclose(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _run(self, event: WebhookEvent, first: asyncio.Future[DeliveryAttempt] | None, start: int) -> None:
+        try:
+            async with httpx.AsyncClient(transport=self._transport, timeout=self._timeout_s) as client:
+                for number in range(start, MAX_ATTEMPTS + 1):
+                    attempt = await self._attempt(client, event, number)
+                    if first is not None and not first.done():
+                        first.set_result(attempt)
+                    if attempt.retry_in_s is None:
+                        return
+                    await self._sleep(attempt.retry_in_s)
+        finally:
+            if first is not None and not first.done():
+                first.set_exception(RuntimeError(f"delivery of {event.event_id} was aborted"))
+
+    async def _attempt(self, client: httpx.AsyncClient, event: WebhookEvent, number: int) -> DeliveryAttempt:
+        timestamp = int(time.time())
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": self._user_agent,
+            f"{self._header_prefix}-Event-Id": event.event_id,
+            f"{self._header_prefix}-Timestamp": str(timestamp),
+            f"{self._header_prefix}-Signature": sign(self._secret, timestamp, event.body),
+        }
+        url = self.url
+        started = time.perf_counter()
+        status_code: int | None = None
+        retry_after: float | None = None
+        try:
+            response = await client.post(url, content=event.body, headers=headers)
+        except httpx.HTTPError as exc:
+            error: str | None = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            retryable = True
+        else:
+            status_code = response.status_code
+            if self._on_response is not None:
+                self._on_response(event.event_id, response)
+            error = None if response.is_success else f"HTTP {status_code}: {response.text[:200]}"
+            retryable = status_code >= 500 or status_code == 429
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), datetime.now(UTC))
+        latency_ms = round((time.perf_counter() - started) * 1000, 1)
+
+        retry_in_s: float | None = None
+        if error is None:
+            outcome: Outcome = "delivered"
+        elif retryable and number < MAX_ATTEMPTS:
+            outcome = "retrying"
+            retry_in_s = max(RETRY_DELAYS_S[number - 1], retry_after or 0) * self.backoff_scale
+        else:
+            outcome = "failed"
+        attempt = DeliveryAttempt(
+            event.event_id,
+            number,
+            url,
+            status_code,
+            latency_ms,
+            error,
+            outcome,
+            retry_in_s,
+            datetime.now(UTC),
+        )
+        self.attempts.append(attempt)
+        self._attempts.put(attempt)
+        logger.info(
+            "webhook %s attempt %d -> %s in %.0f ms (%s)%s",
+            event.event_id,
+            number,
+            status_code or "no response",
+            latency_ms,
+            outcome,
+            f": {error}" if error else "",
+        )
+        return attempt
+
+
+def to_renubu(
+    settings: SandboxSettings,
+    url: str,
+    *,
+    user_agent: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_response: Callable[[str, httpx.Response], None] | None = None,
+    store: StateStore = MEMORY,
+    name: str,
+) -> WebhookDispatcher:
+    """A sender posting to Renubu's own intake endpoints (leads, engagement events), signed with the intake secret."""
+    return WebhookDispatcher(
+        url,
+        settings.intake_webhook_secret.get_secret_value(),
+        timeout_s=settings.http_timeout_s,
+        transport=transport,
+        header_prefix="X-Renubu",
+        user_agent=user_agent,
+        on_response=on_response,
+        store=store,
+        name=name,
+    )
