@@ -65,7 +65,10 @@ def _socket() -> tuple[socket.socket, int]:
 
 @asynccontextmanager
 async def serve(app: FastAPI, sock: socket.socket) -> AsyncIterator[None]:
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    # The server keeps idle connections longer than httpx's 5 s keep-alive expiry, so the client always
+    # closes first: otherwise a request sent as the server closes an idle connection fails with ReadError.
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_keep_alive=60)
+    server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
         if task.done():
