@@ -223,6 +223,8 @@ async def test_push_missed_is_caught_by_polling(inbox: LocalStack) -> None:
     await inbox.sandbox_admin("PUT", "/_sandbox/clubos/push", json={"drop_next": 1})
     member = await a_member(inbox)
     clubos_id = await write_in(inbox, member.id, "thanks for the great class today")
+    pushes = (await inbox.sandbox_admin("GET", "/_sandbox/clubos/push"))["pushes"]
+    assert [p["outcome"] for p in pushes if p["message_id"] == clubos_id] == ["dropped"]  # push really missed it
     assert (await stored(inbox, clubos_id, timeout=15)).direction == "incoming"
     assert await copies(inbox, clubos_id) == 1
 
@@ -255,8 +257,13 @@ async def test_push_and_poll_racing_store_and_triage_once(inbox: LocalStack) -> 
         await decision(inbox, clubos_id)
         assert await copies(inbox, clubos_id) == 1
     for clubos_id in clubos_ids:  # one triage workflow per message, however many times it was seen
-        handle = inbox.client.get_workflow_handle(ids.triage(clubos_id))
-        assert len([e async for e in handle.fetch_history_events()]) > 0
+        query = f"WorkflowId = '{ids.triage(clubos_id)}'"
+        runs = await wait_for(lambda q=query: _executions(inbox, q), 30, "the triage in visibility")
+        assert len(runs) == 1, runs
+
+
+async def _executions(stack: LocalStack, query: str) -> list[str]:
+    return [wf.run_id async for wf in stack.client.list_workflows(query)]
 
 
 async def test_continue_as_new_keeps_the_cursor(inbox: LocalStack) -> None:
@@ -274,9 +281,12 @@ async def test_continue_as_new_keeps_the_cursor(inbox: LocalStack) -> None:
 
     member = await a_member(inbox)
     runs.append(await wait_for(next_run, 30, "a continue-as-new"))
+    before = await handle.query(InboxSyncWorkflow.status)
     clubos_id = await write_in(inbox, member.id, "is the pool open late tonight?")
     runs.append(await wait_for(next_run, 30, "another continue-as-new"))
     status = await handle.query(InboxSyncWorkflow.status)
-    assert status.cursor is not None and status.polls >= 4  # counters and cursor crossed the runs
+    # Counters and cursor crossed the runs: each run polls twice, so four polls mean the count was carried;
+    # a whole run polled after the new message, so the cursor moved on from where the earlier run left it.
+    assert status.polls >= 4 and status.cursor not in (None, before.cursor)
     assert await copies(inbox, clubos_id) == 1
     await handle.terminate("test over")

@@ -255,7 +255,8 @@ async def test_analytics_match_the_api(fast: LocalStack) -> None:
                 row = page.text.split(f'id="funnel-{step["step_id"]}"')[1].split("</tr>")[0]
                 assert _metric(row, "reached") == str(step["reached"]), step
                 assert _metric(row, "dropped") == str(step["dropped"]), step
-            assert "selected" in page.text.split('value="1"')[1][:12] if version else True
+            if version:  # the page shows the version asked for as selected
+                assert "selected" in page.text.split('value="1"')[1][:12]
         reached = {s["step_id"]: (s["reached"], s["dropped"]) for s in api["steps"]}
     assert reached["hello"] == (3, 0) and reached["give-up"] == (2, 2) and reached["warm"] == (1, 0)
 
