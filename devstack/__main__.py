@@ -18,8 +18,8 @@ import signal
 import sys
 from pathlib import Path
 
+from bootstrap import bootstrap
 from contracts.search_attributes import cli_flags
-from core.bootstrap import bootstrap
 from core.logs import setup_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
