@@ -16,10 +16,12 @@ from db.engine import Database
 from db.models import InboxMessage
 
 
-async def start_pending_triage(client: Client, db: Database, settings: Settings) -> int:
-    """Starts triage for every stored member message that has none yet; returns how many started."""
+async def start_pending_triage(client: Client, db: Database, settings: Settings, only: list[int] | None = None) -> int:
+    """Starts triage for every stored member message that has none yet (or just for `only`, which a push
+    uses so that its answer costs one start however many messages wait: the sync sweeps up the rest);
+    returns how many started."""
     async with db.session() as session:
-        pending = await inbox_store.untriaged(session)
+        pending = await inbox_store.untriaged(session, only=only)
         rows = {m.id: m for m in await session.scalars(select(InboxMessage).where(InboxMessage.id.in_(pending)))}
     started = 0
     for message_id in pending:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from db import intelligence_store, outbox, renewal_projection, step_history, users
+from db import inbox_store, intelligence_store, outbox, renewal_projection, step_history, users
 from db.engine import Database
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
@@ -218,3 +218,28 @@ async def test_users_passwords_and_api_keys(any_db: Database) -> None:
         assert await users.authenticate(s, "nobody@x", "pw") is None
         found = await users.user_for_api_key(s, key)
     assert found is not None and found.email == email
+
+
+async def test_a_push_triages_only_its_own_message(any_db: Database) -> None:
+    """The push handler asks for its own message only, so its cost does not grow with a backlog."""
+    tag = uuid.uuid4().hex[:8]
+    waiting = [
+        inbox_store.Synced(
+            clubos_id=f"{tag}-{i}",
+            cursor=f"{tag}-{i}",
+            conversation_id=f"conv-{tag}",
+            member_id="M1",
+            member_name="Sam",
+            direction="inbound",
+            channel="sms",
+            subject=None,
+            body=f"message {i}",
+            sent_at=datetime.now(UTC),
+        )
+        for i in range(4)
+    ]
+    async with any_db.transaction() as session:
+        ids_ = await inbox_store.store_synced(session, waiting)
+    async with any_db.session() as session:
+        assert await inbox_store.untriaged(session, only=[ids_[-1]]) == [ids_[-1]]
+        assert set(ids_) <= set(await inbox_store.untriaged(session))

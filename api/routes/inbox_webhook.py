@@ -53,5 +53,5 @@ async def clubos_message(
             session,
             [synced(m)],
         )
-    started = await start_pending_triage(await get_temporal(request), db, settings) if new else 0
+    started = await start_pending_triage(await get_temporal(request), db, settings, only=new) if new else 0
     return JSONResponse({"status": "stored" if new else "duplicate", "triage_started": started}, status_code=202)
