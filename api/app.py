@@ -53,6 +53,7 @@ from api.routes import (
 from core.settings import ROOT, Settings, get_settings
 from core.temporal import connect
 from db.engine import Database
+from inbox.intake import PushIntake
 
 log = logging.getLogger("renubu.api")
 
@@ -77,6 +78,7 @@ def create_app(
     app.state.owns_db = db is None
     app.state.db = db or Database(settings.resolved_database_url)
     app.state.live = LiveBroker(app.state.db)
+    app.state.push_intake = PushIntake(app.state.db)
     app.state.temporal = None
     app.state.temporal_lock = asyncio.Lock()
     app.state.temporal_factory = temporal_factory or (lambda: connect(settings))
