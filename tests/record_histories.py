@@ -3,8 +3,10 @@
     .venv/bin/python -m tests.record_histories [--only NAME ...]
 
 Run it after a deliberate, versioned change to workflow code; the replay tests
-then prove the current code still replays every recorded history. Histories
-already recorded are never re-recorded: `--only` records just the new scenarios.
+then prove the current code still replays every recorded history. Histories go to
+`tests/histories/<version>/` (the version in pyproject.toml) and are never
+re-recorded: a scenario whose file already exists stops with an error, so `--only`
+records just the new scenarios.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from contracts.search_attributes import ALL
 from db import control
 from db.models import Agent
 from devstack.seed import MANAGER
+from tests import history_store
 from tests.campaign_helpers import decide, fresh_gym, pending_approval, start_run
 from tests.conftest import TEMPORAL_BIN
 from tests.factories import update
@@ -38,13 +41,11 @@ from tests.test_renewal_workflow import new_renewal, work_to_completion
 from workflows.journey_sweep import JourneySweepWorkflow
 from workflows.renewal import RenewalWorkflow
 
-OUT = Path(__file__).resolve().parent / "histories"
-
 
 async def _save(handle: WorkflowHandle[object, object], name: str) -> None:
     history = await handle.fetch_history()
-    (OUT / f"{name}.json").write_text(history.to_json())
-    print(f"recorded {name}: {len(history.events)} events")
+    path = history_store.write_new(name, history.to_json())
+    print(f"recorded {path}: {len(history.events)} events")
 
 
 async def record(stack: LocalStack, client: Client) -> None:
@@ -163,7 +164,6 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS))
     only = parser.parse_args().only
-    OUT.mkdir(exist_ok=True)
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(TEMPORAL_BIN),
         search_attributes=ALL,
