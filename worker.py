@@ -35,6 +35,7 @@ from clients.active import ActiveClient
 from clients.clubos import ClubOSClient
 from clients.notify import Smtp
 from clients.salesforce import SalesforceClient
+from core.bootstrap import refuse_unsafe_deployment
 from core.logs import setup_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
@@ -131,6 +132,7 @@ def build_worker(client: Client, settings: Settings, activities: Sequence[Any]) 
 async def main() -> None:
     settings = get_settings()
     setup_logging("worker")
+    await refuse_unsafe_deployment(settings)
     client = await connect(settings)
     async with activity_set(settings, client) as activities:
         worker = build_worker(client, settings, activities)
