@@ -50,8 +50,10 @@ from api.routes import (
     thread_pages,
     webhooks,
 )
+from core.production import refuse_unsafe
 from core.settings import ROOT, Settings, get_settings
 from core.temporal import connect
+from db import users
 from db.engine import Database
 from inbox.intake import PushIntake
 
@@ -65,9 +67,13 @@ def create_app(
     temporal_factory: Callable[[], Awaitable[Client]] | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
+    refuse_unsafe(settings)  # before anything listens: a bare `uvicorn` defaults to production
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.env == "production":
+            async with app.state.db.session() as session:
+                refuse_unsafe(settings, await users.demo_users(session))
         yield
         await app.state.live.close()
         if app.state.owns_db:

@@ -46,6 +46,8 @@ DEMO_CLOCK = {
 
 def _demo_clock() -> None:
     configured = Settings().model_fields_set  # fields set by the environment or .env
+    if "env" not in configured:  # a developer's machine; RENUBU_ENV=production would refuse the demo
+        os.environ["RENUBU_ENV"] = "dev"
     for name, value in DEMO_CLOCK.items():
         if name not in configured:
             os.environ[f"RENUBU_{name.upper()}"] = str(value)
