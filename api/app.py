@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
-from api import template_helpers
+from api import metrics_server, template_helpers
 from api.auth import Forbidden, NotAuthenticated
 from api.deps import TemporalUnavailable
 from api.live import LiveBroker
@@ -50,6 +50,7 @@ from api.routes import (
     thread_pages,
     webhooks,
 )
+from api.webhook_metrics import WebhookMetrics
 from core.settings import ROOT, Settings, get_settings
 from core.temporal import connect
 from db.engine import Database
@@ -67,7 +68,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        metrics_endpoint = await metrics_server.start(settings, app.state.db)
         yield
+        if metrics_endpoint is not None:
+            metrics_endpoint.close()
         await app.state.live.close()
         if app.state.owns_db:
             await app.state.db.dispose()
@@ -92,6 +96,7 @@ def create_app(
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(WebhookMetrics)
     app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
     for module in (
         health,

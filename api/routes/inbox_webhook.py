@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
+from api import webhook_metrics
 from api.deps import get_db, get_settings_dep, get_temporal
 from api.signatures import check_request
 from clients.clubos_models import InboxMessage as RemoteMessage
@@ -53,5 +54,7 @@ async def clubos_message(
             session,
             [synced(m)],
         )
+    if not new:
+        webhook_metrics.duplicate("clubos")
     started = await start_pending_triage(await get_temporal(request), db, settings) if new else 0
     return JSONResponse({"status": "stored" if new else "duplicate", "triage_started": started}, status_code=202)

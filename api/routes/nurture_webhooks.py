@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from temporalio.service import RPCError, RPCStatusCode
 
+from api import webhook_metrics
 from api.deps import get_db, get_settings_dep, get_temporal
 from api.signatures import check_request
 from contracts import names
@@ -123,6 +124,7 @@ async def event(
         snap = snapshot(lead)
         enrollments = await nurture_store.active_enrollments(session, lead.id) if new else []
     if not new:
+        webhook_metrics.duplicate("engagement")
         return {"status": "duplicate", "event_id": e.event_id}
     client = await get_temporal(request)
     signal = Engagement(event_id=e.event_id, type=e.type, channel=e.channel, at=occurred, data=e.data, lead=snap)

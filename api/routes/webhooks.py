@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from temporalio.client import Client
 
+from api import webhook_metrics
 from api.deps import get_db, get_settings_dep, get_temporal
 from api.signatures import check_request
 from api.webhook_models import CustomerUpdateWebhook
@@ -45,6 +46,7 @@ async def active_customer_update(
 
     async with db.session() as session:
         if await intelligence_store.webhook_seen(session, payload.event_id):
+            webhook_metrics.duplicate("active")
             return JSONResponse({"status": "duplicate", "event_id": payload.event_id}, status_code=200)
     workflow_id = ids.intelligence(payload.customer.id)
     client: Client = await get_temporal(request)
