@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
-from api import template_helpers
+from api import metrics_server, template_helpers
 from api.auth import Forbidden, NotAuthenticated
 from api.deps import TemporalUnavailable
 from api.live import LiveBroker
@@ -50,6 +50,7 @@ from api.routes import (
     thread_pages,
     webhooks,
 )
+from api.webhook_metrics import WebhookMetrics
 from core.production import refuse_unsafe
 from core.settings import ROOT, Settings, get_settings
 from core.temporal import connect
@@ -74,7 +75,10 @@ def create_app(
         if settings.env == "production":
             async with app.state.db.session() as session:
                 refuse_unsafe(settings, await users.demo_users(session))
+        metrics_endpoint = await metrics_server.start(settings, app.state.db)
         yield
+        if metrics_endpoint is not None:
+            metrics_endpoint.close()
         await app.state.live.close()
         if app.state.owns_db:
             await app.state.db.dispose()
@@ -100,6 +104,7 @@ def create_app(
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(WebhookMetrics)
     app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
     for module in (
         health,

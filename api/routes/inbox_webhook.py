@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
+from api import webhook_metrics
 from api.deps import TemporalUnavailable, get_settings_dep, get_temporal
 from api.signatures import check_request
 from clients.clubos_models import InboxMessage as RemoteMessage
@@ -47,7 +48,9 @@ async def clubos_message(request: Request, settings: Annotated[Settings, Depends
         raise RequestValidationError(exc.errors(include_url=False)) from exc
     intake: PushIntake = request.app.state.push_intake
     message_id = await intake.store(synced(event.message))
-    if message_id is not None:
+    if message_id is None:
+        webhook_metrics.duplicate("clubos")
+    else:
         with contextlib.suppress(TemporalUnavailable):  # stored: the sync starts its triage when Temporal is back
             intake.hand_off(await get_temporal(request), settings, message_id)
     # "triage_started": handed to triage (it starts right after this answer; the sync sweeps a lost start).
