@@ -119,10 +119,11 @@ async def test_a_decision_racing_expiry(stack: LocalStack) -> None:
     try:
         choose = await _slow_task(handle, csm, state.current_step.step_id)
         late = await _decide(handle, ApprovalDecision(approval_id=approval_id, actor=MANAGER, approve=True))
+        # Slow until the decision is answered: on a busy worker the task's call may not have left yet.
+        with pytest.raises(WorkflowUpdateFailedError) as err:
+            await late.result()
     finally:
         await stack.set_faults("salesforce", latency_ms=0)
-    with pytest.raises(WorkflowUpdateFailedError) as err:
-        await late.result()
     assert isinstance(err.value.cause, ApplicationError) and err.value.cause.type == "ApprovalConflict"
     assert "expired" in str(err.value.cause)
     await choose.result()
