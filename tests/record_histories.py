@@ -1,6 +1,6 @@
 """Records the workflow histories the replay tests check against.
 
-    .venv/bin/python -m tests.record_histories [--only NAME ...]
+    .venv/bin/python -m tests.record_histories --only NAME [NAME ...]
 
 Run it after a deliberate, versioned change to workflow code; the replay tests
 then prove the current code still replays every recorded history. Histories go to
@@ -168,7 +168,8 @@ async def _reached(stack: LocalStack, journey: str, lead_id: str, step: str) -> 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS))
+    # Required: every scenario already recorded would stop at its first file, so name the new ones.
+    parser.add_argument("--only", nargs="+", choices=list(SCENARIOS), required=True)
     for name in parser.parse_args().only:
         env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=str(TEMPORAL_BIN),
