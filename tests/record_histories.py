@@ -157,6 +157,7 @@ SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
     "renewal_approval_expiry": record_paths.record_renewal_approval_expiry,
     "journey_holds": record_paths.record_journey_holds,
     "continue_as_new": record_paths.record_continue_as_new,
+    "inbox_sync_signals": record_paths.record_inbox_sync_signals,
 }
 # Extra dev server flags a scenario needs; each scenario gets a dev server and a stack of its own.
 SERVER_ARGS: dict[str, list[str]] = {"continue_as_new": record_paths.CAN_SERVER_ARGS}

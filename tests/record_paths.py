@@ -209,6 +209,19 @@ async def record_continue_as_new(stack: LocalStack, client: Client) -> None:
     save(chain[-2], "inbox_sync_carried_run_continued_as_new")
 
 
+async def record_inbox_sync_signals(stack: LocalStack, client: Client) -> None:
+    """The sync's two signals: staff ask for a sync now, and the poll interval changes (then a message)."""
+    await start_sync(stack, interval_s=5.0)
+    async with stack.browser_session(MANAGER[0]) as http:
+        assert (await http.post("/api/inbox/sync-now")).status_code == 200
+        assert (await http.post("/api/inbox/sync-interval", json={"seconds": 1})).status_code == 200
+    member = await a_member(stack)
+    await stored(stack, await write_in(stack, member.id, "can I bring a friend on Saturday?"))
+    status = await client.get_workflow_handle(ids.INBOX_SYNC).query(names.INBOX_SYNC_STATUS)
+    assert status["poll_interval_s"] == 1.0
+    await save_latest(client, ids.INBOX_SYNC, "inbox_sync_poked_and_interval_changed")
+
+
 async def _handled(handle: Any, n: int) -> bool:
     return len(await handle.query(names.RECENT_SIGNALS)) >= n
 
