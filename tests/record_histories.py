@@ -155,6 +155,7 @@ SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
     "triage_risk": record_triage_risk,
     "renewal_paths": record_paths.record_renewal_paths,
     "renewal_approval_expiry": record_paths.record_renewal_approval_expiry,
+    "renewal_calendar_escalation": record_paths.record_renewal_calendar_escalation,
     "journey_holds": record_paths.record_journey_holds,
     "continue_as_new": record_paths.record_continue_as_new,
     "inbox_sync_signals": record_paths.record_inbox_sync_signals,
