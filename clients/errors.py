@@ -52,9 +52,8 @@ class NotFoundError(ClientError):
 
 
 class AuthError(ExternalServiceError):
-    """401/403 that a token refresh did not fix: credentials or permissions are wrong."""
-
-    retryable = False
+    """401/403 that a token refresh did not fix: credentials or permissions are wrong. Not bad data: the
+    operator fixes the credentials and the same call then succeeds, so it is retried (with a capped interval)."""
 
 
 class RateLimitedError(ExternalServiceError):
@@ -75,7 +74,6 @@ class MalformedResponseError(ExternalServiceError):
 NON_RETRYABLE_ERROR_TYPES: list[str] = [
     ClientError.__name__,
     NotFoundError.__name__,
-    AuthError.__name__,
     "RecipientOptedOut",
 ]
 

@@ -60,9 +60,7 @@ def _all_subclasses(cls: type[ExternalServiceError]) -> set[type[ExternalService
 def test_non_retryable_types_match_the_classes() -> None:
     assert MalformedOutputError in _all_subclasses(ExternalServiceError)
     expected = {cls.__name__ for cls in _all_subclasses(ExternalServiceError) if not cls.retryable}
-    assert (
-        set(NON_RETRYABLE_ERROR_TYPES) == expected == {"ClientError", "NotFoundError", "AuthError", "RecipientOptedOut"}
-    )
+    assert set(NON_RETRYABLE_ERROR_TYPES) == expected == {"ClientError", "NotFoundError", "RecipientOptedOut"}
 
 
 def test_to_application_error_for_retryable_and_non_retryable() -> None:

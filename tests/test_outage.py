@@ -1,0 +1,86 @@
+"""A Salesforce outage longer than the old retry budget (8 tries) loses nothing: every risk signal received
+during it ends in exactly one scored, assigned renewal once Salesforce is back, no workflow fails, and
+while it lasts the command center says what is waiting for which system."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from temporalio.client import WorkflowExecutionStatus
+
+from contracts import ids
+from db import downstream
+from db.models import DownstreamWait, WorkflowInstance
+from devstack.seed import MANAGER
+from tests.stack import LocalStack, wait_for
+from workflows import policies
+from workflows.intelligence import CustomerIntelligenceWorkflow
+
+OLD_BUDGET = 8  # attempts EXTERNAL allowed before this change
+CUSTOMERS = (14, 15, 16)
+
+
+async def _waits(stack: LocalStack, workflow_ids: list[str]) -> list[DownstreamWait]:
+    async with stack.db.session() as session:
+        q = select(DownstreamWait).where(DownstreamWait.workflow_id.in_(workflow_ids))
+        return list(await session.scalars(q))
+
+
+async def test_a_long_salesforce_outage_loses_no_signal(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same policy with a 1 s cap, so the old budget is spent in seconds.
+    monkeypatch.setattr(policies, "EXTERNAL", policies.external(timedelta(seconds=1)))
+    keys = [stack.healthy_account(i) for i in CUSTOMERS]
+    for key in keys:
+        stack.set_account(key, renewal_in_days=25)
+    intel = [ids.intelligence(k) for k in keys]
+    await stack.set_faults("salesforce", error_rate=1.0)
+    try:
+        for key in keys:
+            assert (await stack.post_signal(key, risk=50)).status_code == 202
+        # A second signal for one customer queues behind the first, inside the waiting workflow.
+        assert (await stack.post_signal(keys[0], risk=55)).status_code == 202
+
+        async def past_old_budget() -> list[DownstreamWait] | None:
+            rows = await _waits(stack, intel)
+            done = {r.workflow_id for r in rows if r.system == "salesforce" and r.attempt > OLD_BUDGET}
+            return rows if done == set(intel) else None
+
+        rows = await wait_for(past_old_budget, 120, f"every enrichment to fail more than {OLD_BUDGET} times")
+        assert all("salesforce" in r.last_error and r.next_try is not None for r in rows)
+        async with stack.browser_session(MANAGER[0]) as http:
+            page = await http.get("/command")
+        assert "Waiting for Salesforce since" in page.text and "next try" in page.text
+    finally:
+        await stack.set_faults("salesforce", error_rate=0.0)
+
+    for key in keys:
+        row = await stack.wait_projection(ids.renewal(key, stack.account(key).renewal_date), timeout=60)
+        assert row.assigned_to and row.priority_score > 0
+    async with stack.db.session() as session:
+        counts = await session.execute(
+            select(WorkflowInstance.customer_id, func.count())
+            .where(WorkflowInstance.customer_id.in_(keys))
+            .group_by(WorkflowInstance.customer_id)
+        )
+        assert dict(counts.all()) == dict.fromkeys(keys, 1)
+
+    async def both_signals_handled() -> Any:
+        handle = stack.client.get_workflow_handle_for(CustomerIntelligenceWorkflow.run, intel[0])
+        recent = await handle.query(CustomerIntelligenceWorkflow.recent)
+        return [o for o in recent if o.result == "renewal"] if len(recent) >= 2 else None
+
+    handled = await wait_for(both_signals_handled, 60, "the queued second signal")
+    assert len(handled) == 2
+    for workflow_id in intel:
+        desc = await stack.client.get_workflow_handle(workflow_id).describe()
+        assert desc.status != WorkflowExecutionStatus.FAILED
+    assert await wait_for(lambda: _cleared(stack, intel), 30, "the waits to be cleared")
+    async with stack.db.session() as session:
+        assert [w for w in await downstream.by_system(session, intel)] == []
+
+
+async def _cleared(stack: LocalStack, workflow_ids: list[str]) -> bool:
+    return not await _waits(stack, workflow_ids)
