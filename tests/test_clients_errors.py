@@ -73,6 +73,10 @@ def test_to_application_error_for_retryable_and_non_retryable() -> None:
     assert limited.type == "RateLimitedError" and not limited.non_retryable
     assert limited.next_retry_delay == timedelta(seconds=12.5)
 
+    # Credentials are not bad data: the operator fixes them and the same call succeeds, so it is retried.
+    denied = to_application_error(AuthError("clubos", 401, "unauthorized"))
+    assert denied.type == "AuthError" and not denied.non_retryable
+
     server = to_application_error(ServerError("active", None, "ReadTimeout"))
     assert server.type == "ServerError" and not server.non_retryable and server.next_retry_delay is None
 

@@ -84,3 +84,26 @@ async def test_a_long_salesforce_outage_loses_no_signal(stack: LocalStack, monke
 
 async def _cleared(stack: LocalStack, workflow_ids: list[str]) -> bool:
     return not await _waits(stack, workflow_ids)
+
+
+async def test_the_renewal_page_says_what_it_waits_for(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(policies, "EXTERNAL", policies.external(timedelta(seconds=1)))
+    key = stack.healthy_account(17)
+    stack.set_account(key, renewal_in_days=25)
+    assert (await stack.post_signal(key, risk=50)).status_code == 202
+    wf_id = ids.renewal(key, stack.account(key).renewal_date)
+    await stack.wait_projection(wf_id)
+    intel = [ids.intelligence(key)]
+    await stack.set_faults("salesforce", error_rate=1.0)
+    try:
+        assert (await stack.post_signal(key, risk=60)).status_code == 202  # its enrichment now waits
+        await wait_for(lambda: _waits(stack, intel), 60, "the new signal's enrichment to wait")
+        async with stack.browser_session(MANAGER[0]) as http:
+            page = await http.get(f"/renewals/{wf_id}")
+        assert page.status_code == 200 and "Waiting for Salesforce since" in page.text, page.text[:500]
+    finally:
+        await stack.set_faults("salesforce", error_rate=0.0)
+    assert await wait_for(lambda: _cleared(stack, intel), 60, "the wait to be cleared")
+    async with stack.browser_session(MANAGER[0]) as http:
+        page = await http.get(f"/renewals/{wf_id}")
+    assert "Waiting for Salesforce" not in page.text
