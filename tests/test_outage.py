@@ -13,8 +13,9 @@ from temporalio.client import WorkflowExecutionStatus
 
 from contracts import ids
 from db import downstream
-from db.models import DownstreamWait, WorkflowInstance
+from db.models import DownstreamWait, Lead, WorkflowInstance
 from devstack.seed import MANAGER
+from tests.journey_helpers import mail_to, new_lead, speed_up
 from tests.stack import LocalStack, wait_for
 from workflows import policies
 from workflows.intelligence import CustomerIntelligenceWorkflow
@@ -107,3 +108,36 @@ async def test_the_renewal_page_says_what_it_waits_for(stack: LocalStack, monkey
     async with stack.browser_session(MANAGER[0]) as http:
         page = await http.get(f"/renewals/{wf_id}")
     assert "Waiting for Salesforce" not in page.text
+
+
+async def test_a_journey_waits_out_a_mail_outage(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SMTP relay is down for longer than the old budget when a lead's welcome email is due: the journey
+    waits (visibly), then sends it exactly once and carries on."""
+    monkeypatch.setattr(policies, "EXTERNAL", policies.external(timedelta(seconds=1)))
+    await speed_up(stack)
+    await stack.sandbox.mail.stop()
+    try:
+        lead = await new_lead(stack)
+        journey = ids.journey("welcome-series", lead["lead_id"])
+
+        async def past_old_budget() -> bool:
+            return any(r.system == "smtp" and r.attempt > OLD_BUDGET for r in await _waits(stack, [journey]))
+
+        await wait_for(past_old_budget, 120, "the welcome email to fail more than the old budget")
+        async with stack.browser_session(MANAGER[0]) as http:
+            assert "Waiting for email (SMTP) since" in (await http.get("/command")).text
+    finally:
+        await stack.sandbox.mail.start()
+    address = (await _lead_email(stack, lead["lead_id"])) or ""
+    [mail] = await wait_for(lambda: mail_to(stack, address), 60, "the welcome email")
+    assert "Welcome" in mail["subject"]
+    await wait_for(lambda: _cleared(stack, [journey]), 30, "the wait to be cleared")
+    desc = await stack.client.get_workflow_handle(journey).describe()
+    assert desc.status in (WorkflowExecutionStatus.RUNNING, WorkflowExecutionStatus.COMPLETED)
+    assert len(await mail_to(stack, address)) == 1
+
+
+async def _lead_email(stack: LocalStack, lead_id: str) -> str | None:
+    async with stack.db.session() as session:
+        lead = await session.get(Lead, lead_id)
+    return lead.email if lead else None
