@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -94,6 +95,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'renubu.db'}"
+
+    @property
+    def agent_run_timeout(self) -> timedelta:
+        """An agent run ends (timed out) after its approvals' lifetime plus an hour of work, however it is stuck;
+        so a stuck run cannot hold its schedule's slot (overlap SKIP) for ever."""
+        return timedelta(seconds=self.approval_ttl_s) + timedelta(hours=1)
 
     @property
     def approval_ttl_s(self) -> int:

@@ -236,7 +236,7 @@ async def worker_for(
     settings: Settings, client: Client, db: Database, analyst: Analyst | None = None, planner: Any = None
 ) -> AsyncIterator[Worker]:
     async with activity_set(settings, client, db=db, analyst=analyst, planner=planner) as activities:
-        worker = build_worker(client, settings, activities)
+        worker = build_worker(client, settings, activities, db)
         async with worker:
             yield worker
 

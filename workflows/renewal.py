@@ -93,6 +93,7 @@ class RenewalWorkflow:
             except TimeoutError:
                 async with self._lock:
                     await self._on_timer()
+        self.gate.closed = True
         await workflow.wait_condition(workflow.all_handlers_finished)
         async with self._lock:  # a closed renewal sends nothing more: open requests resolve to the safe default
             await self._resolve(await self.gate.expire(all_pending=True))
