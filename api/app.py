@@ -51,6 +51,7 @@ from api.routes import (
     webhooks,
 )
 from api.webhook_metrics import WebhookMetrics
+from core.logs import setup_logging
 from core.settings import ROOT, Settings, get_settings
 from core.temporal import connect
 from db.engine import Database
@@ -65,6 +66,8 @@ def create_app(
     temporal_factory: Callable[[], Awaitable[Client]] | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
+    if not logging.getLogger().handlers:  # served by uvicorn; tests and embedders set up their own
+        setup_logging("api")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -56,8 +56,8 @@ async def _handle(db: Database, reader: asyncio.StreamReader, writer: asyncio.St
             return
         try:
             await asyncio.wait_for(refresh_gauges(db), 5)
-        except Exception:  # stale gauges beat no metrics at all
-            log.warning("could not refresh the database gauges", exc_info=True)
+        except Exception as exc:  # stale gauges beat no metrics at all
+            log.warning("could not refresh the database gauges: %s: %s", type(exc).__name__, str(exc)[:300])
         await _respond(writer, "200 OK", prom.generate_latest(_registry()), prom.CONTENT_TYPE_LATEST)
     except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, ConnectionError):
         pass  # a client that went away or did not speak HTTP
