@@ -39,6 +39,7 @@ from core.logs import setup_logging
 from core.settings import Settings, get_settings
 from core.telemetry import WorkflowStarts, worker_runtime
 from core.temporal import connect
+from core.tracing import tracer_provider
 from db.engine import Database
 from inbox.claude import make_inbox_model
 from llm.base import Analyst
@@ -133,7 +134,8 @@ def build_worker(client: Client, settings: Settings, activities: Sequence[Any]) 
 async def main() -> None:
     settings = get_settings()
     setup_logging("worker")
-    client = await connect(settings, worker_runtime(settings))
+    tracing = tracer_provider(settings, "renubu-worker")
+    client = await connect(settings, worker_runtime(settings), tracing)
     async with activity_set(settings, client) as activities:
         worker = build_worker(client, settings, activities)
         stop = asyncio.Event()
@@ -144,6 +146,8 @@ async def main() -> None:
         async with worker:
             await stop.wait()
             log.info("shutting down: draining in-flight activities")
+    if tracing is not None:
+        tracing.shutdown()  # sends the spans still batched
     log.info("worker stopped")
 
 
