@@ -31,6 +31,7 @@ from activities.renewal_actions import RenewalActionActivities
 from activities.renewals import RenewalActivities
 from agent.llm_planner import LLMPlanner, make_planner
 from agent.targets import TargetResolver
+from bootstrap import refuse_unsafe_deployment
 from clients.active import ActiveClient
 from clients.clubos import ClubOSClient
 from clients.notify import Smtp
@@ -134,6 +135,7 @@ def build_worker(client: Client, settings: Settings, activities: Sequence[Any]) 
 async def main() -> None:
     settings = get_settings()
     setup_logging("worker")
+    await refuse_unsafe_deployment(settings)
     tracing = tracer_provider(settings, "renubu-worker")
     client = await connect(settings, worker_runtime(settings), tracing)
     async with activity_set(settings, client) as activities:

@@ -53,10 +53,13 @@ from api.routes import (
 )
 from api.webhook_metrics import WebhookMetrics
 from core.logs import setup_logging
+from core.production import refuse_unsafe
 from core.settings import ROOT, Settings, get_settings
 from core.temporal import connect
 from core.tracing import tracer_provider
+from db import users
 from db.engine import Database
+from inbox.intake import PushIntake
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -73,12 +76,16 @@ def create_app(
 ) -> FastAPI:
     """`tracing`: trace requests with this provider (default: one exporting to RENUBU_OTLP_ENDPOINT, if set)."""
     settings = settings or get_settings()
+    refuse_unsafe(settings)  # before anything listens: a bare `uvicorn` defaults to production
     tracing = tracing or tracer_provider(settings, "renubu-api")
     if not logging.getLogger().handlers:  # served by uvicorn; tests and embedders set up their own
         setup_logging("api")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.env == "production":
+            async with app.state.db.session() as session:
+                refuse_unsafe(settings, await users.demo_users(session))
         metrics_endpoint = await metrics_server.start(settings, app.state.db)
         yield
         if metrics_endpoint is not None:
@@ -94,6 +101,7 @@ def create_app(
     app.state.owns_db = db is None
     app.state.db = db or Database(settings.resolved_database_url)
     app.state.live = LiveBroker(app.state.db)
+    app.state.push_intake = PushIntake(app.state.db)
     app.state.temporal = None
     app.state.temporal_lock = asyncio.Lock()
     app.state.temporal_factory = temporal_factory or (lambda: connect(settings, tracer_provider=tracing))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RENUBU_", env_file=".env", extra="ignore")
 
+    # Fail closed: production unless `./dev up` or the tests say dev (core/production.py lists what it refuses).
+    env: Literal["dev", "production"] = "production"
     data_dir: Path = ROOT / "data"
     database_url: str = ""  # empty: SQLite file under data_dir
 

@@ -50,7 +50,7 @@ def make_settings(**overrides: Any) -> Settings:
     results, with the credentials and secrets of the sandbox's test settings. No metrics endpoints unless
     asked for (tests run side by side, and beside `./dev up`)."""
     quiet = {"api_metrics_port": 0, "worker_metrics_port": 0}
-    return Settings(_env_file=None, **{**_shared(make_sandbox_settings()), **quiet, **overrides})
+    return Settings(_env_file=None, **{"env": "dev", **_shared(make_sandbox_settings()), **quiet, **overrides})
 
 
 def sandbox_settings_for(settings: Settings, **own: Any) -> SandboxSettings:

@@ -88,3 +88,14 @@ def test_grafana_is_provisioned_with_the_dashboard_over_that_prometheus() -> Non
     provider = yaml.safe_load(Path("deploy/grafana/provisioning/dashboards/renubu.yml").read_text())
     assert provider["providers"][0]["options"]["path"] == mounts["./deploy/grafana/dashboards"]
     assert grafana["environment"]["GF_SECURITY_ADMIN_PASSWORD"].startswith("${GRAFANA_ADMIN_PASSWORD:?")
+
+
+@pytest.mark.parametrize("name", ["api", "worker", "migrate"])
+def test_app_processes_run_in_production_mode(name: str) -> None:
+    assert SERVICES[name]["environment"]["RENUBU_ENV"] == "production"
+    assert SERVICES[name]["environment"]["RENUBU_SECURE_COOKIES"] == "true"
+    assert "${RENUBU_SESSION_SECRET:?" in Path("docker-compose.yml").read_text()
+
+
+def test_the_image_defaults_to_production() -> None:
+    assert re.search(r"^ENV .*\bRENUBU_ENV=production\b", Path("Dockerfile").read_text(), re.M)
