@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -185,3 +186,22 @@ async def test_the_worker_backend_names_series_as_prometheus_client_does() -> No
         for name in m.series
     }
     assert sdk_side <= names, sdk_side - names
+
+
+def test_api_processes_sharing_a_multiprocess_dir_are_served_together(tmp_path: Path) -> None:
+    """As compose runs the API (uvicorn --workers 2): each process counts into the shared directory; the one
+    holding the port serves the sum, and the database gauges as last set."""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    count = (
+        "from core import metrics; metrics.WEBHOOKS_RECEIVED.inc(source='clubos'); "
+        "metrics.OUTBOX.replace({('queued', 'sms'): 4})"
+    )
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", count], env=env, check=True)
+    serve = (
+        "import prometheus_client as p; from api.metrics_server import _registry; "
+        "print(p.generate_latest(_registry()).decode())"
+    )
+    out = subprocess.run([sys.executable, "-c", serve], env=env, check=True, capture_output=True, text=True).stdout
+    assert 'renubu_webhooks_received_total{source="clubos"} 2.0' in out
+    assert 'renubu_outbox_entries{channel="sms",state="queued"} 4.0' in out
