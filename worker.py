@@ -42,6 +42,7 @@ from core.logs import setup_logging
 from core.settings import Settings, get_settings
 from core.telemetry import WorkflowStarts, worker_runtime
 from core.temporal import connect
+from core.tracing import tracer_provider
 from db.engine import Database
 from inbox.claude import make_inbox_model
 from llm.base import Analyst
@@ -142,7 +143,8 @@ async def main() -> None:
     settings = get_settings()
     setup_logging("worker")
     await refuse_unsafe_deployment(settings)
-    client = await connect(settings, worker_runtime(settings))
+    tracing = tracer_provider(settings, "renubu-worker")
+    client = await connect(settings, worker_runtime(settings), tracing)
     db = Database(settings.resolved_database_url)
     async with activity_set(settings, client, db=db) as activities:
         worker = build_worker(client, settings, activities, db)
@@ -155,6 +157,8 @@ async def main() -> None:
             await stop.wait()
             log.info("shutting down: draining in-flight activities")
     await db.dispose()
+    if tracing is not None:
+        tracing.shutdown()  # sends the spans still batched
     log.info("worker stopped")
 
 

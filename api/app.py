@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -51,12 +52,17 @@ from api.routes import (
     webhooks,
 )
 from api.webhook_metrics import WebhookMetrics
+from core.logs import setup_logging
 from core.production import refuse_unsafe
 from core.settings import ROOT, Settings, get_settings
 from core.temporal import connect
+from core.tracing import tracer_provider
 from db import users
 from db.engine import Database
 from inbox.intake import PushIntake
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 log = logging.getLogger("renubu.api")
 
@@ -66,9 +72,14 @@ def create_app(
     *,
     db: Database | None = None,
     temporal_factory: Callable[[], Awaitable[Client]] | None = None,
+    tracing: TracerProvider | None = None,
 ) -> FastAPI:
+    """`tracing`: trace requests with this provider (default: one exporting to RENUBU_OTLP_ENDPOINT, if set)."""
     settings = settings or get_settings()
     refuse_unsafe(settings)  # before anything listens: a bare `uvicorn` defaults to production
+    tracing = tracing or tracer_provider(settings, "renubu-api")
+    if not logging.getLogger().handlers:  # served by uvicorn; tests and embedders set up their own
+        setup_logging("api")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -82,6 +93,8 @@ def create_app(
         await app.state.live.close()
         if app.state.owns_db:
             await app.state.db.dispose()
+        if tracing is not None:
+            tracing.shutdown()  # sends the spans still batched
 
     app = FastAPI(title="Renubu", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json")
     app.state.settings = settings
@@ -91,7 +104,13 @@ def create_app(
     app.state.push_intake = PushIntake(app.state.db)
     app.state.temporal = None
     app.state.temporal_lock = asyncio.Lock()
-    app.state.temporal_factory = temporal_factory or (lambda: connect(settings))
+    app.state.temporal_factory = temporal_factory or (lambda: connect(settings, tracer_provider=tracing))
+    if tracing is not None:
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+        # Not the static files, the health probe or the live-event streams (hours-long spans).
+        excluded = "/static/,/healthz,/events/stream"
+        FastAPIInstrumentor.instrument_app(app, tracer_provider=tracing, excluded_urls=excluded)
     templates = Jinja2Templates(directory=ROOT / "web" / "templates")
     template_helpers.install(templates.env, settings)
     app.state.templates = templates

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     worker_metrics_port: int = 9401
     api_metrics_host: str = "127.0.0.1"
     api_metrics_port: int = 9400
+    otlp_endpoint: str = ""  # an OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces; empty: none
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
