@@ -1,0 +1,145 @@
+"""Demo-like data for the manager home: renewals in every stage, completed ones with outcomes over the
+last weeks, pending approvals of several ages. Every id carries a tag, so a test's rows are its own."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import delete
+
+from db import approvals_store, renewal_projection
+from db.engine import Database
+from db.models import ApiKey, Approval, User, WorkflowInstance
+
+
+def renewal(tag: str, n: int, **over: Any) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {
+        "id": f"renewal-{tag}-{n}",
+        "customer_id": f"{tag}-customer-{n}",
+        "customer_name": f"Customer {n} ({tag})",
+        "definition_id": "critical-renewal",
+        "stage": "Critical",
+        "status": "pending",
+        "assigned_to": "csm@x",
+        "priority_score": 0,  # below any real renewal: a CSM's top card stays theirs
+        "priority_factors": {"base": 0},
+        "risk_score": 50,
+        "usage_trend": -5.0,
+        "arr": 100_000.0,
+        "renewal_date": now.date() + timedelta(days=20),
+        "current_step": None,
+        "steps_done": 0,
+        "steps_total": 3,
+        "analysis_source": "Offline analyser",
+        "summary": "",
+        "outcome": None,
+        "outcome_status": None,
+        "duration_s": None,
+        "seq": 1,
+        "created_at": now,
+        "started_at": None,
+        "completed_at": None,
+    }
+    values.update(over)
+    return values
+
+
+# (stage, days to renewal, ARR, risk) for the open renewals, dealt round the CSMs.
+OPEN_RENEWALS = [
+    ("Emergency", 3, 420_000.0, 92),
+    ("Emergency", 5, 180_000.0, 81),
+    ("Critical", 9, 260_000.0, 74),
+    ("Critical", 18, 95_000.0, 66),
+    ("Critical", 27, 140_000.0, 58),
+    ("Prepare", 45, 310_000.0, 48),
+    ("Prepare", 70, 75_000.0, 35),
+    ("Prepare", 120, 220_000.0, 41),
+    ("Monitor", 200, 60_000.0, 22),
+    ("Monitor", 260, 130_000.0, 15),
+]
+OUTCOMES = ["renewed", "renewed_with_concession", "churned", "expansion_identified", "healthy", "renewed"]
+
+
+async def seed_home(db: Database, tag: str, csms: list[str], *, load: dict[str, int] | None = None) -> None:
+    """Open renewals, twelve weeks of completions and waiting approvals; `load` adds extra open Monitor
+    renewals to a CSM (to put them over capacity)."""
+    now = datetime.now(UTC)
+    today = now.date()
+    rows = [
+        renewal(
+            tag,
+            i,
+            stage=stage,
+            renewal_date=today + timedelta(days=days),
+            arr=arr,
+            risk_score=risk,
+            assigned_to=csms[i % len(csms)],
+            status="in_progress" if i % 3 == 0 else "pending",
+        )
+        for i, (stage, days, arr, risk) in enumerate(OPEN_RENEWALS)
+    ]
+    n = len(rows)
+    for email, extra in (load or {}).items():
+        for _ in range(extra):
+            rows.append(
+                renewal(
+                    tag,
+                    n,
+                    stage="Monitor",
+                    renewal_date=today + timedelta(days=300),
+                    arr=20_000.0,
+                    risk_score=10,
+                    assigned_to=email,
+                )
+            )
+            n += 1
+    for week in range(12):
+        for k in range(week % 4 + 1):
+            done = now - timedelta(weeks=week, hours=k + 1)
+            rows.append(
+                renewal(
+                    tag,
+                    n,
+                    status="completed",
+                    assigned_to=csms[k % len(csms)],
+                    outcome_status=OUTCOMES[(week + k) % len(OUTCOMES)],
+                    completed_at=done,
+                    started_at=done - timedelta(hours=5),
+                    duration_s=5 * 3600.0,
+                )
+            )
+            n += 1
+    async with db.transaction() as session:
+        for row in rows:
+            await renewal_projection.upsert(session, row)
+        for i, (kind, hours) in enumerate(
+            [("campaign", 0.5), ("campaign", 2), ("renewal", 3), ("inbox", 7), ("inbox", 30), ("schedule", 50)]
+        ):
+            await approvals_store.add(session, approval(tag, i, kind, now - timedelta(hours=hours)))
+
+
+def approval(tag: str, n: int, kind: str, requested_at: datetime) -> dict[str, Any]:
+    return {
+        "id": f"apr-{tag}-{n}",
+        "workflow_id": f"wf-{tag}-{n}",
+        "workflow_kind": kind,
+        "action": "send_message",
+        "title": f"Approval {n} ({tag})",
+        "items": [],
+        "editable": None,
+        "status": "pending",
+        "requested_at": requested_at,
+        "expires_at": requested_at + timedelta(days=3),
+    }
+
+
+async def clear(db: Database) -> None:
+    async with db.transaction() as session:
+        for table in (WorkflowInstance, Approval, ApiKey, User):
+            await session.execute(delete(table))
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
