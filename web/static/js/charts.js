@@ -20,7 +20,7 @@
     if (unit === "usd") return Math.abs(v) < 100 && v % 1 ? cents.format(v) : money.format(v);
     return unit === "hours" ? `${v.toFixed(1)} h` : String(Math.round(v));
   };
-  const tick = (unit, v) => (unit === "usd" ? (v < 100 ? cents.format(v) : `$${short.format(v)}`) : short.format(v));
+  const tick = (unit, v) => (unit === "usd" ? (v && v < 100 ? cents.format(v) : `$${short.format(v)}`) : short.format(v));
   const linkOf = (data, index, series) => data.link && data.link
     .replace("{key}", encodeURIComponent(data.keys[index]))
     .replace("{series}", encodeURIComponent(series.key));

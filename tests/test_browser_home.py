@@ -1,0 +1,93 @@
+"""A manager lands on the home page and sees every chart drawn from demo-like data, at desktop and
+phone width; a bar opens the filtered list behind it; "Show data" shows the same numbers.
+
+The page runs on an API of its own over its own database (no worker, no Temporal): the shared stack's
+renewals and CSM queues, which other browser tests work, are never touched."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, expect
+
+from api.app import create_app
+from db import users
+from db.engine import Database
+from db.migrate import upgrade
+from devstack.seed import DEMO_PASSWORD, MANAGER
+from tests.browser import chromium, login, screenshot
+from tests.home_helpers import seed_home
+from tests.stack import make_settings, serve
+
+pytestmark = pytest.mark.browser
+CSMS = [("Sarah Chen", "senior"), ("Marcus Webb", "mid"), ("Priya Nair", "principal"), ("Tom Okafor", "junior")]
+CHARTS = 5
+
+
+@pytest.fixture
+async def home_site(tmp_path: Path) -> AsyncIterator[str]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'renubu.db'}"
+    await upgrade(url)
+    db = Database(url)
+    emails = [f"{name.split()[0].lower()}@home.test" for name, _ in CSMS]
+    async with db.transaction() as session:
+        await users.ensure_user(session, email=MANAGER[0], name=MANAGER[1], role="manager", password=DEMO_PASSWORD)
+        for email, (name, experience) in zip(emails, CSMS, strict=True):
+            await users.ensure_user(session, email=email, name=name, role="csm", password="x", experience=experience)
+    await seed_home(db, f"home-{uuid.uuid4().hex[:6]}", emails, load={emails[0]: 31, emails[1]: 18})
+    app = create_app(make_settings(data_dir=tmp_path, database_url=url), db=db)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    async with serve(app, sock):
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    await db.dispose()
+
+
+async def charts_drawn(page: Page) -> None:
+    await page.wait_for_function(
+        f"document.querySelectorAll('figure[data-chart-state=drawn]').length === {CHARTS}", timeout=15_000
+    )
+    totals = await page.eval_on_selector_all(
+        "figure[data-chart] canvas",
+        "cs => cs.map(c => Chart.getChart(c).data.datasets.flatMap(d => d.data).reduce((a, b) => a + b, 0))",
+    )
+    assert len(totals) == CHARTS and all(t > 0 for t in totals), totals
+    sizes = await page.eval_on_selector_all("figure[data-chart] canvas", "cs => cs.map(c => c.clientWidth)")
+    assert all(w > 200 for w in sizes), sizes
+
+
+async def test_manager_home_charts_at_desktop_and_phone_width(home_site: str) -> None:
+    async with chromium() as browser:
+        page = await browser.new_page(viewport={"width": 1440, "height": 900})
+        await login(page, home_site, MANAGER[0], DEMO_PASSWORD)
+        assert page.url.endswith("/home")
+        await charts_drawn(page)
+        await screenshot(page, "home-1440")
+
+        load = page.locator("#chart-csm-load")
+        table = load.locator(".chart-table")
+        await expect(table).to_have_class("chart-table sr-only")  # read by screen readers, hidden from the eye
+        await load.get_by_role("button", name="Show data").click()
+        await expect(table).to_be_visible()
+        await expect(table.locator("tbody tr").first).to_contain_text("Sarah Chen")
+        await expect(load.get_by_role("button", name="Hide data")).to_have_attribute("aria-expanded", "true")
+
+        # The first bar (the most loaded CSM) opens their queue.
+        x, y = await load.locator("canvas").evaluate(
+            "c => { const bar = Chart.getChart(c).getDatasetMeta(0).data[0]; return [bar.x - 5, bar.y]; }"
+        )
+        box = await load.locator("canvas").bounding_box()
+        assert box is not None
+        await page.mouse.click(box["x"] + x, box["y"] + y)
+        await page.wait_for_url("**/queue?csm=sarah%40home.test")
+
+        phone = await browser.new_page(viewport={"width": 390, "height": 844})
+        await login(phone, home_site, MANAGER[0], DEMO_PASSWORD)
+        await charts_drawn(phone)
+        overflow = await phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the home page overflows by {overflow}px at 390px"
+        await screenshot(phone, "home-390")
