@@ -49,6 +49,7 @@ from api.routes import (
     renewal_pages,
     suppression_pages,
     thread_pages,
+    trends_api,
     webhooks,
 )
 from core.settings import ROOT, Settings, get_settings
@@ -103,6 +104,7 @@ def create_app(
         renewal_pages,
         renewal_api,
         analytics_pages,
+        trends_api,
         customer_pages,
         agents_api,
         approvals_api,

@@ -36,7 +36,9 @@ APPROVAL_KINDS = ("campaign", "renewal", "inbox", "schedule", "nurture")
 def usd(amount: float) -> str:
     if amount >= 1_000_000:
         return f"${amount / 1_000_000:.1f}M"
-    return f"${amount / 1000:.0f}k" if amount >= 1000 else f"${amount:.0f}"
+    if amount >= 1000:
+        return f"${amount / 1000:.0f}k"
+    return f"${amount:.0f}" if amount >= 100 else f"${amount:.2f}"
 
 
 async def arr_at_risk(session: AsyncSession) -> Chart:

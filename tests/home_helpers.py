@@ -3,14 +3,21 @@ last weeks, pending approvals of several ages. Every id carries a tag, so a test
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+import subprocess
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import delete
 
 from db import approvals_store, renewal_projection
 from db.engine import Database
-from db.models import ApiKey, Approval, User, WorkflowInstance
+from db.migrate import upgrade
+from db.models import Agent, AgentRun, ApiKey, Approval, OutboxEntry, User, WorkflowInstance
+from tests.conftest import PG_ADMIN_URL
 
 
 def renewal(tag: str, n: int, **over: Any) -> dict[str, Any]:
@@ -137,9 +144,25 @@ def approval(tag: str, n: int, kind: str, requested_at: datetime) -> dict[str, A
 
 async def clear(db: Database) -> None:
     async with db.transaction() as session:
-        for table in (WorkflowInstance, Approval, ApiKey, User):
+        for table in (WorkflowInstance, Approval, ApiKey, User, AgentRun, Agent, OutboxEntry):
             await session.execute(delete(table))
 
 
-def midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+@asynccontextmanager
+async def own_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
+    """A database of a test module's own (SQLite or PostgreSQL): charts aggregate whole tables, so no other
+    test's rows may be there."""
+    name = f"renubu_charts_{uuid.uuid4().hex[:10]}"
+    if kind == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('charts') / 'renubu.db'}"
+    else:
+        subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+        url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    await upgrade(url)
+    db = Database(url)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+        if kind == "postgresql":
+            subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)

@@ -3,8 +3,6 @@ module, emptied first), and its JSON endpoints, page and roles on an app over a 
 
 from __future__ import annotations
 
-import subprocess
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,8 +16,7 @@ from db import approvals_store, home, renewal_projection, users
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import User
-from tests.conftest import PG_ADMIN_URL
-from tests.home_helpers import approval, clear, renewal, seed_home
+from tests.home_helpers import approval, clear, own_database, renewal, seed_home
 from tests.stack import make_settings
 
 TODAY = date(2026, 11, 25)  # a Wednesday
@@ -28,19 +25,8 @@ NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 async def home_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
-    """A database of this module's own: the home aggregates whole tables, so no other test's rows may be there."""
-    name = f"renubu_home_{uuid.uuid4().hex[:10]}"
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('home') / 'renubu.db'}"
-    else:
-        subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-        url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    await upgrade(url)
-    db = Database(url)
-    yield db
-    await db.dispose()
-    if request.param == "postgresql":
-        subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
+    async with own_database(request.param, tmp_path_factory) as db:
+        yield db
 
 
 async def put(db: Database, *rows: dict[str, object]) -> None:
