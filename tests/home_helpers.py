@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import delete
 
-from db import approvals_store, renewal_projection
+from agent.agents import DEFAULT_AGENTS
+from db import agent_runs_store, approvals_store, control, renewal_projection
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import Agent, AgentRun, ApiKey, Approval, OutboxEntry, User, WorkflowInstance
@@ -66,6 +67,7 @@ OPEN_RENEWALS = [
     ("Monitor", 200, 60_000.0, 22),
     ("Monitor", 260, 130_000.0, 15),
 ]
+TYPES = ["critical-renewal", "emergency-renewal", "prepare-renewal", "monitor-renewal"]
 OUTCOMES = ["renewed", "renewed_with_concession", "churned", "expansion_identified", "healthy", "renewed"]
 
 
@@ -111,6 +113,7 @@ async def seed_home(db: Database, tag: str, csms: list[str], *, load: dict[str, 
                     n,
                     status="completed",
                     assigned_to=csms[k % len(csms)],
+                    definition_id=TYPES[(week + k) % len(TYPES)],
                     outcome_status=OUTCOMES[(week + k) % len(OUTCOMES)],
                     completed_at=done,
                     started_at=done - timedelta(hours=5),
@@ -166,3 +169,52 @@ async def own_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> A
         await db.dispose()
         if kind == "postgresql":
             subprocess.run(["psql", PG_ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
+
+
+# Results of demo agent runs: mostly successes, a few failures, budget pauses and skips.
+RESULTS = ["succeeded"] * 6 + ["failed", "budget_paused", "skipped", "succeeded"]
+
+
+async def seed_command(db: Database, tag: str, days: int = 14) -> None:
+    """Two weeks of agent runs (with LLM cost), sent messages and a daily budget: the command center's trends."""
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        existing = {a.id for a in await agent_runs_store.agents(session)}
+        for default in DEFAULT_AGENTS:
+            if default.id not in existing:
+                session.add(Agent(id=default.id, name=default.name, goal=default.goal, schedule=default.schedule))
+        await session.flush()
+        n = 0
+        for day in range(days):
+            for i, default in enumerate(DEFAULT_AGENTS):
+                for k in range(1 + (day + i) % 3):
+                    session.add(
+                        AgentRun(
+                            id=f"agent-run-{tag}-{n}",
+                            agent_id=default.id,
+                            trigger="schedule",
+                            status=RESULTS[(day * 7 + i * 3 + k) % len(RESULTS)],
+                            planner="Offline planner",
+                            dry_run=False,
+                            tools_used=[],
+                            cost_usd=round(0.04 + 0.03 * ((day + i * 2 + k) % 5), 2),
+                            started_at=now - timedelta(days=day, hours=i + k),
+                        )
+                    )
+                    n += 1
+            for m in range(4 + (day * 5) % 9):
+                at = now - timedelta(days=day, minutes=10 * m + 1)
+                channel = "sms" if m % 3 else "email"
+                session.add(
+                    OutboxEntry(
+                        idempotency_key=f"{tag}-msg-{day}-{m}",
+                        kind=channel,
+                        target="M1",
+                        payload={},
+                        state="sent",
+                        channel=channel,
+                        created_at=at,
+                        updated_at=at,
+                    )
+                )
+        await control.set_daily_budget(session, 1.5, "maria.lopez@renubu.demo")

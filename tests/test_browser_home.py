@@ -13,14 +13,15 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
+from temporalio.client import Client
 
 from api.app import create_app
 from db import users
 from db.engine import Database
 from db.migrate import upgrade
 from devstack.seed import DEMO_PASSWORD, MANAGER
-from tests.browser import chromium, login, screenshot
-from tests.home_helpers import seed_home
+from tests.browser import ARTIFACTS, chromium, login, screenshot
+from tests.home_helpers import seed_command, seed_home
 from tests.stack import make_settings, serve
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,7 @@ CHARTS = 5
 
 
 @pytest.fixture
-async def home_site(tmp_path: Path) -> AsyncIterator[str]:
+async def home_site(tmp_path: Path, temporal_client: Client) -> AsyncIterator[str]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'renubu.db'}"
     await upgrade(url)
     db = Database(url)
@@ -38,8 +39,12 @@ async def home_site(tmp_path: Path) -> AsyncIterator[str]:
         await users.ensure_user(session, email=MANAGER[0], name=MANAGER[1], role="manager", password=DEMO_PASSWORD)
         for email, (name, experience) in zip(emails, CSMS, strict=True):
             await users.ensure_user(session, email=email, name=name, role="csm", password="x", experience=experience)
-    await seed_home(db, f"home-{uuid.uuid4().hex[:6]}", emails, load={emails[0]: 31, emails[1]: 18})
-    app = create_app(make_settings(data_dir=tmp_path, database_url=url), db=db)
+    tag = f"home-{uuid.uuid4().hex[:6]}"
+    await seed_home(db, tag, emails, load={emails[0]: 31, emails[1]: 18})
+    await seed_command(db, tag)
+    # Temporal only for the agent cards' next run times (read-only: these agents have no schedules here).
+    settings = make_settings(data_dir=tmp_path, database_url=url, task_queue=f"renubu-home-{tag}")
+    app = create_app(settings, db=db, temporal_factory=lambda: _client(temporal_client))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     async with serve(app, sock):
@@ -47,15 +52,19 @@ async def home_site(tmp_path: Path) -> AsyncIterator[str]:
     await db.dispose()
 
 
-async def charts_drawn(page: Page) -> None:
+async def _client(client: Client) -> Client:
+    return client
+
+
+async def charts_drawn(page: Page, count: int = CHARTS) -> None:
     await page.wait_for_function(
-        f"document.querySelectorAll('figure[data-chart-state=drawn]').length === {CHARTS}", timeout=15_000
+        f"document.querySelectorAll('figure[data-chart-state=drawn]').length === {count}", timeout=15_000
     )
     totals = await page.eval_on_selector_all(
         "figure[data-chart] canvas",
         "cs => cs.map(c => Chart.getChart(c).data.datasets.flatMap(d => d.data).reduce((a, b) => a + b, 0))",
     )
-    assert len(totals) == CHARTS and all(t > 0 for t in totals), totals
+    assert len(totals) == count and all(t > 0 for t in totals), totals
     sizes = await page.eval_on_selector_all("figure[data-chart] canvas", "cs => cs.map(c => c.clientWidth)")
     assert all(w > 200 for w in sizes), sizes
 
@@ -91,3 +100,29 @@ async def test_manager_home_charts_at_desktop_and_phone_width(home_site: str) ->
         overflow = await phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"the home page overflows by {overflow}px at 390px"
         await screenshot(phone, "home-390")
+
+
+@pytest.mark.parametrize(("path", "count"), [("/analytics", 3), ("/command", 4)])
+async def test_analytics_and_command_center_charts(home_site: str, path: str, count: int) -> None:
+    name = path.strip("/")
+    async with chromium() as browser:
+        page = await browser.new_page(viewport={"width": 1440, "height": 900})
+        await login(page, home_site, MANAGER[0], DEMO_PASSWORD)
+        await page.goto(f"{home_site}{path}")
+        await charts_drawn(page, count)
+        await page.locator(".chart-grid").scroll_into_view_if_needed()
+        await screenshot(page, f"{name}-1440")
+        if path == "/command":  # the budget is a line over the day's cost, not a bar stacked on it
+            kinds = await page.locator("#chart-cost-per-day canvas").evaluate(
+                "c => Chart.getChart(c).data.datasets.map(d => d.type)"
+            )
+            assert kinds[-1] == "line" and set(kinds[:-1]) == {"bar"}
+
+        phone = await browser.new_page(viewport={"width": 390, "height": 844})
+        await login(phone, home_site, MANAGER[0], DEMO_PASSWORD)
+        await phone.goto(f"{home_site}{path}")
+        await charts_drawn(phone, count)
+        overflow = await phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} overflows by {overflow}px at 390px"
+        await screenshot(phone, f"{name}-390")
+        await phone.locator(".chart-grid").screenshot(path=ARTIFACTS / f"{name}-390-charts.png")  # the charts alone
