@@ -9,6 +9,8 @@ from __future__ import annotations
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,12 +18,12 @@ from playwright.async_api import Page, expect
 from temporalio.client import Client
 
 from api.app import create_app
-from db import users
+from db import approvals_store, users
 from db.engine import Database
 from db.migrate import upgrade
 from devstack.seed import DEMO_PASSWORD, MANAGER
 from tests.browser import ARTIFACTS, chromium, login, screenshot
-from tests.home_helpers import seed_command, seed_home
+from tests.home_helpers import approval, seed_command, seed_home
 from tests.stack import make_settings, serve
 
 pytestmark = pytest.mark.browser
@@ -29,8 +31,14 @@ CSMS = [("Sarah Chen", "senior"), ("Marcus Webb", "mid"), ("Priya Nair", "princi
 CHARTS = 5
 
 
+@dataclass
+class Site:
+    url: str
+    db: Database
+
+
 @pytest.fixture
-async def home_site(tmp_path: Path, temporal_client: Client) -> AsyncIterator[str]:
+async def home_site(tmp_path: Path, temporal_client: Client) -> AsyncIterator[Site]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'renubu.db'}"
     await upgrade(url)
     db = Database(url)
@@ -48,7 +56,7 @@ async def home_site(tmp_path: Path, temporal_client: Client) -> AsyncIterator[st
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     async with serve(app, sock):
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        yield Site(f"http://127.0.0.1:{sock.getsockname()[1]}", db)
     await db.dispose()
 
 
@@ -69,13 +77,28 @@ async def charts_drawn(page: Page, count: int = CHARTS) -> None:
     assert all(w > 200 for w in sizes), sizes
 
 
-async def test_manager_home_charts_at_desktop_and_phone_width(home_site: str) -> None:
+async def test_manager_home_charts_at_desktop_and_phone_width(home_site: Site) -> None:
     async with chromium() as browser:
         page = await browser.new_page(viewport={"width": 1440, "height": 900})
-        await login(page, home_site, MANAGER[0], DEMO_PASSWORD)
+        await login(page, home_site.url, MANAGER[0], DEMO_PASSWORD)
         assert page.url.endswith("/home")
         await charts_drawn(page)
         await screenshot(page, "home-1440")
+
+        # A new approval arrives over the live feed: its chart and table are fetched again, no reload.
+        await page.wait_for_selector("body[data-live-state=open]")
+        await page.evaluate("window.notReloaded = true")
+        async with home_site.db.transaction() as session:
+            await approvals_store.add(session, approval("live", 1, "renewal", datetime.now(UTC)))
+        waiting = page.locator("#chart-approvals-waiting")
+        await expect(waiting.locator(".chart-summary")).to_contain_text("7 approvals waiting", timeout=10_000)
+        assert (
+            await waiting.locator("canvas").evaluate(
+                "c => Chart.getChart(c).data.datasets.flatMap(d => d.data).reduce((a, b) => a + b, 0)"
+            )
+            == 7
+        )
+        assert await page.evaluate("window.notReloaded === true")
 
         load = page.locator("#chart-csm-load")
         table = load.locator(".chart-table")
@@ -95,7 +118,7 @@ async def test_manager_home_charts_at_desktop_and_phone_width(home_site: str) ->
         await page.wait_for_url("**/queue?csm=sarah%40home.test")
 
         phone = await browser.new_page(viewport={"width": 390, "height": 844})
-        await login(phone, home_site, MANAGER[0], DEMO_PASSWORD)
+        await login(phone, home_site.url, MANAGER[0], DEMO_PASSWORD)
         await charts_drawn(phone)
         overflow = await phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"the home page overflows by {overflow}px at 390px"
@@ -103,12 +126,12 @@ async def test_manager_home_charts_at_desktop_and_phone_width(home_site: str) ->
 
 
 @pytest.mark.parametrize(("path", "count"), [("/analytics", 3), ("/command", 4)])
-async def test_analytics_and_command_center_charts(home_site: str, path: str, count: int) -> None:
+async def test_analytics_and_command_center_charts(home_site: Site, path: str, count: int) -> None:
     name = path.strip("/")
     async with chromium() as browser:
         page = await browser.new_page(viewport={"width": 1440, "height": 900})
-        await login(page, home_site, MANAGER[0], DEMO_PASSWORD)
-        await page.goto(f"{home_site}{path}")
+        await login(page, home_site.url, MANAGER[0], DEMO_PASSWORD)
+        await page.goto(f"{home_site.url}{path}")
         await charts_drawn(page, count)
         await page.locator(".chart-grid").scroll_into_view_if_needed()
         await screenshot(page, f"{name}-1440")
@@ -119,8 +142,8 @@ async def test_analytics_and_command_center_charts(home_site: str, path: str, co
             assert kinds[-1] == "line" and set(kinds[:-1]) == {"bar"}
 
         phone = await browser.new_page(viewport={"width": 390, "height": 844})
-        await login(phone, home_site, MANAGER[0], DEMO_PASSWORD)
-        await phone.goto(f"{home_site}{path}")
+        await login(phone, home_site.url, MANAGER[0], DEMO_PASSWORD)
+        await phone.goto(f"{home_site.url}{path}")
         await charts_drawn(phone, count)
         overflow = await phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} overflows by {overflow}px at 390px"
