@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 class Series(BaseModel):
     name: str = Field(description="legend and table column, e.g. 'Critical' or 'Renewed'")
     key: str = Field(description="filter value for click-through and colour key, e.g. a stage or an outcome")
-    values: list[float] = Field(description="one value per label")
+    values: list[float | None] = Field(description="one value per label; null: no value (a gap in a line)")
     kind: Literal["bar", "line"] = "bar"
 
 
@@ -32,7 +32,8 @@ class Chart(BaseModel):
 
     @property
     def empty(self) -> bool:
-        return not any(v for s in self.series if s.kind == "bar" for v in s.values)
+        bars = [s for s in self.series if s.kind == "bar"] or self.series  # a budget line alone is no data
+        return not any(v for s in bars for v in s.values)
 
 
 def chart_link(template: str | None, key: str, series: str) -> str | None:

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.charts import Chart, Series
-from db.home import OUTCOME_GROUPS, outcome_group, usd
-from db.models import Agent, AgentRun, OutboxEntry, User, WorkflowInstance
+from db.home import AGE_BUCKETS, OUTCOME_GROUPS, age_bucket, outcome_group, usd
+from db.models import Agent, AgentRun, Approval, OutboxEntry, User, WorkflowInstance
+from db.models.outbox import OUTBOX_STATES
 
 RUN_RESULTS = ("succeeded", "failed", "killed", "budget_paused", "skipped", "waiting_approval", "running")
 GROUPS = [*OUTCOME_GROUPS, "other"]
@@ -50,6 +51,10 @@ def _daily_chart(chart_id: str, title: str, summary: str, days: list[date], seri
         keys=[d.isoformat() for d in days],
         series=series,
     )
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
 
 
 def _humanize(value: str) -> str:
@@ -213,4 +218,79 @@ async def messages_per_channel(session: AsyncSession, today: date, days: int = 1
         f"Messages sent in the last {days} days: {per}.",
         _days(today, days),
         [Series(name=c.upper() if c == "sms" else c.capitalize(), key=c, values=counts[c]) for c in channels],
+    )
+
+
+async def duration_per_type(session: AsyncSession, today: date, weeks: int = 12) -> Chart:
+    """Average hours from start to completion per workflow type, per week (a gap where none completed)."""
+    first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+    rows = await session.execute(
+        select(WorkflowInstance.completed_at, WorkflowInstance.definition_id, WorkflowInstance.duration_s).where(
+            WorkflowInstance.status == "completed",
+            WorkflowInstance.completed_at >= datetime.combine(first, time.min, tzinfo=UTC),
+            WorkflowInstance.duration_s.is_not(None),
+        )
+    )
+    sums: dict[str, list[list[float]]] = defaultdict(lambda: [[] for _ in range(weeks)])
+    for at, kind, seconds in rows.all():
+        week = (at.astimezone(UTC).date() - first).days // 7
+        if 0 <= week < weeks:
+            sums[kind][week].append(seconds / 3600)
+    mondays = [first + timedelta(weeks=i) for i in range(weeks)]
+    series = [
+        Series(name=_humanize(kind), key=kind, kind="line", values=[_mean(v) for v in per_week])
+        for kind, per_week in sorted(sums.items())
+    ]
+    return Chart(
+        id="duration-per-type",
+        title="Average duration by type, per week",
+        summary=f"Hours from start to completion, averaged per week, for {len(series)} workflow types.",
+        stacked=False,
+        unit="hours",
+        category="Week of",
+        labels=[m.strftime("%b %-d") for m in mondays],
+        keys=[m.isoformat() for m in mondays],
+        series=series,
+    )
+
+
+async def outbox_per_state(session: AsyncSession, today: date, days: int = 14) -> Chart:
+    """Outbound side effects queued each day, by the state they are in now."""
+    rows = (
+        await session.execute(
+            select(OutboxEntry.created_at, OutboxEntry.state).where(OutboxEntry.created_at >= _since(today, days))
+        )
+    ).all()
+    counts = _per_day([(at, s) for at, s in rows], _days(today, days), list(OUTBOX_STATES))
+    stuck = sum(1 for _, s in rows if s in ("failed", "rejected"))
+    return _daily_chart(
+        "outbox-per-state",
+        "Outbox throughput by state",
+        f"{len(rows)} outbound actions in the last {days} days; {stuck} failed or rejected.",
+        _days(today, days),
+        [Series(name=_humanize(s), key=s, values=counts[s]) for s in OUTBOX_STATES if any(counts[s])],
+    )
+
+
+async def approval_waits(session: AsyncSession, today: date, days: int = 14) -> Chart:
+    """How long decided approvals waited for their decision (or expiry), by outcome."""
+    rows = (
+        await session.execute(
+            select(Approval.status, Approval.requested_at, Approval.decided_at).where(
+                Approval.status != "pending", Approval.decided_at >= _since(today, days)
+            )
+        )
+    ).all()
+    outcomes = sorted({status for status, _, _ in rows})
+    counts = {o: dict.fromkeys((key for key, _, _ in AGE_BUCKETS), 0) for o in outcomes}
+    for status, requested, decided in rows:
+        counts[status][age_bucket(decided - requested)] += 1
+    return Chart(
+        id="approval-waits",
+        title="Approval wait times",
+        summary=f"{len(rows)} approvals decided or expired in the last {days} days, by how long they waited.",
+        category="Waited",
+        labels=[label for _, label, _ in AGE_BUCKETS],
+        keys=[key for key, _, _ in AGE_BUCKETS],
+        series=[Series(name=_humanize(o), key=o, values=[counts[o][k] for k, _, _ in AGE_BUCKETS]) for o in outcomes],
     )

@@ -116,8 +116,8 @@ async def seed_home(db: Database, tag: str, csms: list[str], *, load: dict[str, 
                     definition_id=TYPES[(week + k) % len(TYPES)],
                     outcome_status=OUTCOMES[(week + k) % len(OUTCOMES)],
                     completed_at=done,
-                    started_at=done - timedelta(hours=5),
-                    duration_s=5 * 3600.0,
+                    started_at=done - timedelta(hours=3 + (week + k) % 5),
+                    duration_s=(3 + (week + k) % 5) * 3600.0,
                 )
             )
             n += 1
@@ -211,10 +211,15 @@ async def seed_command(db: Database, tag: str, days: int = 14) -> None:
                         kind=channel,
                         target="M1",
                         payload={},
-                        state="sent",
+                        state="sent" if m % 7 else ("failed" if day % 2 else "rejected"),
                         channel=channel,
                         created_at=at,
                         updated_at=at,
                     )
                 )
+            waited = timedelta(minutes=20 + 97 * day)
+            decided = {"status": "approved" if day % 4 else "denied", "decided_at": now - timedelta(days=day)}
+            await approvals_store.add(
+                session, {**approval(tag, 100 + day, "campaign", decided["decided_at"] - waited), **decided}
+            )
         await control.set_daily_budget(session, 1.5, "maria.lopez@renubu.demo")

@@ -125,7 +125,7 @@ async def test_manager_home_charts_at_desktop_and_phone_width(home_site: Site) -
         await screenshot(phone, "home-390")
 
 
-@pytest.mark.parametrize(("path", "count"), [("/analytics", 3), ("/command", 4)])
+@pytest.mark.parametrize(("path", "count"), [("/analytics", 4), ("/command", 6)])
 async def test_analytics_and_command_center_charts(home_site: Site, path: str, count: int) -> None:
     name = path.strip("/")
     async with chromium() as browser:

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from contracts.charts import Chart
-from db import renewal_projection, trends, users
+from db import approvals_store, renewal_projection, trends, users
 from db.engine import Database
 from db.models import Agent, AgentRun, OutboxEntry
 from devstack.seed import MANAGER, OPERATOR
-from tests.home_helpers import clear, own_database, renewal
+from tests.home_helpers import approval, clear, own_database, renewal
 from tests.stack import LocalStack
 
 TODAY = date(2026, 11, 25)
@@ -166,14 +166,60 @@ async def test_messages_sent_per_day_by_channel(trends_db: Database) -> None:
     assert chart.summary == "Messages sent in the last 14 days: 1 by email, 2 by SMS."
 
 
+async def test_average_duration_per_type_per_week_with_gaps(trends_db: Database) -> None:
+    done = {"status": "completed"}
+    await put(
+        trends_db,
+        renewal("u", 1, **done, definition_id="critical-renewal", completed_at=NOW, duration_s=3600.0),
+        renewal("u", 2, **done, definition_id="critical-renewal", completed_at=NOW, duration_s=3 * 3600.0),
+        renewal(
+            "u", 3, **done, definition_id="critical-renewal", completed_at=NOW - timedelta(weeks=2), duration_s=7200.0
+        ),
+        renewal("u", 4, **done, definition_id="qbr", completed_at=NOW, duration_s=None),  # no duration: left out
+    )
+    async with trends_db.session() as session:
+        chart = await trends.duration_per_type(session, TODAY)
+    assert chart.unit == "hours" and not chart.stacked and chart.keys[-1] == "2026-11-23"
+    assert [(s.key, s.kind) for s in chart.series] == [("critical-renewal", "line")]
+    assert chart.series[0].values[-3:] == [2.0, None, 2.0]  # a week with nothing is a gap, not a zero
+
+
+async def test_outbox_per_state_and_approval_waits(trends_db: Database) -> None:
+    await put(
+        trends_db,
+        sent(1, "sms", NOW),
+        sent(2, None, NOW, state="failed"),
+        sent(3, "email", YESTERDAY, state="queued"),
+        sent(4, "sms", NOW - timedelta(days=20), state="rejected"),
+    )
+    async with trends_db.transaction() as session:
+        for i, (status, waited, decided) in enumerate(
+            [("approved", 0.5, NOW), ("approved", 30, YESTERDAY), ("expired", 24.5, NOW), ("denied", 2, NOW)]
+        ):
+            row = approval("w", i, "campaign", decided - timedelta(hours=waited))
+            await approvals_store.add(session, {**row, "status": status, "decided_at": decided})
+        await approvals_store.add(session, approval("w", 9, "inbox", NOW))  # still pending
+    async with trends_db.session() as session:
+        outbox = await trends.outbox_per_state(session, TODAY)
+        waits = await trends.approval_waits(session, TODAY)
+    got = values(outbox)
+    assert set(got) == {"sent", "failed", "queued"} and got["sent"][-1] == 1 and got["queued"][-2] == 1
+    assert outbox.summary == "3 outbound actions in the last 14 days; 1 failed or rejected."
+    assert values(waits) == {"approved": [1, 0, 0, 1], "denied": [0, 1, 0, 0], "expired": [0, 0, 0, 1]}
+    assert waits.summary.startswith("4 approvals decided or expired")
+
+
 TRENDS = [
     "completions-per-day",
+    "duration-per-type",
     "outcomes-per-type",
     "outcomes-per-csm",
     "runs-per-day",
     "runs-per-agent",
     "cost-per-day",
     "messages-per-channel",
+    "outbox-per-state",
+    "approval-waits",
 ]
 
 
@@ -188,9 +234,9 @@ async def test_trend_endpoints_and_the_pages_that_draw_them(stack: LocalStack) -
         analytics = (await http.get("/analytics")).text
         command = (await http.get("/command")).text
         spec = (await http.get("/api/openapi.json")).json()
-    for name in TRENDS[:3]:
+    for name in TRENDS[:4]:
         assert f'data-chart="/api/trends/{name}"' in analytics
-    for name in TRENDS[3:]:
+    for name in TRENDS[4:]:
         assert f'data-chart="/api/trends/{name}"' in command
     assert 'data-live="run control"' in command and "<script>" not in command
     assert spec["paths"]["/api/trends/{chart}"]["get"]["responses"]["200"]["content"]["application/json"]

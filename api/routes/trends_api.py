@@ -27,9 +27,19 @@ Trend = Literal[
     "runs-per-agent",
     "cost-per-day",
     "messages-per-channel",
+    "duration-per-type",
+    "outbox-per-state",
+    "approval-waits",
 ]
-ANALYTICS = ["completions-per-day", "outcomes-per-type", "outcomes-per-csm"]
-COMMAND = ["runs-per-day", "runs-per-agent", "cost-per-day", "messages-per-channel"]
+ANALYTICS = ["completions-per-day", "duration-per-type", "outcomes-per-type", "outcomes-per-csm"]
+COMMAND = [
+    "runs-per-day",
+    "runs-per-agent",
+    "cost-per-day",
+    "messages-per-channel",
+    "outbox-per-state",
+    "approval-waits",
+]
 SOURCE = "/api/trends/"
 # Where a click leads (existing list pages), and the live topic that redraws a chart.
 LINKS = {"outcomes-per-csm": "/queue?csm={key}", "runs-per-agent": "/agents?agent={key}"}
@@ -38,6 +48,8 @@ TOPICS = {
     "runs-per-agent": "run",
     "cost-per-day": "run control",
     "messages-per-channel": "outbox",
+    "outbox-per-state": "outbox",
+    "approval-waits": "approval",
 }
 
 
@@ -54,6 +66,9 @@ LOADERS: dict[str, Callable[[AsyncSession], Awaitable[Chart]]] = {
     "runs-per-agent": lambda s: trends.runs_per_agent(s, datetime.now(UTC).date()),
     "cost-per-day": _cost,
     "messages-per-channel": lambda s: trends.messages_per_channel(s, datetime.now(UTC).date()),
+    "duration-per-type": lambda s: trends.duration_per_type(s, datetime.now(UTC).date()),
+    "outbox-per-state": lambda s: trends.outbox_per_state(s, datetime.now(UTC).date()),
+    "approval-waits": lambda s: trends.approval_waits(s, datetime.now(UTC).date()),
 }
 
 

@@ -10,6 +10,8 @@
     renewed: "#16a34a", expanded: "#2563eb", churned: "#dc2626", other: "#94a3b8",
     succeeded: "#16a34a", failed: "#dc2626", killed: "#7f1d1d", budget_paused: "#f59e0b", skipped: "#94a3b8",
     running: "#4f46e5", waiting_approval: "#a855f7", budget: "#dc2626", sms: "#0891b2", email: "#7c3aed",
+    sent: "#16a34a", queued: "#94a3b8", approved: "#16a34a", partially_approved: "#84cc16", rejected: "#f59e0b",
+    denied: "#dc2626", expired: "#94a3b8",
   };
   const PALETTE = ["#4f46e5", "#0891b2", "#16a34a", "#f59e0b", "#db2777", "#7c3aed", "#64748b", "#ea580c"];
   const colorOf = (key, i) => COLORS[key] || PALETTE[i % PALETTE.length];
@@ -17,6 +19,7 @@
   const short = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
   const cents = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 2 });
   const format = (unit, v) => {
+    if (v === null || v === undefined) return "—";
     if (unit === "usd") return Math.abs(v) < 100 && v % 1 ? cents.format(v) : money.format(v);
     return unit === "hours" ? `${v.toFixed(1)} h` : String(Math.round(v));
   };
@@ -24,6 +27,12 @@
   const linkOf = (data, index, series) => data.link && data.link
     .replace("{key}", encodeURIComponent(data.keys[index]))
     .replace("{series}", encodeURIComponent(series.key));
+
+  // A line among bars is a reference (a budget): dashed, drawn over them, never stacked onto them.
+  // In a chart of lines alone, each line is data: solid, with its points, gaps where there is no value.
+  const lineStyle = (data, i) => (data.series.some((s) => s.kind === "bar")
+    ? { stack: `line-${i}`, borderDash: [6, 4], pointRadius: 0, borderWidth: 2, order: 0 }
+    : { pointRadius: 3, borderWidth: 2, spanGaps: false, order: 0 });
 
   const config = (data) => {
     const value = data.horizontal ? "x" : "y";
@@ -38,8 +47,7 @@
           data: s.values,
           backgroundColor: colorOf(s.key, i),
           borderColor: colorOf(s.key, i),
-          // A line (a budget, a capacity) is drawn over the bars and never stacked onto them.
-          ...(s.kind === "line" ? { stack: `line-${i}`, borderDash: [6, 4], pointRadius: 0, borderWidth: 2, order: 0 } : { order: 1 }),
+          ...(s.kind === "bar" ? { order: 1 } : lineStyle(data, i)),
         })),
       },
       options: {
