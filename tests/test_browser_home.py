@@ -107,6 +107,7 @@ async def test_manager_home_charts_at_desktop_and_phone_width(home_site: Site) -
         await expect(table).to_be_visible()
         await expect(table.locator("tbody tr").first).to_contain_text("Sarah Chen")
         await expect(load.get_by_role("button", name="Hide data")).to_have_attribute("aria-expanded", "true")
+        await load.screenshot(path=ARTIFACTS / "home-csm-load-data.png")
 
         # The first bar (the most loaded CSM) opens their queue.
         x, y = await load.locator("canvas").evaluate(
