@@ -15,7 +15,6 @@ from contracts.charts import Chart
 from db import approvals_store, home, renewal_projection, users
 from db.engine import Database
 from db.migrate import upgrade
-from db.models import User
 from tests.home_helpers import approval, clear, own_database, renewal, seed_home
 from tests.stack import make_settings
 
@@ -96,7 +95,9 @@ async def test_csm_load_splits_what_is_over_capacity(home_db: Database) -> None:
         for email, name in (("ann@x", "Ann"), ("bob@x", "Bob"), ("gone@x", "Gone"), ("cid@x", "Cid")):
             await users.ensure_user(session, email=email, name=name, role="csm", password="x")
         await users.ensure_user(session, email="boss@x", name="Boss", role="manager", password="x")
-        (await users.by_email(session, "gone@x") or User()).active = False
+        gone = await users.by_email(session, "gone@x")
+        assert gone is not None
+        gone.active = False
     async with home_db.session() as session:
         chart = await home.csm_load(session, capacity=2)
     assert chart.horizontal and chart.labels == ["Ann", "Bob", "Cid"]

@@ -58,7 +58,7 @@ async def home_page(request: Request, _user: Viewer, db: Db, settings: AppSettin
     return get_templates(request).TemplateResponse(
         request,
         "home.html",
-        {"charts": charts, "capacity": settings.csm_capacity, "topics": TOPICS, "source": "/api/home/charts/"},
+        {"charts": charts, "topics": TOPICS, "source": "/api/home/charts/"},
     )
 
 
