@@ -35,6 +35,7 @@ from api.routes import (
     customer_pages,
     events,
     health,
+    home_pages,
     inbox_actions,
     inbox_api,
     inbox_pages,
@@ -49,6 +50,7 @@ from api.routes import (
     renewal_pages,
     suppression_pages,
     thread_pages,
+    trends_api,
     webhooks,
 )
 from api.webhook_metrics import WebhookMetrics
@@ -130,9 +132,11 @@ def create_app(
         auth_pages,
         webhooks,
         queue_pages,
+        home_pages,
         renewal_pages,
         renewal_api,
         analytics_pages,
+        trends_api,
         customer_pages,
         agents_api,
         approvals_api,

@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     approval_ttl_hours: float = 24.0
     collections_email: str = "referrals@collections-partner.demo"
     reminder_window_days: int = 3  # proactive messages: never twice to the same person within this window
+    csm_capacity: int = Field(30, ge=1)  # open renewals a CSM can carry; the manager home's load chart marks it
 
     # Nurture journeys: at most `nurture_cap` messages per lead per window, across channels and journeys,
     # and none in the lead's quiet hours (local time).
