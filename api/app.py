@@ -8,14 +8,14 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
-from api import template_helpers
+from api import access, template_helpers
 from api.auth import Forbidden, NotAuthenticated
 from api.deps import TemporalUnavailable
 from api.live import LiveBroker
@@ -78,7 +78,13 @@ def create_app(
         if app.state.owns_db:
             await app.state.db.dispose()
 
-    app = FastAPI(title="Renubu", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="Renubu",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        dependencies=[Depends(access.authorize)],  # the route × role matrix, before every route
+    )
     app.state.settings = settings
     app.state.owns_db = db is None
     app.state.db = db or Database(settings.resolved_database_url)
@@ -130,6 +136,7 @@ def create_app(
         pipeline_pages,
     ):
         app.include_router(module.router)
+    access.install(app)
     _errors(app)
 
     @app.middleware("http")

@@ -55,6 +55,9 @@ def csrf_token(request: Request) -> str:
 
 
 async def current_user(request: Request, db: Database = Depends(get_db)) -> CurrentUser:
+    known = getattr(request.state, "user", None)
+    if isinstance(known, CurrentUser):  # resolved (and CSRF-checked) earlier in this request
+        return known
     api_key = request.headers.get("x-api-key")
     async with db.transaction() as session:
         if api_key:
