@@ -22,6 +22,7 @@ from core.settings import Settings
 from db import agent_runs_store, control, outbox
 from db.engine import Database
 from messaging.sender import MessageSender, Recipient, SendResult, kill_switch_error
+from rules.spreadsheet import safe_rows
 
 
 def _key(req: SideEffectRequest, target_id: str, suffix: str = "") -> str:
@@ -187,7 +188,7 @@ class AgentActionTools:
         summary = f"Referral list of {len(rows)} members (${total:,.2f})"
         if self.settings.smtp_host:
             buffer = io.StringIO()
-            csv.writer(buffer).writerows([columns, *rows])
+            csv.writer(buffer).writerows([columns, *safe_rows(rows)])
 
             async def mail() -> dict[str, str]:
                 s = self.settings

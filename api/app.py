@@ -50,6 +50,8 @@ from api.routes import (
     thread_pages,
     webhooks,
 )
+from api.security_headers import SecurityHeaders
+from api.throttle import LoginThrottle
 from core.production import refuse_unsafe
 from core.settings import ROOT, Settings, get_settings
 from core.temporal import connect
@@ -57,6 +59,7 @@ from db import users
 from db.engine import Database
 
 log = logging.getLogger("renubu.api")
+WEBHOOKS = (webhooks, inbox_webhook, nurture_webhooks)  # unauthenticated until the signature: a tight body limit
 
 
 def create_app(
@@ -84,6 +87,7 @@ def create_app(
         docs_url="/api/docs",
         openapi_url="/api/openapi.json",
         dependencies=[Depends(access.authorize)],  # the route × role matrix, before every route
+        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.owns_db = db is None
@@ -95,6 +99,7 @@ def create_app(
     templates = Jinja2Templates(directory=ROOT / "web" / "templates")
     template_helpers.install(templates.env, settings)
     app.state.templates = templates
+    app.state.login_throttle = LoginThrottle()
 
     app.add_middleware(
         SessionMiddleware,
@@ -135,9 +140,12 @@ def create_app(
         journey_dry_run,
         pipeline_pages,
     ):
-        app.include_router(module.router)
+        limit = settings.webhook_max_body_bytes if module in WEBHOOKS else None
+        app.include_router(module.router, max_body_size=limit)
     access.install(app)
     _errors(app)
+
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
 
     @app.middleware("http")
     async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hmac
+import logging
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.auth import SESSION_CSRF, SESSION_USER, CurrentUser, csrf_token, current_user
 from api.deps import get_db, get_templates
+from api.throttle import LoginThrottle
 from db import users
 from db.engine import Database
 
 router = APIRouter(tags=["auth"])
+log = logging.getLogger("renubu.auth")
 
 
 def _safe_next(target: str | None) -> str:
@@ -37,18 +40,33 @@ async def login(
     csrf: str = Form(alias="csrf_token", default=""),
     db: Database = Depends(get_db),
 ) -> Response:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = request.client.host if request.client else "unknown"
+    account, source = LoginThrottle.keys(email, address)
+    wait = throttle.retry_after(account, source)
     expected = request.session.get(SESSION_CSRF, "")
-    if not expected or not hmac.compare_digest(str(expected), csrf):
+    if wait:  # checked before the password, so a locked-out guesser learns nothing
+        error = f"Too many failed logins. Try again in {wait} seconds."
+        user = None
+    elif not expected or not hmac.compare_digest(str(expected), csrf):
         error = "Your session expired. Please try again."
         user = None
     else:
         async with db.session() as session:
             user = await users.authenticate(session, email, password)
         error = None if user else "Wrong email or password."
+        if user is None:
+            throttle.failed(account, source)
+            log.warning("failed login for %r from %s", email[:200], address)
     if user is None:
         return get_templates(request).TemplateResponse(
-            request, "login.html", {"next": _safe_next(next), "error": error, "email": email}, status_code=401
+            request,
+            "login.html",
+            {"next": _safe_next(next), "error": error, "email": email},
+            status_code=429 if wait else 401,
+            headers={"Retry-After": str(wait)} if wait else None,
         )
+    throttle.succeeded(account)
     request.session.clear()
     request.session[SESSION_USER] = user.id
     csrf_token(request)
