@@ -32,6 +32,7 @@ from api.routes import (
     command_pages,
     control_api,
     customer_pages,
+    docs,
     events,
     health,
     inbox_actions,
@@ -84,8 +85,9 @@ def create_app(
     app = FastAPI(
         title="Renubu",
         lifespan=lifespan,
-        docs_url="/api/docs",
-        openapi_url="/api/openapi.json",
+        docs_url=None,  # served by api/routes/docs.py, behind a login
+        redoc_url=None,
+        openapi_url=None,
         dependencies=[Depends(access.authorize)],  # the route × role matrix, before every route
         max_body_size=settings.max_body_bytes,
     )
@@ -112,6 +114,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
     for module in (
         health,
+        docs,
         auth_pages,
         webhooks,
         queue_pages,

@@ -18,7 +18,7 @@ DOCS_CSP = (
     "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com; "
     "worker-src 'self' blob:; object-src 'none'; frame-ancestors 'none'"
 )
-DOCS_PATHS = ("/api/docs", "/redoc", "/docs/oauth2-redirect")
+DOCS_PATHS = ("/api/docs", "/redoc")
 
 
 class SecurityHeaders:

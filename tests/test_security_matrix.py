@@ -49,7 +49,7 @@ async def test_no_role_reaches_a_route_the_table_denies(stack: LocalStack, keys:
     wrong: list[str] = []
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=30) as http:
         for key, access in ROUTE_ROLES.items():
-            if access.public or access.signed or key.endswith(("/docs", "openapi.json", "/redoc", "/static")):
+            if access.public or access.signed:
                 continue
             method, url = _url(key)
             anonymous = await http.request(method, url, headers={"accept": "application/json"})
@@ -158,3 +158,19 @@ async def test_a_csm_cannot_act_on_another_csms_renewal(stack: LocalStack, keys:
         started = await http.post(f"{base}/start", headers={"X-API-Key": owner_key})
     assert started.status_code == 200, started.text
     assert started.json()["status"] != row.status  # the owner's action did reach it
+
+
+async def test_api_docs_need_a_login_and_declare_how_to_authenticate(stack: LocalStack, keys: dict[str, str]) -> None:
+    async with httpx.AsyncClient(base_url=stack.api_url) as http:
+        for path in ("/api/openapi.json", "/api/docs", "/redoc"):
+            assert (await http.get(path)).status_code in (401, 303), path
+        schema = (await http.get("/api/openapi.json", headers={"X-API-Key": keys["csm"]})).json()
+        docs = await http.get("/api/docs", headers={"X-API-Key": keys["csm"]})
+    assert schema["components"]["securitySchemes"]["apiKey"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "renubu apikey create <email>",
+    }
+    assert {"apiKey": []} in schema["security"] and "/api/workflows/queue" in schema["paths"]
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
