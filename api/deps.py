@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Path, Request
 from fastapi.templating import Jinja2Templates
 from pydantic import BeforeValidator
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from core.settings import Settings
 from db.engine import Database
@@ -28,7 +31,16 @@ NoBool = BeforeValidator(_not_a_bool)  # Annotated[float, NoBool]: numbers and n
 
 
 class TemporalUnavailable(Exception):
-    pass
+    """Answered 503 with Retry-After (api/app.py): the caller's retry is processed, not dropped."""
+
+
+@asynccontextmanager
+async def temporal_call() -> AsyncIterator[None]:
+    """A Temporal RPC that fails (unavailable, overloaded, deadline) means "not now", not "bad request"."""
+    try:
+        yield
+    except RPCError as exc:
+        raise TemporalUnavailable(str(exc)) from exc
 
 
 def get_db(request: Request) -> Database:

@@ -61,6 +61,8 @@ async def process_stack(
         "RENUBU_CLUBOS_WEBHOOK_URL": f"{api}/webhooks/clubos/messages",
         "RENUBU_SMTP_PORT": str(sandbox_port + 25),
         "RENUBU_LOG_LEVEL": "WARNING",
+        "RENUBU_API_METRICS_PORT": "0",  # beside ./dev up; a benchmark reads its figures itself
+        "RENUBU_WORKER_METRICS_PORT": "0",
         "ANTHROPIC_API_KEY": "",
         **(extra_env or {}),
     }

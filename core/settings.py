@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     task_queue: str = "renubu"
     # Workflows kept in the worker's memory (~0.2 MB each); beyond it a waking workflow is replayed first.
     worker_max_cached_workflows: int = 5000
+    # Prometheus endpoints (port 0: none). `./dev up` gives worker n the port + n - 1.
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = 9401
+    api_metrics_host: str = "127.0.0.1"
+    api_metrics_port: int = 9400
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000

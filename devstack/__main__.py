@@ -18,8 +18,8 @@ import signal
 import sys
 from pathlib import Path
 
+from bootstrap import bootstrap
 from contracts.search_attributes import cli_flags
-from core.bootstrap import bootstrap
 from core.logs import setup_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
@@ -83,9 +83,13 @@ def temporal_child(settings: Settings) -> Child:
     )
 
 
-def worker_children(count: int) -> list[Child]:
+def worker_children(count: int, metrics_port: int = 0) -> list[Child]:
+    """Worker n serves its metrics on metrics_port + n - 1 (0: none)."""
     names = ["worker"] if count == 1 else [f"worker-{n}" for n in range(1, count + 1)]
-    return [Child(name, [PY, "worker.py"]) for name in names]
+    return [
+        Child(name, [PY, "worker.py"], {"RENUBU_WORKER_METRICS_PORT": str(metrics_port + n if metrics_port else 0)})
+        for n, name in enumerate(names)
+    ]
 
 
 def api_child(settings: Settings) -> Child:
@@ -147,7 +151,7 @@ async def run(workers: int) -> int:
         sandbox_env = {"RENUBU_DATA_DIR": str(settings.data_dir)}
         sandbox = await supervisor.start(Child("sandbox", [PY, "-m", "sandbox"], sandbox_env))
         await wait_for_port(sandbox_settings.sandbox_host, sandbox_settings.sandbox_port, 30, sandbox)
-        for worker in worker_children(workers):
+        for worker in worker_children(workers, settings.worker_metrics_port):
             await supervisor.start(worker)
         api = await supervisor.start(api_child(settings))
         await wait_for_port(settings.api_host, settings.api_port, 30, api)
@@ -194,6 +198,7 @@ def _banner(s: Settings, sandbox: SandboxSettings, csms: list[str], workers: int
         f"  Temporal UI    {s.temporal_ui_url}",
         f"  Sandbox        http://{sandbox.sandbox_host}:{sandbox.sandbox_port}"
         "  (Salesforce, Active, ClubOS, mail, leads, faults)",
+        _metrics_line(s, workers),
         "",
         f"  Log in as a CSM:     {csms[0] if csms else '(none)'} / {seed.DEMO_PASSWORD}",
         f"  Log in as manager:   {seed.MANAGER[0]} / {seed.DEMO_PASSWORD}",
@@ -205,6 +210,17 @@ def _banner(s: Settings, sandbox: SandboxSettings, csms: list[str], workers: int
         "",
     ]
     print("\n".join(lines), flush=True)
+
+
+def _metrics_line(s: Settings, workers: int) -> str:
+    if not s.api_metrics_port and not s.worker_metrics_port:
+        return "  Metrics        off"
+    api = f"API :{s.api_metrics_port}" if s.api_metrics_port else "API off"
+    if not s.worker_metrics_port:
+        return f"  Metrics        {api}, workers off"
+    last = s.worker_metrics_port + workers - 1
+    ports = f":{s.worker_metrics_port}" + (f"-{last}" if workers > 1 else "")
+    return f"  Metrics        {api}, worker{'s' if workers > 1 else ''} {ports}  (Prometheus, /metrics)"
 
 
 def workers_arg(value: str) -> int:

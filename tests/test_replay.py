@@ -1,5 +1,6 @@
-"""Every recorded history must replay on the current workflow code: a change that
-would break running workflows fails here, not in production."""
+"""Every recorded history of every kept release must replay on the current workflow
+code: a change that would break workflows still running from an older release fails
+here, not in production."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import _Definition
 
+from tests import history_store
 from worker import WORKFLOWS
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+HISTORIES = history_store.kept()
 
 
 def test_there_is_a_history_per_workflow_type() -> None:
@@ -25,8 +27,25 @@ def test_there_is_a_history_per_workflow_type() -> None:
     assert types >= {_Definition.must_from_class(w).name for w in WORKFLOWS}
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+def test_histories_are_kept_per_release() -> None:
+    """Nothing lies loose in tests/histories/: each file belongs to the release that recorded it."""
+    loose = [p.name for p in history_store.ROOT.iterdir() if p.is_file()]
+    assert loose == []
+    releases = {p.parent.name for p in HISTORIES}
+    assert releases and all(history_store.VERSION.match(r) for r in releases), releases
+
+
+def test_the_recorder_never_replaces_a_kept_history(tmp_path: Path) -> None:
+    first = history_store.write_new("renewal_x", '{"events": []}', version="9.9.9", root=tmp_path)
+    with pytest.raises(history_store.AlreadyRecorded, match=r"9\.9\.9/renewal_x\.json is already recorded"):
+        history_store.write_new("renewal_x", '{"events": ["changed"]}', version="9.9.9", root=tmp_path)
+    assert first.read_text() == '{"events": []}'
+    history_store.write_new("renewal_x", '{"events": ["next release"]}', version="9.10.0", root=tmp_path)
+    assert [history_store.case_id(p) for p in history_store.kept(tmp_path)] == ["9.9.9/renewal_x", "9.10.0/renewal_x"]
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[history_store.case_id(p) for p in HISTORIES])
 async def test_recorded_history_replays(path: Path) -> None:
-    history = WorkflowHistory.from_json(path.stem, path.read_text())
+    history = WorkflowHistory.from_json(history_store.case_id(path), path.read_text())
     replayer = Replayer(workflows=list(WORKFLOWS), data_converter=pydantic_data_converter)
     await replayer.replay_workflow(history)

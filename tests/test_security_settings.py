@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from api.app import create_app
-from core.bootstrap import bootstrap
+from bootstrap import bootstrap
 from core.production import UnsafeSettings, problems, refuse_unsafe
 from core.settings import Settings
 from db import users
@@ -151,7 +151,7 @@ async def test_demo_seeding_refuses_in_production(tmp_path: Path) -> None:
     [
         [sys.executable, "worker.py"],
         [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", "0"],
-        [sys.executable, "-m", "core.bootstrap"],
+        [sys.executable, "-m", "bootstrap"],
     ],
     ids=["worker", "bare-uvicorn", "bootstrap"],
 )
