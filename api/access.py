@@ -64,6 +64,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /login": PUBLIC,
     "POST /login": PUBLIC,
     "POST /logout": EVERYONE,
+    "POST /logout/everywhere": EVERYONE,
     # webhooks (signature checked in the route)
     "POST /webhooks/active/customer-update": SIGNED,
     "POST /webhooks/clubos/messages": SIGNED,

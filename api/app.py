@@ -16,7 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
 from api import access, metrics_server, template_helpers
-from api.auth import Forbidden, NotAuthenticated
+from api.auth import SESSION_LIFETIME_S, Forbidden, NotAuthenticated
 from api.deps import TemporalUnavailable
 from api.live import LiveBroker
 from api.renewal_service import RenewalNotFound
@@ -113,7 +113,7 @@ def create_app(
         SessionMiddleware,
         secret_key=settings.session_secret.get_secret_value(),
         session_cookie="renubu_session",
-        max_age=12 * 3600,
+        max_age=SESSION_LIFETIME_S,  # the cookie's; the absolute limit is checked in api/auth.py
         same_site="lax",
         https_only=settings.secure_cookies,
     )

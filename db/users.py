@@ -68,6 +68,12 @@ async def demo_users(session: AsyncSession) -> list[str]:
     return list(rows)
 
 
+async def end_sessions(session: AsyncSession, user: User) -> None:
+    """Every session cookie issued to `user` so far stops working."""
+    user.session_version += 1
+    await session.flush()
+
+
 async def csms(session: AsyncSession) -> list[User]:
     return list(
         await session.scalars(select(User).where(User.role == "csm", User.active.is_(True)).order_by(User.name))

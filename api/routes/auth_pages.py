@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hmac
 import logging
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.auth import SESSION_CSRF, SESSION_USER, CurrentUser, csrf_token, current_user
+from api.auth import SESSION_CSRF, CurrentUser, csrf_token, current_user, start_session
 from api.deps import get_db, get_templates
 from api.throttle import LoginThrottle
 from db import users
@@ -67,13 +68,24 @@ async def login(
             headers={"Retry-After": str(wait)} if wait else None,
         )
     throttle.succeeded(account)
-    request.session.clear()
-    request.session[SESSION_USER] = user.id
-    csrf_token(request)
+    start_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout")
 async def logout(request: Request, _user: CurrentUser = Depends(current_user)) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/logout/everywhere")
+async def logout_everywhere(
+    request: Request, user: Annotated[CurrentUser, Depends(current_user)], db: Annotated[Database, Depends(get_db)]
+) -> Response:
+    """Ends every session of this user (a lost laptop, a copied cookie), this one included."""
+    async with db.transaction() as session:
+        row = await session.get(users.User, user.id)
+        if row is not None:
+            await users.end_sessions(session, row)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
