@@ -39,3 +39,4 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime | None]  # None: made before keys expired (listed, revocable)
