@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -14,9 +15,11 @@ import pytest
 
 from api.app import create_app
 from api.throttle import BASE_LOCKOUT_S, FORGET_AFTER_S, LoginThrottle
+from contracts.journeys import LeadSnapshot
 from db import users
 from db.engine import Database
 from db.migrate import upgrade
+from journeys.facts import render
 from rules.spreadsheet import safe_cell
 from tests.stack import make_settings
 
@@ -198,3 +201,12 @@ async def test_out_of_range_numbers_are_422(api: App, method: str, path: str, bo
     async with api.client() as http:
         response = await http.request(method, path, json=body, headers={"X-API-Key": api.manager_key})
     assert response.status_code == 422, response.text
+
+
+def test_journey_templates_substitute_only_plain_names() -> None:
+    """No str.format: a format spec would allocate gigabytes, attribute access would read internals."""
+    lead = LeadSnapshot(id="L1", first_name="Jo", timezone="America/New_York", created_at=datetime.now(UTC))
+    assert render("Hi {first_name}, {club}: {booking_link}", lead, "Gym", "https://b") == "Hi Jo, Gym: https://b"
+    for hostile in ("{first_name:>2000000000}", "{first_name.__class__}", "{first_name!r}", "{0}", "{}"):
+        assert render(hostile, lead, "Gym", "https://b") == hostile
+    assert render("{{not a field}} {unknown} {region}", lead, "Gym", "") == "{not a field} {unknown} "
