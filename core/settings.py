@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     session_secret: SecretStr = SecretStr("dev-session-secret-change-me")
     secure_cookies: bool = False
+    # Request bodies larger than these get 413 before the rest is read (webhooks are small and unauthenticated
+    # until their signature is checked, so they get the tighter limit).
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    webhook_max_body_bytes: int = Field(64 * 1024, ge=1024)
 
     salesforce_base_url: str = "http://127.0.0.1:8100/salesforce"
     salesforce_api_version: str = "v60.0"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from api.auth import CurrentUser, current_user, require_role
-from api.deps import get_db
+from api.deps import DbId, NoBool, get_db
 from db import agent_runs_store, approvals_store, control, suppression
 from db.models import Approval, OutboxEntry
 
@@ -23,7 +23,9 @@ class KillSwitchBody(BaseModel):
 
 
 class BudgetBody(BaseModel):
-    usd: float | None = Field(None, ge=0, le=100_000, description="daily LLM budget; null removes it")
+    usd: Annotated[float | None, NoBool] = Field(
+        None, ge=0, le=100_000, description="daily LLM budget; null removes it"
+    )
 
 
 class SuppressionBody(BaseModel):
@@ -130,7 +132,7 @@ async def add_suppression(
 
 @router.delete("/admin/suppression/{suppression_id}")
 async def delete_suppression(
-    request: Request, suppression_id: int, _user: CurrentUser = Depends(manager)
+    request: Request, suppression_id: DbId, _user: CurrentUser = Depends(manager)
 ) -> dict[str, Any]:
     async with get_db(request).transaction() as session:
         if not await suppression.remove(session, suppression_id):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.auth import CurrentUser, Forbidden, current_user, require_role
-from api.deps import get_db, get_templates
+from api.deps import DB_INT_MAX, get_db, get_templates
 from db import renewal_projection, users
 from db.engine import Database
 
@@ -70,7 +70,7 @@ async def queue_page(
 @router.get("/queue/items")
 async def queue_items(
     request: Request,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
     csm: str | None = None,
     stage: str | None = Query(None, max_length=20),
     user: CurrentUser = Depends(current_user),
