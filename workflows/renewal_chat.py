@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from contracts import ids
 from contracts.renewal_definitions import ACTIVITY_ACTIONS, Button
 from contracts.renewals import ArtifactState, ChatEntry, ChooseInput, RenewalState
 from workflows.renewal_state import check_actor, check_open, definition_of, system_entry
@@ -75,7 +76,7 @@ def next_action_key(state: RenewalState, step_id: str, action: str) -> str:
     step = next(s for s in state.steps if s.step_id == step_id)
     n = step.action_counts.get(action, 0) + 1
     step.action_counts[action] = n
-    return f"{state.workflow_id}:{definition_of(state).id}:{step_id}:{action}:{n}"
+    return ids.renewal_action(state.workflow_id, definition_of(state).id, step_id, action, n)
 
 
 def add_artifact(state: RenewalState, step_id: str, artifact: ArtifactState, note: str, now: datetime) -> None:
