@@ -45,6 +45,7 @@ class Priority(BaseModel):
     workload_penalty: int
     score: int
     explanation: str
+    weight: int | None = None  # the score before the workload term (absent in renewals scored before it was kept)
 
 
 class RenewalInput(BaseModel):
