@@ -133,6 +133,12 @@ async def open_renewal(session: AsyncSession, customer_id: str, renewal_date: da
     )
 
 
+async def open_for_customer(session: AsyncSession, customer_id: str) -> list[WorkflowInstance]:
+    """A customer's open renewals, whatever their date (one, except while a moved date supersedes one)."""
+    q = select(WorkflowInstance).where(WorkflowInstance.customer_id == customer_id, WorkflowInstance.status.in_(OPEN))
+    return list(await session.scalars(q))
+
+
 async def next_in_queue(session: AsyncSession, csm_email: str, exclude: str) -> WorkflowInstance | None:
     rows = await queue(session, csm_email, limit=2)
     return next((r for r in rows if r.id != exclude), None)

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         RenewalInput,
         RenewalState,
         StepRecord,
+        SupersedeInput,
     )
     from rules.determination import days_until
     from workflows import policies
@@ -52,6 +53,7 @@ class RenewalWorkflow:
     def __init__(self) -> None:
         self._state: RenewalState | None = None
         self._inbox: list[IntelligenceUpdate] = []
+        self._superseded_by: SupersedeInput | None = None
         self._lock = asyncio.Lock()
         self.gate = ApprovalGate()  # customer emails wait for a manager
 
@@ -75,12 +77,13 @@ class RenewalWorkflow:
         while self.state.is_open:
             async with self._lock:
                 await self._apply_inbox()
+                await self._apply_supersede()
             if not self.state.is_open:
                 break
             wake = min(filter(None, (sm.next_wake(self.state, workflow.now()), self.gate.next_expiry())))
             try:
                 await workflow.wait_condition(
-                    lambda: bool(self._inbox) or not self.state.is_open,
+                    lambda: bool(self._inbox) or self._superseded_by is not None or not self.state.is_open,
                     timeout=max(wake - workflow.now(), timedelta(seconds=1)),
                 )
             except TimeoutError:
@@ -118,6 +121,15 @@ class RenewalWorkflow:
             sm.apply_intelligence(s, upd)
             await self._publish()
 
+    async def _apply_supersede(self) -> None:
+        """The customer's renewal date moved and the new date's renewal is running: close this one, linked."""
+        inp, s = self._superseded_by, self.state
+        if inp is None or not s.is_open or inp.by_workflow_id == s.workflow_id:
+            return
+        workflow.patched("renewal-supersede")  # marks histories that took this path (older ones never could)
+        sm.supersede(s, inp.by_workflow_id, inp.renewal_date, workflow.now())
+        await self._publish()
+
     async def _resolve(self, outcomes: list[ApprovalOutcome]) -> None:
         for outcome in outcomes:
             await outreach.on_outcome(self.state, self.gate, outcome)
@@ -147,6 +159,11 @@ class RenewalWorkflow:
     @workflow.signal(name=names.INTELLIGENCE_UPDATE)
     def intelligence_update(self, upd: IntelligenceUpdate) -> None:
         self._inbox.append(upd)
+
+    @workflow.signal(name=names.RENEWAL_SUPERSEDE)
+    def supersede(self, inp: SupersedeInput) -> None:
+        if self._superseded_by is None:
+            self._superseded_by = inp
 
     @workflow.query(name=names.RENEWAL_STATE)
     def get_state(self) -> RenewalState:
