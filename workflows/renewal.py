@@ -91,7 +91,10 @@ class RenewalWorkflow:
                     await self._on_timer()
         await workflow.wait_condition(workflow.all_handlers_finished)
         async with self._lock:  # a closed renewal sends nothing more: open requests resolve to the safe default
-            await self._resolve(await self.gate.expire(all_pending=True))
+            if workflow.patched("renewal-withdraw-on-close"):  # older histories recorded them as expired
+                await self._resolve(await self.gate.withdraw(f"renewal {self.state.status}"))
+            else:
+                await self._resolve(await self.gate.expire(all_pending=True))
         return self.state
 
     async def _on_timer(self) -> None:
@@ -197,14 +200,21 @@ class RenewalWorkflow:
 
     @workflow.update(name=names.RENEWAL_CHOOSE)
     async def choose(self, inp: ChooseInput) -> RenewalState:
-        async def run_actions(actions: list[str]) -> None:
-            for action in actions:
+        # The branch's reply ("I logged the call…") waits for its actions; older histories said it first.
+        after = workflow.patched("renewal-reply-after-actions")
+
+        async def run_actions(choice: chat.Choice) -> None:
+            for action in choice.actions:
                 if action == "sendOutreach":
                     await outreach.ask_to_send(self.state, self.gate, inp, self.inp.approval_ttl_s)
-                else:
-                    await run_action(self.state, action, inp)
+                elif not await run_action(self.state, action, inp):
+                    return  # the failure note stands; the earlier buttons stay, so it can be tried again
+            if choice.reply is not None:
+                chat.say(self.state, choice.reply, workflow.now())
 
-        return await self._change(lambda: chat.choose(self.state, inp, workflow.now()), run_actions)
+        return await self._change(
+            lambda: chat.choose(self.state, inp, workflow.now(), reply_after_actions=after), run_actions
+        )
 
     @choose.validator
     def _check_choose(self, inp: ChooseInput) -> None:
