@@ -7,6 +7,7 @@ from sqlalchemy import select
 from contracts import ids
 from contracts.actors import Actor
 from db.models import WorkflowInstance
+from devstack.seed import MANAGER
 from tests.stack import LocalStack
 from workflows.renewal import RenewalWorkflow
 
@@ -43,3 +44,6 @@ async def test_a_moved_renewal_date_supersedes_the_open_renewal(stack: LocalStac
     assert open_rows == [new_id]
     result = await handle.result()
     assert result.status == "superseded"
+    async with stack.browser_session(MANAGER[0]) as http:
+        page = await http.get(f"/renewals/{old_id}")
+    assert page.status_code == 200 and "superseded by" in page.text and f'href="/renewals/{new_id}"' in page.text
