@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import Request
@@ -14,6 +15,11 @@ from db.engine import Database
 
 class TemporalUnavailable(Exception):
     pass
+
+
+# What a service takes when it may need Temporal only after a database check: the
+# way to get the client, not the client, so a 404 (or a 422) never waits on Temporal.
+TemporalGetter = Callable[[], Awaitable[Client]]
 
 
 def get_db(request: Request) -> Database:

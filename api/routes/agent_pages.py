@@ -3,11 +3,11 @@ selected workflow's details, plus the partials that refresh them live."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from agent.catalog import CATEGORIES, TOOLS
-from api import agent_service, campaign_view
+from api import agent_service, campaign_view, control_service
 from api.agent_service import AgentCard
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import render
@@ -23,14 +23,7 @@ async def cards(request: Request) -> list[AgentCard]:
 
 
 async def card_for(request: Request, agent_id: str) -> AgentCard:
-    found = next((c for c in await cards(request) if c.agent.id == agent_id), None)
-    if found is None:
-        raise HTTPException(404, f"no agent {agent_id!r}")
-    return found
-
-
-def card_context(card: AgentCard, selected: bool, **extra: object) -> dict[str, object]:
-    return {"c": card, "selected": selected, **extra}
+    return await agent_service.card_for(get_db(request), await get_temporal(request), agent_id)
 
 
 @router.get("/agents")
@@ -40,7 +33,7 @@ async def agents_page(request: Request, agent: str | None = AGENT_ID, user: Curr
     async with get_db(request).session() as session:
         threads = await campaign_view.feed(session, selected.agent.id if selected else None)
         details = await campaign_view.details(session, selected) if selected else None
-    pending = await campaign_view.pending_count(request, user)
+    pending = await control_service.pending_approvals(get_db(request))
     catalog = [(category, [t for t in TOOLS if t.category == category]) for category in CATEGORIES]
     return render(
         request,
@@ -59,7 +52,7 @@ async def agents_page(request: Request, agent: str | None = AGENT_ID, user: Curr
 @router.get("/agents/overview")
 async def overview(request: Request, user: CurrentUser = Depends(viewer)) -> Response:
     """The details panel when no workflow is selected: how many run, wait, are paused; pending approvals."""
-    context = {"cards": await cards(request), "pending": await campaign_view.pending_count(request, user)}
+    context = {"cards": await cards(request), "pending": await control_service.pending_approvals(get_db(request))}
     return render(request, "partials/campaigns/overview.html", context)
 
 
@@ -67,9 +60,8 @@ async def overview(request: Request, user: CurrentUser = Depends(viewer)) -> Res
 async def agent_card(
     request: Request, agent_id: str, selected: bool = False, _user: CurrentUser = Depends(viewer)
 ) -> Response:
-    return render(
-        request, "partials/campaigns/agent_card.html", card_context(await card_for(request, agent_id), selected)
-    )
+    context = campaign_view.card_context(await card_for(request, agent_id), selected)
+    return render(request, "partials/campaigns/agent_card.html", context)
 
 
 @router.get("/agents/{agent_id}/details")

@@ -9,15 +9,15 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel
 
 from agent.catalog import TOOLS
 from api import agent_service
+from api.agent_service import ScheduleBody, SettingsBody  # the request bodies, shared with the pages
 from api.auth import CurrentUser, current_user, require_role
 from api.deps import get_db, get_settings_dep, get_temporal
 from core.settings import Settings
-from db import agent_runs_store, live
-from db.models import Agent
+from db import agent_runs_store
 
 router = APIRouter(prefix="/api", tags=["agents"])
 manager = require_role("manager")
@@ -25,34 +25,6 @@ manager = require_role("manager")
 
 class RunNowBody(BaseModel):
     dry_run: bool | None = None
-
-
-class SettingsBody(BaseModel):
-    dry_run: bool | None = None
-    max_iterations: int | None = Field(None, ge=1, le=50)
-    approval_required: bool | None = None
-
-
-class ScheduleBody(BaseModel):
-    cron: str | None = Field(None, pattern=r"^(\S+\s+){4}\S+$", description="five-field cron, club time zone")
-    every_minutes: int | None = Field(None, ge=5, le=7 * 24 * 60)
-
-    @model_validator(mode="after")
-    def _one(self) -> ScheduleBody:
-        if (self.cron is None) == (self.every_minutes is None):
-            raise ValueError("give exactly one of cron or every_minutes")
-        return self
-
-    def spec(self) -> dict[str, Any]:
-        return {"cron": self.cron} if self.cron else {"every_minutes": self.every_minutes}
-
-
-async def _agent(request: Request, agent_id: str) -> Agent:
-    async with get_db(request).session() as session:
-        agent = await session.get(Agent, agent_id)
-    if agent is None:
-        raise HTTPException(404, f"no agent {agent_id!r}")
-    return agent
 
 
 @router.get("/agents")
@@ -115,21 +87,21 @@ async def run_now(
     settings: Settings = Depends(get_settings_dep),
     _user: CurrentUser = Depends(manager),
 ) -> dict[str, str]:
-    agent = await _agent(request, agent_id)
+    agent = await agent_service.get_agent(get_db(request), agent_id)
     run_id = await agent_service.run_now(await get_temporal(request), settings, agent, body.dry_run if body else None)
     return {"run_id": run_id}
 
 
 @router.post("/agents/{agent_id}/pause")
 async def pause(request: Request, agent_id: str, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
-    agent = await _agent(request, agent_id)
+    agent = await agent_service.get_agent(get_db(request), agent_id)
     await agent_service.set_paused(get_db(request), await get_temporal(request), agent, True, user.email)
     return {"id": agent_id, "paused": True}
 
 
 @router.post("/agents/{agent_id}/resume")
 async def resume(request: Request, agent_id: str, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
-    agent = await _agent(request, agent_id)
+    agent = await agent_service.get_agent(get_db(request), agent_id)
     await agent_service.set_paused(get_db(request), await get_temporal(request), agent, False, user.email)
     return {"id": agent_id, "paused": False}
 
@@ -138,14 +110,7 @@ async def resume(request: Request, agent_id: str, user: CurrentUser = Depends(ma
 async def update_settings(
     request: Request, agent_id: str, body: SettingsBody, user: CurrentUser = Depends(manager)
 ) -> dict[str, Any]:
-    async with get_db(request).transaction() as session:
-        agent = await session.get(Agent, agent_id)
-        if agent is None:
-            raise HTTPException(404, f"no agent {agent_id!r}")
-        changes = body.model_dump(exclude_none=True)
-        for key, value in changes.items():
-            setattr(agent, key, value)
-        live.publish(session, "agent", agent_id, {"settings": changes, "by": user.email})
+    changes = await agent_service.update_settings(get_db(request), agent_id, body, user.email)
     return {"id": agent_id, **changes}
 
 
@@ -157,7 +122,7 @@ async def change_schedule(
     settings: Settings = Depends(get_settings_dep),
     user: CurrentUser = Depends(manager),
 ) -> dict[str, str]:
-    agent = await _agent(request, agent_id)
+    agent = await agent_service.get_agent(get_db(request), agent_id)
     workflow_id = await agent_service.request_schedule_change(
         await get_temporal(request), settings, agent, body.spec(), user.email
     )

@@ -5,7 +5,7 @@ from fastapi.responses import Response
 
 from api.auth import CurrentUser, require_role
 from api.deps import get_db, get_templates
-from api.routes.queue_pages import start_of_today
+from api.renewal_queue import start_of_today
 from db import step_history, users
 from db.engine import Database
 

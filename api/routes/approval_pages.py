@@ -1,7 +1,7 @@
 """Approvals in the browser: the list, one approval's page (the link managers
 get by email and Slack), the card partial, and decisions. Decisions go through
-the JSON API's `decide`, so the workflow's validator has the last word; its
-reason is shown on the card."""
+approval_service (as the JSON API's do), so the workflow's validator has the
+last word; its reason is shown on the card."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from api import approval_service, control_service
+from api.approval_service import DecisionBody
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, problem_text, render
-from api.deps import get_db
-from api.routes import approvals_api, control_api
+from api.deps import get_db, get_temporal
 from db import approvals_store, inbox_store
 from db.models import Approval
 from db.models.approvals import APPROVAL_STATUSES
@@ -45,7 +46,7 @@ async def approvals_page(
     async with get_db(request).session() as session:
         rows = await approvals_store.listing(session, None if status == "all" else status, 200)
         escalations = await inbox_store.open_escalations(session)
-    counts = (await control_api.metrics(request, user))["approvals"]
+    counts = (await control_service.metrics(get_db(request)))["approvals"]
     return render(
         request,
         "approvals.html",
@@ -72,16 +73,16 @@ async def approval_card(
     return card(request, approval, view)
 
 
-def decision_body(decision: Decision, form: FormData) -> approvals_api.DecisionBody:
+def decision_body(decision: Decision, form: FormData) -> DecisionBody:
     """The card's buttons: approve all, approve the ticked items, approve with edits, deny (with a reason)."""
     if decision == "deny":
-        return approvals_api.DecisionBody(approve=False, reason=str(form.get("reason", "")))
+        return DecisionBody(approve=False, reason=str(form.get("reason", "")))
     if decision == "selected":
-        return approvals_api.DecisionBody(approve=True, item_ids=[str(i) for i in form.getlist("item")])
+        return DecisionBody(approve=True, item_ids=[str(i) for i in form.getlist("item")])
     if decision == "edited":
         edits = {key.removeprefix("edit:"): str(value) for key, value in form.multi_items() if key.startswith("edit:")}
-        return approvals_api.DecisionBody(approve=True, edits=edits)
-    return approvals_api.DecisionBody(approve=True)
+        return DecisionBody(approve=True, edits=edits)
+    return DecisionBody(approve=True)
 
 
 @router.post("/approvals/{approval_id}/decide")
@@ -96,7 +97,8 @@ async def decide(
     if approval is None:
         raise HTTPException(404, f"no approval {approval_id!r}")
     try:
-        outcome = await approvals_api.decide(request, approval_id, decision_body(decision, await request.form()), user)
+        body = decision_body(decision, await request.form())
+        outcome = await approval_service.decide(await get_temporal(request), approval, body, user.actor)
     except (HTTPException, ValidationError) as exc:
         status = exc.status_code if isinstance(exc, HTTPException) else 422
         return card(request, approval, view, status, error=problem_text(exc))

@@ -5,24 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Query, Request
 
-from api import agent_service
+from api import approval_service
+from api.approval_service import DecisionBody  # the request body, shared with the pages
 from api.auth import CurrentUser, current_user, require_role
 from api.deps import get_db, get_temporal
-from contracts.approvals import ApprovalDecision
 from db import approvals_store
 from db.models import Approval
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
-
-
-class DecisionBody(BaseModel):
-    approve: bool
-    item_ids: list[str] | None = Field(None, max_length=5000, description="a subset to approve; omit for all")
-    reason: str = Field("", max_length=1000)
-    edits: dict[str, str] | None = None
 
 
 def approval_json(a: Approval) -> dict[str, Any]:
@@ -61,31 +53,7 @@ async def list_approvals(
 async def get_approval(
     request: Request, approval_id: str, _user: CurrentUser = Depends(current_user)
 ) -> dict[str, Any]:
-    async with get_db(request).session() as session:
-        approval = await approvals_store.get(session, approval_id)
-    if approval is None:
-        raise HTTPException(404, f"no approval {approval_id!r}")
-    return approval_json(approval)
-
-
-async def decide(request: Request, approval_id: str, body: DecisionBody, user: CurrentUser) -> dict[str, Any]:
-    async with get_db(request).session() as session:
-        approval = await approvals_store.get(session, approval_id)
-    if approval is None:
-        raise HTTPException(404, f"no approval {approval_id!r}")
-    decision = ApprovalDecision(
-        approval_id=approval_id,
-        actor=user.actor,
-        approve=body.approve,
-        item_ids=body.item_ids,
-        reason=body.reason,
-        edits=body.edits,
-    )
-    try:
-        outcome = await agent_service.decide(await get_temporal(request), approval.workflow_id, decision)
-    except agent_service.DecisionRejected as exc:
-        raise HTTPException(409, str(exc)) from exc
-    return outcome.model_dump(mode="json")
+    return approval_json(await approval_service.get_approval(get_db(request), approval_id))
 
 
 @router.post("/{approval_id}/decide")
@@ -95,4 +63,5 @@ async def decide_route(
     body: DecisionBody,
     user: CurrentUser = Depends(require_role("manager")),
 ) -> dict[str, Any]:
-    return await decide(request, approval_id, body, user)
+    approval = await approval_service.get_approval(get_db(request), approval_id)
+    return await approval_service.decide(await get_temporal(request), approval, body, user.actor)

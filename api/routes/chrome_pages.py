@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api import campaign_view
+from api import control_service
 from api.auth import CurrentUser, current_user, require_role
 from api.campaign_ui import kill_state, render
 from api.deps import get_db
@@ -30,7 +30,7 @@ async def approvals_badge(request: Request, user: CurrentUser = Depends(viewer))
     return render(
         request,
         "partials/campaigns/approvals_badge.html",
-        {"pending": await campaign_view.pending_count(request, user)},
+        {"pending": await control_service.pending_approvals(get_db(request))},
     )
 
 

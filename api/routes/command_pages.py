@@ -12,12 +12,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api import campaign_view
+from api import agent_service, campaign_view, control_service
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, kill_state, problem_text, render
-from api.deps import get_db
-from api.routes import control_api
-from api.routes.agent_pages import cards
+from api.control_service import BudgetBody, KillSwitchBody
+from api.deps import get_db, get_temporal
 from db import agent_runs_store, approvals_store
 
 router = APIRouter(tags=["command center"], route_class=InlineErrors)
@@ -28,8 +27,8 @@ RECENT_RUNS = 20
 QUEUE_SIZE = 50
 
 
-async def _counts(request: Request, user: CurrentUser) -> dict[str, Any]:
-    return {"m": await control_api.metrics(request, user)}
+async def _counts(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    return {"m": await control_service.metrics(get_db(request))}
 
 
 async def _runs(request: Request, _user: CurrentUser) -> dict[str, Any]:
@@ -40,13 +39,13 @@ async def _runs(request: Request, _user: CurrentUser) -> dict[str, Any]:
         }
 
 
-async def _controls(request: Request, user: CurrentUser) -> dict[str, Any]:
-    ctl = await control_api.get_control(request, user)
+async def _controls(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    ctl = await control_service.get_control(get_db(request))
     return {"ctl": {**ctl, "kill_switch": kill_state(ctl["kill_switch"])}}
 
 
 async def _agents(request: Request, _user: CurrentUser) -> dict[str, Any]:
-    return {"cards": await cards(request)}
+    return {"cards": await agent_service.agent_cards(get_db(request), await get_temporal(request))}
 
 
 async def _approvals(request: Request, _user: CurrentUser) -> dict[str, Any]:
@@ -96,7 +95,7 @@ async def kill_switch(
 ) -> Response:
     if on and not reason.strip():
         return await _controls_response(request, user, 422, error="Say why you are stopping every agent.")
-    await control_api.kill_switch(request, control_api.KillSwitchBody(on=on, reason=reason.strip()), user)
+    await control_service.set_kill_switch(get_db(request), KillSwitchBody(on=on, reason=reason.strip()), user.email)
     notice = "Kill switch ON: agents stop before their next action." if on else "Kill switch off: agents run again."
     return await _controls_response(request, user, notice=notice)
 
@@ -109,9 +108,9 @@ async def budget(
     user: CurrentUser = Depends(manager),
 ) -> Response:
     try:
-        body = control_api.BudgetBody.model_validate({"usd": None if clear else usd.strip().lstrip("$")})
+        body = BudgetBody.model_validate({"usd": None if clear else usd.strip().lstrip("$")})
     except ValidationError as exc:
         return await _controls_response(request, user, 422, error=f"Daily budget: {problem_text(exc)}")
-    await control_api.budget(request, body, user)
+    await control_service.set_budget(get_db(request), body, user.email)
     notice = "Daily budget removed." if body.usd is None else "Daily budget saved."
     return await _controls_response(request, user, notice=notice)

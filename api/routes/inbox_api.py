@@ -3,6 +3,7 @@ hand back, ratings of AI replies, the assistant's mode and the sync interval."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -10,7 +11,8 @@ from pydantic import BaseModel, Field
 
 from api import inbox_service
 from api.auth import CurrentUser, current_user, require_role
-from api.deps import get_db
+from api.deps import get_db, get_settings_dep, get_temporal
+from api.inbox_service import IntervalBody, ModeBody, RatingBody  # request bodies, shared with the pages
 from contracts import names
 from db import control, inbox_store
 
@@ -21,18 +23,6 @@ viewer = require_role("manager", "operator")
 
 class ReplyBody(BaseModel):
     body: str = Field(min_length=1, max_length=1600)
-
-
-class RatingBody(BaseModel):
-    rating: int = Field(ge=1, le=5)
-
-
-class ModeBody(BaseModel):
-    mode: Literal["off", "suggest", "auto"]
-
-
-class IntervalBody(BaseModel):
-    seconds: float = Field(ge=1, le=3600)
 
 
 @router.get("/conversations")
@@ -64,13 +54,12 @@ async def conversations(
 
 @router.get("/conversations/{conversation_id}")
 async def conversation(request: Request, conversation_id: str, _user: CurrentUser = Depends(viewer)) -> dict[str, Any]:
-    return await inbox_service.conversation_json(request, conversation_id)
+    return await inbox_service.conversation_json(get_db(request), conversation_id)
 
 
 @router.post("/conversations/{conversation_id}/read")
 async def read(request: Request, conversation_id: str, _user: CurrentUser = Depends(staff)) -> dict[str, str]:
-    async with get_db(request).transaction() as session:
-        await inbox_store.mark_read(session, conversation_id)
+    await inbox_service.mark_read(get_db(request), conversation_id)
     return {"status": "read"}
 
 
@@ -78,7 +67,9 @@ async def read(request: Request, conversation_id: str, _user: CurrentUser = Depe
 async def reply(
     request: Request, conversation_id: str, body: ReplyBody, user: CurrentUser = Depends(staff)
 ) -> dict[str, str]:
-    result = await inbox_service.staff_reply(request, conversation_id, body.body, user)
+    result = await inbox_service.staff_reply(
+        get_db(request), partial(get_temporal, request), get_settings_dep(request), conversation_id, body.body, user
+    )
     if result.state != "sent":
         raise HTTPException(409, f"not sent: {result.detail}")
     return {"status": result.state}
@@ -88,9 +79,7 @@ async def reply(
 async def takeover(
     request: Request, conversation_id: str, action: Literal["takeover", "handback"], _user: CurrentUser = Depends(staff)
 ) -> dict[str, Any]:
-    async with get_db(request).transaction() as session:
-        if not await inbox_store.set_ai_handling(session, conversation_id, action == "handback"):
-            raise HTTPException(404, f"no conversation {conversation_id!r}")
+    await inbox_service.set_ai_handling(get_db(request), conversation_id, action == "handback")
     return {"ai_handling": action == "handback"}
 
 
@@ -98,12 +87,7 @@ async def takeover(
 async def rate(
     request: Request, message_id: int, body: RatingBody, user: CurrentUser = Depends(staff)
 ) -> dict[str, Any]:
-    async with get_db(request).transaction() as session:
-        if not await inbox_store.rate(session, message_id, body.rating, user.email):
-            raise HTTPException(404, "only replies sent by the AI can be rated")
-    async with get_db(request).session() as session:
-        average, count = await inbox_store.rating_average(session)
-    return {"rating": body.rating, "average": average, "rated": count}
+    return await inbox_service.rate(get_db(request), message_id, body.rating, user.email)
 
 
 @router.get("/metrics")
@@ -114,18 +98,17 @@ async def metrics(request: Request, _user: CurrentUser = Depends(viewer)) -> dic
 
 @router.post("/mode")
 async def set_mode(request: Request, body: ModeBody, user: CurrentUser = Depends(staff)) -> dict[str, str]:
-    async with get_db(request).transaction() as session:
-        await control.set_inbox_mode(session, body.mode, user.email)
+    await inbox_service.set_mode(get_db(request), body.mode, user.email)
     return {"mode": body.mode}
 
 
 @router.post("/sync-interval")
 async def sync_interval(request: Request, body: IntervalBody, _user: CurrentUser = Depends(staff)) -> dict[str, float]:
-    await inbox_service.signal_sync(request, names.INBOX_SYNC_SET_POLL_INTERVAL, body.seconds)
+    await inbox_service.signal_sync(await get_temporal(request), names.INBOX_SYNC_SET_POLL_INTERVAL, body.seconds)
     return {"poll_interval_s": body.seconds}
 
 
 @router.post("/sync-now")
 async def sync_now(request: Request, _user: CurrentUser = Depends(current_user)) -> dict[str, str]:
-    await inbox_service.signal_sync(request, names.INBOX_SYNC_POKE)
+    await inbox_service.signal_sync(await get_temporal(request), names.INBOX_SYNC_POKE)
     return {"status": "syncing"}

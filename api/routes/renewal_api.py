@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 from api import renewal_actions as actions
 from api.auth import CurrentUser, current_user, require_role
 from api.deps import get_db
+from api.renewal_queue import queue_owner, start_of_today
 from api.renewal_service import UpdateOutcome
-from api.routes.queue_pages import queue_owner, start_of_today
 from db import renewal_projection
 
 router = APIRouter(prefix="/api/workflows", tags=["renewals API"])

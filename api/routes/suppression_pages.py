@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from api import control_service
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, problem_text, render
+from api.control_service import SuppressionBody
 from api.deps import get_db
-from api.routes import control_api
 from db import suppression
 
 router = APIRouter(tags=["suppression"], route_class=InlineErrors)
@@ -46,12 +47,10 @@ async def add(
 ) -> Response:
     template = "partials/campaigns/suppression_list.html"
     try:
-        body = control_api.SuppressionBody(
-            contact=contact.strip(), channel=channel, reason=reason.strip() or "added by staff"
-        )
+        body = SuppressionBody(contact=contact.strip(), channel=channel, reason=reason.strip() or "added by staff")
     except ValidationError as exc:
         return await _list(request, template, 422, error=problem_text(exc))
-    result = await control_api.add_suppression(request, body, user)
+    result = await control_service.add_suppression(get_db(request), body, user.email)
     if not result["created"]:
         return await _list(request, template, notice=f"{result['contact']} is already suppressed on {channel}.")
     return await _list(request, template, notice=f"Added {result['contact']} ({channel}).", added=result["contact"])
@@ -61,7 +60,7 @@ async def add(
 async def remove(request: Request, suppression_id: int, user: CurrentUser = Depends(manager)) -> Response:
     template = "partials/campaigns/suppression_list.html"
     try:
-        await control_api.delete_suppression(request, suppression_id, user)
+        await control_service.remove_suppression(get_db(request), suppression_id)
     except HTTPException as exc:
         return await _list(request, template, exc.status_code, error=f"Not removed: {exc.detail}.")
     return await _list(request, template, notice="Removed: they can be messaged again.")
