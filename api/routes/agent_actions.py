@@ -21,7 +21,7 @@ from api.deps import get_db, get_settings_dep, get_temporal
 from core.settings import Settings
 from db.models import Agent
 
-router = APIRouter(tags=["agent actions"], route_class=InlineErrors)
+router = APIRouter(tags=["agent actions"], route_class=InlineErrors, include_in_schema=False)
 manager = require_role("manager")
 View = Literal["card", "row"]
 TEMPLATES = {"card": "partials/campaigns/agent_card.html", "row": "partials/campaigns/agent_row.html"}

@@ -13,7 +13,7 @@ from api.auth import CurrentUser, require_role
 from api.campaign_ui import render
 from api.deps import get_db, get_temporal
 
-router = APIRouter(tags=["agent pages"])
+router = APIRouter(tags=["agent pages"], include_in_schema=False)
 viewer = require_role("manager", "operator")
 AGENT_ID = Query(None, max_length=60)
 

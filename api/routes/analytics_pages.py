@@ -12,7 +12,7 @@ from db.engine import Database
 router = APIRouter(tags=["analytics"])
 
 
-@router.get("/analytics")
+@router.get("/analytics", include_in_schema=False)
 async def analytics_page(
     request: Request,
     _user: CurrentUser = Depends(require_role("manager", "operator")),

@@ -21,7 +21,7 @@ from db import approvals_store, inbox_store
 from db.models import Approval
 from db.models.approvals import APPROVAL_STATUSES
 
-router = APIRouter(tags=["approval pages"], route_class=InlineErrors)
+router = APIRouter(tags=["approval pages"], route_class=InlineErrors, include_in_schema=False)
 viewer = require_role("manager", "operator")
 View = Literal["full", "row"]
 TEMPLATES = {"full": "partials/campaigns/approval_card.html", "row": "partials/campaigns/approval_row.html"}

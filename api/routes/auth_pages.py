@@ -12,7 +12,7 @@ from api.deps import get_db, get_templates
 from db import users
 from db.engine import Database
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], include_in_schema=False)
 
 
 def _safe_next(target: str | None) -> str:

@@ -12,7 +12,7 @@ from api.campaign_ui import kill_state, render
 from api.deps import get_db
 from db import approvals_store, control
 
-router = APIRouter(prefix="/ui", tags=["page chrome"])
+router = APIRouter(prefix="/ui", tags=["page chrome"], include_in_schema=False)
 viewer = require_role("manager", "operator")
 SEEN = "seen_notification"  # session: the newest notification this browser has opened the bell on
 BELL_SIZE = 10

@@ -19,7 +19,7 @@ from api.control_service import BudgetBody, KillSwitchBody
 from api.deps import get_db, get_temporal
 from db import agent_runs_store, approvals_store
 
-router = APIRouter(tags=["command center"], route_class=InlineErrors)
+router = APIRouter(tags=["command center"], route_class=InlineErrors, include_in_schema=False)
 viewer = require_role("manager", "operator")
 manager = require_role("manager")
 Section = Literal["counts", "runs", "controls", "agents", "approvals", "notifications"]

@@ -24,7 +24,7 @@ from api.inbox_page_view import controls_context as _controls_context
 from api.inbox_service import IntervalBody
 from contracts import names
 
-router = APIRouter(tags=["inbox actions"], route_class=InlineErrors)
+router = APIRouter(tags=["inbox actions"], route_class=InlineErrors, include_in_schema=False)
 manager = require_role("manager")
 CHANGED = {"HX-Trigger": "inbox-changed"}
 

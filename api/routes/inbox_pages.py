@@ -17,7 +17,7 @@ from api.deps import get_db, get_settings_dep, get_temporal
 from api.inbox_page_view import VIEWS, Filters, list_context, message_view, metrics_context, thread_context
 from api.inbox_page_view import controls_context as _controls_context
 
-router = APIRouter(tags=["inbox pages"], route_class=InlineErrors)
+router = APIRouter(tags=["inbox pages"], route_class=InlineErrors, include_in_schema=False)
 viewer = require_role("manager", "operator")
 FILTERS_ID = "inbox-filters"  # the filter form's id: its requests update the address bar
 

@@ -21,7 +21,7 @@ from api.deps import get_db
 from api.journey_page_view import journey_context, version_param
 from api.journey_service import DryRunBody
 
-router = APIRouter(tags=["journey pages"], route_class=InlineErrors)
+router = APIRouter(tags=["journey pages"], route_class=InlineErrors, include_in_schema=False)
 viewer = require_role("manager", "operator")
 EVENT_ROWS = 4
 LEAD_FIELDS = ("first_name", "region", "source", "stage", "channel_preference")

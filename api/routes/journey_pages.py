@@ -20,7 +20,7 @@ from api.journey_page_view import partial, totals, version_param
 from db import nurture_store
 from journeys.schema import parse_definition
 
-router = APIRouter(tags=["journey pages"], route_class=InlineErrors)
+router = APIRouter(tags=["journey pages"], route_class=InlineErrors, include_in_schema=False)
 viewer = require_role("manager", "operator")
 manager = require_role("manager")
 Section = Literal["head", "versions", "diagram", "analytics"]  # the parts that re-fetch themselves

@@ -14,7 +14,7 @@ from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, render
 from api.deps import get_db
 
-router = APIRouter(tags=["journey pages"], route_class=InlineErrors)
+router = APIRouter(tags=["journey pages"], route_class=InlineErrors, include_in_schema=False)
 viewer = require_role("manager", "operator")
 
 

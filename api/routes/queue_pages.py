@@ -11,7 +11,7 @@ from api.renewal_queue import queue_owner, start_of_today
 from db import renewal_projection, users
 from db.engine import Database
 
-router = APIRouter(tags=["queue"])
+router = APIRouter(tags=["queue"], include_in_schema=False)
 PAGE = 50
 STAGES = ("Emergency", "Critical", "Prepare", "Monitor")
 

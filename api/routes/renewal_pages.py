@@ -15,7 +15,7 @@ from api.deps import get_db, get_templates
 from api.renewal_service import UpdateOutcome
 from db import step_history, users
 
-router = APIRouter(tags=["renewal pages"])
+router = APIRouter(tags=["renewal pages"], include_in_schema=False)
 WORKFLOW_ID = r"^[A-Za-z0-9._:-]{1,200}$"
 
 

@@ -16,7 +16,7 @@ from api.control_service import SuppressionBody
 from api.deps import get_db
 from db import suppression
 
-router = APIRouter(tags=["suppression"], route_class=InlineErrors)
+router = APIRouter(tags=["suppression"], route_class=InlineErrors, include_in_schema=False)
 viewer = require_role("manager", "operator")
 manager = require_role("manager")
 

@@ -14,7 +14,7 @@ from api.deps import get_db
 from db import agent_runs_store
 from db.models import AgentRun
 
-router = APIRouter(tags=["run threads"])
+router = APIRouter(tags=["run threads"], include_in_schema=False)
 viewer = require_role("manager", "operator")
 
 
