@@ -25,6 +25,46 @@ class DecisionBody(BaseModel):
     edits: dict[str, str] | None = None
 
 
+class ApprovalOut(BaseModel):
+    """One approval as the JSON API shows it (times are ISO 8601 text, as stored)."""
+
+    id: str
+    workflow_id: str
+    workflow_kind: str = Field(description="campaign / renewal / inbox / nurture / schedule")
+    action: str
+    title: str
+    summary: str
+    reason: str = Field(description="why policy asked for approval")
+    items: list[Any] = Field(description='[{"id", "label", "detail"}]')
+    editable: dict[str, Any] | None = Field(description='what may be edited before approving, e.g. {"body": ...}')
+    status: str
+    requested_at: str
+    expires_at: str
+    decided_by: str | None
+    decided_at: str | None
+    decision: dict[str, Any] | None = Field(description="approved ids, reason, edits")
+
+
+def approval_json(a: Approval) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "workflow_id": a.workflow_id,
+        "workflow_kind": a.workflow_kind,
+        "action": a.action,
+        "title": a.title,
+        "summary": a.summary,
+        "reason": a.reason,
+        "items": a.items,
+        "editable": a.editable,
+        "status": a.status,
+        "requested_at": a.requested_at.isoformat(),
+        "expires_at": a.expires_at.isoformat(),
+        "decided_by": a.decided_by,
+        "decided_at": a.decided_at.isoformat() if a.decided_at else None,
+        "decision": a.decision,
+    }
+
+
 async def get_approval(db: Database, approval_id: str) -> Approval:
     async with db.session() as session:
         approval = await approvals_store.get(session, approval_id)

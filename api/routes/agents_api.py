@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from agent.catalog import TOOLS
 from api import agent_service
@@ -25,6 +25,40 @@ manager = require_role("manager")
 
 class RunNowBody(BaseModel):
     dry_run: bool | None = None
+
+
+class RunOut(BaseModel):
+    """One agent run (times are ISO 8601 text)."""
+
+    id: str
+    agent_id: str
+    status: str
+    trigger: str = Field(description="schedule / manual")
+    planner: str = Field(description="which model, or the offline planner")
+    dry_run: bool
+    started_at: str
+    finished_at: str | None
+    duration_s: float | None
+    iterations: int
+    tool_calls: int
+    tools_used: list[Any]
+    cost_usd: float
+    input_tokens: int
+    output_tokens: int
+    summary: str
+
+
+class RunEventOut(BaseModel):
+    seq: int
+    kind: str
+    title: str
+    body: str
+    data: dict[str, Any]
+    at: str
+
+
+class RunDetailOut(RunOut):
+    events: list[RunEventOut] = Field(description="the run's thread, after `after`")
 
 
 @router.get("/agents")
@@ -129,7 +163,7 @@ async def change_schedule(
     return {"status": "approval requested", "workflow_id": workflow_id}
 
 
-@router.get("/runs")
+@router.get("/runs", response_model=list[RunOut])
 async def list_runs(
     request: Request,
     agent_id: str | None = None,
@@ -140,7 +174,7 @@ async def list_runs(
         return [_run(r) for r in await agent_runs_store.runs(session, agent_id, limit)]
 
 
-@router.get("/runs/{run_id}")
+@router.get("/runs/{run_id}", response_model=RunDetailOut)
 async def get_run(
     request: Request, run_id: str, after: int = Query(0, ge=0), _user: CurrentUser = Depends(current_user)
 ) -> dict[str, Any]:

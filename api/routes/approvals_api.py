@@ -8,36 +8,16 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from api import approval_service
-from api.approval_service import DecisionBody  # the request body, shared with the pages
+from api.approval_service import ApprovalOut, DecisionBody, approval_json  # DecisionBody: shared with the pages
 from api.auth import CurrentUser, current_user, require_role
 from api.deps import get_db, get_temporal
+from contracts.approvals import ApprovalOutcome
 from db import approvals_store
-from db.models import Approval
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
 
 
-def approval_json(a: Approval) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "workflow_id": a.workflow_id,
-        "workflow_kind": a.workflow_kind,
-        "action": a.action,
-        "title": a.title,
-        "summary": a.summary,
-        "reason": a.reason,
-        "items": a.items,
-        "editable": a.editable,
-        "status": a.status,
-        "requested_at": a.requested_at.isoformat(),
-        "expires_at": a.expires_at.isoformat(),
-        "decided_by": a.decided_by,
-        "decided_at": a.decided_at.isoformat() if a.decided_at else None,
-        "decision": a.decision,
-    }
-
-
-@router.get("")
+@router.get("", response_model=list[ApprovalOut])
 async def list_approvals(
     request: Request,
     status: str | None = Query("pending", max_length=30),
@@ -49,14 +29,14 @@ async def list_approvals(
     return [approval_json(a) for a in rows]
 
 
-@router.get("/{approval_id}")
+@router.get("/{approval_id}", response_model=ApprovalOut)
 async def get_approval(
     request: Request, approval_id: str, _user: CurrentUser = Depends(current_user)
 ) -> dict[str, Any]:
     return approval_json(await approval_service.get_approval(get_db(request), approval_id))
 
 
-@router.post("/{approval_id}/decide")
+@router.post("/{approval_id}/decide", response_model=ApprovalOutcome)
 async def decide_route(
     request: Request,
     approval_id: str,

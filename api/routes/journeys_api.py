@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
+from api import journey_schemas as out
 from api import journey_service
 from api.auth import CurrentUser, require_role
 from api.deps import get_db, get_settings_dep, get_temporal
@@ -26,7 +27,7 @@ manager = require_role("manager")
 viewer = require_role("manager", "operator")
 
 
-@router.get("/journeys")
+@router.get("/journeys", response_model=list[out.JourneySummary])
 async def list_journeys(request: Request, _user: CurrentUser = Depends(viewer)) -> list[dict[str, Any]]:
     async with get_db(request).session() as session:
         rows = await nurture_store.journeys(session)
@@ -43,7 +44,7 @@ async def list_journeys(request: Request, _user: CurrentUser = Depends(viewer)) 
     ]
 
 
-@router.get("/journeys/{journey_id}")
+@router.get("/journeys/{journey_id}", response_model=out.JourneyOut)
 async def get_journey(
     request: Request, journey_id: str, version: int | None = None, _user: CurrentUser = Depends(viewer)
 ) -> dict[str, Any]:
@@ -68,7 +69,7 @@ async def get_journey(
     }
 
 
-@router.post("/journeys/{journey_id}/versions", status_code=201)
+@router.post("/journeys/{journey_id}/versions", status_code=201, response_model=out.Published)
 async def publish(
     request: Request, journey_id: str, body: PublishBody, user: CurrentUser = Depends(manager)
 ) -> JSONResponse:
@@ -81,7 +82,7 @@ async def publish(
     return JSONResponse(result, status_code=201)
 
 
-@router.post("/journeys/{journey_id}/activate-version")
+@router.post("/journeys/{journey_id}/activate-version", response_model=out.VersionActivated)
 async def activate_version(
     request: Request, journey_id: str, version: int = Body(embed=True, ge=1), user: CurrentUser = Depends(manager)
 ) -> dict[str, Any]:
@@ -97,18 +98,18 @@ async def _switch(request: Request, journey_id: str, active: bool, user: Current
     )
 
 
-@router.post("/journeys/{journey_id}/activate")
+@router.post("/journeys/{journey_id}/activate", response_model=out.Switched)
 async def activate(request: Request, journey_id: str, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
     return await _switch(request, journey_id, True, user)
 
 
-@router.post("/journeys/{journey_id}/deactivate")
+@router.post("/journeys/{journey_id}/deactivate", response_model=out.Switched)
 async def deactivate(request: Request, journey_id: str, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
     """New leads stop entering; those already on the journey finish it."""
     return await _switch(request, journey_id, False, user)
 
 
-@router.post("/journeys/{journey_id}/dry-run")
+@router.post("/journeys/{journey_id}/dry-run", response_model=out.DryRunOut)
 async def dry_run(
     request: Request,
     journey_id: str,
@@ -119,7 +120,7 @@ async def dry_run(
     return await journey_service.dry_run(get_db(request), journey_id, body, version)
 
 
-@router.post("/journeys/{journey_id}/enroll")
+@router.post("/journeys/{journey_id}/enroll", response_model=out.Enrolled)
 async def enroll_lead(
     request: Request,
     journey_id: str,
@@ -137,20 +138,20 @@ async def enroll_lead(
     return {"result": result, "workflow_id": ids.journey(journey_id, lead_id)}
 
 
-@router.get("/journeys/{journey_id}/analytics")
+@router.get("/journeys/{journey_id}/analytics", response_model=out.AnalyticsOut)
 async def analytics(
     request: Request, journey_id: str, version: int | None = Query(None, ge=1), _user: CurrentUser = Depends(viewer)
 ) -> dict[str, Any]:
     return await journey_service.analytics(get_db(request), journey_id, version)
 
 
-@router.get("/pipeline")
+@router.get("/pipeline", response_model=dict[str, int])
 async def pipeline(request: Request, _user: CurrentUser = Depends(viewer)) -> dict[str, int]:
     async with get_db(request).session() as session:
         return await nurture_store.pipeline(session)
 
 
-@router.get("/leads/{lead_id}")
+@router.get("/leads/{lead_id}", response_model=out.LeadDetail)
 async def lead_detail(request: Request, lead_id: str, _user: CurrentUser = Depends(viewer)) -> dict[str, Any]:
     async with get_db(request).session() as session:
         lead = await session.get(Lead, lead_id)
