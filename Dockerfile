@@ -2,7 +2,9 @@
 # (sandbox/ is its own distribution, for development and tests; see .dockerignore).
 FROM python:3.11-slim
 WORKDIR /app
-ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# Production by default: the API, worker and bootstrap refuse to start on development settings
+# (default or short secrets, cookies without Secure, the sandbox's URLs, demo users; core/production.py).
+ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 RENUBU_ENV=production
 COPY requirements.lock pyproject.toml ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .

@@ -8,8 +8,10 @@ import logging
 
 from agent.schedules import ensure_schedules
 from core.logs import setup_logging
+from core.production import refuse_unsafe
 from core.settings import Settings, get_settings
 from core.temporal import connect
+from db import users
 from db.engine import Database
 from db.migrate import upgrade
 from inbox.sync_starter import ensure_inbox_sync
@@ -19,8 +21,23 @@ from journeys.setup import seed_prebuilt
 log = logging.getLogger("renubu.bootstrap")
 
 
+async def refuse_unsafe_deployment(settings: Settings) -> None:
+    """Production only: unsafe settings, then demo users in the (migrated) database, stop the process."""
+    refuse_unsafe(settings)
+    if settings.env != "production":
+        return
+    db = Database(settings.resolved_database_url)
+    try:
+        async with db.session() as session:
+            refuse_unsafe(settings, await users.demo_users(session))
+    finally:
+        await db.dispose()
+
+
 async def bootstrap(settings: Settings) -> None:
+    refuse_unsafe(settings)  # settings first: a refused deployment must not even migrate
     await upgrade(settings.resolved_database_url)
+    await refuse_unsafe_deployment(settings)
     db = Database(settings.resolved_database_url)
     try:
         client = await connect(settings)

@@ -31,12 +31,14 @@ from activities.renewal_actions import RenewalActionActivities
 from activities.renewals import RenewalActivities
 from agent.llm_planner import LLMPlanner, make_planner
 from agent.targets import TargetResolver
+from bootstrap import refuse_unsafe_deployment
 from clients.active import ActiveClient
 from clients.clubos import ClubOSClient
 from clients.notify import Smtp
 from clients.salesforce import SalesforceClient
 from core.logs import setup_logging
 from core.settings import Settings, get_settings
+from core.telemetry import WorkflowStarts, worker_runtime
 from core.temporal import connect
 from db.engine import Database
 from inbox.claude import make_inbox_model
@@ -125,13 +127,15 @@ def build_worker(client: Client, settings: Settings, activities: Sequence[Any]) 
         max_concurrent_activities=200,
         max_cached_workflows=settings.worker_max_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=10),
+        interceptors=[WorkflowStarts()],
     )
 
 
 async def main() -> None:
     settings = get_settings()
     setup_logging("worker")
-    client = await connect(settings)
+    await refuse_unsafe_deployment(settings)
+    client = await connect(settings, worker_runtime(settings))
     async with activity_set(settings, client) as activities:
         worker = build_worker(client, settings, activities)
         stop = asyncio.Event()

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
-from api import template_helpers
+from api import metrics_server, template_helpers
 from api.auth import Forbidden, NotAuthenticated
 from api.deps import TemporalUnavailable
 from api.live import LiveBroker
@@ -50,9 +50,13 @@ from api.routes import (
     thread_pages,
     webhooks,
 )
+from api.webhook_metrics import WebhookMetrics
+from core.production import refuse_unsafe
 from core.settings import ROOT, Settings, get_settings
 from core.temporal import connect
+from db import users
 from db.engine import Database
+from inbox.intake import PushIntake
 
 log = logging.getLogger("renubu.api")
 
@@ -64,10 +68,17 @@ def create_app(
     temporal_factory: Callable[[], Awaitable[Client]] | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
+    refuse_unsafe(settings)  # before anything listens: a bare `uvicorn` defaults to production
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.env == "production":
+            async with app.state.db.session() as session:
+                refuse_unsafe(settings, await users.demo_users(session))
+        metrics_endpoint = await metrics_server.start(settings, app.state.db)
         yield
+        if metrics_endpoint is not None:
+            metrics_endpoint.close()
         await app.state.live.close()
         if app.state.owns_db:
             await app.state.db.dispose()
@@ -77,6 +88,7 @@ def create_app(
     app.state.owns_db = db is None
     app.state.db = db or Database(settings.resolved_database_url)
     app.state.live = LiveBroker(app.state.db)
+    app.state.push_intake = PushIntake(app.state.db)
     app.state.temporal = None
     app.state.temporal_lock = asyncio.Lock()
     app.state.temporal_factory = temporal_factory or (lambda: connect(settings))
@@ -92,6 +104,7 @@ def create_app(
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    app.add_middleware(WebhookMetrics)
     app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
     for module in (
         health,

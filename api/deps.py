@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from core.settings import Settings
 from db.engine import Database
 
 
 class TemporalUnavailable(Exception):
-    pass
+    """Answered 503 with Retry-After (api/app.py): the caller's retry is processed, not dropped."""
+
+
+@asynccontextmanager
+async def temporal_call() -> AsyncIterator[None]:
+    """A Temporal RPC that fails (unavailable, overloaded, deadline) means "not now", not "bad request"."""
+    try:
+        yield
+    except RPCError as exc:
+        raise TemporalUnavailable(str(exc)) from exc
 
 
 # What a service takes when it may need Temporal only after a database check: the

@@ -139,6 +139,8 @@ class IntelligenceInput(BaseModel):
     pending: list[RiskSignal] = Field(default_factory=list)
     seen_event_ids: list[str] = Field(default_factory=list)
     recent: list[SignalOutcome] = Field(default_factory=list)
+    # How long the workflow waits for another signal before it finishes (tests shorten it).
+    idle_timeout_s: float = Field(3600.0, gt=0)
 
 
 class AnalyzeInput(BaseModel):

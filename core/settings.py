@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RENUBU_", env_file=".env", extra="ignore")
 
+    # Fail closed: production unless `./dev up` or the tests say dev (core/production.py lists what it refuses).
+    env: Literal["dev", "production"] = "production"
     data_dir: Path = ROOT / "data"
     database_url: str = ""  # empty: SQLite file under data_dir
 
@@ -23,6 +26,11 @@ class Settings(BaseSettings):
     task_queue: str = "renubu"
     # Workflows kept in the worker's memory (~0.2 MB each); beyond it a waking workflow is replayed first.
     worker_max_cached_workflows: int = 5000
+    # Prometheus endpoints (port 0: none). `./dev up` gives worker n the port + n - 1.
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = 9401
+    api_metrics_host: str = "127.0.0.1"
+    api_metrics_port: int = 9400
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000

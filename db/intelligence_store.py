@@ -74,10 +74,12 @@ async def webhook_seen(session: AsyncSession, event_id: str) -> bool:
     return await session.get(WebhookEvent, event_id) is not None
 
 
-async def mark_webhook(session: AsyncSession, event_id: str, source: str, subject: str) -> None:
-    await insert_ignore(
-        session,
-        WebhookEvent,
-        {"event_id": event_id, "source": source, "subject": subject},
-        ["event_id"],
+async def claim_webhook(session: AsyncSession, event_id: str, source: str, subject: str) -> bool:
+    """Records the event id; False if it was already recorded (or is being, by a concurrent delivery)."""
+    return await insert_ignore(
+        session, WebhookEvent, {"event_id": event_id, "source": source, "subject": subject}, ["event_id"]
     )
+
+
+async def mark_webhook(session: AsyncSession, event_id: str, source: str, subject: str) -> None:
+    await claim_webhook(session, event_id, source, subject)

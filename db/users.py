@@ -15,6 +15,8 @@ from db.models.base import utcnow
 
 _hasher = PasswordHasher()
 API_KEY_PREFIX = "rnb_"
+DEMO_PASSWORD = "renubu-demo"  # noqa: S105 - the local demo login, printed by `./dev up`
+DEMO_DOMAIN = "@renubu.demo"  # every seeded demo user (manager, operator, the sandbox's CSMs)
 
 
 def hash_password(password: str) -> str:
@@ -56,6 +58,14 @@ async def ensure_user(
         session.add(user)
         await session.flush()
     return user
+
+
+async def demo_users(session: AsyncSession) -> list[str]:
+    """Active demo accounts (known password): production refuses to start while any exists."""
+    rows = await session.scalars(
+        select(User.email).where(User.active.is_(True), User.email.endswith(DEMO_DOMAIN)).order_by(User.email)
+    )
+    return list(rows)
 
 
 async def csms(session: AsyncSession) -> list[User]:

@@ -26,6 +26,7 @@ from contracts.analysis import (
     RenewalPlan,
 )
 from contracts.intelligence import CustomerContext
+from llm import usage as usage_metrics
 from llm.errors import SERVICE, MalformedOutputError, map_anthropic_error
 from llm.messages import user_message
 from llm.pricing import cost_usd
@@ -38,6 +39,8 @@ from llm.tools import (
     OutputT,
     ToolSpec,
 )
+
+AGENT = "renewal_analyst"  # the metrics label of its calls
 
 
 class AnthropicAnalyst:
@@ -101,15 +104,18 @@ class AnthropicAnalyst:
                 tool_choice={"type": "tool", "name": tool.name},
             )
         except anthropic.APIError as exc:
+            usage_metrics.record_failure(AGENT)
             raise map_anthropic_error(exc) from exc
-        output = tool.parse(_tool_input(message, tool.name))
         usage, model = message.usage, message.model or self._model
+        cost = cost_usd(model, usage.input_tokens, usage.output_tokens)
+        usage_metrics.record_call(AGENT, usage.input_tokens, usage.output_tokens, cost)  # spent, parsed or not
+        output = tool.parse(_tool_input(message, tool.name))
         provenance = Provenance(
             source="model",
             model=model,
             input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens,
-            cost_usd=cost_usd(model, usage.input_tokens, usage.output_tokens),
+            cost_usd=cost,
         )
         return output, provenance
 

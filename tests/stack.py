@@ -47,8 +47,10 @@ def _shared(settings: Settings | SandboxSettings) -> dict[str, Any]:
 
 def make_settings(**overrides: Any) -> Settings:
     """Renubu's settings pinned to known values, so a developer's environment or .env cannot change test
-    results, with the credentials and secrets of the sandbox's test settings."""
-    return Settings(_env_file=None, **{**_shared(make_sandbox_settings()), **overrides})
+    results, with the credentials and secrets of the sandbox's test settings. No metrics endpoints unless
+    asked for (tests run side by side, and beside `./dev up`)."""
+    quiet = {"api_metrics_port": 0, "worker_metrics_port": 0}
+    return Settings(_env_file=None, **{"env": "dev", **_shared(make_sandbox_settings()), **quiet, **overrides})
 
 
 def sandbox_settings_for(settings: Settings, **own: Any) -> SandboxSettings:

@@ -57,3 +57,14 @@ def test_search_attributes_registered_match_the_code() -> None:
     command = " ".join(SERVICES["temporal-setup"]["command"])
     for key in ALL:
         assert f"--name {key.name}" in command
+
+
+@pytest.mark.parametrize("name", ["api", "worker", "migrate"])
+def test_app_processes_run_in_production_mode(name: str) -> None:
+    assert SERVICES[name]["environment"]["RENUBU_ENV"] == "production"
+    assert SERVICES[name]["environment"]["RENUBU_SECURE_COOKIES"] == "true"
+    assert "${RENUBU_SESSION_SECRET:?" in Path("docker-compose.yml").read_text()
+
+
+def test_the_image_defaults_to_production() -> None:
+    assert re.search(r"^ENV .*\bRENUBU_ENV=production\b", Path("Dockerfile").read_text(), re.M)

@@ -2,7 +2,9 @@
 
 Workflow code. A workflow keeps one gate, exposes a `decide_approval` update
 whose validator calls `gate.validate` and whose handler calls `gate.decide`.
-An expired request resolves to the safe default: nothing is done.
+An expired request resolves to the safe default: nothing is done. Deciding is
+idempotent: the same decision again (a double click, a retried POST) gets the
+recorded outcome back instead of an error.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ with workflow.unsafe.imports_passed_through():
     from rules.approvals import decision_outcome, expired_outcome
     from workflows import policies
 
+# Running executions decided before this existed replay the old answer (an error) for a repeated decision.
+REPEATED_DECISION = "approval-decision-repeat"
+
 
 class ApprovalGate:
     def __init__(self) -> None:
@@ -26,7 +31,23 @@ class ApprovalGate:
     def pending(self) -> list[ApprovalRequest]:
         return [r for r in self.requests.values() if r.id not in self.outcomes]
 
+    def repeats(self, d: ApprovalDecision) -> bool:
+        """Whether `d` is the decision already recorded (same manager, same choice, same edits)."""
+        req, recorded = self.requests.get(d.approval_id), self.outcomes.get(d.approval_id)
+        if req is None or recorded is None or recorded.status == "expired":
+            return False
+        try:
+            again = decision_outcome(req, d, recorded.decided_at)
+        except ValueError:
+            return False
+        return again.model_dump(exclude={"decided_at"}) == recorded.model_dump(exclude={"decided_at"})
+
     def validate(self, d: ApprovalDecision) -> ApprovalOutcome:
+        if self.repeats(d):
+            return self.outcomes[d.approval_id]
+        return self._check(d)
+
+    def _check(self, d: ApprovalDecision) -> ApprovalOutcome:
         req = self.requests.get(d.approval_id)
         if req is None:
             raise ValueError(f"unknown approval request {d.approval_id!r}")
@@ -35,7 +56,9 @@ class ApprovalGate:
         return decision_outcome(req, d, workflow.now())
 
     async def decide(self, d: ApprovalDecision) -> ApprovalOutcome:
-        outcome = self.validate(d)  # again: another update may have decided it meanwhile
+        if self.repeats(d) and workflow.patched(REPEATED_DECISION):
+            return self.outcomes[d.approval_id]
+        outcome = self._check(d)  # again: another update may have decided it meanwhile
         self.outcomes[d.approval_id] = outcome
         await _record_outcome(outcome)
         return outcome

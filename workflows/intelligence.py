@@ -32,10 +32,12 @@ with workflow.unsafe.imports_passed_through():
     from rules.determination import days_until, determine_stage
     from workflows import policies
 
-IDLE_TIMEOUT = timedelta(hours=1)
 MAX_SIGNALS_PER_RUN = 200
 SEEN_KEPT = 500
 RECENT_KEPT = 20
+# A signal delivered in the same workflow task as the idle timer used to be dropped by the idle return; executions
+# that replay without this marker keep the old path.
+DRAIN_ON_IDLE = "intelligence-drain-on-idle"
 
 
 @workflow.defn(name=names.CUSTOMER_INTELLIGENCE)
@@ -57,12 +59,13 @@ class CustomerIntelligenceWorkflow:
     async def run(self, inp: IntelligenceInput) -> list[SignalOutcome]:
         self._pending = [*inp.pending, *self._pending]
         self._seen, self._recent = list(inp.seen_event_ids), list(inp.recent)
-        handled = 0
+        handled, idle = 0, timedelta(seconds=inp.idle_timeout_s)
         while True:
             try:
-                await workflow.wait_condition(lambda: bool(self._pending), timeout=IDLE_TIMEOUT)
+                await workflow.wait_condition(lambda: bool(self._pending), timeout=idle)
             except TimeoutError:
-                return self._recent
+                if not (self._pending and workflow.patched(DRAIN_ON_IDLE)):
+                    return self._recent
             signal = self._pending.pop(0)
             if signal.event_id in self._seen:
                 self._remember(
@@ -79,6 +82,7 @@ class CustomerIntelligenceWorkflow:
                         pending=self._pending,
                         seen_event_ids=self._seen,
                         recent=self._recent,
+                        idle_timeout_s=inp.idle_timeout_s,
                     )
                 )
 

@@ -46,6 +46,10 @@ with workflow.unsafe.imports_passed_through():
 
 T = TypeVar("T")
 
+# A decision that lost a race after validation (decided meanwhile, expired while it waited for the lock) used to
+# escape the handler as ValueError and fail the workflow task on every replay; executions before this keep that.
+DECISION_RACE = "renewal-decision-race"
+
 
 @workflow.defn(name=names.RENEWAL)
 class RenewalWorkflow:
@@ -236,7 +240,14 @@ class RenewalWorkflow:
     @workflow.update(name=names.DECIDE_APPROVAL)
     async def decide_approval(self, d: ApprovalDecision) -> ApprovalOutcome:
         async with self._lock:
-            outcome = await self.gate.decide(d)
+            if self.gate.repeats(d) and workflow.patched(DECISION_RACE):
+                return self.gate.outcomes[d.approval_id]  # the same decision again: already applied
+            try:
+                outcome = await self.gate.decide(d)
+            except ValueError as err:
+                if not workflow.patched(DECISION_RACE):
+                    raise
+                raise ApplicationError(str(err), type="ApprovalConflict", non_retryable=True) from err
             await self._resolve([outcome])
             return outcome
 

@@ -13,7 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import get_db, get_settings_dep, get_temporal
+from api import webhook_metrics
+from api.deps import get_db, get_settings_dep, get_temporal, temporal_call
 from api.signatures import check_request
 from contracts import names
 from contracts.journeys import Engagement
@@ -109,6 +110,9 @@ async def event(
 ) -> dict[str, Any]:
     e: EventIn = parse(EventIn, await authenticate(request, settings, db))
     occurred = e.occurred_at or datetime.now(UTC)
+    client = await get_temporal(request)
+    # One idempotent step: the event (and its score) commits only once every running journey of the lead has the
+    # signal; a Temporal error rolls it back and answers 503 + Retry-After, so the sender's retry is processed.
     async with db.transaction() as session:
         lead = (
             (await session.get(Lead, e.lead_id))
@@ -122,15 +126,19 @@ async def event(
         )
         snap = snapshot(lead)
         enrollments = await nurture_store.active_enrollments(session, lead.id) if new else []
+        signal = Engagement(event_id=e.event_id, type=e.type, channel=e.channel, at=occurred, data=e.data, lead=snap)
+        async with temporal_call():
+            for enrollment in enrollments:
+                try:
+                    await client.get_workflow_handle(enrollment.id).signal(names.JOURNEY_ENGAGEMENT, signal)
+                except RPCError as exc:  # it finished a moment ago; the event is stored for the analytics either way
+                    if exc.status != RPCStatusCode.NOT_FOUND:
+                        raise
+    # Enrolling is idempotent (one workflow id per lead and journey), so a duplicate delivery enrolls again: the
+    # retry of a request whose enrolment failed after the event was recorded still enrolls.
+    async with temporal_call():
+        started = await enroll.on_trigger(client, db, settings, snap, ("event", e.type), ("condition", None))
     if not new:
+        webhook_metrics.duplicate("engagement")
         return {"status": "duplicate", "event_id": e.event_id}
-    client = await get_temporal(request)
-    signal = Engagement(event_id=e.event_id, type=e.type, channel=e.channel, at=occurred, data=e.data, lead=snap)
-    for enrollment in enrollments:
-        try:
-            await client.get_workflow_handle(enrollment.id).signal(names.JOURNEY_ENGAGEMENT, signal)
-        except RPCError as exc:  # it finished a moment ago; the event is stored for the analytics either way
-            if exc.status != RPCStatusCode.NOT_FOUND:
-                raise
-    started = await enroll.on_trigger(client, db, settings, snap, ("event", e.type), ("condition", None))
     return {"status": "accepted", "lead_id": snap.id, "signalled": len(enrollments), "enrolled": started}

@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from temporalio.client import Client
 
-from api.deps import get_db, get_settings_dep, get_temporal
+from api import webhook_metrics
+from api.deps import get_db, get_settings_dep, get_temporal, temporal_call
 from api.signatures import check_request
 from api.webhook_models import CustomerUpdateWebhook
 from contracts import ids, names
@@ -43,24 +44,25 @@ async def active_customer_update(
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from exc
 
-    async with db.session() as session:
-        if await intelligence_store.webhook_seen(session, payload.event_id):
-            return JSONResponse({"status": "duplicate", "event_id": payload.event_id}, status_code=200)
     workflow_id = ids.intelligence(payload.customer.id)
     client: Client = await get_temporal(request)
-    # Signal-with-start: the customer's workflow is created if idle, else it queues the signal.
-    await client.start_workflow(
-        names.CUSTOMER_INTELLIGENCE,
-        IntelligenceInput(customer_id=payload.customer.id),
-        id=workflow_id,
-        task_queue=settings.task_queue,
-        start_signal=names.CUSTOMER_UPDATE,
-        start_signal_args=[payload.to_signal()],
-        static_summary=f"Customer intelligence · {payload.customer.name}",
-    )
-    # Recorded only once Temporal has the signal: a failure above lets Active retry.
+    # One idempotent step: the event id is claimed in a transaction that commits only once Temporal has the
+    # signal. A Temporal error rolls the claim back and answers 503 + Retry-After, so Active's retry is processed.
     async with db.transaction() as session:
-        await intelligence_store.mark_webhook(session, payload.event_id, "active", payload.customer.id)
+        if not await intelligence_store.claim_webhook(session, payload.event_id, "active", payload.customer.id):
+            webhook_metrics.duplicate("active")
+            return JSONResponse({"status": "duplicate", "event_id": payload.event_id}, status_code=200)
+        async with temporal_call():
+            # Signal-with-start: the customer's workflow is created if idle, else it queues the signal.
+            await client.start_workflow(
+                names.CUSTOMER_INTELLIGENCE,
+                IntelligenceInput(customer_id=payload.customer.id),
+                id=workflow_id,
+                task_queue=settings.task_queue,
+                start_signal=names.CUSTOMER_UPDATE,
+                start_signal_args=[payload.to_signal()],
+                static_summary=f"Customer intelligence · {payload.customer.name}",
+            )
     return JSONResponse(
         {"status": "accepted", "event_id": payload.event_id, "workflow_id": workflow_id}, status_code=202
     )
