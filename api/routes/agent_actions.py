@@ -14,7 +14,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from agent.agents import describe_schedule
 from api import agent_service
 from api.agent_service import ScheduleBody, SettingsBody
-from api.auth import CurrentUser, require_role
+from api.auth import CurrentUser, Manager
 from api.campaign_ui import InlineErrors, problem_text, render
 from api.campaign_view import card_context
 from api.deps import get_db, get_settings_dep, get_temporal
@@ -22,7 +22,6 @@ from core.settings import Settings
 from db.models import Agent
 
 router = APIRouter(tags=["agent actions"], route_class=InlineErrors, include_in_schema=False)
-manager = require_role("manager")
 View = Literal["card", "row"]
 TEMPLATES = {"card": "partials/campaigns/agent_card.html", "row": "partials/campaigns/agent_row.html"}
 
@@ -38,11 +37,11 @@ async def _card(request: Request, agent_id: str, view: View, selected: bool, **m
 async def run_now(
     request: Request,
     agent_id: str,
+    user: Manager,
     dry_run: bool = Form(False),
     view: View = Form("card"),
     selected: bool = Form(False),
     settings: Settings = Depends(get_settings_dep),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
     agent = await _agent(request, agent_id)
     await agent_service.run_now(await get_temporal(request), settings, agent, dry_run)
@@ -52,22 +51,14 @@ async def run_now(
 
 @router.post("/agents/{agent_id}/pause")
 async def pause(
-    request: Request,
-    agent_id: str,
-    view: View = Form("card"),
-    selected: bool = Form(False),
-    user: CurrentUser = Depends(manager),
+    request: Request, agent_id: str, user: Manager, view: View = Form("card"), selected: bool = Form(False)
 ) -> Response:
     return await _set_paused(request, agent_id, True, view, selected, user)
 
 
 @router.post("/agents/{agent_id}/resume")
 async def resume(
-    request: Request,
-    agent_id: str,
-    view: View = Form("card"),
-    selected: bool = Form(False),
-    user: CurrentUser = Depends(manager),
+    request: Request, agent_id: str, user: Manager, view: View = Form("card"), selected: bool = Form(False)
 ) -> Response:
     return await _set_paused(request, agent_id, False, view, selected, user)
 
@@ -97,10 +88,10 @@ async def _agent(request: Request, agent_id: str) -> Agent:
 async def save_settings(
     request: Request,
     agent_id: str,
+    user: Manager,
     dry_run: bool = Form(False),
     max_iterations: int = Form(),
     approval_required: bool = Form(False),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
     try:
         body = SettingsBody(dry_run=dry_run, max_iterations=max_iterations, approval_required=approval_required)
@@ -116,11 +107,11 @@ async def save_settings(
 async def change_schedule(
     request: Request,
     agent_id: str,
+    user: Manager,
     kind: Literal["cron", "every"] = Form(),
     cron: str = Form("", max_length=100),
     every_minutes: str = Form("", max_length=10),
     settings: Settings = Depends(get_settings_dep),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
     agent = await _agent(request, agent_id)
     form = {"agent": agent, "kind": kind, "schedule_text": describe_schedule(agent.schedule)}

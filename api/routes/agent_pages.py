@@ -3,18 +3,17 @@ selected workflow's details, plus the partials that refresh them live."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from agent.catalog import CATEGORIES, TOOLS
 from api import agent_service, campaign_view, control_service
 from api.agent_service import AgentCard
-from api.auth import CurrentUser, require_role
+from api.auth import Viewer
 from api.campaign_ui import render
 from api.deps import get_db, get_temporal
 
 router = APIRouter(tags=["agent pages"], include_in_schema=False)
-viewer = require_role("manager", "operator")
 AGENT_ID = Query(None, max_length=60)
 
 
@@ -27,7 +26,7 @@ async def card_for(request: Request, agent_id: str) -> AgentCard:
 
 
 @router.get("/agents")
-async def agents_page(request: Request, agent: str | None = AGENT_ID, user: CurrentUser = Depends(viewer)) -> Response:
+async def agents_page(request: Request, user: Viewer, agent: str | None = AGENT_ID) -> Response:
     all_cards = await cards(request)
     selected = next((c for c in all_cards if c.agent.id == agent), None)
     async with get_db(request).session() as session:
@@ -50,22 +49,20 @@ async def agents_page(request: Request, agent: str | None = AGENT_ID, user: Curr
 
 
 @router.get("/agents/overview")
-async def overview(request: Request, user: CurrentUser = Depends(viewer)) -> Response:
+async def overview(request: Request, user: Viewer) -> Response:
     """The details panel when no workflow is selected: how many run, wait, are paused; pending approvals."""
     context = {"cards": await cards(request), "pending": await control_service.pending_approvals(get_db(request))}
     return render(request, "partials/campaigns/overview.html", context)
 
 
 @router.get("/agents/{agent_id}/card")
-async def agent_card(
-    request: Request, agent_id: str, selected: bool = False, _user: CurrentUser = Depends(viewer)
-) -> Response:
+async def agent_card(request: Request, agent_id: str, _user: Viewer, selected: bool = False) -> Response:
     context = campaign_view.card_context(await card_for(request, agent_id), selected)
     return render(request, "partials/campaigns/agent_card.html", context)
 
 
 @router.get("/agents/{agent_id}/details")
-async def agent_details(request: Request, agent_id: str, _user: CurrentUser = Depends(viewer)) -> Response:
+async def agent_details(request: Request, agent_id: str, _user: Viewer) -> Response:
     """The live part of the details panel (status, metrics, history, tools used)."""
     card = await card_for(request, agent_id)
     async with get_db(request).session() as session:

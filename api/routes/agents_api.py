@@ -14,13 +14,12 @@ from pydantic import BaseModel, Field
 from agent.catalog import TOOLS
 from api import agent_service
 from api.agent_service import ScheduleBody, SettingsBody  # the request bodies, shared with the pages
-from api.auth import CurrentUser, current_user, require_role
+from api.auth import CurrentUser, Manager, current_user
 from api.deps import get_db, get_settings_dep, get_temporal
 from core.settings import Settings
 from db import agent_runs_store
 
 router = APIRouter(prefix="/api", tags=["agents"])
-manager = require_role("manager")
 
 
 class RunNowBody(BaseModel):
@@ -117,9 +116,9 @@ def _run(r: Any) -> dict[str, Any]:
 async def run_now(
     request: Request,
     agent_id: str,
+    _user: Manager,
     body: RunNowBody | None = None,
     settings: Settings = Depends(get_settings_dep),
-    _user: CurrentUser = Depends(manager),
 ) -> dict[str, str]:
     agent = await agent_service.get_agent(get_db(request), agent_id)
     run_id = await agent_service.run_now(await get_temporal(request), settings, agent, body.dry_run if body else None)
@@ -127,34 +126,28 @@ async def run_now(
 
 
 @router.post("/agents/{agent_id}/pause")
-async def pause(request: Request, agent_id: str, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
+async def pause(request: Request, agent_id: str, user: Manager) -> dict[str, Any]:
     agent = await agent_service.get_agent(get_db(request), agent_id)
     await agent_service.set_paused(get_db(request), await get_temporal(request), agent, True, user.email)
     return {"id": agent_id, "paused": True}
 
 
 @router.post("/agents/{agent_id}/resume")
-async def resume(request: Request, agent_id: str, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
+async def resume(request: Request, agent_id: str, user: Manager) -> dict[str, Any]:
     agent = await agent_service.get_agent(get_db(request), agent_id)
     await agent_service.set_paused(get_db(request), await get_temporal(request), agent, False, user.email)
     return {"id": agent_id, "paused": False}
 
 
 @router.patch("/agents/{agent_id}/settings")
-async def update_settings(
-    request: Request, agent_id: str, body: SettingsBody, user: CurrentUser = Depends(manager)
-) -> dict[str, Any]:
+async def update_settings(request: Request, agent_id: str, body: SettingsBody, user: Manager) -> dict[str, Any]:
     changes = await agent_service.update_settings(get_db(request), agent_id, body, user.email)
     return {"id": agent_id, **changes}
 
 
 @router.post("/agents/{agent_id}/schedule", status_code=202)
 async def change_schedule(
-    request: Request,
-    agent_id: str,
-    body: ScheduleBody,
-    settings: Settings = Depends(get_settings_dep),
-    user: CurrentUser = Depends(manager),
+    request: Request, agent_id: str, body: ScheduleBody, user: Manager, settings: Settings = Depends(get_settings_dep)
 ) -> dict[str, str]:
     agent = await agent_service.get_agent(get_db(request), agent_id)
     workflow_id = await agent_service.request_schedule_change(

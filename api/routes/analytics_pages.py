@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.auth import CurrentUser, require_role
+from api.auth import Viewer
 from api.deps import get_db, get_templates
 from api.renewal_queue import start_of_today
 from db import step_history, users
@@ -13,11 +13,7 @@ router = APIRouter(tags=["analytics"])
 
 
 @router.get("/analytics", include_in_schema=False)
-async def analytics_page(
-    request: Request,
-    _user: CurrentUser = Depends(require_role("manager", "operator")),
-    db: Database = Depends(get_db),
-) -> Response:
+async def analytics_page(request: Request, _user: Viewer, db: Database = Depends(get_db)) -> Response:
     async with db.session() as session:
         data = await step_history.analytics(session, start_of_today())
         names = {u.email: u.name for u in await users.csms(session)}
@@ -25,8 +21,6 @@ async def analytics_page(
 
 
 @router.get("/api/analytics")
-async def analytics_json(
-    _user: CurrentUser = Depends(require_role("manager", "operator")), db: Database = Depends(get_db)
-) -> dict[str, object]:
+async def analytics_json(_user: Viewer, db: Database = Depends(get_db)) -> dict[str, object]:
     async with db.session() as session:
         return await step_history.analytics(session, start_of_today())

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from api import approval_service, control_service
 from api.approval_service import DecisionBody
-from api.auth import CurrentUser, require_role
+from api.auth import Manager, Viewer
 from api.campaign_ui import InlineErrors, problem_text, render
 from api.deps import get_db, get_temporal
 from db import approvals_store, inbox_store
@@ -22,7 +22,6 @@ from db.models import Approval
 from db.models.approvals import APPROVAL_STATUSES
 
 router = APIRouter(tags=["approval pages"], route_class=InlineErrors, include_in_schema=False)
-viewer = require_role("manager", "operator")
 View = Literal["full", "row"]
 TEMPLATES = {"full": "partials/campaigns/approval_card.html", "row": "partials/campaigns/approval_row.html"}
 Decision = Literal["all", "selected", "edited", "deny"]
@@ -39,9 +38,7 @@ def card(request: Request, approval: Approval, view: View, status_code: int = 20
 
 
 @router.get("/approvals")
-async def approvals_page(
-    request: Request, status: str = Query("pending", max_length=30), user: CurrentUser = Depends(viewer)
-) -> Response:
+async def approvals_page(request: Request, user: Viewer, status: str = Query("pending", max_length=30)) -> Response:
     status = status if status in (*APPROVAL_STATUSES, "all") else "pending"
     async with get_db(request).session() as session:
         rows = await approvals_store.listing(session, None if status == "all" else status, 200)
@@ -55,7 +52,7 @@ async def approvals_page(
 
 
 @router.get("/approvals/{approval_id}")
-async def approval_page(request: Request, approval_id: str, _user: CurrentUser = Depends(viewer)) -> Response:
+async def approval_page(request: Request, approval_id: str, _user: Viewer) -> Response:
     approval = await _approval(request, approval_id)
     if approval is None:
         context = {"title": "Not found", "message": f"No approval {approval_id}."}
@@ -64,9 +61,7 @@ async def approval_page(request: Request, approval_id: str, _user: CurrentUser =
 
 
 @router.get("/approvals/{approval_id}/card")
-async def approval_card(
-    request: Request, approval_id: str, view: View = "full", _user: CurrentUser = Depends(viewer)
-) -> Response:
+async def approval_card(request: Request, approval_id: str, _user: Viewer, view: View = "full") -> Response:
     approval = await _approval(request, approval_id)
     if approval is None:
         raise HTTPException(404, f"no approval {approval_id!r}")
@@ -87,11 +82,7 @@ def decision_body(decision: Decision, form: FormData) -> DecisionBody:
 
 @router.post("/approvals/{approval_id}/decide")
 async def decide(
-    request: Request,
-    approval_id: str,
-    decision: Decision = Form(),
-    view: View = Form("full"),
-    user: CurrentUser = Depends(require_role("manager")),
+    request: Request, approval_id: str, user: Manager, decision: Decision = Form(), view: View = Form("full")
 ) -> Response:
     approval = await _approval(request, approval_id)
     if approval is None:

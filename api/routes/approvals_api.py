@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from api import approval_service
 from api.approval_service import ApprovalOut, DecisionBody, approval_json  # DecisionBody: shared with the pages
-from api.auth import CurrentUser, current_user, require_role
+from api.auth import CurrentUser, Manager, current_user
 from api.deps import get_db, get_temporal
 from contracts.approvals import ApprovalOutcome
 from db import approvals_store
@@ -37,11 +37,6 @@ async def get_approval(
 
 
 @router.post("/{approval_id}/decide", response_model=ApprovalOutcome)
-async def decide_route(
-    request: Request,
-    approval_id: str,
-    body: DecisionBody,
-    user: CurrentUser = Depends(require_role("manager")),
-) -> dict[str, Any]:
+async def decide_route(request: Request, approval_id: str, body: DecisionBody, user: Manager) -> dict[str, Any]:
     approval = await approval_service.get_approval(get_db(request), approval_id)
     return await approval_service.decide(await get_temporal(request), approval, body, user.actor)

@@ -7,13 +7,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from api import control_service
-from api.auth import CurrentUser, current_user, require_role
+from api.auth import CurrentUser, Viewer, current_user
 from api.campaign_ui import kill_state, render
 from api.deps import get_db
 from db import approvals_store, control
 
 router = APIRouter(prefix="/ui", tags=["page chrome"], include_in_schema=False)
-viewer = require_role("manager", "operator")
 SEEN = "seen_notification"  # session: the newest notification this browser has opened the bell on
 BELL_SIZE = 10
 
@@ -26,7 +25,7 @@ async def kill_banner(request: Request, _user: CurrentUser = Depends(current_use
 
 
 @router.get("/approvals-badge")
-async def approvals_badge(request: Request, user: CurrentUser = Depends(viewer)) -> Response:
+async def approvals_badge(request: Request, user: Viewer) -> Response:
     return render(
         request,
         "partials/campaigns/approvals_badge.html",
@@ -45,10 +44,10 @@ async def _bell(request: Request, mark_seen: bool) -> Response:
 
 
 @router.get("/bell")
-async def bell(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def bell(request: Request, _user: Viewer) -> Response:
     return await _bell(request, mark_seen=False)
 
 
 @router.post("/bell/seen")
-async def bell_seen(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def bell_seen(request: Request, _user: Viewer) -> Response:
     return await _bell(request, mark_seen=True)

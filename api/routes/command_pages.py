@@ -8,20 +8,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api import agent_service, campaign_view, control_service
-from api.auth import CurrentUser, require_role
+from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, kill_state, problem_text, render
 from api.control_service import BudgetBody, KillSwitchBody
 from api.deps import get_db, get_temporal
 from db import agent_runs_store, approvals_store
 
 router = APIRouter(tags=["command center"], route_class=InlineErrors, include_in_schema=False)
-viewer = require_role("manager", "operator")
-manager = require_role("manager")
 Section = Literal["counts", "runs", "controls", "agents", "approvals", "notifications"]
 RECENT_RUNS = 20
 QUEUE_SIZE = 50
@@ -69,7 +67,7 @@ SECTIONS: dict[str, Callable[[Request, CurrentUser], Awaitable[dict[str, Any]]]]
 
 
 @router.get("/command")
-async def command_page(request: Request, user: CurrentUser = Depends(viewer)) -> Response:
+async def command_page(request: Request, user: Viewer) -> Response:
     context: dict[str, Any] = {}
     for load in SECTIONS.values():
         context.update(await load(request, user))
@@ -77,7 +75,7 @@ async def command_page(request: Request, user: CurrentUser = Depends(viewer)) ->
 
 
 @router.get("/command/{section}")
-async def command_section(request: Request, section: Section, user: CurrentUser = Depends(viewer)) -> Response:
+async def command_section(request: Request, section: Section, user: Viewer) -> Response:
     return render(request, f"partials/campaigns/command_{section}.html", await SECTIONS[section](request, user))
 
 
@@ -88,10 +86,7 @@ async def _controls_response(request: Request, user: CurrentUser, status_code: i
 
 @router.post("/command/kill-switch")
 async def kill_switch(
-    request: Request,
-    on: bool = Form(),
-    reason: str = Form("", max_length=300),
-    user: CurrentUser = Depends(manager),
+    request: Request, user: Manager, on: bool = Form(), reason: str = Form("", max_length=300)
 ) -> Response:
     if on and not reason.strip():
         return await _controls_response(request, user, 422, error="Say why you are stopping every agent.")
@@ -102,10 +97,7 @@ async def kill_switch(
 
 @router.post("/command/budget")
 async def budget(
-    request: Request,
-    usd: str = Form("", max_length=20),
-    clear: bool = Form(False),
-    user: CurrentUser = Depends(manager),
+    request: Request, user: Manager, usd: str = Form("", max_length=20), clear: bool = Form(False)
 ) -> Response:
     try:
         body = BudgetBody.model_validate({"usd": None if clear else usd.strip().lstrip("$")})

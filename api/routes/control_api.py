@@ -7,13 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 
 from api import control_service
-from api.auth import CurrentUser, current_user, require_role
+from api.auth import CurrentUser, Manager, Viewer, current_user
 from api.control_service import BudgetBody, KillSwitchBody, SuppressionBody  # the request bodies
 from api.deps import get_db
 from db import approvals_store, suppression
 
 router = APIRouter(tags=["control"])
-manager = require_role("manager")
 
 
 @router.get("/api/control")
@@ -22,13 +21,13 @@ async def get_control(request: Request, _user: CurrentUser = Depends(current_use
 
 
 @router.post("/api/control/kill-switch")
-async def kill_switch(request: Request, body: KillSwitchBody, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
+async def kill_switch(request: Request, body: KillSwitchBody, user: Manager) -> dict[str, Any]:
     await control_service.set_kill_switch(get_db(request), body, user.email)
     return {"on": body.on}
 
 
 @router.post("/api/control/budget")
-async def budget(request: Request, body: BudgetBody, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
+async def budget(request: Request, body: BudgetBody, user: Manager) -> dict[str, Any]:
     await control_service.set_budget(get_db(request), body, user.email)
     return {"daily_budget_usd": body.usd}
 
@@ -56,9 +55,7 @@ async def notifications(request: Request, _user: CurrentUser = Depends(current_u
 
 
 @router.get("/admin/suppression")
-async def list_suppression(
-    request: Request, _user: CurrentUser = Depends(require_role("manager", "operator"))
-) -> list[dict[str, Any]]:
+async def list_suppression(request: Request, _user: Viewer) -> list[dict[str, Any]]:
     async with get_db(request).session() as session:
         rows = await suppression.listing(session)
     return [
@@ -77,15 +74,11 @@ async def list_suppression(
 
 
 @router.post("/admin/suppression", status_code=201)
-async def add_suppression(
-    request: Request, body: SuppressionBody, user: CurrentUser = Depends(manager)
-) -> dict[str, Any]:
+async def add_suppression(request: Request, body: SuppressionBody, user: Manager) -> dict[str, Any]:
     return await control_service.add_suppression(get_db(request), body, user.email)
 
 
 @router.delete("/admin/suppression/{suppression_id}")
-async def delete_suppression(
-    request: Request, suppression_id: int, _user: CurrentUser = Depends(manager)
-) -> dict[str, Any]:
+async def delete_suppression(request: Request, suppression_id: int, _user: Manager) -> dict[str, Any]:
     await control_service.remove_suppression(get_db(request), suppression_id)
     return {"deleted": suppression_id}

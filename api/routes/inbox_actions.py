@@ -9,14 +9,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from temporalio.service import RPCError
 
 from api import approval_service, inbox_service
 from api.approval_service import DecisionBody
-from api.auth import CurrentUser, require_role
+from api.auth import Manager
 from api.campaign_ui import InlineErrors, problem_text, render
 from api.deps import get_db, get_settings_dep, get_temporal
 from api.inbox_page_view import NO_FILTERS, message_view, thread_context
@@ -25,7 +25,6 @@ from api.inbox_service import IntervalBody
 from contracts import names
 
 router = APIRouter(tags=["inbox actions"], route_class=InlineErrors, include_in_schema=False)
-manager = require_role("manager")
 CHANGED = {"HX-Trigger": "inbox-changed"}
 
 
@@ -42,14 +41,14 @@ def _part(request: Request, template: str, context: dict[str, Any], status_code:
 
 
 @router.post("/inbox/thread/{conversation_id}/read")
-async def read(request: Request, conversation_id: str, user: CurrentUser = Depends(manager)) -> Response:
+async def read(request: Request, conversation_id: str, user: Manager) -> Response:
     await inbox_service.mark_read(get_db(request), conversation_id)
     return Response(status_code=204)
 
 
 @router.post("/inbox/thread/{conversation_id}/reply")
 async def reply(
-    request: Request, conversation_id: str, body: str = Form("", max_length=1600), user: CurrentUser = Depends(manager)
+    request: Request, conversation_id: str, user: Manager, body: str = Form("", max_length=1600)
 ) -> Response:
     context = await thread_context(get_db(request), conversation_id, NO_FILTERS)
     if not body.strip():
@@ -65,10 +64,7 @@ async def reply(
 
 @router.post("/inbox/thread/{conversation_id}/{action}")
 async def hand_over(
-    request: Request,
-    conversation_id: str,
-    action: Literal["takeover", "handback"],
-    user: CurrentUser = Depends(manager),
+    request: Request, conversation_id: str, action: Literal["takeover", "handback"], user: Manager
 ) -> Response:
     await inbox_service.set_ai_handling(get_db(request), conversation_id, action == "handback")
     context = await thread_context(get_db(request), conversation_id, NO_FILTERS)
@@ -77,9 +73,7 @@ async def hand_over(
 
 
 @router.post("/inbox/messages/{message_id}/rate")
-async def rate(
-    request: Request, message_id: int, rating: int = Form(ge=1, le=5), user: CurrentUser = Depends(manager)
-) -> Response:
+async def rate(request: Request, message_id: int, user: Manager, rating: int = Form(ge=1, le=5)) -> Response:
     await inbox_service.rate(get_db(request), message_id, rating, user.email)
     return _part(request, "partials/inbox/rating.html", {"v": await message_view(get_db(request), message_id)})
 
@@ -91,10 +85,10 @@ Decision = Literal["approve", "edited", "deny"]
 async def decide_draft(
     request: Request,
     message_id: int,
+    user: Manager,
     decision: Decision = Form(),
     body: str = Form("", max_length=1600),
     reason: str = Form("", max_length=1000),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
     """Approve the AI's draft as it is or edited, or deny it with a reason: the
     approvals' own `decide`, so the triage workflow's validator has the last word."""
@@ -120,9 +114,7 @@ async def decide_draft(
 
 
 @router.post("/inbox/mode")
-async def mode(
-    request: Request, mode: Literal["off", "suggest", "auto"] = Form(), user: CurrentUser = Depends(manager)
-) -> Response:
+async def mode(request: Request, user: Manager, mode: Literal["off", "suggest", "auto"] = Form()) -> Response:
     await inbox_service.set_mode(get_db(request), mode, user.email)
     labels = {
         "off": "AI assistant off.",
@@ -134,10 +126,7 @@ async def mode(
 
 @router.post("/inbox/sync")
 async def sync(
-    request: Request,
-    seconds: str = Form("", max_length=10),
-    now: bool = Form(False),
-    user: CurrentUser = Depends(manager),
+    request: Request, user: Manager, seconds: str = Form("", max_length=10), now: bool = Form(False)
 ) -> Response:
     """ "Sync now", or a new poll interval (1 to 3600 seconds): signals to the sync workflow."""
     template = "partials/inbox/controls.html"

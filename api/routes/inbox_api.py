@@ -10,15 +10,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from api import inbox_service
-from api.auth import CurrentUser, current_user, require_role
+from api.auth import CurrentUser, Manager, Viewer, current_user
 from api.deps import get_db, get_settings_dep, get_temporal
 from api.inbox_service import IntervalBody, ModeBody, RatingBody  # request bodies, shared with the pages
 from contracts import names
 from db import control, inbox_store
 
 router = APIRouter(prefix="/api/inbox", tags=["inbox"])
-staff = require_role("manager")
-viewer = require_role("manager", "operator")
 
 
 class ReplyBody(BaseModel):
@@ -28,10 +26,10 @@ class ReplyBody(BaseModel):
 @router.get("/conversations")
 async def conversations(
     request: Request,
+    _user: Viewer,
     view: str = Query("all", pattern="^(all|unread|requires_response|escalated|ai|staff)$"),
     tag: str | None = Query(None, max_length=40),
     q: str = Query("", max_length=100),
-    _user: CurrentUser = Depends(viewer),
 ) -> list[dict[str, Any]]:
     async with get_db(request).session() as session:
         rows = await inbox_store.conversations(session, view=view, tag=tag, search=q)
@@ -53,20 +51,18 @@ async def conversations(
 
 
 @router.get("/conversations/{conversation_id}")
-async def conversation(request: Request, conversation_id: str, _user: CurrentUser = Depends(viewer)) -> dict[str, Any]:
+async def conversation(request: Request, conversation_id: str, _user: Viewer) -> dict[str, Any]:
     return await inbox_service.conversation_json(get_db(request), conversation_id)
 
 
 @router.post("/conversations/{conversation_id}/read")
-async def read(request: Request, conversation_id: str, _user: CurrentUser = Depends(staff)) -> dict[str, str]:
+async def read(request: Request, conversation_id: str, _user: Manager) -> dict[str, str]:
     await inbox_service.mark_read(get_db(request), conversation_id)
     return {"status": "read"}
 
 
 @router.post("/conversations/{conversation_id}/reply")
-async def reply(
-    request: Request, conversation_id: str, body: ReplyBody, user: CurrentUser = Depends(staff)
-) -> dict[str, str]:
+async def reply(request: Request, conversation_id: str, body: ReplyBody, user: Manager) -> dict[str, str]:
     result = await inbox_service.staff_reply(
         get_db(request), partial(get_temporal, request), get_settings_dep(request), conversation_id, body.body, user
     )
@@ -77,33 +73,31 @@ async def reply(
 
 @router.post("/conversations/{conversation_id}/{action}")
 async def takeover(
-    request: Request, conversation_id: str, action: Literal["takeover", "handback"], _user: CurrentUser = Depends(staff)
+    request: Request, conversation_id: str, action: Literal["takeover", "handback"], _user: Manager
 ) -> dict[str, Any]:
     await inbox_service.set_ai_handling(get_db(request), conversation_id, action == "handback")
     return {"ai_handling": action == "handback"}
 
 
 @router.post("/messages/{message_id}/rating")
-async def rate(
-    request: Request, message_id: int, body: RatingBody, user: CurrentUser = Depends(staff)
-) -> dict[str, Any]:
+async def rate(request: Request, message_id: int, body: RatingBody, user: Manager) -> dict[str, Any]:
     return await inbox_service.rate(get_db(request), message_id, body.rating, user.email)
 
 
 @router.get("/metrics")
-async def metrics(request: Request, _user: CurrentUser = Depends(viewer)) -> dict[str, Any]:
+async def metrics(request: Request, _user: Viewer) -> dict[str, Any]:
     async with get_db(request).session() as session:
         return {**await inbox_store.metrics(session), "mode": await control.inbox_mode(session)}
 
 
 @router.post("/mode")
-async def set_mode(request: Request, body: ModeBody, user: CurrentUser = Depends(staff)) -> dict[str, str]:
+async def set_mode(request: Request, body: ModeBody, user: Manager) -> dict[str, str]:
     await inbox_service.set_mode(get_db(request), body.mode, user.email)
     return {"mode": body.mode}
 
 
 @router.post("/sync-interval")
-async def sync_interval(request: Request, body: IntervalBody, _user: CurrentUser = Depends(staff)) -> dict[str, float]:
+async def sync_interval(request: Request, body: IntervalBody, _user: Manager) -> dict[str, float]:
     await inbox_service.signal_sync(await get_temporal(request), names.INBOX_SYNC_SET_POLL_INTERVAL, body.seconds)
     return {"poll_interval_s": body.seconds}
 

@@ -11,14 +11,13 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from api.auth import CurrentUser, require_role
+from api.auth import Viewer
 from api.campaign_ui import InlineErrors, render
 from api.deps import get_db, get_settings_dep, get_temporal
 from api.inbox_page_view import VIEWS, Filters, list_context, message_view, metrics_context, thread_context
 from api.inbox_page_view import controls_context as _controls_context
 
 router = APIRouter(tags=["inbox pages"], route_class=InlineErrors, include_in_schema=False)
-viewer = require_role("manager", "operator")
 FILTERS_ID = "inbox-filters"  # the filter form's id: its requests update the address bar
 
 
@@ -38,10 +37,7 @@ async def controls_context(request: Request) -> dict[str, Any]:
 
 @router.get("/inbox")
 async def inbox_page(
-    request: Request,
-    f: Filters = Depends(filters),
-    c: str = Query("", max_length=60),
-    _user: CurrentUser = Depends(viewer),
+    request: Request, _user: Viewer, f: Filters = Depends(filters), c: str = Query("", max_length=60)
 ) -> Response:
     db = get_db(request)
     context = {**await list_context(db, f, c), **await metrics_context(db, club_tz(request))}
@@ -56,10 +52,7 @@ async def inbox_page(
 
 @router.get("/inbox/list")
 async def conversation_list(
-    request: Request,
-    f: Filters = Depends(filters),
-    c: str = Query("", max_length=60),
-    _user: CurrentUser = Depends(viewer),
+    request: Request, _user: Viewer, f: Filters = Depends(filters), c: str = Query("", max_length=60)
 ) -> Response:
     response = render(request, "partials/inbox/list.html", await list_context(get_db(request), f, c))
     if request.headers.get("hx-trigger") == FILTERS_ID:  # a new filter, not a live refresh
@@ -68,29 +61,23 @@ async def conversation_list(
 
 
 @router.get("/inbox/metrics")
-async def metrics(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def metrics(request: Request, _user: Viewer) -> Response:
     return render(request, "partials/inbox/metrics.html", await metrics_context(get_db(request), club_tz(request)))
 
 
 @router.get("/inbox/controls")
-async def controls(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def controls(request: Request, _user: Viewer) -> Response:
     return render(request, "partials/inbox/controls.html", await controls_context(request))
 
 
 @router.get("/inbox/thread/{conversation_id}")
-async def thread(
-    request: Request, conversation_id: str, f: Filters = Depends(filters), _user: CurrentUser = Depends(viewer)
-) -> Response:
+async def thread(request: Request, conversation_id: str, _user: Viewer, f: Filters = Depends(filters)) -> Response:
     return render(request, "partials/inbox/thread.html", await thread_context(get_db(request), conversation_id, f))
 
 
 @router.get("/inbox/thread/{conversation_id}/{part}")
 async def thread_part(
-    request: Request,
-    conversation_id: str,
-    part: str,
-    f: Filters = Depends(filters),
-    _user: CurrentUser = Depends(viewer),
+    request: Request, conversation_id: str, part: str, _user: Viewer, f: Filters = Depends(filters)
 ) -> Response:
     templates = {"head": "partials/inbox/head.html", "messages": "partials/inbox/message_items.html"}
     if part not in templates:
@@ -99,6 +86,6 @@ async def thread_part(
 
 
 @router.get("/inbox/drafts/{message_id}")
-async def draft(request: Request, message_id: int, _user: CurrentUser = Depends(viewer)) -> Response:
+async def draft(request: Request, message_id: int, _user: Viewer) -> Response:
     """An AI draft's card: it follows its approval (asked for, then decided) by itself."""
     return render(request, "partials/inbox/draft.html", {"v": await message_view(get_db(request), message_id)})

@@ -9,11 +9,11 @@ from __future__ import annotations
 from functools import partial as bind
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from api import journey_page_view, journey_service, journey_view
-from api.auth import CurrentUser, require_role
+from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, render
 from api.deps import get_db, get_settings_dep, get_temporal
 from api.journey_page_view import partial, totals, version_param
@@ -21,8 +21,6 @@ from db import nurture_store
 from journeys.schema import parse_definition
 
 router = APIRouter(tags=["journey pages"], route_class=InlineErrors, include_in_schema=False)
-viewer = require_role("manager", "operator")
-manager = require_role("manager")
 Section = Literal["head", "versions", "diagram", "analytics"]  # the parts that re-fetch themselves
 VERSION_CHANGED = "journey-version"  # HX-Trigger after a publish or rollback: the diagram redraws
 
@@ -47,12 +45,12 @@ async def _list_context(request: Request) -> dict[str, Any]:
 
 
 @router.get("/journeys")
-async def journeys_page(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def journeys_page(request: Request, _user: Viewer) -> Response:
     return render(request, "journeys.html", await _list_context(request))
 
 
 @router.get("/ui/journeys")
-async def journeys_list(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def journeys_list(request: Request, _user: Viewer) -> Response:
     return render(request, "partials/journeys/list.html", await _list_context(request))
 
 
@@ -72,7 +70,7 @@ async def journey_context(
 
 @router.get("/journeys/{journey_id}")
 async def journey_page(
-    request: Request, journey_id: str, version: str = Query("", max_length=9), user: CurrentUser = Depends(viewer)
+    request: Request, journey_id: str, user: Viewer, version: str = Query("", max_length=9)
 ) -> Response:
     try:
         context = await journey_context(request, journey_id, version_param(version), user)
@@ -84,11 +82,7 @@ async def journey_page(
 
 @router.get("/journeys/{journey_id}/section/{section}")
 async def journey_section(
-    request: Request,
-    journey_id: str,
-    section: Section,
-    version: str = Query("", max_length=9),
-    user: CurrentUser = Depends(viewer),
+    request: Request, journey_id: str, section: Section, user: Viewer, version: str = Query("", max_length=9)
 ) -> Response:
     """One section, re-fetched live. `version`: the diagram's version, or the analytics' (empty: all)."""
     chosen = version_param(version)
@@ -116,22 +110,20 @@ async def _set_active(request: Request, journey_id: str, active: bool, user: Cur
 
 
 @router.post("/journeys/{journey_id}/activate")
-async def activate(request: Request, journey_id: str, user: CurrentUser = Depends(manager)) -> Response:
+async def activate(request: Request, journey_id: str, user: Manager) -> Response:
     await _set_active(request, journey_id, True, user)
     return await _respond(request, journey_id, "head", user, notice="Active: new leads enter this journey.")
 
 
 @router.post("/journeys/{journey_id}/deactivate")
-async def deactivate(request: Request, journey_id: str, user: CurrentUser = Depends(manager)) -> Response:
+async def deactivate(request: Request, journey_id: str, user: Manager) -> Response:
     await _set_active(request, journey_id, False, user)
     notice = "Inactive: no new leads enter; leads already on it finish their journey."
     return await _respond(request, journey_id, "head", user, notice=notice)
 
 
 @router.post("/journeys/{journey_id}/rollback")
-async def rollback(
-    request: Request, journey_id: str, version: int = Form(ge=1), user: CurrentUser = Depends(manager)
-) -> Response:
+async def rollback(request: Request, journey_id: str, user: Manager, version: int = Form(ge=1)) -> Response:
     await journey_service.activate_version(
         get_db(request), bind(get_temporal, request), get_settings_dep(request), journey_id, version, user.email
     )
@@ -143,10 +135,10 @@ async def rollback(
 async def publish(
     request: Request,
     journey_id: str,
+    user: Manager,
     source: str = Form("", max_length=100_000),
     note: str = Form("", max_length=300),
     activate: bool = Form(False),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
     """A new version from YAML. Invalid YAML or definitions come back inline, each error with its path."""
     await _loaded(request, journey_id)  # 404 before anything: publishing must not create journeys

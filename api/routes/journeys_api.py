@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from api import journey_schemas as out
 from api import journey_service
-from api.auth import CurrentUser, require_role
+from api.auth import CurrentUser, Manager, Viewer
 from api.deps import get_db, get_settings_dep, get_temporal
 from api.journey_service import DryRunBody, PublishBody  # the request bodies, shared with the pages
 from contracts import ids
@@ -23,12 +23,10 @@ from journeys import enroll
 from journeys.facts import snapshot
 
 router = APIRouter(prefix="/api", tags=["journeys"])
-manager = require_role("manager")
-viewer = require_role("manager", "operator")
 
 
 @router.get("/journeys", response_model=list[out.JourneySummary])
-async def list_journeys(request: Request, _user: CurrentUser = Depends(viewer)) -> list[dict[str, Any]]:
+async def list_journeys(request: Request, _user: Viewer) -> list[dict[str, Any]]:
     async with get_db(request).session() as session:
         rows = await nurture_store.journeys(session)
         counts = await nurture_store.enrollment_counts(session)
@@ -45,9 +43,7 @@ async def list_journeys(request: Request, _user: CurrentUser = Depends(viewer)) 
 
 
 @router.get("/journeys/{journey_id}", response_model=out.JourneyOut)
-async def get_journey(
-    request: Request, journey_id: str, version: int | None = None, _user: CurrentUser = Depends(viewer)
-) -> dict[str, Any]:
+async def get_journey(request: Request, journey_id: str, _user: Viewer, version: int | None = None) -> dict[str, Any]:
     journey = await journey_service.get_journey(get_db(request), journey_id)
     async with get_db(request).session() as session:
         chosen = await nurture_store.version(session, journey_id, version)
@@ -70,9 +66,7 @@ async def get_journey(
 
 
 @router.post("/journeys/{journey_id}/versions", status_code=201, response_model=out.Published)
-async def publish(
-    request: Request, journey_id: str, body: PublishBody, user: CurrentUser = Depends(manager)
-) -> JSONResponse:
+async def publish(request: Request, journey_id: str, body: PublishBody, user: Manager) -> JSONResponse:
     try:
         result = await journey_service.publish(
             get_db(request), partial(get_temporal, request), get_settings_dep(request), journey_id, body, user.email
@@ -84,7 +78,7 @@ async def publish(
 
 @router.post("/journeys/{journey_id}/activate-version", response_model=out.VersionActivated)
 async def activate_version(
-    request: Request, journey_id: str, version: int = Body(embed=True, ge=1), user: CurrentUser = Depends(manager)
+    request: Request, journey_id: str, user: Manager, version: int = Body(embed=True, ge=1)
 ) -> dict[str, Any]:
     """Rollback (or forward): new enrollments take this version; running ones keep theirs."""
     return await journey_service.activate_version(
@@ -99,23 +93,19 @@ async def _switch(request: Request, journey_id: str, active: bool, user: Current
 
 
 @router.post("/journeys/{journey_id}/activate", response_model=out.Switched)
-async def activate(request: Request, journey_id: str, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
+async def activate(request: Request, journey_id: str, user: Manager) -> dict[str, Any]:
     return await _switch(request, journey_id, True, user)
 
 
 @router.post("/journeys/{journey_id}/deactivate", response_model=out.Switched)
-async def deactivate(request: Request, journey_id: str, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
+async def deactivate(request: Request, journey_id: str, user: Manager) -> dict[str, Any]:
     """New leads stop entering; those already on the journey finish it."""
     return await _switch(request, journey_id, False, user)
 
 
 @router.post("/journeys/{journey_id}/dry-run", response_model=out.DryRunOut)
 async def dry_run(
-    request: Request,
-    journey_id: str,
-    body: DryRunBody,
-    version: int | None = None,
-    _user: CurrentUser = Depends(viewer),
+    request: Request, journey_id: str, body: DryRunBody, _user: Viewer, version: int | None = None
 ) -> dict[str, Any]:
     return await journey_service.dry_run(get_db(request), journey_id, body, version)
 
@@ -124,9 +114,9 @@ async def dry_run(
 async def enroll_lead(
     request: Request,
     journey_id: str,
+    _user: Manager,
     lead_id: str = Body(embed=True),
     settings: Settings = Depends(get_settings_dep),
-    _user: CurrentUser = Depends(manager),
 ) -> dict[str, str]:
     async with get_db(request).session() as session:
         lead = await session.get(Lead, lead_id)
@@ -140,19 +130,19 @@ async def enroll_lead(
 
 @router.get("/journeys/{journey_id}/analytics", response_model=out.AnalyticsOut)
 async def analytics(
-    request: Request, journey_id: str, version: int | None = Query(None, ge=1), _user: CurrentUser = Depends(viewer)
+    request: Request, journey_id: str, _user: Viewer, version: int | None = Query(None, ge=1)
 ) -> dict[str, Any]:
     return await journey_service.analytics(get_db(request), journey_id, version)
 
 
 @router.get("/pipeline", response_model=dict[str, int])
-async def pipeline(request: Request, _user: CurrentUser = Depends(viewer)) -> dict[str, int]:
+async def pipeline(request: Request, _user: Viewer) -> dict[str, int]:
     async with get_db(request).session() as session:
         return await nurture_store.pipeline(session)
 
 
 @router.get("/leads/{lead_id}", response_model=out.LeadDetail)
-async def lead_detail(request: Request, lead_id: str, _user: CurrentUser = Depends(viewer)) -> dict[str, Any]:
+async def lead_detail(request: Request, lead_id: str, _user: Viewer) -> dict[str, Any]:
     async with get_db(request).session() as session:
         lead = await session.get(Lead, lead_id)
         if lead is None:

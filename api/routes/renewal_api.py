@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from api import renewal_actions as actions
-from api.auth import CurrentUser, current_user, require_role
+from api.auth import CurrentUser, Manager, current_user
 from api.deps import get_db
 from api.renewal_queue import queue_owner, start_of_today
 from api.renewal_service import UpdateOutcome
@@ -191,17 +191,10 @@ async def complete(
 
 
 @router.post("/{workflow_id}/reassign", response_model=StateOrRunning, response_model_by_alias=False)
-async def reassign(
-    request: Request,
-    workflow_id: str,
-    body: ReassignBody,
-    user: CurrentUser = Depends(require_role("manager")),
-) -> dict[str, Any]:
+async def reassign(request: Request, workflow_id: str, body: ReassignBody, user: Manager) -> dict[str, Any]:
     return _result(await actions.reassign(request, workflow_id, user, body.to_email, body.reason))
 
 
 @router.post("/{workflow_id}/cancel", response_model=StateOrRunning, response_model_by_alias=False)
-async def cancel(
-    request: Request, workflow_id: str, body: CancelBody, user: CurrentUser = Depends(require_role("manager"))
-) -> dict[str, Any]:
+async def cancel(request: Request, workflow_id: str, body: CancelBody, user: Manager) -> dict[str, Any]:
     return _result(await actions.cancel(request, workflow_id, user, body.reason))

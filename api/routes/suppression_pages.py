@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api import control_service
-from api.auth import CurrentUser, require_role
+from api.auth import Manager, Viewer
 from api.campaign_ui import InlineErrors, problem_text, render
 from api.control_service import SuppressionBody
 from api.deps import get_db
 from db import suppression
 
 router = APIRouter(tags=["suppression"], route_class=InlineErrors, include_in_schema=False)
-viewer = require_role("manager", "operator")
-manager = require_role("manager")
 
 
 async def _list(request: Request, template: str, status_code: int = 200, **message: str) -> Response:
@@ -28,22 +26,22 @@ async def _list(request: Request, template: str, status_code: int = 200, **messa
 
 
 @router.get("/suppression")
-async def suppression_page(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def suppression_page(request: Request, _user: Viewer) -> Response:
     return await _list(request, "suppression.html")
 
 
 @router.get("/suppression/list")
-async def suppression_list(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def suppression_list(request: Request, _user: Viewer) -> Response:
     return await _list(request, "partials/campaigns/suppression_list.html")
 
 
 @router.post("/suppression")
 async def add(
     request: Request,
+    user: Manager,
     contact: str = Form(max_length=200),
     channel: Literal["sms", "email", "all"] = Form("all"),
     reason: str = Form("", max_length=300),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
     template = "partials/campaigns/suppression_list.html"
     try:
@@ -57,7 +55,7 @@ async def add(
 
 
 @router.delete("/suppression/{suppression_id}")
-async def remove(request: Request, suppression_id: int, user: CurrentUser = Depends(manager)) -> Response:
+async def remove(request: Request, suppression_id: int, user: Manager) -> Response:
     template = "partials/campaigns/suppression_list.html"
     try:
         await control_service.remove_suppression(get_db(request), suppression_id)
