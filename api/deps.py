@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from temporalio.client import Client
 from temporalio.service import RPCError
@@ -60,3 +60,11 @@ async def get_temporal(request: Request) -> Client:
                     raise TemporalUnavailable(str(exc)) from exc
     client: Client = state.temporal
     return client
+
+
+# What routes declare (the template's `Annotated` habit): a route names what it needs, and passes
+# it to a service as an explicit argument. Temporal stays a call (get_temporal) where a route may
+# answer 404 or 422 first, so those answers never wait on a Temporal that is down.
+DbDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+TemporalDep = Annotated[Client, Depends(get_temporal)]

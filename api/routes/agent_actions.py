@@ -17,7 +17,7 @@ from api.agent_service import ScheduleBody, SettingsBody
 from api.auth import CurrentUser, Manager
 from api.campaign_ui import InlineErrors, problem_text, render
 from api.campaign_view import card_context
-from api.deps import get_db, get_settings_dep, get_temporal
+from api.deps import DbDep, get_db, get_settings_dep, get_temporal
 from core.settings import Settings
 from db.models import Agent
 
@@ -89,6 +89,7 @@ async def save_settings(
     request: Request,
     agent_id: str,
     user: Manager,
+    db: DbDep,
     dry_run: bool = Form(False),
     max_iterations: int = Form(),
     approval_required: bool = Form(False),
@@ -98,7 +99,7 @@ async def save_settings(
     except ValidationError as exc:
         context = {"agent": await _agent(request, agent_id), "error": problem_text(exc)}
         return render(request, "partials/campaigns/settings_form.html", context, 422, inline=True)
-    await agent_service.update_settings(get_db(request), agent_id, body, user.email)
+    await agent_service.update_settings(db, agent_id, body, user.email)
     context = {"agent": await _agent(request, agent_id), "notice": "Saved. The next run uses these settings."}
     return render(request, "partials/campaigns/settings_form.html", context)
 

@@ -11,7 +11,7 @@ from api import agent_service, campaign_view, control_service
 from api.agent_service import AgentCard
 from api.auth import Viewer
 from api.campaign_ui import render
-from api.deps import get_db, get_temporal
+from api.deps import DbDep, get_db, get_temporal
 
 router = APIRouter(tags=["agent pages"], include_in_schema=False)
 AGENT_ID = Query(None, max_length=60)
@@ -26,13 +26,13 @@ async def card_for(request: Request, agent_id: str) -> AgentCard:
 
 
 @router.get("/agents")
-async def agents_page(request: Request, user: Viewer, agent: str | None = AGENT_ID) -> Response:
+async def agents_page(request: Request, user: Viewer, db: DbDep, agent: str | None = AGENT_ID) -> Response:
     all_cards = await cards(request)
     selected = next((c for c in all_cards if c.agent.id == agent), None)
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         threads = await campaign_view.feed(session, selected.agent.id if selected else None)
         details = await campaign_view.details(session, selected) if selected else None
-    pending = await control_service.pending_approvals(get_db(request))
+    pending = await control_service.pending_approvals(db)
     catalog = [(category, [t for t in TOOLS if t.category == category]) for category in CATEGORIES]
     return render(
         request,
@@ -49,9 +49,9 @@ async def agents_page(request: Request, user: Viewer, agent: str | None = AGENT_
 
 
 @router.get("/agents/overview")
-async def overview(request: Request, user: Viewer) -> Response:
+async def overview(request: Request, user: Viewer, db: DbDep) -> Response:
     """The details panel when no workflow is selected: how many run, wait, are paused; pending approvals."""
-    context = {"cards": await cards(request), "pending": await control_service.pending_approvals(get_db(request))}
+    context = {"cards": await cards(request), "pending": await control_service.pending_approvals(db)}
     return render(request, "partials/campaigns/overview.html", context)
 
 
@@ -62,9 +62,9 @@ async def agent_card(request: Request, agent_id: str, _user: Viewer, selected: b
 
 
 @router.get("/agents/{agent_id}/details")
-async def agent_details(request: Request, agent_id: str, _user: Viewer) -> Response:
+async def agent_details(request: Request, agent_id: str, _user: Viewer, db: DbDep) -> Response:
     """The live part of the details panel (status, metrics, history, tools used)."""
     card = await card_for(request, agent_id)
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         details = await campaign_view.details(session, card)
     return render(request, "partials/campaigns/details_live.html", {"d": details})

@@ -15,8 +15,7 @@ from agent.catalog import TOOLS
 from api import agent_service
 from api.agent_service import ScheduleBody, SettingsBody  # the request bodies, shared with the pages
 from api.auth import CurrentUser, Manager, current_user
-from api.deps import get_db, get_settings_dep, get_temporal
-from core.settings import Settings
+from api.deps import DbDep, SettingsDep, get_temporal
 from db import agent_runs_store
 
 router = APIRouter(prefix="/api", tags=["agents"])
@@ -61,8 +60,8 @@ class RunDetailOut(RunOut):
 
 
 @router.get("/agents")
-async def list_agents(request: Request, _user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
-    cards = await agent_service.agent_cards(get_db(request), await get_temporal(request))
+async def list_agents(request: Request, db: DbDep, _user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
+    cards = await agent_service.agent_cards(db, await get_temporal(request))
     return [
         {
             "id": c.agent.id,
@@ -114,42 +113,38 @@ def _run(r: Any) -> dict[str, Any]:
 
 @router.post("/agents/{agent_id}/run", status_code=202)
 async def run_now(
-    request: Request,
-    agent_id: str,
-    _user: Manager,
-    body: RunNowBody | None = None,
-    settings: Settings = Depends(get_settings_dep),
+    request: Request, agent_id: str, _user: Manager, settings: SettingsDep, db: DbDep, body: RunNowBody | None = None
 ) -> dict[str, str]:
-    agent = await agent_service.get_agent(get_db(request), agent_id)
+    agent = await agent_service.get_agent(db, agent_id)
     run_id = await agent_service.run_now(await get_temporal(request), settings, agent, body.dry_run if body else None)
     return {"run_id": run_id}
 
 
 @router.post("/agents/{agent_id}/pause")
-async def pause(request: Request, agent_id: str, user: Manager) -> dict[str, Any]:
-    agent = await agent_service.get_agent(get_db(request), agent_id)
-    await agent_service.set_paused(get_db(request), await get_temporal(request), agent, True, user.email)
+async def pause(request: Request, agent_id: str, user: Manager, db: DbDep) -> dict[str, Any]:
+    agent = await agent_service.get_agent(db, agent_id)
+    await agent_service.set_paused(db, await get_temporal(request), agent, True, user.email)
     return {"id": agent_id, "paused": True}
 
 
 @router.post("/agents/{agent_id}/resume")
-async def resume(request: Request, agent_id: str, user: Manager) -> dict[str, Any]:
-    agent = await agent_service.get_agent(get_db(request), agent_id)
-    await agent_service.set_paused(get_db(request), await get_temporal(request), agent, False, user.email)
+async def resume(request: Request, agent_id: str, user: Manager, db: DbDep) -> dict[str, Any]:
+    agent = await agent_service.get_agent(db, agent_id)
+    await agent_service.set_paused(db, await get_temporal(request), agent, False, user.email)
     return {"id": agent_id, "paused": False}
 
 
 @router.patch("/agents/{agent_id}/settings")
-async def update_settings(request: Request, agent_id: str, body: SettingsBody, user: Manager) -> dict[str, Any]:
-    changes = await agent_service.update_settings(get_db(request), agent_id, body, user.email)
+async def update_settings(agent_id: str, body: SettingsBody, user: Manager, db: DbDep) -> dict[str, Any]:
+    changes = await agent_service.update_settings(db, agent_id, body, user.email)
     return {"id": agent_id, **changes}
 
 
 @router.post("/agents/{agent_id}/schedule", status_code=202)
 async def change_schedule(
-    request: Request, agent_id: str, body: ScheduleBody, user: Manager, settings: Settings = Depends(get_settings_dep)
+    request: Request, agent_id: str, body: ScheduleBody, user: Manager, settings: SettingsDep, db: DbDep
 ) -> dict[str, str]:
-    agent = await agent_service.get_agent(get_db(request), agent_id)
+    agent = await agent_service.get_agent(db, agent_id)
     workflow_id = await agent_service.request_schedule_change(
         await get_temporal(request), settings, agent, body.spec(), user.email
     )
@@ -158,20 +153,20 @@ async def change_schedule(
 
 @router.get("/runs", response_model=list[RunOut])
 async def list_runs(
-    request: Request,
+    db: DbDep,
     agent_id: str | None = None,
     limit: int = Query(20, ge=1, le=200),
     _user: CurrentUser = Depends(current_user),
 ) -> list[dict[str, Any]]:
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         return [_run(r) for r in await agent_runs_store.runs(session, agent_id, limit)]
 
 
 @router.get("/runs/{run_id}", response_model=RunDetailOut)
 async def get_run(
-    request: Request, run_id: str, after: int = Query(0, ge=0), _user: CurrentUser = Depends(current_user)
+    run_id: str, db: DbDep, after: int = Query(0, ge=0), _user: CurrentUser = Depends(current_user)
 ) -> dict[str, Any]:
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         run = await agent_runs_store.get_run(session, run_id)
         if run is None:
             raise HTTPException(404, f"no run {run_id!r}")
@@ -193,8 +188,8 @@ async def get_run(
 
 
 @router.get("/tool-results/{result_id}.csv")
-async def tool_result_csv(request: Request, result_id: str, _user: CurrentUser = Depends(current_user)) -> Response:
-    async with get_db(request).session() as session:
+async def tool_result_csv(result_id: str, db: DbDep, _user: CurrentUser = Depends(current_user)) -> Response:
+    async with db.session() as session:
         result = await agent_runs_store.tool_result(session, result_id)
     if result is None:
         raise HTTPException(404, "no such result")

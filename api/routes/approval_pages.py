@@ -16,7 +16,7 @@ from api import approval_service, control_service
 from api.approval_service import DecisionBody
 from api.auth import Manager, Viewer
 from api.campaign_ui import InlineErrors, problem_text, render
-from api.deps import get_db, get_temporal
+from api.deps import DbDep, get_db, get_temporal
 from db import approvals_store, inbox_store
 from db.models import Approval
 from db.models.approvals import APPROVAL_STATUSES
@@ -38,12 +38,14 @@ def card(request: Request, approval: Approval, view: View, status_code: int = 20
 
 
 @router.get("/approvals")
-async def approvals_page(request: Request, user: Viewer, status: str = Query("pending", max_length=30)) -> Response:
+async def approvals_page(
+    request: Request, user: Viewer, db: DbDep, status: str = Query("pending", max_length=30)
+) -> Response:
     status = status if status in (*APPROVAL_STATUSES, "all") else "pending"
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         rows = await approvals_store.listing(session, None if status == "all" else status, 200)
         escalations = await inbox_store.open_escalations(session)
-    counts = (await control_service.metrics(get_db(request)))["approvals"]
+    counts = (await control_service.metrics(db))["approvals"]
     return render(
         request,
         "approvals.html",

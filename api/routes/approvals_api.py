@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from api import approval_service
 from api.approval_service import ApprovalOut, DecisionBody, approval_json  # DecisionBody: shared with the pages
 from api.auth import CurrentUser, Manager, current_user
-from api.deps import get_db, get_temporal
+from api.deps import DbDep, get_temporal
 from contracts.approvals import ApprovalOutcome
 from db import approvals_store
 
@@ -19,24 +19,24 @@ router = APIRouter(prefix="/api/approvals", tags=["approvals"])
 
 @router.get("", response_model=list[ApprovalOut])
 async def list_approvals(
-    request: Request,
+    db: DbDep,
     status: str | None = Query("pending", max_length=30),
     limit: int = Query(100, ge=1, le=500),
     _user: CurrentUser = Depends(current_user),
 ) -> list[dict[str, Any]]:
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         rows = await approvals_store.listing(session, None if status == "all" else status, limit)
     return [approval_json(a) for a in rows]
 
 
 @router.get("/{approval_id}", response_model=ApprovalOut)
-async def get_approval(
-    request: Request, approval_id: str, _user: CurrentUser = Depends(current_user)
-) -> dict[str, Any]:
-    return approval_json(await approval_service.get_approval(get_db(request), approval_id))
+async def get_approval(approval_id: str, db: DbDep, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+    return approval_json(await approval_service.get_approval(db, approval_id))
 
 
 @router.post("/{approval_id}/decide", response_model=ApprovalOutcome)
-async def decide_route(request: Request, approval_id: str, body: DecisionBody, user: Manager) -> dict[str, Any]:
-    approval = await approval_service.get_approval(get_db(request), approval_id)
+async def decide_route(
+    request: Request, approval_id: str, body: DecisionBody, user: Manager, db: DbDep
+) -> dict[str, Any]:
+    approval = await approval_service.get_approval(db, approval_id)
     return await approval_service.decide(await get_temporal(request), approval, body, user.actor)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from api import control_service
 from api.auth import CurrentUser, Viewer, current_user
 from api.campaign_ui import kill_state, render
-from api.deps import get_db
+from api.deps import DbDep, get_db
 from db import approvals_store, control
 
 router = APIRouter(prefix="/ui", tags=["page chrome"], include_in_schema=False)
@@ -18,18 +18,18 @@ BELL_SIZE = 10
 
 
 @router.get("/kill-banner")
-async def kill_banner(request: Request, _user: CurrentUser = Depends(current_user)) -> Response:
-    async with get_db(request).session() as session:
+async def kill_banner(request: Request, db: DbDep, _user: CurrentUser = Depends(current_user)) -> Response:
+    async with db.session() as session:
         state = kill_state(await control.kill_switch(session))
     return render(request, "partials/campaigns/kill_banner.html", {"ks": state})
 
 
 @router.get("/approvals-badge")
-async def approvals_badge(request: Request, user: Viewer) -> Response:
+async def approvals_badge(request: Request, user: Viewer, db: DbDep) -> Response:
     return render(
         request,
         "partials/campaigns/approvals_badge.html",
-        {"pending": await control_service.pending_approvals(get_db(request))},
+        {"pending": await control_service.pending_approvals(db)},
     )
 
 

@@ -16,7 +16,7 @@ from api import agent_service, campaign_view, control_service
 from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, kill_state, problem_text, render
 from api.control_service import BudgetBody, KillSwitchBody
-from api.deps import get_db, get_temporal
+from api.deps import DbDep, get_db, get_temporal
 from db import agent_runs_store, approvals_store
 
 router = APIRouter(tags=["command center"], route_class=InlineErrors, include_in_schema=False)
@@ -86,23 +86,23 @@ async def _controls_response(request: Request, user: CurrentUser, status_code: i
 
 @router.post("/command/kill-switch")
 async def kill_switch(
-    request: Request, user: Manager, on: bool = Form(), reason: str = Form("", max_length=300)
+    request: Request, user: Manager, db: DbDep, on: bool = Form(), reason: str = Form("", max_length=300)
 ) -> Response:
     if on and not reason.strip():
         return await _controls_response(request, user, 422, error="Say why you are stopping every agent.")
-    await control_service.set_kill_switch(get_db(request), KillSwitchBody(on=on, reason=reason.strip()), user.email)
+    await control_service.set_kill_switch(db, KillSwitchBody(on=on, reason=reason.strip()), user.email)
     notice = "Kill switch ON: agents stop before their next action." if on else "Kill switch off: agents run again."
     return await _controls_response(request, user, notice=notice)
 
 
 @router.post("/command/budget")
 async def budget(
-    request: Request, user: Manager, usd: str = Form("", max_length=20), clear: bool = Form(False)
+    request: Request, user: Manager, db: DbDep, usd: str = Form("", max_length=20), clear: bool = Form(False)
 ) -> Response:
     try:
         body = BudgetBody.model_validate({"usd": None if clear else usd.strip().lstrip("$")})
     except ValidationError as exc:
         return await _controls_response(request, user, 422, error=f"Daily budget: {problem_text(exc)}")
-    await control_service.set_budget(get_db(request), body, user.email)
+    await control_service.set_budget(db, body, user.email)
     notice = "Daily budget removed." if body.usd is None else "Daily budget saved."
     return await _controls_response(request, user, notice=notice)

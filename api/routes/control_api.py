@@ -4,42 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from api import control_service
 from api.auth import CurrentUser, Manager, Viewer, current_user
 from api.control_service import BudgetBody, KillSwitchBody, SuppressionBody  # the request bodies
-from api.deps import get_db
+from api.deps import DbDep
 from db import approvals_store, suppression
 
 router = APIRouter(tags=["control"])
 
 
 @router.get("/api/control")
-async def get_control(request: Request, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
-    return await control_service.get_control(get_db(request))
+async def get_control(db: DbDep, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+    return await control_service.get_control(db)
 
 
 @router.post("/api/control/kill-switch")
-async def kill_switch(request: Request, body: KillSwitchBody, user: Manager) -> dict[str, Any]:
-    await control_service.set_kill_switch(get_db(request), body, user.email)
+async def kill_switch(body: KillSwitchBody, user: Manager, db: DbDep) -> dict[str, Any]:
+    await control_service.set_kill_switch(db, body, user.email)
     return {"on": body.on}
 
 
 @router.post("/api/control/budget")
-async def budget(request: Request, body: BudgetBody, user: Manager) -> dict[str, Any]:
-    await control_service.set_budget(get_db(request), body, user.email)
+async def budget(body: BudgetBody, user: Manager, db: DbDep) -> dict[str, Any]:
+    await control_service.set_budget(db, body, user.email)
     return {"daily_budget_usd": body.usd}
 
 
 @router.get("/api/metrics")
-async def metrics(request: Request, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
-    return await control_service.metrics(get_db(request))
+async def metrics(db: DbDep, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+    return await control_service.metrics(db)
 
 
 @router.get("/api/notifications")
-async def notifications(request: Request, _user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
-    async with get_db(request).session() as session:
+async def notifications(db: DbDep, _user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
+    async with db.session() as session:
         rows = await approvals_store.recent_notifications(session)
     return [
         {
@@ -55,8 +55,8 @@ async def notifications(request: Request, _user: CurrentUser = Depends(current_u
 
 
 @router.get("/admin/suppression")
-async def list_suppression(request: Request, _user: Viewer) -> list[dict[str, Any]]:
-    async with get_db(request).session() as session:
+async def list_suppression(_user: Viewer, db: DbDep) -> list[dict[str, Any]]:
+    async with db.session() as session:
         rows = await suppression.listing(session)
     return [
         {
@@ -74,11 +74,11 @@ async def list_suppression(request: Request, _user: Viewer) -> list[dict[str, An
 
 
 @router.post("/admin/suppression", status_code=201)
-async def add_suppression(request: Request, body: SuppressionBody, user: Manager) -> dict[str, Any]:
-    return await control_service.add_suppression(get_db(request), body, user.email)
+async def add_suppression(body: SuppressionBody, user: Manager, db: DbDep) -> dict[str, Any]:
+    return await control_service.add_suppression(db, body, user.email)
 
 
 @router.delete("/admin/suppression/{suppression_id}")
-async def delete_suppression(request: Request, suppression_id: int, _user: Manager) -> dict[str, Any]:
-    await control_service.remove_suppression(get_db(request), suppression_id)
+async def delete_suppression(suppression_id: int, _user: Manager, db: DbDep) -> dict[str, Any]:
+    await control_service.remove_suppression(db, suppression_id)
     return {"deleted": suppression_id}

@@ -18,7 +18,7 @@ from api import approval_service, inbox_service
 from api.approval_service import DecisionBody
 from api.auth import Manager
 from api.campaign_ui import InlineErrors, problem_text, render
-from api.deps import get_db, get_settings_dep, get_temporal
+from api.deps import DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
 from api.inbox_page_view import NO_FILTERS, message_view, thread_context
 from api.inbox_page_view import controls_context as _controls_context
 from api.inbox_service import IntervalBody
@@ -41,20 +41,25 @@ def _part(request: Request, template: str, context: dict[str, Any], status_code:
 
 
 @router.post("/inbox/thread/{conversation_id}/read")
-async def read(request: Request, conversation_id: str, user: Manager) -> Response:
-    await inbox_service.mark_read(get_db(request), conversation_id)
+async def read(conversation_id: str, user: Manager, db: DbDep) -> Response:
+    await inbox_service.mark_read(db, conversation_id)
     return Response(status_code=204)
 
 
 @router.post("/inbox/thread/{conversation_id}/reply")
 async def reply(
-    request: Request, conversation_id: str, user: Manager, body: str = Form("", max_length=1600)
+    request: Request,
+    conversation_id: str,
+    user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
+    body: str = Form("", max_length=1600),
 ) -> Response:
-    context = await thread_context(get_db(request), conversation_id, NO_FILTERS)
+    context = await thread_context(db, conversation_id, NO_FILTERS)
     if not body.strip():
         return _part(request, "partials/inbox/reply.html", {**context, "error": "Write a reply first."}, 422)
     result = await inbox_service.staff_reply(
-        get_db(request), partial(get_temporal, request), get_settings_dep(request), conversation_id, body.strip(), user
+        db, partial(get_temporal, request), settings, conversation_id, body.strip(), user
     )
     if result.state != "sent":
         error = f"Not sent ({result.state}): {result.detail}"
@@ -64,18 +69,18 @@ async def reply(
 
 @router.post("/inbox/thread/{conversation_id}/{action}")
 async def hand_over(
-    request: Request, conversation_id: str, action: Literal["takeover", "handback"], user: Manager
+    request: Request, conversation_id: str, action: Literal["takeover", "handback"], user: Manager, db: DbDep
 ) -> Response:
-    await inbox_service.set_ai_handling(get_db(request), conversation_id, action == "handback")
-    context = await thread_context(get_db(request), conversation_id, NO_FILTERS)
+    await inbox_service.set_ai_handling(db, conversation_id, action == "handback")
+    context = await thread_context(db, conversation_id, NO_FILTERS)
     notice = "You took over: the AI will not answer here." if action == "takeover" else "Handed back to the AI."
     return _part(request, "partials/inbox/head.html", {**context, "notice": notice})
 
 
 @router.post("/inbox/messages/{message_id}/rate")
-async def rate(request: Request, message_id: int, user: Manager, rating: int = Form(ge=1, le=5)) -> Response:
-    await inbox_service.rate(get_db(request), message_id, rating, user.email)
-    return _part(request, "partials/inbox/rating.html", {"v": await message_view(get_db(request), message_id)})
+async def rate(request: Request, message_id: int, user: Manager, db: DbDep, rating: int = Form(ge=1, le=5)) -> Response:
+    await inbox_service.rate(db, message_id, rating, user.email)
+    return _part(request, "partials/inbox/rating.html", {"v": await message_view(db, message_id)})
 
 
 Decision = Literal["approve", "edited", "deny"]
@@ -86,13 +91,14 @@ async def decide_draft(
     request: Request,
     message_id: int,
     user: Manager,
+    db: DbDep,
     decision: Decision = Form(),
     body: str = Form("", max_length=1600),
     reason: str = Form("", max_length=1000),
 ) -> Response:
     """Approve the AI's draft as it is or edited, or deny it with a reason: the
     approvals' own `decide`, so the triage workflow's validator has the last word."""
-    v = await message_view(get_db(request), message_id)
+    v = await message_view(db, message_id)
     if v.approval is None:
         raise HTTPException(409, "this draft has no approval request (yet)")
     draft = (v.approval.editable or {}).get("body", "")
@@ -103,19 +109,21 @@ async def decide_draft(
             choice = DecisionBody(approve=True, edits={"body": body.strip()})
         else:
             choice = DecisionBody(approve=True)
-        approval = await approval_service.get_approval(get_db(request), v.approval.id)
+        approval = await approval_service.get_approval(db, v.approval.id)
         outcome = await approval_service.decide(await get_temporal(request), approval, choice, user.actor)
     except (HTTPException, ValidationError) as exc:
         status = exc.status_code if isinstance(exc, HTTPException) else 422
         return _part(request, "partials/inbox/draft.html", {"v": v, "error": problem_text(exc), "body": body}, status)
     notice = "Denied: nothing was sent." if outcome["status"] == "denied" else "Approved: the reply is being sent."
-    v = await message_view(get_db(request), message_id)
+    v = await message_view(db, message_id)
     return _part(request, "partials/inbox/draft.html", {"v": v, "notice": notice})
 
 
 @router.post("/inbox/mode")
-async def mode(request: Request, user: Manager, mode: Literal["off", "suggest", "auto"] = Form()) -> Response:
-    await inbox_service.set_mode(get_db(request), mode, user.email)
+async def mode(
+    request: Request, user: Manager, db: DbDep, mode: Literal["off", "suggest", "auto"] = Form()
+) -> Response:
+    await inbox_service.set_mode(db, mode, user.email)
     labels = {
         "off": "AI assistant off.",
         "suggest": "Suggest mode: the AI drafts, staff send.",

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from api import inbox_service
 from api.auth import CurrentUser, Manager, Viewer, current_user
-from api.deps import get_db, get_settings_dep, get_temporal
+from api.deps import DbDep, SettingsDep, get_temporal
 from api.inbox_service import IntervalBody, ModeBody, RatingBody  # request bodies, shared with the pages
 from contracts import names
 from db import control, inbox_store
@@ -25,13 +25,13 @@ class ReplyBody(BaseModel):
 
 @router.get("/conversations")
 async def conversations(
-    request: Request,
     _user: Viewer,
+    db: DbDep,
     view: str = Query("all", pattern="^(all|unread|requires_response|escalated|ai|staff)$"),
     tag: str | None = Query(None, max_length=40),
     q: str = Query("", max_length=100),
 ) -> list[dict[str, Any]]:
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         rows = await inbox_store.conversations(session, view=view, tag=tag, search=q)
     return [
         {
@@ -51,20 +51,22 @@ async def conversations(
 
 
 @router.get("/conversations/{conversation_id}")
-async def conversation(request: Request, conversation_id: str, _user: Viewer) -> dict[str, Any]:
-    return await inbox_service.conversation_json(get_db(request), conversation_id)
+async def conversation(conversation_id: str, _user: Viewer, db: DbDep) -> dict[str, Any]:
+    return await inbox_service.conversation_json(db, conversation_id)
 
 
 @router.post("/conversations/{conversation_id}/read")
-async def read(request: Request, conversation_id: str, _user: Manager) -> dict[str, str]:
-    await inbox_service.mark_read(get_db(request), conversation_id)
+async def read(conversation_id: str, _user: Manager, db: DbDep) -> dict[str, str]:
+    await inbox_service.mark_read(db, conversation_id)
     return {"status": "read"}
 
 
 @router.post("/conversations/{conversation_id}/reply")
-async def reply(request: Request, conversation_id: str, body: ReplyBody, user: Manager) -> dict[str, str]:
+async def reply(
+    request: Request, conversation_id: str, body: ReplyBody, user: Manager, db: DbDep, settings: SettingsDep
+) -> dict[str, str]:
     result = await inbox_service.staff_reply(
-        get_db(request), partial(get_temporal, request), get_settings_dep(request), conversation_id, body.body, user
+        db, partial(get_temporal, request), settings, conversation_id, body.body, user
     )
     if result.state != "sent":
         raise HTTPException(409, f"not sent: {result.detail}")
@@ -73,26 +75,26 @@ async def reply(request: Request, conversation_id: str, body: ReplyBody, user: M
 
 @router.post("/conversations/{conversation_id}/{action}")
 async def takeover(
-    request: Request, conversation_id: str, action: Literal["takeover", "handback"], _user: Manager
+    conversation_id: str, action: Literal["takeover", "handback"], _user: Manager, db: DbDep
 ) -> dict[str, Any]:
-    await inbox_service.set_ai_handling(get_db(request), conversation_id, action == "handback")
+    await inbox_service.set_ai_handling(db, conversation_id, action == "handback")
     return {"ai_handling": action == "handback"}
 
 
 @router.post("/messages/{message_id}/rating")
-async def rate(request: Request, message_id: int, body: RatingBody, user: Manager) -> dict[str, Any]:
-    return await inbox_service.rate(get_db(request), message_id, body.rating, user.email)
+async def rate(message_id: int, body: RatingBody, user: Manager, db: DbDep) -> dict[str, Any]:
+    return await inbox_service.rate(db, message_id, body.rating, user.email)
 
 
 @router.get("/metrics")
-async def metrics(request: Request, _user: Viewer) -> dict[str, Any]:
-    async with get_db(request).session() as session:
+async def metrics(_user: Viewer, db: DbDep) -> dict[str, Any]:
+    async with db.session() as session:
         return {**await inbox_store.metrics(session), "mode": await control.inbox_mode(session)}
 
 
 @router.post("/mode")
-async def set_mode(request: Request, body: ModeBody, user: Manager) -> dict[str, str]:
-    await inbox_service.set_mode(get_db(request), body.mode, user.email)
+async def set_mode(body: ModeBody, user: Manager, db: DbDep) -> dict[str, str]:
+    await inbox_service.set_mode(db, body.mode, user.email)
     return {"mode": body.mode}
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from api.auth import Viewer
 from api.campaign_ui import InlineErrors, render
-from api.deps import get_db, get_settings_dep, get_temporal
+from api.deps import DbDep, get_db, get_settings_dep, get_temporal
 from api.inbox_page_view import VIEWS, Filters, list_context, message_view, metrics_context, thread_context
 from api.inbox_page_view import controls_context as _controls_context
 
@@ -37,9 +37,8 @@ async def controls_context(request: Request) -> dict[str, Any]:
 
 @router.get("/inbox")
 async def inbox_page(
-    request: Request, _user: Viewer, f: Filters = Depends(filters), c: str = Query("", max_length=60)
+    request: Request, _user: Viewer, db: DbDep, f: Filters = Depends(filters), c: str = Query("", max_length=60)
 ) -> Response:
-    db = get_db(request)
     context = {**await list_context(db, f, c), **await metrics_context(db, club_tz(request))}
     context.update(await controls_context(request))
     if c:
@@ -52,17 +51,17 @@ async def inbox_page(
 
 @router.get("/inbox/list")
 async def conversation_list(
-    request: Request, _user: Viewer, f: Filters = Depends(filters), c: str = Query("", max_length=60)
+    request: Request, _user: Viewer, db: DbDep, f: Filters = Depends(filters), c: str = Query("", max_length=60)
 ) -> Response:
-    response = render(request, "partials/inbox/list.html", await list_context(get_db(request), f, c))
+    response = render(request, "partials/inbox/list.html", await list_context(db, f, c))
     if request.headers.get("hx-trigger") == FILTERS_ID:  # a new filter, not a live refresh
         response.headers["HX-Push-Url"] = f.query(c)
     return response
 
 
 @router.get("/inbox/metrics")
-async def metrics(request: Request, _user: Viewer) -> Response:
-    return render(request, "partials/inbox/metrics.html", await metrics_context(get_db(request), club_tz(request)))
+async def metrics(request: Request, _user: Viewer, db: DbDep) -> Response:
+    return render(request, "partials/inbox/metrics.html", await metrics_context(db, club_tz(request)))
 
 
 @router.get("/inbox/controls")
@@ -71,21 +70,23 @@ async def controls(request: Request, _user: Viewer) -> Response:
 
 
 @router.get("/inbox/thread/{conversation_id}")
-async def thread(request: Request, conversation_id: str, _user: Viewer, f: Filters = Depends(filters)) -> Response:
-    return render(request, "partials/inbox/thread.html", await thread_context(get_db(request), conversation_id, f))
+async def thread(
+    request: Request, conversation_id: str, _user: Viewer, db: DbDep, f: Filters = Depends(filters)
+) -> Response:
+    return render(request, "partials/inbox/thread.html", await thread_context(db, conversation_id, f))
 
 
 @router.get("/inbox/thread/{conversation_id}/{part}")
 async def thread_part(
-    request: Request, conversation_id: str, part: str, _user: Viewer, f: Filters = Depends(filters)
+    request: Request, conversation_id: str, part: str, _user: Viewer, db: DbDep, f: Filters = Depends(filters)
 ) -> Response:
     templates = {"head": "partials/inbox/head.html", "messages": "partials/inbox/message_items.html"}
     if part not in templates:
         raise HTTPException(404, f"no thread part {part!r}")
-    return render(request, templates[part], await thread_context(get_db(request), conversation_id, f))
+    return render(request, templates[part], await thread_context(db, conversation_id, f))
 
 
 @router.get("/inbox/drafts/{message_id}")
-async def draft(request: Request, message_id: int, _user: Viewer) -> Response:
+async def draft(request: Request, message_id: int, _user: Viewer, db: DbDep) -> Response:
     """An AI draft's card: it follows its approval (asked for, then decided) by itself."""
-    return render(request, "partials/inbox/draft.html", {"v": await message_view(get_db(request), message_id)})
+    return render(request, "partials/inbox/draft.html", {"v": await message_view(db, message_id)})

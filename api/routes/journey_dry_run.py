@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 from api import journey_service
 from api.auth import Viewer
 from api.campaign_ui import InlineErrors, problem_text, render
-from api.deps import get_db
+from api.deps import DbDep
 from api.journey_page_view import journey_context, version_param
 from api.journey_service import DryRunBody
 
@@ -73,12 +73,12 @@ def _problem(exc: Exception) -> str:
 
 
 @router.post("/journeys/{journey_id}/dry-run")
-async def dry_run(request: Request, journey_id: str, user: Viewer) -> Response:
+async def dry_run(request: Request, journey_id: str, user: Viewer, db: DbDep) -> Response:
     form = await request.form()
     version = version_param(str(form.get("version", "")))
     template = "partials/journeys/dry_run_result.html"
     try:
-        result = await journey_service.dry_run(get_db(request), journey_id, sample(form), version)
+        result = await journey_service.dry_run(db, journey_id, sample(form), version)
     except (ValueError, ValidationError) as exc:  # pydantic's ValidationError is a ValueError too
         return render(request, template, {"error": _problem(exc)}, 422, inline=True)
     except HTTPException as exc:
@@ -90,6 +90,6 @@ async def dry_run(request: Request, journey_id: str, user: Viewer) -> Response:
         visit.setdefault(line["step_id"], []).append(n)
         if line["kind"] == "branch" and line["action"].startswith("go to "):
             taken[line["step_id"]] = line["action"].removeprefix("go to ")
-    context = await journey_context(get_db(request), journey_id, version, user.is_manager, visit=visit, taken=taken)
+    context = await journey_context(db, journey_id, version, user.is_manager, visit=visit, taken=taken)
     context.update(path=path, outcome=result["outcome"], dry_version=result["version"], oob=True)
     return render(request, template, context)

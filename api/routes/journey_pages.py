@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from api import journey_page_view, journey_service, journey_view
 from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, render
-from api.deps import get_db, get_settings_dep, get_temporal
+from api.deps import DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
 from api.journey_page_view import partial, totals, version_param
 from db import nurture_store
 from journeys.schema import parse_definition
@@ -123,10 +123,10 @@ async def deactivate(request: Request, journey_id: str, user: Manager) -> Respon
 
 
 @router.post("/journeys/{journey_id}/rollback")
-async def rollback(request: Request, journey_id: str, user: Manager, version: int = Form(ge=1)) -> Response:
-    await journey_service.activate_version(
-        get_db(request), bind(get_temporal, request), get_settings_dep(request), journey_id, version, user.email
-    )
+async def rollback(
+    request: Request, journey_id: str, user: Manager, db: DbDep, settings: SettingsDep, version: int = Form(ge=1)
+) -> Response:
+    await journey_service.activate_version(db, bind(get_temporal, request), settings, journey_id, version, user.email)
     notice = f"Version {version} is active: new leads take it; running leads finish on theirs."
     return await _respond(request, journey_id, "versions", user, notice=notice)
 
@@ -136,6 +136,8 @@ async def publish(
     request: Request,
     journey_id: str,
     user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
     source: str = Form("", max_length=100_000),
     note: str = Form("", max_length=300),
     activate: bool = Form(False),
@@ -148,9 +150,7 @@ async def publish(
         return await _respond(request, journey_id, "publish", user, 422, errors=errors, **kept)
     body = journey_service.PublishBody(source=source, note=note.strip(), activate=activate)
     try:
-        result = await journey_service.publish(
-            get_db(request), bind(get_temporal, request), get_settings_dep(request), journey_id, body, user.email
-        )
+        result = await journey_service.publish(db, bind(get_temporal, request), settings, journey_id, body, user.email)
     except journey_service.PublishRejected as exc:
         return await _respond(request, journey_id, "publish", user, 422, errors=exc.errors, **kept)
     state = "and made it active" if result["active"] else "(not active: roll forward from the history)"

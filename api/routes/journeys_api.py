@@ -6,17 +6,16 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Body, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from api import journey_schemas as out
 from api import journey_service
 from api.auth import CurrentUser, Manager, Viewer
-from api.deps import get_db, get_settings_dep, get_temporal
+from api.deps import DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
 from api.journey_service import DryRunBody, PublishBody  # the request bodies, shared with the pages
 from contracts import ids
-from core.settings import Settings
 from db import nurture_store
 from db.models import Enrollment, Handoff, Lead, LeadEvent
 from journeys import enroll
@@ -26,8 +25,8 @@ router = APIRouter(prefix="/api", tags=["journeys"])
 
 
 @router.get("/journeys", response_model=list[out.JourneySummary])
-async def list_journeys(request: Request, _user: Viewer) -> list[dict[str, Any]]:
-    async with get_db(request).session() as session:
+async def list_journeys(_user: Viewer, db: DbDep) -> list[dict[str, Any]]:
+    async with db.session() as session:
         rows = await nurture_store.journeys(session)
         counts = await nurture_store.enrollment_counts(session)
     return [
@@ -43,9 +42,9 @@ async def list_journeys(request: Request, _user: Viewer) -> list[dict[str, Any]]
 
 
 @router.get("/journeys/{journey_id}", response_model=out.JourneyOut)
-async def get_journey(request: Request, journey_id: str, _user: Viewer, version: int | None = None) -> dict[str, Any]:
-    journey = await journey_service.get_journey(get_db(request), journey_id)
-    async with get_db(request).session() as session:
+async def get_journey(journey_id: str, _user: Viewer, db: DbDep, version: int | None = None) -> dict[str, Any]:
+    journey = await journey_service.get_journey(db, journey_id)
+    async with db.session() as session:
         chosen = await nurture_store.version(session, journey_id, version)
         history = await nurture_store.versions(session, journey_id)
     if chosen is None:
@@ -66,10 +65,12 @@ async def get_journey(request: Request, journey_id: str, _user: Viewer, version:
 
 
 @router.post("/journeys/{journey_id}/versions", status_code=201, response_model=out.Published)
-async def publish(request: Request, journey_id: str, body: PublishBody, user: Manager) -> JSONResponse:
+async def publish(
+    request: Request, journey_id: str, body: PublishBody, user: Manager, db: DbDep, settings: SettingsDep
+) -> JSONResponse:
     try:
         result = await journey_service.publish(
-            get_db(request), partial(get_temporal, request), get_settings_dep(request), journey_id, body, user.email
+            db, partial(get_temporal, request), settings, journey_id, body, user.email
         )
     except journey_service.PublishRejected as exc:
         return JSONResponse({"detail": exc.errors}, status_code=422)
@@ -78,11 +79,16 @@ async def publish(request: Request, journey_id: str, body: PublishBody, user: Ma
 
 @router.post("/journeys/{journey_id}/activate-version", response_model=out.VersionActivated)
 async def activate_version(
-    request: Request, journey_id: str, user: Manager, version: int = Body(embed=True, ge=1)
+    request: Request,
+    journey_id: str,
+    user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
+    version: int = Body(embed=True, ge=1),
 ) -> dict[str, Any]:
     """Rollback (or forward): new enrollments take this version; running ones keep theirs."""
     return await journey_service.activate_version(
-        get_db(request), partial(get_temporal, request), get_settings_dep(request), journey_id, version, user.email
+        db, partial(get_temporal, request), settings, journey_id, version, user.email
     )
 
 
@@ -105,45 +111,41 @@ async def deactivate(request: Request, journey_id: str, user: Manager) -> dict[s
 
 @router.post("/journeys/{journey_id}/dry-run", response_model=out.DryRunOut)
 async def dry_run(
-    request: Request, journey_id: str, body: DryRunBody, _user: Viewer, version: int | None = None
+    journey_id: str, body: DryRunBody, _user: Viewer, db: DbDep, version: int | None = None
 ) -> dict[str, Any]:
-    return await journey_service.dry_run(get_db(request), journey_id, body, version)
+    return await journey_service.dry_run(db, journey_id, body, version)
 
 
 @router.post("/journeys/{journey_id}/enroll", response_model=out.Enrolled)
 async def enroll_lead(
-    request: Request,
-    journey_id: str,
-    _user: Manager,
-    lead_id: str = Body(embed=True),
-    settings: Settings = Depends(get_settings_dep),
+    request: Request, journey_id: str, _user: Manager, settings: SettingsDep, db: DbDep, lead_id: str = Body(embed=True)
 ) -> dict[str, str]:
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         lead = await session.get(Lead, lead_id)
     if lead is None:
         raise HTTPException(404, f"no lead {lead_id!r}")
     result = await enroll.enroll(
-        await get_temporal(request), get_db(request), settings, snapshot(lead), journey_id, check_trigger=False
+        await get_temporal(request), db, settings, snapshot(lead), journey_id, check_trigger=False
     )
     return {"result": result, "workflow_id": ids.journey(journey_id, lead_id)}
 
 
 @router.get("/journeys/{journey_id}/analytics", response_model=out.AnalyticsOut)
 async def analytics(
-    request: Request, journey_id: str, _user: Viewer, version: int | None = Query(None, ge=1)
+    journey_id: str, _user: Viewer, db: DbDep, version: int | None = Query(None, ge=1)
 ) -> dict[str, Any]:
-    return await journey_service.analytics(get_db(request), journey_id, version)
+    return await journey_service.analytics(db, journey_id, version)
 
 
 @router.get("/pipeline", response_model=dict[str, int])
-async def pipeline(request: Request, _user: Viewer) -> dict[str, int]:
-    async with get_db(request).session() as session:
+async def pipeline(_user: Viewer, db: DbDep) -> dict[str, int]:
+    async with db.session() as session:
         return await nurture_store.pipeline(session)
 
 
 @router.get("/leads/{lead_id}", response_model=out.LeadDetail)
-async def lead_detail(request: Request, lead_id: str, _user: Viewer) -> dict[str, Any]:
-    async with get_db(request).session() as session:
+async def lead_detail(lead_id: str, _user: Viewer, db: DbDep) -> dict[str, Any]:
+    async with db.session() as session:
         lead = await session.get(Lead, lead_id)
         if lead is None:
             raise HTTPException(404, f"no lead {lead_id!r}")

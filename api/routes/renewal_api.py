@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from api import renewal_actions as actions
 from api.auth import CurrentUser, Manager, current_user
-from api.deps import get_db
+from api.deps import DbDep
 from api.renewal_queue import queue_owner, start_of_today
 from api.renewal_service import UpdateOutcome
 from contracts.renewals import RenewalState
@@ -100,14 +100,14 @@ def _result(outcome: UpdateOutcome) -> dict[str, Any]:
 
 @router.get("/queue", response_model=QueueOut)
 async def queue(
-    request: Request,
+    db: DbDep,
     csm: str | None = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
     user: CurrentUser = Depends(current_user),
 ) -> dict[str, Any]:
     owner = queue_owner(user, csm)
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         rows = await renewal_projection.queue(session, owner, limit=limit, offset=offset)
         stats = await renewal_projection.queue_stats(session, owner, start_of_today())
     return {

@@ -13,7 +13,7 @@ from api import control_service
 from api.auth import Manager, Viewer
 from api.campaign_ui import InlineErrors, problem_text, render
 from api.control_service import SuppressionBody
-from api.deps import get_db
+from api.deps import DbDep, get_db
 from db import suppression
 
 router = APIRouter(tags=["suppression"], route_class=InlineErrors, include_in_schema=False)
@@ -39,6 +39,7 @@ async def suppression_list(request: Request, _user: Viewer) -> Response:
 async def add(
     request: Request,
     user: Manager,
+    db: DbDep,
     contact: str = Form(max_length=200),
     channel: Literal["sms", "email", "all"] = Form("all"),
     reason: str = Form("", max_length=300),
@@ -48,17 +49,17 @@ async def add(
         body = SuppressionBody(contact=contact.strip(), channel=channel, reason=reason.strip() or "added by staff")
     except ValidationError as exc:
         return await _list(request, template, 422, error=problem_text(exc))
-    result = await control_service.add_suppression(get_db(request), body, user.email)
+    result = await control_service.add_suppression(db, body, user.email)
     if not result["created"]:
         return await _list(request, template, notice=f"{result['contact']} is already suppressed on {channel}.")
     return await _list(request, template, notice=f"Added {result['contact']} ({channel}).", added=result["contact"])
 
 
 @router.delete("/suppression/{suppression_id}")
-async def remove(request: Request, suppression_id: int, user: Manager) -> Response:
+async def remove(request: Request, suppression_id: int, user: Manager, db: DbDep) -> Response:
     template = "partials/campaigns/suppression_list.html"
     try:
-        await control_service.remove_suppression(get_db(request), suppression_id)
+        await control_service.remove_suppression(db, suppression_id)
     except HTTPException as exc:
         return await _list(request, template, exc.status_code, error=f"Not removed: {exc.detail}.")
     return await _list(request, template, notice="Removed: they can be messaged again.")
