@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import HTTPException
 from pydantic import BaseModel, Field, model_validator
@@ -15,6 +15,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from agent.agents import describe_schedule
+from api.deps import NoBool
 from contracts import ids, names
 from contracts.approvals import ApprovalDecision, ApprovalOutcome
 from contracts.campaigns import AgentRunInput, AgentSettings, ScheduleChangeInput
@@ -26,13 +27,13 @@ from db.models import Agent, AgentRun
 
 class SettingsBody(BaseModel):
     dry_run: bool | None = None
-    max_iterations: int | None = Field(None, ge=1, le=50)
+    max_iterations: Annotated[int | None, NoBool] = Field(None, ge=1, le=50)
     approval_required: bool | None = None
 
 
 class ScheduleBody(BaseModel):
     cron: str | None = Field(None, pattern=r"^(\S+\s+){4}\S+$", description="five-field cron, club time zone")
-    every_minutes: int | None = Field(None, ge=5, le=7 * 24 * 60)
+    every_minutes: Annotated[int | None, NoBool] = Field(None, ge=5, le=7 * 24 * 60)
 
     @model_validator(mode="after")
     def _one(self) -> ScheduleBody:
@@ -115,6 +116,7 @@ async def run_now(client: Client, settings: Settings, agent: Agent, dry_run: boo
         id=run_id,
         task_queue=settings.task_queue,
         static_summary=f"{agent.name} (run now)",
+        execution_timeout=settings.agent_run_timeout,
     )
     return run_id
 

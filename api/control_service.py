@@ -4,15 +4,17 @@ no Request, so an HTML route asks this module instead of calling a JSON route.""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import HTTPException
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import func, select
 
+from api.deps import NoBool
 from db import agent_runs_store, control, suppression
 from db.engine import Database
 from db.models import Approval, OutboxEntry
+from rules.contacts import contact_problem
 
 
 class KillSwitchBody(BaseModel):
@@ -21,7 +23,9 @@ class KillSwitchBody(BaseModel):
 
 
 class BudgetBody(BaseModel):
-    usd: float | None = Field(None, ge=0, le=100_000, description="daily LLM budget; null removes it")
+    usd: Annotated[float | None, NoBool] = Field(
+        None, ge=0, le=100_000, description="daily LLM budget; null removes it"
+    )
 
 
 class SuppressionBody(BaseModel):
@@ -29,6 +33,12 @@ class SuppressionBody(BaseModel):
     channel: Literal["sms", "email", "all"] = "all"
     reason: str = Field("added by staff", max_length=300)
     member_id: str | None = Field(None, max_length=40)
+
+    @model_validator(mode="after")
+    def _valid_contact(self) -> SuppressionBody:
+        if (problem := contact_problem(self.contact, self.channel)) is not None:
+            raise ValueError(problem)
+        return self
 
 
 async def get_control(db: Database) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import HTTPException
 from pydantic import BaseModel, Field
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from temporalio.client import Client
 
 from api.auth import CurrentUser
+from api.deps import NoBool
 from contracts import ids, names
 from contracts.inbox import ReplyRequest, ReplyResult
 from core.settings import Settings
@@ -24,7 +25,7 @@ REPLY_WAIT_S = 20
 
 
 class RatingBody(BaseModel):
-    rating: int = Field(ge=1, le=5)
+    rating: Annotated[int, NoBool] = Field(ge=1, le=5)
 
 
 class ModeBody(BaseModel):
@@ -32,7 +33,7 @@ class ModeBody(BaseModel):
 
 
 class IntervalBody(BaseModel):
-    seconds: float = Field(ge=1, le=3600)
+    seconds: Annotated[float, NoBool] = Field(ge=1, le=3600)
 
 
 async def latest_member_message(db: Database, conversation_id: str) -> InboxMessage:

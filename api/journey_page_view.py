@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import HTTPException
 
 from api import journey_service, journey_view
+from api.deps import DB_INT_MAX
 from db import nurture_store
 from db.engine import Database
 from db.models import Journey, JourneyVersion
@@ -21,7 +22,7 @@ def partial(name: str) -> str:
 
 def version_param(text: str) -> int | None:
     """The version selectors send "" for "the active one" / "all versions"."""
-    return int(text) if text.isdigit() and int(text) > 0 else None
+    return int(text) if text.isdigit() and 0 < int(text) <= DB_INT_MAX else None
 
 
 def totals(counts: dict[str, int]) -> dict[str, Any]:

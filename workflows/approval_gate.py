@@ -16,7 +16,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.approvals import ApprovalActivities
     from contracts.approvals import ApprovalDecision, ApprovalOutcome, ApprovalRequest
-    from rules.approvals import decision_outcome, expired_outcome
+    from rules.approvals import decision_outcome, expired_outcome, withdrawn_outcome
     from workflows import policies
 
 # Running executions decided before this existed replay the old answer (an error) for a repeated decision.
@@ -27,6 +27,8 @@ class ApprovalGate:
     def __init__(self) -> None:
         self.requests: dict[str, ApprovalRequest] = {}
         self.outcomes: dict[str, ApprovalOutcome] = {}
+        # Set when the workflow is about to finish: a decision accepted now could not be answered before it does.
+        self.closed = False
 
     def pending(self) -> list[ApprovalRequest]:
         return [r for r in self.requests.values() if r.id not in self.outcomes]
@@ -43,6 +45,8 @@ class ApprovalGate:
         return again.model_dump(exclude={"decided_at"}) == recorded.model_dump(exclude={"decided_at"})
 
     def validate(self, d: ApprovalDecision) -> ApprovalOutcome:
+        if self.closed:
+            raise ValueError("the workflow that asked for this approval has finished")
         if self.repeats(d):
             return self.outcomes[d.approval_id]
         return self._check(d)
@@ -85,6 +89,15 @@ class ApprovalGate:
                 await _record_outcome(self.outcomes[req.id])
                 expired.append(self.outcomes[req.id])
         return expired
+
+    async def withdraw(self, reason: str) -> list[ApprovalOutcome]:
+        """Resolve every open request as withdrawn (nothing is done), saying why."""
+        now, withdrawn = workflow.now(), []
+        for req in self.pending():
+            self.outcomes[req.id] = withdrawn_outcome(req, now, reason)
+            await _record_outcome(self.outcomes[req.id])
+            withdrawn.append(self.outcomes[req.id])
+        return withdrawn
 
     async def ask(self, req: ApprovalRequest) -> ApprovalOutcome:
         """Open a request and wait for its decision or its expiry."""

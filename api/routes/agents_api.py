@@ -15,8 +15,9 @@ from agent.catalog import TOOLS
 from api import agent_service
 from api.agent_service import ScheduleBody, SettingsBody  # the request bodies, shared with the pages
 from api.auth import CurrentUser, Manager, current_user
-from api.deps import DbDep, SettingsDep, get_temporal
+from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_temporal
 from db import agent_runs_store
+from rules.spreadsheet import safe_rows
 
 router = APIRouter(prefix="/api", tags=["agents"])
 
@@ -164,7 +165,7 @@ async def list_runs(
 
 @router.get("/runs/{run_id}", response_model=RunDetailOut)
 async def get_run(
-    run_id: str, db: DbDep, after: int = Query(0, ge=0), _user: CurrentUser = Depends(current_user)
+    run_id: str, db: DbDep, after: int = Query(0, ge=0, le=DB_INT_MAX), _user: CurrentUser = Depends(current_user)
 ) -> dict[str, Any]:
     async with db.session() as session:
         run = await agent_runs_store.get_run(session, run_id)
@@ -196,20 +197,13 @@ async def tool_result_csv(result_id: str, db: DbDep, _user: CurrentUser = Depend
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(result.columns)
-    writer.writerows([[_safe_cell(c) for c in row] for row in result.rows])
+    writer.writerows(safe_rows(result.rows))
     filename = f"{result.tool}-{result_id.rsplit(':', 1)[-1]}.csv"
     return Response(
         buffer.getvalue(),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-def _safe_cell(value: Any) -> Any:
-    """Spreadsheet formula injection: a member name like '=HYPERLINK(...)' stays text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 @router.get("/tools")

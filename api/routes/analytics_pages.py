@@ -3,6 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from api import trends_view
 from api.auth import Viewer
 from api.deps import get_db, get_templates
 from api.renewal_queue import start_of_today
@@ -17,7 +18,8 @@ async def analytics_page(request: Request, _user: Viewer, db: Database = Depends
     async with db.session() as session:
         data = await step_history.analytics(session, start_of_today())
         names = {u.email: u.name for u in await users.csms(session)}
-    return get_templates(request).TemplateResponse(request, "analytics.html", {"a": data, "names": names})
+    context = {"a": data, "names": names, **await trends_view.chart_context(db, trends_view.ANALYTICS)}
+    return get_templates(request).TemplateResponse(request, "analytics.html", context)
 
 
 @router.get("/api/analytics")

@@ -12,15 +12,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api import agent_service, campaign_view, control_service
+from api import agent_service, campaign_view, control_service, trends_view
 from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, kill_state, problem_text, render
 from api.control_service import BudgetBody, KillSwitchBody
 from api.deps import DbDep, get_db, get_temporal
-from db import agent_runs_store, approvals_store
+from db import agent_runs_store, approvals_store, downstream
 
 router = APIRouter(tags=["command center"], route_class=InlineErrors, include_in_schema=False)
-Section = Literal["counts", "runs", "controls", "agents", "approvals", "notifications"]
+Section = Literal["downstream", "counts", "runs", "controls", "agents", "approvals", "notifications"]
 RECENT_RUNS = 20
 QUEUE_SIZE = 50
 
@@ -56,7 +56,13 @@ async def _notifications(request: Request, _user: CurrentUser) -> dict[str, Any]
         return {"notes": await approvals_store.recent_notifications(session, 15)}
 
 
+async def _downstream(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    async with get_db(request).session() as session:
+        return {"waits": await downstream.by_system(session)}
+
+
 SECTIONS: dict[str, Callable[[Request, CurrentUser], Awaitable[dict[str, Any]]]] = {
+    "downstream": _downstream,
     "counts": _counts,
     "runs": _runs,
     "controls": _controls,
@@ -71,6 +77,7 @@ async def command_page(request: Request, user: Viewer) -> Response:
     context: dict[str, Any] = {}
     for load in SECTIONS.values():
         context.update(await load(request, user))
+    context.update(await trends_view.chart_context(get_db(request), trends_view.COMMAND))
     return render(request, "command.html", context)
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from api import control_service
 from api.auth import CurrentUser, Manager, Viewer, current_user
 from api.control_service import BudgetBody, KillSwitchBody, SuppressionBody  # the request bodies
-from api.deps import DbDep
+from api.deps import DbDep, DbId
 from db import approvals_store, suppression
 
 router = APIRouter(tags=["control"])
@@ -79,6 +79,6 @@ async def add_suppression(body: SuppressionBody, user: Manager, db: DbDep) -> di
 
 
 @router.delete("/admin/suppression/{suppression_id}")
-async def delete_suppression(suppression_id: int, _user: Manager, db: DbDep) -> dict[str, Any]:
+async def delete_suppression(suppression_id: DbId, _user: Manager, db: DbDep) -> dict[str, Any]:
     await control_service.remove_suppression(db, suppression_id)
     return {"deleted": suppression_id}

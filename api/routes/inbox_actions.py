@@ -18,7 +18,7 @@ from api import approval_service, inbox_service
 from api.approval_service import DecisionBody
 from api.auth import Manager
 from api.campaign_ui import InlineErrors, problem_text, render
-from api.deps import DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
+from api.deps import DbDep, DbId, SettingsDep, get_db, get_settings_dep, get_temporal
 from api.inbox_page_view import NO_FILTERS, message_view, thread_context
 from api.inbox_page_view import controls_context as _controls_context
 from api.inbox_service import IntervalBody
@@ -78,7 +78,9 @@ async def hand_over(
 
 
 @router.post("/inbox/messages/{message_id}/rate")
-async def rate(request: Request, message_id: int, user: Manager, db: DbDep, rating: int = Form(ge=1, le=5)) -> Response:
+async def rate(
+    request: Request, message_id: DbId, user: Manager, db: DbDep, rating: int = Form(ge=1, le=5)
+) -> Response:
     await inbox_service.rate(db, message_id, rating, user.email)
     return _part(request, "partials/inbox/rating.html", {"v": await message_view(db, message_id)})
 
@@ -89,7 +91,7 @@ Decision = Literal["approve", "edited", "deny"]
 @router.post("/inbox/drafts/{message_id}/decide")
 async def decide_draft(
     request: Request,
-    message_id: int,
+    message_id: DbId,
     user: Manager,
     db: DbDep,
     decision: Decision = Form(),

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from api import inbox_service
 from api.auth import CurrentUser, Manager, Viewer, current_user
-from api.deps import DbDep, SettingsDep, get_temporal
+from api.deps import DbDep, DbId, SettingsDep, get_temporal
 from api.inbox_service import IntervalBody, ModeBody, RatingBody  # request bodies, shared with the pages
 from contracts import names
 from db import control, inbox_store
@@ -82,7 +82,7 @@ async def takeover(
 
 
 @router.post("/messages/{message_id}/rating")
-async def rate(message_id: int, body: RatingBody, user: Manager, db: DbDep) -> dict[str, Any]:
+async def rate(message_id: DbId, body: RatingBody, user: Manager, db: DbDep) -> dict[str, Any]:
     return await inbox_service.rate(db, message_id, body.rating, user.email)
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from api.auth import Viewer
 from api.campaign_ui import InlineErrors, render
-from api.deps import DbDep, get_db, get_settings_dep, get_temporal
+from api.deps import DbDep, DbId, get_db, get_settings_dep, get_temporal
 from api.inbox_page_view import VIEWS, Filters, list_context, message_view, metrics_context, thread_context
 from api.inbox_page_view import controls_context as _controls_context
 
@@ -87,6 +87,6 @@ async def thread_part(
 
 
 @router.get("/inbox/drafts/{message_id}")
-async def draft(request: Request, message_id: int, _user: Viewer, db: DbDep) -> Response:
+async def draft(request: Request, message_id: DbId, _user: Viewer, db: DbDep) -> Response:
     """An AI draft's card: it follows its approval (asked for, then decided) by itself."""
     return render(request, "partials/inbox/draft.html", {"v": await message_view(db, message_id)})

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from api import journey_page_view, journey_service, journey_view
 from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, render
-from api.deps import DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
+from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
 from api.journey_page_view import partial, totals, version_param
 from db import nurture_store
 from journeys.schema import parse_definition
@@ -124,7 +124,12 @@ async def deactivate(request: Request, journey_id: str, user: Manager) -> Respon
 
 @router.post("/journeys/{journey_id}/rollback")
 async def rollback(
-    request: Request, journey_id: str, user: Manager, db: DbDep, settings: SettingsDep, version: int = Form(ge=1)
+    request: Request,
+    journey_id: str,
+    user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
+    version: int = Form(ge=1, le=DB_INT_MAX),
 ) -> Response:
     await journey_service.activate_version(db, bind(get_temporal, request), settings, journey_id, version, user.email)
     notice = f"Version {version} is active: new leads take it; running leads finish on theirs."

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from api import journey_schemas as out
 from api import journey_service
 from api.auth import CurrentUser, Manager, Viewer
-from api.deps import DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
+from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
 from api.journey_service import DryRunBody, PublishBody  # the request bodies, shared with the pages
 from contracts import ids
 from db import nurture_store
@@ -42,7 +42,9 @@ async def list_journeys(_user: Viewer, db: DbDep) -> list[dict[str, Any]]:
 
 
 @router.get("/journeys/{journey_id}", response_model=out.JourneyOut)
-async def get_journey(journey_id: str, _user: Viewer, db: DbDep, version: int | None = None) -> dict[str, Any]:
+async def get_journey(
+    journey_id: str, _user: Viewer, db: DbDep, version: int | None = Query(None, ge=1, le=DB_INT_MAX)
+) -> dict[str, Any]:
     journey = await journey_service.get_journey(db, journey_id)
     async with db.session() as session:
         chosen = await nurture_store.version(session, journey_id, version)
@@ -84,7 +86,7 @@ async def activate_version(
     user: Manager,
     db: DbDep,
     settings: SettingsDep,
-    version: int = Body(embed=True, ge=1),
+    version: int = Body(embed=True, ge=1, le=DB_INT_MAX),
 ) -> dict[str, Any]:
     """Rollback (or forward): new enrollments take this version; running ones keep theirs."""
     return await journey_service.activate_version(
@@ -111,7 +113,7 @@ async def deactivate(request: Request, journey_id: str, user: Manager) -> dict[s
 
 @router.post("/journeys/{journey_id}/dry-run", response_model=out.DryRunOut)
 async def dry_run(
-    journey_id: str, body: DryRunBody, _user: Viewer, db: DbDep, version: int | None = None
+    journey_id: str, body: DryRunBody, _user: Viewer, db: DbDep, version: int | None = Query(None, ge=1, le=DB_INT_MAX)
 ) -> dict[str, Any]:
     return await journey_service.dry_run(db, journey_id, body, version)
 
@@ -132,7 +134,7 @@ async def enroll_lead(
 
 @router.get("/journeys/{journey_id}/analytics", response_model=out.AnalyticsOut)
 async def analytics(
-    journey_id: str, _user: Viewer, db: DbDep, version: int | None = Query(None, ge=1)
+    journey_id: str, _user: Viewer, db: DbDep, version: int | None = Query(None, ge=1, le=DB_INT_MAX)
 ) -> dict[str, Any]:
     return await journey_service.analytics(db, journey_id, version)
 

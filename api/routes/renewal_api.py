@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from api import renewal_actions as actions
 from api.auth import CurrentUser, Manager, current_user
-from api.deps import DbDep
+from api.deps import DB_INT_MAX, DbDep
 from api.renewal_queue import queue_owner, start_of_today
 from api.renewal_service import UpdateOutcome
 from contracts.renewals import RenewalState
@@ -103,7 +103,7 @@ async def queue(
     db: DbDep,
     csm: str | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
     user: CurrentUser = Depends(current_user),
 ) -> dict[str, Any]:
     owner = queue_owner(user, csm)

@@ -13,7 +13,7 @@ from api import control_service
 from api.auth import Manager, Viewer
 from api.campaign_ui import InlineErrors, problem_text, render
 from api.control_service import SuppressionBody
-from api.deps import DbDep, get_db
+from api.deps import DbDep, DbId, get_db
 from db import suppression
 
 router = APIRouter(tags=["suppression"], route_class=InlineErrors, include_in_schema=False)
@@ -56,7 +56,7 @@ async def add(
 
 
 @router.delete("/suppression/{suppression_id}")
-async def remove(request: Request, suppression_id: int, user: Manager, db: DbDep) -> Response:
+async def remove(request: Request, suppression_id: DbId, user: Manager, db: DbDep) -> Response:
     template = "partials/campaigns/suppression_list.html"
     try:
         await control_service.remove_suppression(db, suppression_id)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import campaign_view
 from api.auth import Viewer
 from api.campaign_ui import render
-from api.deps import DbDep
+from api.deps import DB_INT_MAX, DbDep
 from db import agent_runs_store
 from db.models import AgentRun
 
@@ -44,7 +44,9 @@ async def run_head(request: Request, run_id: str, _user: Viewer, db: DbDep) -> R
 
 
 @router.get("/runs/{run_id}/events")
-async def run_events(request: Request, run_id: str, _user: Viewer, db: DbDep, after: int = Query(0, ge=0)) -> Response:
+async def run_events(
+    request: Request, run_id: str, _user: Viewer, db: DbDep, after: int = Query(0, ge=0, le=DB_INT_MAX)
+) -> Response:
     """Events after `after` (the last one the browser has), appended to the thread."""
     async with db.session() as session:
         events, approvals = await campaign_view.visible(session, await agent_runs_store.events(session, run_id, after))

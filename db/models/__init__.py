@@ -6,6 +6,7 @@ from db.models.base import Base
 from db.models.campaigns import Agent, AgentRun, RunEvent, ToolResult
 from db.models.control import ControlSetting, LiveEvent, Suppression
 from db.models.customers import Customer, CustomerIntelligence, WebhookEvent
+from db.models.downstream import DownstreamWait
 from db.models.inbox import InboxAiDecision, InboxConversation, InboxMessage
 from db.models.locks import AppLock
 from db.models.nurture import Enrollment, Handoff, Journey, JourneyVersion, Lead, LeadEvent, StepVisit
@@ -22,6 +23,7 @@ __all__ = [
     "ControlSetting",
     "Customer",
     "CustomerIntelligence",
+    "DownstreamWait",
     "Enrollment",
     "Handoff",
     "InboxAiDecision",
