@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from temporalio.client import WorkflowExecutionStatus
 
 from contracts import ids
-from db import downstream
+from db import approvals_store, downstream
 from db.models import DownstreamWait, Lead, WorkflowInstance
 from devstack.seed import MANAGER
 from tests.journey_helpers import mail_to, new_lead, speed_up
@@ -33,6 +33,7 @@ async def _waits(stack: LocalStack, workflow_ids: list[str]) -> list[DownstreamW
 async def test_a_long_salesforce_outage_loses_no_signal(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
     # The same policy with a 1 s cap, so the old budget is spent in seconds.
     monkeypatch.setattr(policies, "EXTERNAL", policies.external(timedelta(seconds=1)))
+    monkeypatch.setattr(stack.settings, "downstream_alert_after_s", 3.0)  # the worker reads the stack's settings
     keys = [stack.healthy_account(i) for i in CUSTOMERS]
     for key in keys:
         stack.set_account(key, renewal_in_days=25)
@@ -54,6 +55,9 @@ async def test_a_long_salesforce_outage_loses_no_signal(stack: LocalStack, monke
         async with stack.browser_session(MANAGER[0]) as http:
             page = await http.get("/command")
         assert "Waiting for Salesforce since" in page.text and "next try" in page.text
+        async with stack.db.session() as session:
+            notes = [n for n in await approvals_store.recent_notifications(session, 50) if n.ref.startswith("downst")]
+        assert [n.title.split(" since ")[0] for n in notes] == ["Salesforce has been down"]  # once, however many tries
     finally:
         await stack.set_faults("salesforce", error_rate=0.0)
 
