@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
-from api.deps import get_db, get_settings_dep, get_temporal
+from api.deps import get_db, get_settings_dep, get_temporal, temporal_call
 from api.signatures import check_request
 from clients.clubos_models import InboxMessage as RemoteMessage
 from core.settings import Settings
@@ -53,5 +53,8 @@ async def clubos_message(
             session,
             [synced(m)],
         )
-    started = await start_pending_triage(await get_temporal(request), db, settings) if new else 0
+    # Also for a redelivery: the first delivery may have stored the message and then failed to start its triage
+    # (503); starting is idempotent by message id.
+    async with temporal_call():
+        started = await start_pending_triage(await get_temporal(request), db, settings)
     return JSONResponse({"status": "stored" if new else "duplicate", "triage_started": started}, status_code=202)
