@@ -134,6 +134,7 @@ async def test_a_journey_waits_out_a_mail_outage(stack: LocalStack, monkeypatch:
         await wait_for(past_old_budget, 120, "the welcome email to fail more than the old budget")
         async with stack.browser_session(MANAGER[0]) as http:
             assert "Waiting for email (SMTP) since" in (await http.get("/command")).text
+            assert "Waiting for email (SMTP) since" in (await http.get(f"/leads/{lead['lead_id']}")).text
     finally:
         await stack.sandbox.mail.start()
     address = (await _lead_email(stack, lead["lead_id"])) or ""
@@ -170,6 +171,8 @@ async def test_inbox_sync_waits_for_credentials_to_be_fixed(stack: LocalStack) -
 
             [row] = await wait_for(refused_twice, 60, "the sync to be refused and retried")
             assert "401" in row.last_error
+            async with stack.browser_session(MANAGER[0]) as http:
+                assert "Waiting for ClubOS since" in (await http.get("/inbox")).text
             assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
         finally:
             await handle.terminate("test over")

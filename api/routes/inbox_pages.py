@@ -19,7 +19,7 @@ from api.campaign_ui import InlineErrors, render
 from api.deps import get_db, get_temporal
 from contracts import ids, names
 from contracts.inbox import SyncStatus
-from db import control
+from db import control, downstream
 from db.models import InboxMessage
 
 router = APIRouter(tags=["inbox pages"], route_class=InlineErrors)
@@ -103,6 +103,8 @@ async def inbox_page(
 ) -> Response:
     context = {**await list_context(request, f, c), **await metrics_context(request)}
     context.update(await controls_context(request))
+    async with get_db(request).session() as session:  # the sync and triage wait while ClubOS is down
+        context["waits"] = await downstream.by_system(session, system="clubos")
     if c:
         try:
             context.update(await thread_context(request, c, f))
