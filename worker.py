@@ -33,13 +33,16 @@ from activities.renewal_actions import RenewalActionActivities
 from activities.renewals import RenewalActivities
 from agent.llm_planner import LLMPlanner, make_planner
 from agent.targets import TargetResolver
+from bootstrap import refuse_unsafe_deployment
 from clients.active import ActiveClient
 from clients.clubos import ClubOSClient
 from clients.notify import Smtp
 from clients.salesforce import SalesforceClient
 from core.logs import setup_logging
 from core.settings import Settings, get_settings
+from core.telemetry import WorkflowStarts, worker_runtime
 from core.temporal import connect
+from core.tracing import tracer_provider
 from db.engine import Database
 from inbox.claude import make_inbox_model
 from llm.base import Analyst
@@ -128,7 +131,7 @@ def build_worker(client: Client, settings: Settings, activities: Sequence[Any], 
         task_queue=settings.task_queue,
         workflows=list(WORKFLOWS),
         activities=list(activities),
-        interceptors=[DownstreamWaits(db, settings)] if db is not None else [],
+        interceptors=[WorkflowStarts(), *([DownstreamWaits(db, settings)] if db is not None else [])],
         workflow_runner=RUNNER,
         max_concurrent_activities=200,
         max_cached_workflows=settings.worker_max_cached_workflows,
@@ -139,7 +142,9 @@ def build_worker(client: Client, settings: Settings, activities: Sequence[Any], 
 async def main() -> None:
     settings = get_settings()
     setup_logging("worker")
-    client = await connect(settings)
+    await refuse_unsafe_deployment(settings)
+    tracing = tracer_provider(settings, "renubu-worker")
+    client = await connect(settings, worker_runtime(settings), tracing)
     db = Database(settings.resolved_database_url)
     async with activity_set(settings, client, db=db) as activities:
         worker = build_worker(client, settings, activities, db)
@@ -152,6 +157,8 @@ async def main() -> None:
             await stop.wait()
             log.info("shutting down: draining in-flight activities")
     await db.dispose()
+    if tracing is not None:
+        tracing.shutdown()  # sends the spans still batched
     log.info("worker stopped")
 
 

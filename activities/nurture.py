@@ -14,6 +14,7 @@ from clients.clubos import ClubOSClient
 from clients.errors import activity_errors
 from clients.notify import Smtp, send_email
 from contracts.journeys import EnrollmentUpdate, HandoffRequest, LeadChange, LeadSnapshot, SendOutcome, SendRequest
+from core import metrics
 from core.settings import Settings
 from db import approvals_store, control, locks, nurture_store, outbox, suppression
 from db.engine import Database
@@ -87,9 +88,11 @@ class NurtureActivities:
                 raise ValueError(f"no lead {req.lead_id!r}")
             channel, unreachable = await self._channel(session, req.channel, lead)
         if kill["on"]:  # the journey holds its step and asks again; nothing is lost or sent meanwhile
+            metrics.JOURNEY_DEFERRED.inc(reason="kill switch")
             recheck = datetime.now(UTC) + timedelta(seconds=self.settings.kill_switch_recheck_s)
             return SendOutcome(state="deferred", detail=f"kill switch on: {kill.get('reason') or ''}", retry_at=recheck)
         if channel is None:
+            metrics.SENDS.inc(channel=req.channel, outcome="skipped")
             return SendOutcome(
                 state="skipped",
                 detail=f"{req.channel}: opted out, suppressed or no address",
@@ -105,6 +108,7 @@ class NurtureActivities:
                 retry = next_allowed(now, lead.timezone, sent, cap=s.nurture_cap, window=window, quiet=quiet)
                 if retry is not None:
                     why = "frequency cap" if len(sent) >= s.nurture_cap else "quiet hours"
+                    metrics.JOURNEY_DEFERRED.inc(reason=why)
                     return SendOutcome(state="deferred", detail=why, channel=channel, retry_at=retry)
                 await outbox.reserve(
                     session,
@@ -121,6 +125,7 @@ class NurtureActivities:
         async with activity_errors():
             result = await self._deliver(req.key, channel, lead, subject, body)
         await outbox.set_state(self.db, req.key, "sent", result=result)
+        metrics.SENDS.inc(channel=channel, outcome="sent")
         return SendOutcome(state="sent", detail=result.get("detail", "sent"), channel=channel)
 
     async def _deliver(self, key: str, channel: str, lead: Lead, subject: str, body: str) -> dict[str, str]:

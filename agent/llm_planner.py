@@ -14,9 +14,10 @@ import anthropic
 import httpx2
 from anthropic.types import TextBlock, ToolUseBlock
 
-from agent.catalog import TOOLS
+from agent.toolsets import tools_for
 from contracts.campaigns import AgentConfig, PlanStep, ToolCall, Turn
 from core.settings import Settings
+from llm import usage as usage_metrics
 from llm.errors import map_anthropic_error
 from llm.pricing import cost_usd
 from llm.prompt_files import load_prompt
@@ -83,9 +84,10 @@ class LLMPlanner:
                 max_tokens=self.max_tokens,
                 system=load_prompt("agent_system"),
                 messages=messages_for(config, transcript, club, today),  # type: ignore[arg-type]
-                tools=[t.anthropic_tool() for t in TOOLS],  # type: ignore[misc]
+                tools=[t.anthropic_tool() for t in tools_for(config.id)],  # type: ignore[misc]
             )
         except anthropic.APIError as exc:
+            usage_metrics.record_failure(config.id)
             raise map_anthropic_error(exc) from exc
         text = "\n".join(b.text for b in message.content if isinstance(b, TextBlock)).strip()
         calls = [
@@ -94,6 +96,8 @@ class LLMPlanner:
             if isinstance(b, ToolUseBlock)
         ]
         usage, model = message.usage, message.model or self.model
+        cost = cost_usd(model, usage.input_tokens, usage.output_tokens)
+        usage_metrics.record_call(config.id, usage.input_tokens, usage.output_tokens, cost)
         return PlanStep(
             thinking=text,
             calls=calls,
@@ -101,7 +105,7 @@ class LLMPlanner:
             planner=f"Claude ({model})",
             input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens,
-            cost_usd=cost_usd(model, usage.input_tokens, usage.output_tokens),
+            cost_usd=cost,
         )
 
     async def aclose(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -17,6 +18,9 @@ from db.engine import Database
 
 SESSION_USER = "uid"
 SESSION_CSRF = "csrf"
+SESSION_VERSION = "sv"  # the user's session_version at login: bumping it ends the session
+SESSION_ISSUED = "iat"  # login time: a session ends 12 hours after it, however often it was re-signed
+SESSION_LIFETIME_S = 12 * 3600
 
 
 class NotAuthenticated(Exception):
@@ -55,6 +59,9 @@ def csrf_token(request: Request) -> str:
 
 
 async def current_user(request: Request, db: Database = Depends(get_db)) -> CurrentUser:
+    known = getattr(request.state, "user", None)
+    if isinstance(known, CurrentUser):  # resolved (and CSRF-checked) earlier in this request
+        return known
     api_key = request.headers.get("x-api-key")
     async with db.transaction() as session:
         if api_key:
@@ -64,6 +71,9 @@ async def current_user(request: Request, db: Database = Depends(get_db)) -> Curr
             uid = request.session.get(SESSION_USER)
             user = await session.get(users.User, uid) if isinstance(uid, int) else None
             via = "session"
+            if user is not None and not _session_current(request, user):
+                request.session.clear()
+                user = None
     if user is None or not user.active:
         raise NotAuthenticated()
     current = CurrentUser(user.id, user.email, user.name, user.role, user.experience, via)
@@ -71,6 +81,21 @@ async def current_user(request: Request, db: Database = Depends(get_db)) -> Curr
         await _check_csrf(request)
     request.state.user = current
     return current
+
+
+def _session_current(request: Request, user: users.User) -> bool:
+    """Issued for this user's current session version, and less than the absolute lifetime ago."""
+    issued = request.session.get(SESSION_ISSUED)
+    fresh = isinstance(issued, int) and 0 <= time.time() - issued < SESSION_LIFETIME_S
+    return fresh and request.session.get(SESSION_VERSION) == user.session_version
+
+
+def start_session(request: Request, user: users.User) -> None:
+    request.session.clear()
+    request.session[SESSION_USER] = user.id
+    request.session[SESSION_VERSION] = user.session_version
+    request.session[SESSION_ISSUED] = int(time.time())
+    csrf_token(request)
 
 
 async def _check_csrf(request: Request) -> None:

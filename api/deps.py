@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.templating import Jinja2Templates
+from pydantic import BeforeValidator
 from temporalio.client import Client
 from temporalio.service import RPCError
 
 from core.settings import Settings
 from db.engine import Database
+
+# PostgreSQL's integer: anything larger overflows the database driver (a 500), so every integer in a
+# path or query string is bounded by it and a bigger one is a 422.
+DB_INT_MAX = 2**31 - 1
+DbId = Annotated[int, Path(ge=1, le=DB_INT_MAX)]
+
+
+def _not_a_bool(value: object) -> object:
+    if isinstance(value, bool):  # lax validation would read `false` as 0 (a $0 budget)
+        raise ValueError("a number is needed, not true or false")
+    return value
+
+
+NoBool = BeforeValidator(_not_a_bool)  # Annotated[float, NoBool]: numbers and numeric text, never booleans
 
 
 class TemporalUnavailable(Exception):

@@ -1,6 +1,6 @@
 """Inbox benchmarks.
 
-    .venv/bin/python -m bench.inbox_freshness [--messages 30] [--burst 1000]
+    .venv/bin/python -m bench.inbox_freshness [--messages 30] [--burst 1000] [--push-burst 1000]
 
 1. Freshness: a member's message created in the ClubOS sandbox -> the server-sent
    event that shows it in the open inbox, p50/p95, with push (the fast path) and
@@ -8,6 +8,8 @@
    polling shows its real average wait, not a best case.
 2. Throughput: a burst of messages written while push is off; messages/s the sync
    stores (each also starts its triage workflow).
+3. Push burst: a burst written with push on; the API's push acknowledgement p50/p99
+   (as the sandbox timed each delivery, timeouts and retries counted) and freshness p95.
 
 The sandbox, API and worker run as separate processes, as `./dev up` runs them.
 """
@@ -81,6 +83,42 @@ async def throughput(sandbox: httpx.AsyncClient, events: Events, members: list[s
     return n / (at - started)
 
 
+async def push_burst(sandbox: httpx.AsyncClient, events: Events, members: list[str], n: int) -> None:
+    gate = asyncio.Semaphore(32)
+    written: dict[str, list[float]] = {}
+
+    async def write(i: int) -> None:
+        member = members[i % len(members)]
+        async with gate:
+            at = time.perf_counter()
+            reply = await sandbox.post("/_sandbox/clubos/inbound", json={"member_id": member, "body": f"Burst {i}?"})
+            reply.raise_for_status()
+        written.setdefault(reply.json()["message"]["conversation_id"], []).append(at)
+
+    arrived: dict[str, list[float]] = {}
+
+    async def listen() -> None:
+        seen = 0
+        while seen < n:
+            at, event = await events.get()
+            if event["payload"].get("direction") == "incoming":
+                arrived.setdefault(event["ref"], []).append(at)
+                seen += 1
+
+    listener = asyncio.create_task(listen())
+    await asyncio.gather(*(write(i) for i in range(n)))
+    await asyncio.wait_for(listener, 300)
+    # Within one conversation the k-th message written is the k-th to arrive.
+    fresh = [(a - w) * 1000 for c, ws in written.items() for w, a in zip(sorted(ws), sorted(arrived[c]), strict=False)]
+    attempts = (await sandbox.get("/_sandbox/clubos/push", params={"limit": 1000})).json()["attempts"]
+    acks = [a["latency_ms"] for a in attempts if a["status_code"] is not None]
+    failed = sum(a["outcome"] != "delivered" for a in attempts)
+    q = statistics.quantiles(acks, n=100)
+    print(f"Push burst       {n} messages, push on: acknowledgement p50 {q[49]:.0f} ms  p99 {q[98]:.0f} ms")
+    print(f"                 {failed} of {len(attempts)} deliveries not accepted at once (timeouts, errors, retries)")
+    report("freshness in burst", fresh)
+
+
 def report(label: str, timings: list[float]) -> None:
     q = statistics.quantiles(timings, n=100)
     print(f"  {label:<22} p50 {q[49]:7.0f} ms   p95 {q[94]:7.0f} ms   ({len(timings)} messages)")
@@ -109,6 +147,12 @@ async def run(settings: Settings, env: WorkflowEnvironment, args: argparse.Names
                 events.get_nowait()
             rate = await throughput(sandbox, events, members, args.burst)
             print(f"Sync throughput  {rate:.0f} messages/s stored ({args.burst} written at once, push off, 1 s poll)")
+            if args.push_burst:
+                await sandbox.put("/_sandbox/clubos/push", json={"enabled": True})
+                await http.post("/api/inbox/sync-interval", json={"seconds": 10})
+                while not events.empty():
+                    events.get_nowait()
+                await push_burst(sandbox, events, members, args.push_burst)
     finally:
         await sandbox.aclose()
         await http.aclose()
@@ -135,5 +179,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=30, help="messages per freshness setting")
     parser.add_argument("--burst", type=int, default=1000)
+    parser.add_argument("--push-burst", type=int, default=1000, help="messages in the push-on burst (0: skip)")
     parser.add_argument("--database-url", default="")
     run_and_exit(main(parser.parse_args()))

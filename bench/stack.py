@@ -44,6 +44,7 @@ async def process_stack(
     api_port, sandbox_port = _free_port(), _free_port()
     api, sandbox = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{sandbox_port}"
     env = {
+        "RENUBU_ENV": "dev",  # the sandbox's public secrets: production would refuse them
         "RENUBU_DATA_DIR": str(data_dir),
         "RENUBU_DATABASE_URL": database_url or f"sqlite+aiosqlite:///{data_dir / 'renubu.db'}",
         "RENUBU_TEMPORAL_ADDRESS": temporal_address,
@@ -60,6 +61,8 @@ async def process_stack(
         "RENUBU_CLUBOS_WEBHOOK_URL": f"{api}/webhooks/clubos/messages",
         "RENUBU_SMTP_PORT": str(sandbox_port + 25),
         "RENUBU_LOG_LEVEL": "WARNING",
+        "RENUBU_API_METRICS_PORT": "0",  # beside ./dev up; a benchmark reads its figures itself
+        "RENUBU_WORKER_METRICS_PORT": "0",
         "ANTHROPIC_API_KEY": "",
         **(extra_env or {}),
     }

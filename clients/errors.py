@@ -14,6 +14,8 @@ from typing import ClassVar
 
 from temporalio.exceptions import ApplicationError
 
+from core import metrics
+
 
 class ExternalServiceError(Exception):
     """A call to `service` failed. `status` is the HTTP status, None without a response."""
@@ -35,6 +37,8 @@ class ExternalServiceError(Exception):
         self.message = message
         self.retry_after = retry_after
         self.code = code  # the service's own error code, e.g. MALFORMED_QUERY
+        # Every failed outside call passes here (status mapping, transport errors, SMTP, Slack, the LLM).
+        metrics.DOWNSTREAM_ERRORS.inc(system=service, status=status if status is not None else "none")
 
     def __str__(self) -> str:
         status = f" HTTP {self.status}" if self.status is not None else ""

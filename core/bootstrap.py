@@ -1,38 +1,9 @@
-"""Bringing a deployment up to date: the database schema, the default agents and
-their Temporal Schedules. Safe to run on every start (`python -m core.bootstrap`)."""
+"""Deprecated alias: `python -m core.bootstrap` still runs `python -m bootstrap`.
 
-from __future__ import annotations
+The composition root moved beside worker.py so that core/ imports nothing of Renubu's; this file stays
+only for scripts that call the old command, and loads the new module by name at run time."""
 
-import asyncio
-import logging
-
-from agent.schedules import ensure_schedules
-from core.logs import setup_logging
-from core.settings import Settings, get_settings
-from core.temporal import connect
-from db.engine import Database
-from db.migrate import upgrade
-from inbox.sync_starter import ensure_inbox_sync
-from journeys.schedules import sync_all as sync_journey_schedules
-from journeys.setup import seed_prebuilt
-
-log = logging.getLogger("renubu.bootstrap")
-
-
-async def bootstrap(settings: Settings) -> None:
-    await upgrade(settings.resolved_database_url)
-    db = Database(settings.resolved_database_url)
-    try:
-        client = await connect(settings)
-        created = await ensure_schedules(client, db, settings)
-        await ensure_inbox_sync(client, settings)
-        await seed_prebuilt(db)
-        await sync_journey_schedules(client, db, settings)
-    finally:
-        await db.dispose()
-    log.info("schema up to date; %d agent schedule(s) created", created)
-
+import runpy
 
 if __name__ == "__main__":
-    setup_logging("bootstrap")
-    asyncio.run(bootstrap(get_settings()))
+    runpy.run_module("bootstrap", run_name="__main__", alter_sys=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RENUBU_", env_file=".env", extra="ignore")
 
+    # Fail closed: production unless `./dev up` or the tests say dev (core/production.py lists what it refuses).
+    env: Literal["dev", "production"] = "production"
     data_dir: Path = ROOT / "data"
     database_url: str = ""  # empty: SQLite file under data_dir
 
@@ -24,12 +27,22 @@ class Settings(BaseSettings):
     task_queue: str = "renubu"
     # Workflows kept in the worker's memory (~0.2 MB each); beyond it a waking workflow is replayed first.
     worker_max_cached_workflows: int = 5000
+    # Prometheus endpoints (port 0: none). `./dev up` gives worker n the port + n - 1.
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = 9401
+    api_metrics_host: str = "127.0.0.1"
+    api_metrics_port: int = 9400
+    otlp_endpoint: str = ""  # an OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces; empty: none
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     public_url: str = "http://127.0.0.1:8000"
     session_secret: SecretStr = SecretStr("dev-session-secret-change-me")
     secure_cookies: bool = False
+    # Request bodies larger than these get 413 before the rest is read (webhooks are small and unauthenticated
+    # until their signature is checked, so they get the tighter limit).
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    webhook_max_body_bytes: int = Field(64 * 1024, ge=1024)
 
     salesforce_base_url: str = "http://127.0.0.1:8100/salesforce"
     salesforce_api_version: str = "v60.0"
@@ -61,6 +74,7 @@ class Settings(BaseSettings):
     approval_ttl_hours: float = 24.0
     collections_email: str = "referrals@collections-partner.demo"
     reminder_window_days: int = 3  # proactive messages: never twice to the same person within this window
+    csm_capacity: int = Field(30, ge=1)  # open renewals a CSM can carry; the manager home's load chart marks it
 
     # Nurture journeys: at most `nurture_cap` messages per lead per window, across channels and journeys,
     # and none in the lead's quiet hours (local time).

@@ -114,14 +114,11 @@ async def _reconcile(session: AsyncSession, m: Synced) -> bool:
     return True
 
 
-async def untriaged(session: AsyncSession, limit: int = 500) -> list[int]:
-    rows = await session.scalars(
-        select(InboxMessage.id)
-        .where(InboxMessage.direction == "incoming", InboxMessage.triage_started.is_(False))
-        .order_by(InboxMessage.id)
-        .limit(limit)
-    )
-    return list(rows)
+async def untriaged(session: AsyncSession, limit: int = 500, only: list[int] | None = None) -> list[int]:
+    query = select(InboxMessage.id).where(InboxMessage.direction == "incoming", InboxMessage.triage_started.is_(False))
+    if only is not None:
+        query = query.where(InboxMessage.id.in_(only))
+    return list(await session.scalars(query.order_by(InboxMessage.id).limit(limit)))
 
 
 async def mark_triage_started(session: AsyncSession, ids: list[int]) -> None:

@@ -18,13 +18,13 @@ import signal
 import sys
 from pathlib import Path
 
+from bootstrap import bootstrap
 from contracts.search_attributes import cli_flags
-from core.bootstrap import bootstrap
 from core.logs import setup_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from db.engine import Database
-from devstack import seed
+from devstack import demo_progress, seed
 from devstack.processes import Child, Supervisor, port_free, wait_for_port
 from sandbox.settings import SandboxSettings
 
@@ -46,6 +46,8 @@ DEMO_CLOCK = {
 
 def _demo_clock() -> None:
     configured = Settings().model_fields_set  # fields set by the environment or .env
+    if "env" not in configured:  # a developer's machine; RENUBU_ENV=production would refuse the demo
+        os.environ["RENUBU_ENV"] = "dev"
     for name, value in DEMO_CLOCK.items():
         if name not in configured:
             os.environ[f"RENUBU_{name.upper()}"] = str(value)
@@ -81,9 +83,13 @@ def temporal_child(settings: Settings) -> Child:
     )
 
 
-def worker_children(count: int) -> list[Child]:
+def worker_children(count: int, metrics_port: int = 0) -> list[Child]:
+    """Worker n serves its metrics on metrics_port + n - 1 (0: none)."""
     names = ["worker"] if count == 1 else [f"worker-{n}" for n in range(1, count + 1)]
-    return [Child(name, [PY, "worker.py"]) for name in names]
+    return [
+        Child(name, [PY, "worker.py"], {"RENUBU_WORKER_METRICS_PORT": str(metrics_port + n if metrics_port else 0)})
+        for n, name in enumerate(names)
+    ]
 
 
 def api_child(settings: Settings) -> Child:
@@ -145,7 +151,7 @@ async def run(workers: int) -> int:
         sandbox_env = {"RENUBU_DATA_DIR": str(settings.data_dir)}
         sandbox = await supervisor.start(Child("sandbox", [PY, "-m", "sandbox"], sandbox_env))
         await wait_for_port(sandbox_settings.sandbox_host, sandbox_settings.sandbox_port, 30, sandbox)
-        for worker in worker_children(workers):
+        for worker in worker_children(workers, settings.worker_metrics_port):
             await supervisor.start(worker)
         api = await supervisor.start(api_child(settings))
         await wait_for_port(settings.api_host, settings.api_port, 30, api)
@@ -153,10 +159,11 @@ async def run(workers: int) -> int:
         db = Database(settings.resolved_database_url)
         try:
             csms = await seed.seed_users(settings, db)
+            counts = await seed.seed_signals(settings, f"http://{settings.api_host}:{settings.api_port}")
+            log.info("demo data: %d CSMs; signals %s", len(csms), counts)
+            await demo_progress.wait_until_shown(db, seed.DEMO_EVENT_PREFIX, counts["accepted"] + counts["duplicate"])
         finally:
             await db.dispose()
-        counts = await seed.seed_signals(settings, f"http://{settings.api_host}:{settings.api_port}")
-        log.info("demo data: %d CSMs; signals %s", len(csms), counts)
         _banner(settings, sandbox_settings, csms, workers)
 
         crash_loop = asyncio.ensure_future(supervisor.wait_given_up())
@@ -192,6 +199,7 @@ def _banner(s: Settings, sandbox: SandboxSettings, csms: list[str], workers: int
         f"  Temporal UI    {s.temporal_ui_url}",
         f"  Sandbox        http://{sandbox.sandbox_host}:{sandbox.sandbox_port}"
         "  (Salesforce, Active, ClubOS, mail, leads, faults)",
+        _metrics_line(s, workers),
         "",
         f"  Log in as a CSM:     {csms[0] if csms else '(none)'} / {seed.DEMO_PASSWORD}",
         f"  Log in as manager:   {seed.MANAGER[0]} / {seed.DEMO_PASSWORD}",
@@ -203,6 +211,17 @@ def _banner(s: Settings, sandbox: SandboxSettings, csms: list[str], workers: int
         "",
     ]
     print("\n".join(lines), flush=True)
+
+
+def _metrics_line(s: Settings, workers: int) -> str:
+    if not s.api_metrics_port and not s.worker_metrics_port:
+        return "  Metrics        off"
+    api = f"API :{s.api_metrics_port}" if s.api_metrics_port else "API off"
+    if not s.worker_metrics_port:
+        return f"  Metrics        {api}, workers off"
+    last = s.worker_metrics_port + workers - 1
+    ports = f":{s.worker_metrics_port}" + (f"-{last}" if workers > 1 else "")
+    return f"  Metrics        {api}, worker{'s' if workers > 1 else ''} {ports}  (Prometheus, /metrics)"
 
 
 def workers_arg(value: str) -> int:

@@ -19,14 +19,25 @@ from core.settings import Settings
 from db import users
 from db.engine import Database
 
-DEMO_PASSWORD = "renubu-demo"  # noqa: S105 - the local demo login, printed on start
+DEMO_PASSWORD = users.DEMO_PASSWORD
 MANAGER = ("maria.lopez@renubu.demo", "Maria Lopez")
 OPERATOR = ("omar.haddad@renubu.demo", "Omar Haddad")
 DEMO_EVENT_PREFIX = "demo-v1"
 log = logging.getLogger("renubu.seed")
 
 
+class SeedingRefused(RuntimeError):
+    pass
+
+
+def refuse_in_production(settings: Settings) -> None:
+    """Demo users share one published password and demo signals are made up: never in production."""
+    if settings.env == "production":
+        raise SeedingRefused("demo seeding refused: RENUBU_ENV=production")
+
+
 async def seed_users(settings: Settings, db: Database) -> list[str]:
+    refuse_in_production(settings)
     async with SalesforceClient.from_settings(settings) as salesforce:
         csms = await salesforce.list_csms()
     async with db.transaction() as session:
@@ -58,6 +69,7 @@ def signed_request(settings: Settings, payload: dict[str, object]) -> tuple[byte
 async def seed_signals(settings: Settings, api_url: str, concurrency: int = 16) -> dict[str, int]:
     """One signal per Active customer, posted to the Active webhook of the API at `api_url`;
     returns counts of accepted / duplicate / failed."""
+    refuse_in_production(settings)
     async with ActiveClient.from_settings(settings) as active:
         customers = await active.list_customers()
     counts = {"accepted": 0, "duplicate": 0, "failed": 0}

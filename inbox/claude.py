@@ -14,7 +14,9 @@ from pydantic import ValidationError
 from contracts.inbox import Category, Classification, Draft, Intent, Topic, TriageContext
 from core.settings import Settings
 from inbox import knowledge
+from llm import usage as usage_metrics
 from llm.errors import SERVICE, MalformedOutputError, map_anthropic_error
+from llm.pricing import cost_usd
 from llm.prompt_files import load_prompt
 from rules.risk import FLAGS
 from rules.triage import risk_rank, whole_message
@@ -102,7 +104,11 @@ class ClaudeInbox:
                 tool_choice={"type": "tool", "name": str(tool["name"])},
             )
         except anthropic.APIError as exc:
+            usage_metrics.record_failure("inbox_triage")
             raise map_anthropic_error(exc) from exc
+        usage = message.usage
+        cost = cost_usd(message.model or self.model, usage.input_tokens, usage.output_tokens)
+        usage_metrics.record_call("inbox_triage", usage.input_tokens, usage.output_tokens, cost)
         for block in message.content:
             if isinstance(block, ToolUseBlock) and block.name == tool["name"] and isinstance(block.input, dict):
                 return dict(block.input)

@@ -26,6 +26,7 @@ from contracts.analysis import (
     RenewalPlan,
 )
 from contracts.intelligence import CustomerContext
+from llm import usage as usage_metrics
 from llm.errors import SERVICE, MalformedOutputError, map_anthropic_error
 from llm.messages import user_message
 from llm.pricing import cost_usd
@@ -38,6 +39,8 @@ from llm.tools import (
     OutputT,
     ToolSpec,
 )
+
+AGENT = "renewal_analyst"  # the metrics label of its calls
 
 
 class AnthropicAnalyst:
@@ -72,9 +75,12 @@ class AnthropicAnalyst:
         return AnalysisResult(analysis=analysis, provenance=provenance)
 
     async def draft_outreach(
-        self, ctx: CustomerContext, analysis: CustomerAnalysis, purpose: str
+        self, ctx: CustomerContext, analysis: CustomerAnalysis, purpose: str, variant: int = 1
     ) -> DraftResult[OutreachEmail]:
-        content = user_message(ctx, analysis, purpose=purpose)
+        texts = {"purpose": purpose}
+        if variant > 1:
+            texts["variant"] = f"Alternative draft {variant}: use another opening, angle and proposed next step."
+        content = user_message(ctx, analysis, **texts)
         draft, provenance = await self._run(OUTREACH_TOOL, content)
         return DraftResult[OutreachEmail](draft=draft, provenance=provenance)
 
@@ -101,15 +107,18 @@ class AnthropicAnalyst:
                 tool_choice={"type": "tool", "name": tool.name},
             )
         except anthropic.APIError as exc:
+            usage_metrics.record_failure(AGENT)
             raise map_anthropic_error(exc) from exc
-        output = tool.parse(_tool_input(message, tool.name))
         usage, model = message.usage, message.model or self._model
+        cost = cost_usd(model, usage.input_tokens, usage.output_tokens)
+        usage_metrics.record_call(AGENT, usage.input_tokens, usage.output_tokens, cost)  # spent, parsed or not
+        output = tool.parse(_tool_input(message, tool.name))
         provenance = Provenance(
             source="model",
             model=model,
             input_tokens=usage.input_tokens,
             output_tokens=usage.output_tokens,
-            cost_usd=cost_usd(model, usage.input_tokens, usage.output_tokens),
+            cost_usd=cost,
         )
         return output, provenance
 

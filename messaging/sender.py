@@ -17,6 +17,7 @@ from temporalio.exceptions import ApplicationError
 from clients.clubos import ClubOSClient, RecipientOptedOut
 from clients.clubos_models import Channel
 from clients.errors import ClientError
+from core import metrics
 from db import control, outbox, suppression
 from db.engine import Database
 from db.models import OutboxEntry
@@ -89,6 +90,7 @@ class MessageSender:
             raise kill_switch_error(str(kill.get("reason", "")))
         if suppressed and not opt_out_confirmation:  # the confirmation of a STOP is the one exception
             await outbox.set_state(self.db, key, "rejected", error="recipient is on the suppression list")
+            metrics.SENDS.inc(channel=channel, outcome="rejected")
             return SendResult("rejected", "on the suppression list")
         await outbox.count_attempt(self.db, key)
         try:
@@ -104,11 +106,14 @@ class MessageSender:
             )
         except RecipientOptedOut as exc:
             await outbox.set_state(self.db, key, "rejected", error=f"opted out in ClubOS: {exc}")
+            metrics.SENDS.inc(channel=channel, outcome="rejected")
             return SendResult("rejected", "opted out")
         except ClientError as exc:  # this message can never succeed; the batch goes on
             await outbox.set_state(self.db, key, "failed", error=str(exc))
+            metrics.SENDS.inc(channel=channel, outcome="failed")
             return SendResult("failed", str(exc))
         await outbox.set_state(self.db, key, "sent", result={"message_id": sent.id, "status": sent.status})
+        metrics.SENDS.inc(channel=channel, outcome="sent")
         return SendResult("sent", sent.status, sent.id)
 
 

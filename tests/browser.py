@@ -6,10 +6,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+# The one place that says how long a server round trip may take: what the pages show arrives through
+# the worker, the database and the live feed, which a busy machine slows. Assertions still wait for
+# the state that matters and return as soon as it is there.
+ROUND_TRIP_MS = 30_000
+expect.set_options(timeout=ROUND_TRIP_MS)
 
 
 @asynccontextmanager

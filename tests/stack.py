@@ -47,8 +47,10 @@ def _shared(settings: Settings | SandboxSettings) -> dict[str, Any]:
 
 def make_settings(**overrides: Any) -> Settings:
     """Renubu's settings pinned to known values, so a developer's environment or .env cannot change test
-    results, with the credentials and secrets of the sandbox's test settings."""
-    return Settings(_env_file=None, **{**_shared(make_sandbox_settings()), **overrides})
+    results, with the credentials and secrets of the sandbox's test settings. No metrics endpoints unless
+    asked for (tests run side by side, and beside `./dev up`)."""
+    quiet = {"api_metrics_port": 0, "worker_metrics_port": 0}
+    return Settings(_env_file=None, **{"env": "dev", **_shared(make_sandbox_settings()), **quiet, **overrides})
 
 
 def sandbox_settings_for(settings: Settings, **own: Any) -> SandboxSettings:
@@ -241,8 +243,9 @@ async def worker_for(
 
 @asynccontextmanager
 async def running_stack(
-    client: Client, data_dir: Path, *, with_worker: bool = True, **overrides: Any
+    client: Client, data_dir: Path, *, with_worker: bool = True, tracing: Any = None, **overrides: Any
 ) -> AsyncIterator[LocalStack]:
+    """`tracing`: a TracerProvider for the API's requests (pass a client traced with it too)."""
     api_sock, api_port = _socket()
     sandbox_sock, sandbox_port = _socket()
     api_url, sandbox_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{sandbox_port}"
@@ -272,7 +275,7 @@ async def running_stack(
     await upgrade(settings.resolved_database_url)
     db = Database(settings.resolved_database_url)
     sandbox_app = create_sandbox_app(sandbox_settings, smtp_port=smtp_port)
-    api_app = create_app(settings, db=db, temporal_factory=lambda: _same(client))
+    api_app = create_app(settings, db=db, temporal_factory=lambda: _same(client), tracing=tracing)
     async with AsyncExitStack() as stack:
         await stack.enter_async_context(serve(sandbox_app, sandbox_sock))
         await stack.enter_async_context(serve(api_app, api_sock))

@@ -79,6 +79,11 @@ async def test_managers_are_emailed_about_approvals(gym: LocalStack) -> None:
     await handle.result()
 
 
+def in_flight(row: OutboxEntry) -> bool:
+    """A send that was tried and has not yet come back (sent, or an error recorded)."""
+    return row.state == "approved" and row.attempts > 0 and row.error is None
+
+
 async def test_kill_switch_stops_sending_mid_run(gym: LocalStack) -> None:
     await gym.sandbox_admin("PUT", "/_sandbox/faults", json={"clubos": {"latency_ms": 120}})
     try:
@@ -92,10 +97,17 @@ async def test_kill_switch_stops_sending_mid_run(gym: LocalStack) -> None:
         async with gym.browser_session(MANAGER[0]) as http:
             assert (await http.post("/api/control/kill-switch", json={"on": True, "reason": "test"})).status_code == 200
         assert await handle.result() == "killed"
-        sent_at_stop = len([r for r in await outbox_rows(gym, handle.id) if r.state == "sent"])
+        at_stop = await outbox_rows(gym, handle.id)
+        sent_at_stop = sum(r.state == "sent" for r in at_stop)
         assert 3 <= sent_at_stop < 60
-        await asyncio.sleep(1)
-        assert len([r for r in await outbox_rows(gym, handle.id) if r.state == "sent"]) == sent_at_stop
+
+        async def settled() -> list[OutboxEntry] | None:
+            rows = await outbox_rows(gym, handle.id)
+            return None if any(in_flight(r) for r in rows) else rows
+
+        # Only a send already under way when the run stopped may still land; nothing new starts.
+        after = await wait_for(settled, 30, "the sends under way to settle")
+        assert sum(r.state == "sent" for r in after) <= sent_at_stop + sum(in_flight(r) for r in at_stop)
         # With the switch on, a new run does nothing at all.
         skipped = await start_run(gym, "prospect_follow_up")
         assert await skipped.result() == "skipped"

@@ -13,7 +13,6 @@ from tests.campaign_helpers import fresh_gym, locked_members
 from tests.stack import LocalStack
 
 pytestmark = pytest.mark.browser
-LIVE = 30_000  # ms: a run's steps arrive through the worker and the live feed
 
 
 async def live_page(page: Page, base_url: str, path: str) -> None:
@@ -32,11 +31,11 @@ async def test_run_now_then_approve_ten_of_34_live(stack: LocalStack) -> None:
 
         await page.locator("#agent-past_due_monitor .run-now").click()
         thread = page.locator("#threads > .thread").first
-        await expect(thread).not_to_have_id(known[0] if known else "", timeout=LIVE)
+        await expect(thread).not_to_have_id(known[0] if known else "")
         await expect(thread.locator(".thread-agent")).to_have_text("Past-Due Monitor")
-        await expect(thread.locator(".ev-tool_result")).to_contain_text("past-due members", timeout=LIVE)
+        await expect(thread.locator(".ev-tool_result")).to_contain_text("past-due members")
         card = thread.locator(".approval")
-        await expect(card.locator(".approval-title")).to_have_text("Lock door access for 34 members?", timeout=LIVE)
+        await expect(card.locator(".approval-title")).to_have_text("Lock door access for 34 members?")
         assert await thread.locator(".ev").count() >= 5  # notification, decision, call, result, ... grew live
 
         approval_id = await card.get_attribute("data-approval")
@@ -53,12 +52,12 @@ async def test_run_now_then_approve_ten_of_34_live(stack: LocalStack) -> None:
         await screenshot(page, "agents-approval-review")
         await approve.click()
 
-        await expect(thread.locator(".approval .decided")).to_contain_text("10 of 34 approved", timeout=LIVE)
-        await expect(thread.locator(".ev-approval_decision")).to_contain_text("Partially approved", timeout=LIVE)
+        await expect(thread.locator(".approval .decided")).to_contain_text("10 of 34 approved")
+        await expect(thread.locator(".ev-approval_decision")).to_contain_text("Partially approved")
         summary = thread.locator(".ev-summary")
-        await expect(summary).to_contain_text("Run succeeded", timeout=LIVE)
-        await expect(thread.locator(".thread-head .st-succeeded")).to_be_visible(timeout=LIVE)
-        await expect(page.locator("#agent-past_due_monitor .facts")).to_contain_text("Succeeded", timeout=LIVE)
+        await expect(summary).to_contain_text("Run succeeded")
+        await expect(thread.locator(".thread-head .st-succeeded")).to_be_visible()
+        await expect(page.locator("#agent-past_due_monitor .facts")).to_contain_text("Succeeded")
         assert await page.evaluate("window.notReloaded === true")
         await page.evaluate("window.scrollTo(0, 0)")
         await screenshot(page, "agents-run-finished")
@@ -96,12 +95,12 @@ async def test_kill_switch_banner_appears_live_on_other_pages(stack: LocalStack)
         await controls.get_by_role("button", name="Stop all agents").click()
         try:
             await expect(controls.locator(".kill-state.on")).to_contain_text("Checking a complaint")
-            await expect(other.locator(".kill-banner")).to_contain_text("Kill switch is ON", timeout=LIVE)
+            await expect(other.locator(".kill-banner")).to_contain_text("Kill switch is ON")
             await expect(command.locator(".kill-banner")).to_be_visible()
             await screenshot(command, "command-kill-switch-on")
             await screenshot(other, "queue-kill-banner")
         finally:
             command.once("dialog", lambda dialog: dialog.accept())
             await controls.get_by_role("button", name="Turn off the kill switch").click()
-        await expect(other.locator(".kill-banner")).to_have_count(0, timeout=LIVE)
+        await expect(other.locator(".kill-banner")).to_have_count(0)
         assert await other.evaluate("window.notReloaded === true")

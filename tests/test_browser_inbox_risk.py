@@ -18,7 +18,6 @@ from tests.inbox_helpers import a_member, sent_to, start_sync, write_in
 from tests.stack import LocalStack
 
 pytestmark = pytest.mark.browser
-LIVE = 30_000  # ms: sync, triage and the live feed
 
 INJURY = "I slipped on the wet floor by the showers and hit my head pretty hard. Is someone there to look at it?"
 HARASSMENT = "One of your trainers keeps making comments about my body and it makes me uncomfortable"
@@ -63,10 +62,10 @@ async def test_auto_pilot_answers_what_is_safe_and_hands_over_what_is_not(stack:
         for member, text in zip(members, (INJURY, HARASSMENT, CHARGES, SPIN), strict=True):
             await write_in(stack, member.id, text)
         injury_row, harassment_row, charges_row, spin_row = (page.locator(f"#conv-{c}") for c in convs)
-        await expect(injury_row.locator(".ib-badge.flag")).to_contain_text("Safety or injury", timeout=LIVE)
-        await expect(harassment_row.locator(".ib-badge.flag")).to_contain_text("Harassment", timeout=LIVE)
-        await expect(charges_row.locator(".ib-badge.flag")).to_contain_text("Billing dispute", timeout=LIVE)
-        await expect(spin_row.locator(".ib-preview")).to_contain_text("7am Spin", timeout=LIVE)
+        await expect(injury_row.locator(".ib-badge.flag")).to_contain_text("Safety or injury")
+        await expect(harassment_row.locator(".ib-badge.flag")).to_contain_text("Harassment")
+        await expect(charges_row.locator(".ib-badge.flag")).to_contain_text("Billing dispute")
+        await expect(spin_row.locator(".ib-preview")).to_contain_text("7am Spin")
 
         await injury_row.click()
         message = page.locator("#inbox-thread .ib-msg.in").last
@@ -74,7 +73,7 @@ async def test_auto_pilot_answers_what_is_safe_and_hands_over_what_is_not(stack:
         await expect(message.locator(".ib-badge.flag.urgent")).to_contain_text("Safety or injury")
         await expect(message.locator(".ib-alerted")).to_have_text("Managers alerted")
         await expect(message.locator(".ib-reason")).to_contain_text("a person must handle this")
-        await expect(page.locator(".bell-btn .nav-badge")).to_be_visible(timeout=LIVE)
+        await expect(page.locator(".bell-btn .nav-badge")).to_be_visible()
         await page.evaluate("window.scrollTo(0, 0)")
         await screenshot(page, "inbox-injury-escalated")
         await page.locator(".bell-btn").click()
@@ -82,7 +81,10 @@ async def test_auto_pilot_answers_what_is_safe_and_hands_over_what_is_not(stack:
         await expect(alert).to_contain_text(f"{members[0].name} reports safety or injury")
         await expect(alert).to_contain_text("slipped on the wet floor")
         await page.screenshot(path=str(ARTIFACTS / "inbox-injury-bell.png"))
-        await page.locator(".bell-btn").click()
+        # Escape closes the bell whatever its live refresh is doing; a second click on a summary being
+        # swapped can be lost, and the open menu would take the next click.
+        await page.keyboard.press("Escape")
+        await expect(page.locator("#bell[open]")).to_have_count(0)
 
         await spin_row.click()
         answered = page.locator("#inbox-thread .ib-msg.in").last

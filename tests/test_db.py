@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from db import intelligence_store, outbox, renewal_projection, step_history, users
+from db import inbox_store, intelligence_store, outbox, renewal_projection, step_history, users
 from db.engine import Database
+from db.models import InboxConversation
+from inbox.intake import PushIntake
+from rules.queue_order import STAGE_ORDER
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
@@ -71,10 +76,11 @@ async def test_queue_is_priority_ordered_and_per_csm(any_db: Database) -> None:
         stats = await renewal_projection.queue_stats(s, csm, NOW - timedelta(hours=1))
         loads = await renewal_projection.open_counts_by_csm(s)
         nxt = await renewal_projection.next_in_queue(s, csm, exclude=queue[0].id)
-    assert [q.priority_score for q in queue] == [287, 120, 50]
+    # scored with the CSM's load now: 3 open, so 2 others, 4 points off each
+    assert [q.priority_score for q in queue] == [283, 116, 46]
     assert stats == {"pending": 3, "in_progress": 0, "open": 3, "completed_today": 1}
     assert loads[csm] == 3
-    assert nxt is not None and nxt.priority_score == 120
+    assert nxt is not None and nxt.priority_score == 116
 
 
 async def test_intelligence_is_stored_once_per_event_and_history_kept(any_db: Database) -> None:
@@ -218,3 +224,88 @@ async def test_users_passwords_and_api_keys(any_db: Database) -> None:
         assert await users.authenticate(s, "nobody@x", "pw") is None
         found = await users.user_for_api_key(s, key)
     assert found is not None and found.email == email
+
+
+def _pushed(tag: str, i: int) -> inbox_store.Synced:
+    return inbox_store.Synced(
+        clubos_id=f"{tag}-{i}",
+        cursor=f"{tag}-{i}",
+        conversation_id=f"conv-{tag}-{i % 3}",
+        member_id="M1",
+        member_name="Sam",
+        direction="inbound",
+        channel="sms",
+        subject=None,
+        body=f"message {i}",
+        sent_at=datetime.now(UTC),
+    )
+
+
+async def test_a_push_triages_only_its_own_message(any_db: Database) -> None:
+    """The push handler asks for its own message only, so its cost does not grow with a backlog."""
+    tag = uuid.uuid4().hex[:8]
+    async with any_db.transaction() as session:
+        ids_ = await inbox_store.store_synced(session, [_pushed(tag, i) for i in range(4)])
+    async with any_db.session() as session:
+        assert await inbox_store.untriaged(session, only=[ids_[-1]]) == [ids_[-1]]
+        assert set(ids_) <= set(await inbox_store.untriaged(session))
+
+
+async def test_concurrent_pushes_share_commits_and_store_each_message_once(any_db: Database) -> None:
+    tag, intake = uuid.uuid4().hex[:8], PushIntake(any_db)
+    # 40 messages, each pushed twice at once (a redelivery racing the first delivery).
+    results = await asyncio.gather(*(intake.store(_pushed(tag, i % 40)) for i in range(80)))
+    pairs = list(zip(results[:40], results[40:], strict=True))
+    # Each message is stored once: in one commit both deliveries learn its id, in two the later is a duplicate.
+    assert all(a or b for a, b in pairs) and all(a == b for a, b in pairs if a and b)
+    assert len({a or b for a, b in pairs}) == 40
+    assert await intake.store(_pushed(tag, 0)) is None  # a later redelivery is a duplicate
+    async with any_db.session() as session:
+        convs = {
+            c.id: c.unread_count
+            for c in await session.scalars(select(InboxConversation).where(InboxConversation.id.like(f"conv-{tag}-%")))
+        }
+    assert convs == {f"conv-{tag}-{k}": n for k, n in ((0, 14), (1, 13), (2, 13))}
+
+
+async def test_a_new_emergency_tops_a_full_queue_and_every_urgent_renewal_is_on_team(any_db: Database) -> None:
+    """32 renewals per CSM in every stage (the demo's load): a new, small Emergency is first in its CSM's
+    queue and first on Team, every Emergency and Critical of every CSM is on Team, and each queue shows one
+    workload term (the CSM's load now) and no negative score."""
+    stages = [("Monitor", 300), ("Prepare", 90), ("Critical", 20), ("Emergency", 5)]
+    csms = [f"{uuid.uuid4().hex[:6]}@x" for _ in range(2)]
+    rows = []
+    for c, csm in enumerate(csms):
+        for i in range(32):
+            stage, days = stages[i % 4]
+            weight = 20 + (i * 37) % 380
+            factors = {"base": 20, "weight": weight, "workload_penalty": 2 * i, "score": max(weight - 2 * i, 0)}
+            rows.append(
+                projection(
+                    assigned_to=csm,
+                    stage=stage,
+                    renewal_date=date(2026, 12, 1) + timedelta(days=days + i + c),
+                    priority_score=factors["score"],
+                    priority_factors=factors,
+                )
+            )
+    new = projection(
+        id=f"renewal-new-{uuid.uuid4().hex[:6]}",
+        assigned_to=csms[0],
+        stage="Emergency",
+        renewal_date=date(2026, 12, 4),
+        priority_score=35,
+        priority_factors={"base": 90, "weight": 95, "workload_penalty": 60, "score": 35},
+    )
+    async with any_db.transaction() as s:
+        for r in [*rows, new]:
+            await renewal_projection.upsert(s, r)
+    async with any_db.session() as s:
+        mine = await renewal_projection.queue(s, csms[0], limit=500)
+        urgent = [r for r in await renewal_projection.urgent(s) if r.assigned_to in csms]
+    assert mine[0].id == new["id"]
+    assert [r.stage for r in mine] == sorted((r.stage for r in mine), key=STAGE_ORDER.index)
+    assert {r.priority_factors["workload_penalty"] for r in mine} == {2 * 32}  # 33 open: 32 others
+    assert mine[0].priority_score == 95 - 64 and all(r.priority_score >= 0 for r in mine)
+    assert urgent[0].id == new["id"]
+    assert len(urgent) == 1 + 2 * 16 and {r.stage for r in urgent} == {"Emergency", "Critical"}

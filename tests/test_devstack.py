@@ -120,6 +120,12 @@ def test_workers_are_named_by_number() -> None:
     assert all(c.argv[-1] == "worker.py" for c in worker_children(3))
 
 
+def test_each_worker_serves_metrics_on_its_own_port() -> None:
+    ports = [c.env["RENUBU_WORKER_METRICS_PORT"] for c in worker_children(3, metrics_port=9401)]
+    assert ports == ["9401", "9402", "9403"]
+    assert [c.env["RENUBU_WORKER_METRICS_PORT"] for c in worker_children(2)] == ["0", "0"]  # off stays off
+
+
 @pytest.mark.parametrize("value", ["0", "33", "two"])
 def test_the_workers_option_is_checked(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:

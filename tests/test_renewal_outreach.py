@@ -3,12 +3,24 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date, timedelta
 from typing import Any
 
+from contracts import names
 from contracts.actors import Actor
-from contracts.renewals import CancelInput, ChooseInput, RenewalState
-from db import approvals_store
+from contracts.renewals import (
+    CancelInput,
+    ChooseInput,
+    CompleteInput,
+    CompleteStepInput,
+    ReassignInput,
+    RenewalInput,
+    RenewalState,
+)
+from db import approvals_store, intelligence_store, users
 from devstack.seed import MANAGER
+from tests.factories import update
 from tests.stack import LocalStack, wait_for
 from tests.test_renewal_workflow import new_renewal
 from workflows.renewal import RenewalWorkflow
@@ -24,7 +36,7 @@ async def _draft_and_ask(stack: LocalStack, index: int) -> tuple[Any, Actor, str
     await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
     state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
     [approval_id] = state.email_approvals
-    assert "Waiting for a manager" in state.chat[-1].text
+    assert "Waiting for a manager" in state.chat[-2].text and "in their queue now" in state.chat[-1].text
     return handle, csm, approval_id, step
 
 
@@ -72,12 +84,78 @@ async def test_denied_or_undecided_emails_are_never_sent(stack: LocalStack) -> N
     manager = Actor(email=MANAGER[0], role="manager")
     await handle.execute_update(RenewalWorkflow.cancel, CancelInput(actor=manager, reason="customer acquired"))
     await handle.result()
-    row = await wait_for(lambda: _expired(stack, pending_id), 20, "the open request to expire with the renewal")
-    assert row.decided_by is None
+    row = await wait_for(lambda: _withdrawn(stack, pending_id), 20, "the open request withdrawn with the renewal")
+    assert row.decided_by is None and row.decision["reason"] == "renewal cancelled"
     state = await handle.query(RenewalWorkflow.get_state)
     assert not [a for a in state.artifacts if a.id.startswith("sent-")]
+
+
+async def _withdrawn(stack: LocalStack, approval_id: str) -> Any:
+    row = await _approval(stack, approval_id)
+    return row if row is not None and row.status == "withdrawn" else None
+
+
+async def test_draft_another_differs_is_signed_by_the_csm_and_completing_withdraws_the_request(
+    stack: LocalStack,
+) -> None:
+    handle, first_csm, approval_id, step = await _draft_and_ask(stack, 32)
+    state: RenewalState = await handle.query(RenewalWorkflow.get_state)
+    owner = stack.sandbox.data.user_by_id(stack.account(state.customer_id).owner_id)
+    async with stack.db.session() as session:  # hand it to a CSM who is not the Salesforce account owner
+        team = await users.csms(session)
+    worker = next(u for u in team if u.email not in (first_csm.email, owner.email) and u.name != owner.name)
+    manager = Actor(email=MANAGER[0], role="manager")
+    await handle.execute_update(
+        RenewalWorkflow.reassign,
+        ReassignInput(actor=manager, to_email=worker.email, to_name=worker.name, priority=state.priority),
+    )
+    await stack.wait_projection(state.workflow_id, lambda r: r.assigned_to == worker.email)
+    csm = Actor(email=worker.email, role="csm")
+    state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
+    first, second = [a.data for a in state.artifacts if a.id.startswith("draftOutreach")]
+    assert first["body"] != second["body"]  # Draft Another gives another draft
+    signature = second["body"].rsplit("\n\n", 1)[-1]
+    assert worker.name in signature and owner.name not in signature  # signed by the CSM working it
+    assert state.definition is not None
+    for spec in state.definition.steps:
+        await handle.execute_update(
+            RenewalWorkflow.complete_step, CompleteStepInput(actor=csm, step_id=spec.id, outcome=spec.outcomes[0])
+        )
+    await handle.execute_update(RenewalWorkflow.complete, CompleteInput(actor=csm, outcome="renewed"))
+    row = await wait_for(lambda: _withdrawn(stack, approval_id), 20, "the open request withdrawn on completion")
+    assert row.decision["reason"] == "renewal completed" and row.decided_by is None
+    state = await handle.query(RenewalWorkflow.get_state)
+    assert "Withdrawn: renewal completed" in " ".join(c.text for c in state.chat)
 
 
 async def _expired(stack: LocalStack, approval_id: str) -> Any:
     row = await _approval(stack, approval_id)
     return row if row is not None and row.status == "expired" else None
+
+
+async def test_an_email_approval_expires_on_time_while_the_renewal_sleeps(stack: LocalStack) -> None:
+    """The renewal's timer is set for its next stage day; a request opened afterwards sets it again."""
+    key, _, csm = await new_renewal(stack, 43, days=30, risk=20)  # real intelligence for the actions
+    async with stack.db.session() as session:
+        latest = await intelligence_store.latest_intelligence(session, key)
+    assert latest is not None
+    renewal = date.today() + timedelta(days=60)  # the next stage day is weeks away
+    upd = update(event_id=f"evt-ttl-{uuid.uuid4().hex[:8]}", stage="Emergency", risk=85, renewal=renewal)
+    upd.intelligence_id, upd.assigned_to = latest.id, csm.email
+    handle = await stack.client.start_workflow(
+        RenewalWorkflow.run,
+        RenewalInput(customer_id=key, customer_name="Timer Co", renewal_date=renewal, approval_ttl_s=2),
+        id=f"renewal-ttl-{uuid.uuid4().hex[:8]}",
+        task_queue=stack.settings.task_queue,
+        start_signal=names.INTELLIGENCE_UPDATE,
+        start_signal_args=[upd],
+    )
+    await stack.wait_projection(handle.id)
+    state: RenewalState = await handle.execute_update(RenewalWorkflow.start, csm)
+    assert state.definition is not None
+    step = state.definition.steps[0].id
+    await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
+    state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
+    [approval_id] = state.email_approvals
+    row = await wait_for(lambda: _expired(stack, approval_id), 60, "the 2 s request to expire")
+    assert row.decided_by is None

@@ -1,8 +1,10 @@
-"""Every recorded history must replay on the current workflow code: a change that
-would break running workflows fails here, not in production."""
+"""Every recorded history of every kept release must replay on the current workflow
+code: a change that would break workflows still running from an older release fails
+here, not in production."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -12,9 +14,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import _Definition
 
+from tests import history_store
 from worker import WORKFLOWS
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+HISTORIES = history_store.kept()
+CONTINUED = "<continued as new>"
 
 
 def test_there_is_a_history_per_workflow_type() -> None:
@@ -25,8 +29,50 @@ def test_there_is_a_history_per_workflow_type() -> None:
     assert types >= {_Definition.must_from_class(w).name for w in WORKFLOWS}
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+def test_every_handler_and_continue_as_new_is_in_a_kept_history() -> None:
+    """A path no history takes is a path the replay cannot guard: every signal and update of every workflow
+    is received in some kept history, and every workflow that continues as new has a history that did."""
+    seen: dict[str, set[str]] = {}
+    for path in HISTORIES:
+        events = json.loads(path.read_text())["events"]
+        names = seen.setdefault(events[0]["workflowExecutionStartedEventAttributes"]["workflowType"]["name"], set())
+        for e in events:
+            if signal := e.get("workflowExecutionSignaledEventAttributes"):
+                names.add(signal["signalName"])
+            if update := e.get("workflowExecutionUpdateAcceptedEventAttributes"):
+                names.add(update["acceptedRequest"]["input"]["name"])
+        if events[-1]["eventType"] == "EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW":
+            names.add(CONTINUED)
+    missing = {}
+    for w in WORKFLOWS:
+        defn = _Definition.must_from_class(w)
+        wanted = {n for n in (*defn.signals, *defn.updates) if n is not None}
+        if "workflow.continue_as_new(" in inspect.getsource(inspect.getmodule(w)):  # type: ignore[arg-type]
+            wanted.add(CONTINUED)
+        if gaps := wanted - seen.get(defn.name, set()):
+            missing[defn.name] = sorted(gaps)
+    assert missing == {}, "record a scenario (tests/record_histories.py) that takes these paths"
+
+
+def test_histories_are_kept_per_release() -> None:
+    """Nothing lies loose in tests/histories/: each file belongs to the release that recorded it."""
+    loose = [p.name for p in history_store.ROOT.iterdir() if p.is_file()]
+    assert loose == []
+    releases = {p.parent.name for p in HISTORIES}
+    assert releases and all(history_store.VERSION.match(r) for r in releases), releases
+
+
+def test_the_recorder_never_replaces_a_kept_history(tmp_path: Path) -> None:
+    first = history_store.write_new("renewal_x", '{"events": []}', version="9.9.9", root=tmp_path)
+    with pytest.raises(history_store.AlreadyRecorded, match=r"9\.9\.9/renewal_x\.json is already recorded"):
+        history_store.write_new("renewal_x", '{"events": ["changed"]}', version="9.9.9", root=tmp_path)
+    assert first.read_text() == '{"events": []}'
+    history_store.write_new("renewal_x", '{"events": ["next release"]}', version="9.10.0", root=tmp_path)
+    assert [history_store.case_id(p) for p in history_store.kept(tmp_path)] == ["9.9.9/renewal_x", "9.10.0/renewal_x"]
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[history_store.case_id(p) for p in HISTORIES])
 async def test_recorded_history_replays(path: Path) -> None:
-    history = WorkflowHistory.from_json(path.stem, path.read_text())
+    history = WorkflowHistory.from_json(history_store.case_id(path), path.read_text())
     replayer = Replayer(workflows=list(WORKFLOWS), data_converter=pydantic_data_converter)
     await replayer.replay_workflow(history)

@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.approvals import ApprovalItem, ApprovalOutcome, ApprovalRequest
     from contracts.campaign_tools import Target, ToolOutput
     from contracts.campaigns import Resolution, ResolveRequest, SideEffectRequest, ToolCall, ToolExecution
-    from rules.policy import ActionContext, Decision, Risk, Verdict, evaluate
+    from rules.policy import DOOR_CHANGES, ActionContext, Decision, Risk, Verdict, evaluate
     from workflows import policies
     from workflows.agent_thread import Thread
     from workflows.approval_gate import ApprovalGate
@@ -123,7 +123,7 @@ async def _prepare(thread: Thread, call: ToolCall, pending: list[_Pending]) -> T
         )
         return ToolOutput(summary=f"Dry run, nothing done: would {res.title.rstrip('?').lower()} ({res.summary}).")
     # Counted now, as if it will happen: later calls of this step are judged against it (stricter, never looser).
-    if spec.name == "lock_door_access":
+    if spec.name in DOOR_CHANGES:  # unlocks count against the door limit like locks
         counters.locked += len(res.targets)
     else:
         counters.messaged += len(res.targets)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -14,10 +14,11 @@ from pydantic import BaseModel, Field, model_validator
 from agent.catalog import TOOLS
 from api import agent_service
 from api.auth import CurrentUser, current_user, require_role
-from api.deps import get_db, get_settings_dep, get_temporal
+from api.deps import DB_INT_MAX, NoBool, get_db, get_settings_dep, get_temporal
 from core.settings import Settings
 from db import agent_runs_store, live
 from db.models import Agent
+from rules.spreadsheet import safe_rows
 
 router = APIRouter(prefix="/api", tags=["agents"])
 manager = require_role("manager")
@@ -29,13 +30,13 @@ class RunNowBody(BaseModel):
 
 class SettingsBody(BaseModel):
     dry_run: bool | None = None
-    max_iterations: int | None = Field(None, ge=1, le=50)
+    max_iterations: Annotated[int | None, NoBool] = Field(None, ge=1, le=50)
     approval_required: bool | None = None
 
 
 class ScheduleBody(BaseModel):
     cron: str | None = Field(None, pattern=r"^(\S+\s+){4}\S+$", description="five-field cron, club time zone")
-    every_minutes: int | None = Field(None, ge=5, le=7 * 24 * 60)
+    every_minutes: Annotated[int | None, NoBool] = Field(None, ge=5, le=7 * 24 * 60)
 
     @model_validator(mode="after")
     def _one(self) -> ScheduleBody:
@@ -177,7 +178,10 @@ async def list_runs(
 
 @router.get("/runs/{run_id}")
 async def get_run(
-    request: Request, run_id: str, after: int = Query(0, ge=0), _user: CurrentUser = Depends(current_user)
+    request: Request,
+    run_id: str,
+    after: int = Query(0, ge=0, le=DB_INT_MAX),
+    _user: CurrentUser = Depends(current_user),
 ) -> dict[str, Any]:
     async with get_db(request).session() as session:
         run = await agent_runs_store.get_run(session, run_id)
@@ -209,20 +213,13 @@ async def tool_result_csv(request: Request, result_id: str, _user: CurrentUser =
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(result.columns)
-    writer.writerows([[_safe_cell(c) for c in row] for row in result.rows])
+    writer.writerows(safe_rows(result.rows))
     filename = f"{result.tool}-{result_id.rsplit(':', 1)[-1]}.csv"
     return Response(
         buffer.getvalue(),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-def _safe_cell(value: Any) -> Any:
-    """Spreadsheet formula injection: a member name like '=HYPERLINK(...)' stays text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 @router.get("/tools")

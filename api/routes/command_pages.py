@@ -16,7 +16,7 @@ from api import campaign_view
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, kill_state, problem_text, render
 from api.deps import get_db
-from api.routes import control_api
+from api.routes import control_api, trends_api
 from api.routes.agent_pages import cards
 from db import agent_runs_store, approvals_store, downstream
 
@@ -80,6 +80,7 @@ async def command_page(request: Request, user: CurrentUser = Depends(viewer)) ->
     context: dict[str, Any] = {}
     for load in SECTIONS.values():
         context.update(await load(request, user))
+    context.update(await trends_api.chart_context(get_db(request), trends_api.COMMAND))
     return render(request, "command.html", context)
 
 

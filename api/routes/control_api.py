@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import func, select
 
 from api.auth import CurrentUser, current_user, require_role
-from api.deps import get_db
+from api.deps import DbId, NoBool, get_db
 from db import agent_runs_store, approvals_store, control, suppression
 from db.models import Approval, OutboxEntry
+from rules.contacts import contact_problem
 
 router = APIRouter(tags=["control"])
 manager = require_role("manager")
@@ -23,7 +24,9 @@ class KillSwitchBody(BaseModel):
 
 
 class BudgetBody(BaseModel):
-    usd: float | None = Field(None, ge=0, le=100_000, description="daily LLM budget; null removes it")
+    usd: Annotated[float | None, NoBool] = Field(
+        None, ge=0, le=100_000, description="daily LLM budget; null removes it"
+    )
 
 
 class SuppressionBody(BaseModel):
@@ -31,6 +34,12 @@ class SuppressionBody(BaseModel):
     channel: Literal["sms", "email", "all"] = "all"
     reason: str = Field("added by staff", max_length=300)
     member_id: str | None = Field(None, max_length=40)
+
+    @model_validator(mode="after")
+    def _valid_contact(self) -> SuppressionBody:
+        if (problem := contact_problem(self.contact, self.channel)) is not None:
+            raise ValueError(problem)
+        return self
 
 
 @router.get("/api/control")
@@ -130,7 +139,7 @@ async def add_suppression(
 
 @router.delete("/admin/suppression/{suppression_id}")
 async def delete_suppression(
-    request: Request, suppression_id: int, _user: CurrentUser = Depends(manager)
+    request: Request, suppression_id: DbId, _user: CurrentUser = Depends(manager)
 ) -> dict[str, Any]:
     async with get_db(request).transaction() as session:
         if not await suppression.remove(session, suppression_id):

@@ -16,6 +16,7 @@ from temporalio.service import RPCError
 from api import inbox_service
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, problem_text, render
+from api.deps import DbId
 from api.routes import approvals_api, inbox_api
 from api.routes.inbox_pages import Filters, controls_context, message_view, thread_context
 
@@ -68,7 +69,7 @@ async def hand_over(
 
 @router.post("/inbox/messages/{message_id}/rate")
 async def rate(
-    request: Request, message_id: int, rating: int = Form(ge=1, le=5), user: CurrentUser = Depends(manager)
+    request: Request, message_id: DbId, rating: int = Form(ge=1, le=5), user: CurrentUser = Depends(manager)
 ) -> Response:
     await inbox_api.rate(request, message_id, inbox_api.RatingBody(rating=rating), user)
     return _part(request, "partials/inbox/rating.html", {"v": await message_view(request, message_id)})
@@ -80,7 +81,7 @@ Decision = Literal["approve", "edited", "deny"]
 @router.post("/inbox/drafts/{message_id}/decide")
 async def decide_draft(
     request: Request,
-    message_id: int,
+    message_id: DbId,
     decision: Decision = Form(),
     body: str = Form("", max_length=1600),
     reason: str = Form("", max_length=1000),

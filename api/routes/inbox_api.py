@@ -3,14 +3,14 @@ hand back, ratings of AI replies, the assistant's mode and the sync interval."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from api import inbox_service
 from api.auth import CurrentUser, current_user, require_role
-from api.deps import get_db
+from api.deps import DbId, NoBool, get_db
 from contracts import names
 from db import control, inbox_store
 
@@ -24,7 +24,7 @@ class ReplyBody(BaseModel):
 
 
 class RatingBody(BaseModel):
-    rating: int = Field(ge=1, le=5)
+    rating: Annotated[int, NoBool] = Field(ge=1, le=5)
 
 
 class ModeBody(BaseModel):
@@ -32,7 +32,7 @@ class ModeBody(BaseModel):
 
 
 class IntervalBody(BaseModel):
-    seconds: float = Field(ge=1, le=3600)
+    seconds: Annotated[float, NoBool] = Field(ge=1, le=3600)
 
 
 @router.get("/conversations")
@@ -96,7 +96,7 @@ async def takeover(
 
 @router.post("/messages/{message_id}/rating")
 async def rate(
-    request: Request, message_id: int, body: RatingBody, user: CurrentUser = Depends(staff)
+    request: Request, message_id: DbId, body: RatingBody, user: CurrentUser = Depends(staff)
 ) -> dict[str, Any]:
     async with get_db(request).transaction() as session:
         if not await inbox_store.rate(session, message_id, body.rating, user.email):

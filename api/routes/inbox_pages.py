@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from api import inbox_view
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, render
-from api.deps import get_db, get_temporal
+from api.deps import DbId, get_db, get_temporal
 from contracts import ids, names
 from contracts.inbox import SyncStatus
 from db import control, downstream
@@ -168,6 +168,6 @@ async def message_view(request: Request, message_id: int) -> inbox_view.MessageV
 
 
 @router.get("/inbox/drafts/{message_id}")
-async def draft(request: Request, message_id: int, _user: CurrentUser = Depends(viewer)) -> Response:
+async def draft(request: Request, message_id: DbId, _user: CurrentUser = Depends(viewer)) -> Response:
     """An AI draft's card: it follows its approval (asked for, then decided) by itself."""
     return render(request, "partials/inbox/draft.html", {"v": await message_view(request, message_id)})

@@ -1,25 +1,26 @@
 """ClubOS's new-message push: the fast path into the inbox. Signed like Active's
 webhooks; storing is idempotent by message id, so a push racing the poll, or a
-redelivery, stores one message and starts one triage."""
+redelivery, stores one message and starts one triage. Answered once the message is
+committed (concurrent pushes share a commit), with triage started just after."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
-from api.deps import get_db, get_settings_dep, get_temporal, temporal_call
+from api import webhook_metrics
+from api.deps import TemporalUnavailable, get_settings_dep, get_temporal
 from api.signatures import check_request
 from clients.clubos_models import InboxMessage as RemoteMessage
 from core.settings import Settings
-from db import inbox_store
-from db.engine import Database
+from inbox.intake import PushIntake
 from inbox.remote import synced
-from inbox.starter import start_pending_triage
 
 router = APIRouter(tags=["webhooks"])
 
@@ -32,9 +33,7 @@ class MessageCreated(BaseModel):
 
 
 @router.post("/webhooks/clubos/messages", status_code=202)
-async def clubos_message(
-    request: Request, settings: Settings = Depends(get_settings_dep), db: Database = Depends(get_db)
-) -> JSONResponse:
+async def clubos_message(request: Request, settings: Annotated[Settings, Depends(get_settings_dep)]) -> JSONResponse:
     body = await request.body()
     check_request(
         request,
@@ -47,14 +46,15 @@ async def clubos_message(
         event = MessageCreated.model_validate_json(body)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from exc
-    m = event.message
-    async with db.transaction() as session:
-        new = await inbox_store.store_synced(
-            session,
-            [synced(m)],
-        )
-    # Also for a redelivery: the first delivery may have stored the message and then failed to start its triage
-    # (503); starting is idempotent by message id.
-    async with temporal_call():
-        started = await start_pending_triage(await get_temporal(request), db, settings)
-    return JSONResponse({"status": "stored" if new else "duplicate", "triage_started": started}, status_code=202)
+    intake: PushIntake = request.app.state.push_intake
+    message_id = await intake.store(synced(event.message))
+    if message_id is None:
+        webhook_metrics.duplicate("clubos")
+    else:
+        with contextlib.suppress(TemporalUnavailable):  # stored: the sync starts its triage when Temporal is back
+            intake.hand_off(await get_temporal(request), settings, message_id)
+    # "triage_started": handed to triage (it starts right after this answer; the sync sweeps a lost start).
+    return JSONResponse(
+        {"status": "stored" if message_id else "duplicate", "triage_started": int(message_id is not None)},
+        status_code=202,
+    )

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from api import journey_view
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, render
-from api.deps import get_db
+from api.deps import DB_INT_MAX, get_db
 from api.routes import journeys_api
 from db import nurture_store
 from db.models import Journey, JourneyVersion
@@ -33,7 +33,7 @@ def partial(name: str) -> str:
 
 def version_param(text: str) -> int | None:
     """The version selectors send "" for "the active one" / "all versions"."""
-    return int(text) if text.isdigit() and int(text) > 0 else None
+    return int(text) if text.isdigit() and 0 < int(text) <= DB_INT_MAX else None
 
 
 def _totals(counts: dict[str, int]) -> dict[str, Any]:
@@ -183,7 +183,7 @@ async def deactivate(request: Request, journey_id: str, user: CurrentUser = Depe
 
 @router.post("/journeys/{journey_id}/rollback")
 async def rollback(
-    request: Request, journey_id: str, version: int = Form(ge=1), user: CurrentUser = Depends(manager)
+    request: Request, journey_id: str, version: int = Form(ge=1, le=DB_INT_MAX), user: CurrentUser = Depends(manager)
 ) -> Response:
     await journeys_api.activate_version(request, journey_id, version, user)
     notice = f"Version {version} is active: new leads take it; running leads finish on theirs."

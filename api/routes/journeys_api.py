@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from api.auth import CurrentUser, require_role
-from api.deps import get_db, get_settings_dep, get_temporal
+from api.deps import DB_INT_MAX, get_db, get_settings_dep, get_temporal
 from contracts import ids
 from contracts.journeys import LeadSnapshot
 from core.settings import Settings
@@ -73,7 +73,10 @@ async def list_journeys(request: Request, _user: CurrentUser = Depends(viewer)) 
 
 @router.get("/journeys/{journey_id}")
 async def get_journey(
-    request: Request, journey_id: str, version: int | None = None, _user: CurrentUser = Depends(viewer)
+    request: Request,
+    journey_id: str,
+    version: int | None = Query(None, ge=1, le=DB_INT_MAX),
+    _user: CurrentUser = Depends(viewer),
 ) -> dict[str, Any]:
     journey = await _journey(request, journey_id)
     async with get_db(request).session() as session:
@@ -127,7 +130,10 @@ async def publish(
 
 @router.post("/journeys/{journey_id}/activate-version")
 async def activate_version(
-    request: Request, journey_id: str, version: int = Body(embed=True, ge=1), user: CurrentUser = Depends(manager)
+    request: Request,
+    journey_id: str,
+    version: int = Body(embed=True, ge=1, le=DB_INT_MAX),
+    user: CurrentUser = Depends(manager),
 ) -> dict[str, Any]:
     """Rollback (or forward): new enrollments take this version; running ones keep theirs."""
     async with get_db(request).transaction() as session:
@@ -175,7 +181,7 @@ async def dry_run(
     request: Request,
     journey_id: str,
     body: DryRunBody,
-    version: int | None = None,
+    version: int | None = Query(None, ge=1, le=DB_INT_MAX),
     _user: CurrentUser = Depends(viewer),
 ) -> dict[str, Any]:
     async with get_db(request).session() as session:
@@ -215,7 +221,10 @@ async def enroll_lead(
 
 @router.get("/journeys/{journey_id}/analytics")
 async def analytics(
-    request: Request, journey_id: str, version: int | None = Query(None, ge=1), _user: CurrentUser = Depends(viewer)
+    request: Request,
+    journey_id: str,
+    version: int | None = Query(None, ge=1, le=DB_INT_MAX),
+    _user: CurrentUser = Depends(viewer),
 ) -> dict[str, Any]:
     async with get_db(request).session() as session:
         chosen = await nurture_store.version(session, journey_id, version)

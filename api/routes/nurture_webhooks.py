@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from temporalio.service import RPCError, RPCStatusCode
 
+from api import webhook_metrics
 from api.deps import get_db, get_settings_dep, get_temporal, temporal_call
 from api.signatures import check_request
 from contracts import names
@@ -154,5 +155,6 @@ async def event(
     async with temporal_call():
         started = await enroll.on_trigger(client, db, settings, snap, ("event", e.type), ("condition", None))
     if not new:
+        webhook_metrics.duplicate("engagement")
         return {"status": "duplicate", "event_id": e.event_id}
     return {"status": "accepted", "lead_id": snap.id, "signalled": len(enrollments), "enrolled": started}

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.auth import CurrentUser, Forbidden, current_user, require_role
-from api.deps import get_db, get_templates
+from api.deps import DB_INT_MAX, get_db, get_templates
 from db import renewal_projection, users
 from db.engine import Database
 
@@ -32,7 +32,7 @@ def queue_owner(user: CurrentUser, csm: str | None) -> str | None:
 
 @router.get("/")
 async def home(user: CurrentUser = Depends(current_user)) -> Response:
-    return RedirectResponse("/queue" if user.role == "csm" else "/team", status_code=303)
+    return RedirectResponse("/queue" if user.role == "csm" else "/home", status_code=303)
 
 
 @router.get("/queue")
@@ -70,7 +70,7 @@ async def queue_page(
 @router.get("/queue/items")
 async def queue_items(
     request: Request,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
     csm: str | None = None,
     stage: str | None = Query(None, max_length=20),
     user: CurrentUser = Depends(current_user),
@@ -106,7 +106,7 @@ async def team_page(
     async with db.session() as session:
         loads = await renewal_projection.team_load(session)
         stats = await renewal_projection.queue_stats(session, None, start_of_today())
-        top = await renewal_projection.queue(session, None, limit=15)
+        urgent = await renewal_projection.urgent(session)
         team = await users.csms(session)
     return get_templates(request).TemplateResponse(
         request,
@@ -114,7 +114,7 @@ async def team_page(
         {
             "loads": loads,
             "stats": stats,
-            "top": top,
+            "urgent": urgent,
             "team": team,
         },
     )

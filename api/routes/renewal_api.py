@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from api import renewal_actions as actions
 from api.auth import CurrentUser, current_user, require_role
-from api.deps import get_db
+from api.deps import DB_INT_MAX, get_db
 from api.renewal_service import UpdateOutcome
 from api.routes.queue_pages import queue_owner, start_of_today
 from db import renewal_projection
@@ -56,7 +56,7 @@ async def queue(
     request: Request,
     csm: str | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
     user: CurrentUser = Depends(current_user),
 ) -> dict[str, Any]:
     owner = queue_owner(user, csm)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, problem_text, render
-from api.deps import get_db
+from api.deps import DbId, get_db
 from api.routes import control_api
 from db import suppression
 
@@ -58,7 +58,7 @@ async def add(
 
 
 @router.delete("/suppression/{suppression_id}")
-async def remove(request: Request, suppression_id: int, user: CurrentUser = Depends(manager)) -> Response:
+async def remove(request: Request, suppression_id: DbId, user: CurrentUser = Depends(manager)) -> Response:
     template = "partials/campaigns/suppression_list.html"
     try:
         await control_api.delete_suppression(request, suppression_id, user)

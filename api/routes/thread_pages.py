@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import campaign_view
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import render
-from api.deps import get_db
+from api.deps import DB_INT_MAX, get_db
 from db import agent_runs_store
 from db.models import AgentRun
 
@@ -46,7 +46,7 @@ async def run_head(request: Request, run_id: str, _user: CurrentUser = Depends(v
 
 @router.get("/runs/{run_id}/events")
 async def run_events(
-    request: Request, run_id: str, after: int = Query(0, ge=0), _user: CurrentUser = Depends(viewer)
+    request: Request, run_id: str, after: int = Query(0, ge=0, le=DB_INT_MAX), _user: CurrentUser = Depends(viewer)
 ) -> Response:
     """Events after `after` (the last one the browser has), appended to the thread."""
     async with get_db(request).session() as session:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from temporalio.client import Client
 
+from api import webhook_metrics
 from api.deps import get_db, get_settings_dep, get_temporal, temporal_call
 from api.signatures import check_request
 from api.webhook_models import CustomerUpdateWebhook
@@ -49,6 +50,7 @@ async def active_customer_update(
     # signal. A Temporal error rolls the claim back and answers 503 + Retry-After, so Active's retry is processed.
     async with db.transaction() as session:
         if not await intelligence_store.claim_webhook(session, payload.event_id, "active", payload.customer.id):
+            webhook_metrics.duplicate("active")
             return JSONResponse({"status": "duplicate", "event_id": payload.event_id}, status_code=200)
         async with temporal_call():
             # Signal-with-start: the customer's workflow is created if idle, else it queues the signal.

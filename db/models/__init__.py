@@ -11,7 +11,7 @@ from db.models.inbox import InboxAiDecision, InboxConversation, InboxMessage
 from db.models.locks import AppLock
 from db.models.nurture import Enrollment, Handoff, Journey, JourneyVersion, Lead, LeadEvent, StepVisit
 from db.models.outbox import OutboxEntry
-from db.models.renewals import WorkflowInstance, WorkflowStepHistory
+from db.models.renewals import RenewalPeriod, WorkflowInstance, WorkflowStepHistory
 
 __all__ = [
     "Agent",
@@ -36,6 +36,7 @@ __all__ = [
     "LiveEvent",
     "Notification",
     "OutboxEntry",
+    "RenewalPeriod",
     "RunEvent",
     "StepVisit",
     "Suppression",

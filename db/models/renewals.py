@@ -21,6 +21,7 @@ class WorkflowInstance(Base):
         Index("ix_workflow_instances_queue", "assigned_to", "status", "priority_score"),
         Index("ix_workflow_instances_status_completed", "status", "completed_at"),
         Index("ix_workflow_instances_customer", "customer_id"),
+        Index("ix_workflow_instances_open", "status", "assigned_to", "stage", "renewal_date"),
     )
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)  # the Temporal workflow id
@@ -32,6 +33,7 @@ class WorkflowInstance(Base):
     assigned_to: Mapped[str] = mapped_column(String(200))
     priority_score: Mapped[int]
     priority_factors: Mapped[dict[str, Any]]
+    priority_weight: Mapped[int] = mapped_column(default=0, server_default="0")  # the score before the workload term
     risk_score: Mapped[int]
     usage_trend: Mapped[float | None]
     arr: Mapped[float]
@@ -68,3 +70,20 @@ class WorkflowStepHistory(Base):
     duration_s: Mapped[float]
     outcomes: Mapped[dict[str, Any]]
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RenewalPeriod(Base):
+    """One renewal per customer per renewal period, claimed in our database before its workflow starts.
+
+    Temporal's workflow-id reuse only remembers a closed renewal while its history is retained; this row
+    outlives retention, so a late signal for a closed period never starts a second renewal.
+    """
+
+    __tablename__ = "renewal_periods"
+
+    customer_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    renewal_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    workflow_id: Mapped[str] = mapped_column(String(200), unique=True)  # the period's one renewal workflow
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open, or how it closed
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
