@@ -85,6 +85,29 @@ async def test_engagement_event_is_retried_after_a_temporal_error(
     assert await _events(stack, payload["event_id"]) == (1, 10)  # stored once, clicked +10 once
 
 
+async def test_lead_intake_is_retried_after_a_temporal_error(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lead is stored but its enrolment fails: 503, and the sender's retry still enrolls it as a new lead."""
+    await speed_up(stack)
+    failed: list[str] = []
+    real = stack.client.start_workflow
+
+    async def once_unavailable(*args: Any, **kwargs: Any) -> Any:
+        if str(kwargs.get("id", "")).startswith("journey-welcome-series-") and not failed:
+            failed.append(kwargs["id"])
+            raise UNAVAILABLE
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(stack.client, "start_workflow", once_unavailable)
+    lead = {"email": f"retry-{uuid.uuid4().hex[:8]}@example.com", "first_name": "Retry"}
+    down = await signed_post(stack, "/webhook/lead", lead)
+    assert down.status_code == 503 and down.headers["retry-after"], down.text
+    retry = await signed_post(stack, "/webhook/lead", lead)
+    assert retry.status_code == 201 and "welcome-series" in retry.json()["enrolled"], retry.text
+    await enrollment(stack, "welcome-series", retry.json()["lead_id"])
+
+
 async def _events(stack: LocalStack, event_id: str) -> tuple[int, int]:
     async with stack.db.session() as session:
         count = await session.scalar(select(func.count()).select_from(LeadEvent).where(LeadEvent.event_id == event_id))

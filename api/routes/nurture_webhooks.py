@@ -5,7 +5,7 @@ with a staff API key (`X-API-Key`)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +27,7 @@ from journeys import enroll
 from journeys.facts import snapshot
 
 router = APIRouter(tags=["webhooks"])
+INTAKE_RETRY_WINDOW = timedelta(days=1)  # how long a sender may retry a lead it was answered 503 for
 
 
 class _Strict(BaseModel):
@@ -108,10 +109,14 @@ async def intake(
     lead_in: LeadIn = parse(LeadIn, await authenticate(request, settings, db))
     async with db.transaction() as session:
         lead, created = await nurture_store.upsert_lead(session, lead_in.model_dump())
+        # The retry of an intake whose enrolment failed part-way (Temporal unreachable: 503) is still the lead's
+        # first: its new-lead journeys are started again (idempotent: one workflow id per lead and journey).
+        first = created or lead.created_at > datetime.now(UTC) - INTAKE_RETRY_WINDOW
         snap = snapshot(lead)
     client = await get_temporal(request)
-    triggers = [("new_lead", None), ("condition", None)] if created else [("condition", None)]
-    started = await enroll.on_trigger(client, db, settings, snap, *triggers)
+    triggers = [("new_lead", None), ("condition", None)] if first else [("condition", None)]
+    async with temporal_call():  # enrolling is idempotent (one workflow id per lead and journey)
+        started = await enroll.on_trigger(client, db, settings, snap, *triggers)
     return {"lead_id": snap.id, "created": created, "enrolled": started}
 
 
