@@ -11,5 +11,5 @@ COPY . .
 RUN pip install --no-cache-dir --no-deps -e . && python devstack/vendor.py
 RUN useradd --create-home renubu && chown -R renubu /app
 USER renubu
-EXPOSE 8000
+EXPOSE 8000 9400 9401
 CMD ["uvicorn", "api.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.agent_action_tools import AgentActionTools
 from activities.agent_control import AgentControlActivities
@@ -23,6 +24,7 @@ from activities.agent_read_tools import AgentReadTools
 from activities.agent_runs import AgentRunActivities
 from activities.approvals import ApprovalActivities
 from activities.assignment import AssignmentActivities
+from activities.downstream import DownstreamWaits
 from activities.inbox import InboxActivities
 from activities.intelligence import IntelligenceActivities
 from activities.journey_sweep import JourneySweepActivities
@@ -40,6 +42,7 @@ from core.logs import setup_logging
 from core.settings import Settings, get_settings
 from core.telemetry import WorkflowStarts, worker_runtime
 from core.temporal import connect
+from core.tracing import tracer_provider
 from db.engine import Database
 from inbox.claude import make_inbox_model
 from llm.base import Analyst
@@ -66,6 +69,9 @@ WORKFLOWS: Sequence[type] = (
     JourneySweepWorkflow,
 )
 log = logging.getLogger("renubu.worker")
+# One copy of the retry policies for every workflow run (constants only; tests shorten the outage cap there).
+PASSTHROUGH = SandboxRestrictions.default.with_passthrough_modules("workflows.policies")
+RUNNER = SandboxedWorkflowRunner(restrictions=PASSTHROUGH)
 
 
 def activities_of(*holders: object) -> list[Any]:
@@ -118,16 +124,18 @@ async def activity_set(
         )
 
 
-def build_worker(client: Client, settings: Settings, activities: Sequence[Any]) -> Worker:
+def build_worker(client: Client, settings: Settings, activities: Sequence[Any], db: Database | None = None) -> Worker:
+    """With `db`, activities waiting for a system that is down are recorded there for the pages to show."""
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=list(WORKFLOWS),
         activities=list(activities),
+        interceptors=[WorkflowStarts(), *([DownstreamWaits(db)] if db is not None else [])],
+        workflow_runner=RUNNER,
         max_concurrent_activities=200,
         max_cached_workflows=settings.worker_max_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=10),
-        interceptors=[WorkflowStarts()],
     )
 
 
@@ -135,9 +143,11 @@ async def main() -> None:
     settings = get_settings()
     setup_logging("worker")
     await refuse_unsafe_deployment(settings)
-    client = await connect(settings, worker_runtime(settings))
-    async with activity_set(settings, client) as activities:
-        worker = build_worker(client, settings, activities)
+    tracing = tracer_provider(settings, "renubu-worker")
+    client = await connect(settings, worker_runtime(settings), tracing)
+    db = Database(settings.resolved_database_url)
+    async with activity_set(settings, client, db=db) as activities:
+        worker = build_worker(client, settings, activities, db)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -146,6 +156,9 @@ async def main() -> None:
         async with worker:
             await stop.wait()
             log.info("shutting down: draining in-flight activities")
+    await db.dispose()
+    if tracing is not None:
+        tracing.shutdown()  # sends the spans still batched
     log.info("worker stopped")
 
 

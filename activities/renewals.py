@@ -3,6 +3,8 @@ the queue projection, the step audit trail, and starting/updating renewals."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from temporalio import activity
 from temporalio.client import Client
 from temporalio.common import (
@@ -18,7 +20,7 @@ from contracts.intelligence import UpsertRenewal
 from contracts.renewal_definitions import WorkflowDefinition
 from contracts.renewals import Projection, StepRecord
 from contracts.search_attributes import CUSTOMER_ID, RENEWAL_STATUS
-from db import renewal_projection, step_history
+from db import renewal_periods, renewal_projection, step_history
 from db.engine import Database
 from definitions.registry import get_definition
 
@@ -37,8 +39,19 @@ class RenewalActivities:
         atomically, so a renewal period never gets two workflows. False when this
         period's renewal is already closed (completed, cancelled or expired)."""
         upd = req.update
+        # The period's key in our database decides, not Temporal's retention: once this period's renewal has
+        # closed, no signal starts another, even after its history is gone.
+        async with self.db.transaction() as session:
+            period = await renewal_periods.claim(
+                session, req.input.customer_id, req.input.renewal_date, req.workflow_id
+            )
+        if period.status != renewal_periods.OPEN:
+            activity.logger.info(
+                "renewal period of %s is %s; signal %s not applied", period.workflow_id, period.status, upd.event_id
+            )
+            return False
         try:
-            await self._signal_with_start(req)
+            await self._signal_with_start(req.model_copy(update={"workflow_id": period.workflow_id}))
         except WorkflowAlreadyStartedError:
             activity.logger.info("renewal %s is closed; signal %s not applied", req.workflow_id, upd.event_id)
             return False
@@ -72,6 +85,8 @@ class RenewalActivities:
     async def project_renewal(self, proj: Projection) -> None:
         async with self.db.transaction() as session:
             await renewal_projection.upsert(session, proj.model_dump())
+            if proj.status in renewal_periods.CLOSED:
+                await renewal_periods.close(session, proj.id, proj.status, proj.completed_at or datetime.now(UTC))
 
     @activity.defn(name="record_step")
     async def record_step(self, rec: StepRecord) -> None:

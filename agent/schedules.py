@@ -42,6 +42,7 @@ def schedule_for(agent: Agent, settings: Settings) -> Schedule:
             id=ids.agent_run(agent.id),
             task_queue=settings.task_queue,
             static_summary=f"{agent.name} (scheduled run)",
+            execution_timeout=settings.agent_run_timeout,
         ),
         spec=spec_for(agent.schedule, settings.club_timezone),
         # A run still waiting for an approval is not doubled by the next tick.

@@ -77,6 +77,7 @@ async def run_now(client: Client, settings: Settings, agent: Agent, dry_run: boo
         id=run_id,
         task_queue=settings.task_queue,
         static_summary=f"{agent.name} (run now)",
+        execution_timeout=settings.agent_run_timeout,
     )
     return run_id
 

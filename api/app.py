@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -35,6 +36,7 @@ from api.routes import (
     docs,
     events,
     health,
+    home_pages,
     inbox_actions,
     inbox_api,
     inbox_pages,
@@ -49,17 +51,23 @@ from api.routes import (
     renewal_pages,
     suppression_pages,
     thread_pages,
+    trends_api,
     webhooks,
 )
 from api.security_headers import SecurityHeaders
 from api.throttle import LoginThrottle
 from api.webhook_metrics import WebhookMetrics
+from core.logs import setup_logging
 from core.production import refuse_unsafe
 from core.settings import ROOT, Settings, get_settings
 from core.temporal import connect
+from core.tracing import tracer_provider
 from db import users
 from db.engine import Database
 from inbox.intake import PushIntake
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 log = logging.getLogger("renubu.api")
 WEBHOOKS = (webhooks, inbox_webhook, nurture_webhooks)  # unauthenticated until the signature: a tight body limit
@@ -70,9 +78,14 @@ def create_app(
     *,
     db: Database | None = None,
     temporal_factory: Callable[[], Awaitable[Client]] | None = None,
+    tracing: TracerProvider | None = None,
 ) -> FastAPI:
+    """`tracing`: trace requests with this provider (default: one exporting to RENUBU_OTLP_ENDPOINT, if set)."""
     settings = settings or get_settings()
     refuse_unsafe(settings)  # before anything listens: a bare `uvicorn` defaults to production
+    tracing = tracing or tracer_provider(settings, "renubu-api")
+    if not logging.getLogger().handlers:  # served by uvicorn; tests and embedders set up their own
+        setup_logging("api")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,6 +99,8 @@ def create_app(
         await app.state.live.close()
         if app.state.owns_db:
             await app.state.db.dispose()
+        if tracing is not None:
+            tracing.shutdown()  # sends the spans still batched
 
     app = FastAPI(
         title="Renubu",
@@ -103,7 +118,13 @@ def create_app(
     app.state.push_intake = PushIntake(app.state.db)
     app.state.temporal = None
     app.state.temporal_lock = asyncio.Lock()
-    app.state.temporal_factory = temporal_factory or (lambda: connect(settings))
+    app.state.temporal_factory = temporal_factory or (lambda: connect(settings, tracer_provider=tracing))
+    if tracing is not None:
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+        # Not the static files, the health probe or the live-event streams (hours-long spans).
+        excluded = "/static/,/healthz,/events/stream"
+        FastAPIInstrumentor.instrument_app(app, tracer_provider=tracing, excluded_urls=excluded)
     templates = Jinja2Templates(directory=ROOT / "web" / "templates")
     template_helpers.install(templates.env, settings)
     app.state.templates = templates
@@ -125,9 +146,11 @@ def create_app(
         auth_pages,
         webhooks,
         queue_pages,
+        home_pages,
         renewal_pages,
         renewal_api,
         analytics_pages,
+        trends_api,
         customer_pages,
         agents_api,
         approvals_api,

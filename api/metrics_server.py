@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 import prometheus_client as prom
+from prometheus_client import multiprocess
 
 from core import metrics
 from core.settings import Settings
@@ -20,6 +22,16 @@ from db.engine import Database
 
 log = logging.getLogger("renubu.metrics")
 _MAX_REQUEST = 8192
+
+
+def _registry() -> prom.CollectorRegistry:
+    """This process's metrics; with PROMETHEUS_MULTIPROC_DIR set (uvicorn --workers N, as in compose) every
+    API process's, summed from the files they share: whichever process holds the port serves them all."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return prom.REGISTRY
+    registry = prom.CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return registry
 
 
 async def refresh_gauges(db: Database) -> None:
@@ -44,9 +56,9 @@ async def _handle(db: Database, reader: asyncio.StreamReader, writer: asyncio.St
             return
         try:
             await asyncio.wait_for(refresh_gauges(db), 5)
-        except Exception:  # stale gauges beat no metrics at all
-            log.warning("could not refresh the database gauges", exc_info=True)
-        await _respond(writer, "200 OK", prom.generate_latest(), prom.CONTENT_TYPE_LATEST)
+        except Exception as exc:  # stale gauges beat no metrics at all
+            log.warning("could not refresh the database gauges: %s: %s", type(exc).__name__, str(exc)[:300])
+        await _respond(writer, "200 OK", prom.generate_latest(_registry()), prom.CONTENT_TYPE_LATEST)
     except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, ConnectionError):
         pass  # a client that went away or did not speak HTTP
     finally:
@@ -61,7 +73,9 @@ async def start(settings: Settings, db: Database) -> asyncio.Server | None:
     try:
         server = await asyncio.start_server(lambda r, w: _handle(db, r, w), host, port)
     except OSError as exc:
-        log.warning("metrics endpoint not started on %s:%s: %s", host, port, exc)
+        # With shared multiprocess metrics a sibling API process holding the port serves ours too.
+        level = logging.INFO if os.environ.get("PROMETHEUS_MULTIPROC_DIR") else logging.WARNING
+        log.log(level, "metrics endpoint not started on %s:%s: %s", host, port, exc)
         return None
     log.info("metrics on http://%s:%s/metrics", host, port)
     return server

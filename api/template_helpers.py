@@ -10,6 +10,7 @@ from urllib.parse import quote
 from jinja2 import Environment
 
 from api.auth import csrf_token
+from contracts.charts import chart_link
 from core.settings import Settings
 from db.inbox_store import FLAG_TAG
 from rules.determination import days_until
@@ -91,4 +92,5 @@ def install(env: Environment, settings: Settings) -> None:
         quote=quote,
         risk_label=lambda flag: FLAGS.get(flag, flag.replace("_", " ")).capitalize(),
         flag_tag=FLAG_TAG,
+        chart_link=chart_link,
     )

@@ -56,9 +56,8 @@ class NotFoundError(ClientError):
 
 
 class AuthError(ExternalServiceError):
-    """401/403 that a token refresh did not fix: credentials or permissions are wrong."""
-
-    retryable = False
+    """401/403 that a token refresh did not fix: credentials or permissions are wrong. Not bad data: the
+    operator fixes the credentials and the same call then succeeds, so it is retried (with a capped interval)."""
 
 
 class RateLimitedError(ExternalServiceError):
@@ -79,7 +78,6 @@ class MalformedResponseError(ExternalServiceError):
 NON_RETRYABLE_ERROR_TYPES: list[str] = [
     ClientError.__name__,
     NotFoundError.__name__,
-    AuthError.__name__,
     "RecipientOptedOut",
 ]
 

@@ -125,7 +125,7 @@ class SignalOutcome(BaseModel):
     """What became of one signal; the workflow keeps the last few for operators."""
 
     event_id: str
-    result: str  # renewal, renewal_closed, no_renewal, unknown_customer, duplicate
+    result: str  # renewal, renewal_closed, no_renewal, unknown_customer, duplicate, failed
     detail: str
     renewal_workflow_id: str | None = None
     stage: str | None = None

@@ -94,7 +94,8 @@ class Gauge(Metric):
 
     def __init__(self, name: str, doc: str, labels: Sequence[str]) -> None:
         super().__init__(name, doc, labels)
-        self._prom = prom.Gauge(name, doc, self.labels)
+        # Under several API processes (multiprocess mode) the one serving /metrics sets them: its value counts.
+        self._prom = prom.Gauge(name, doc, self.labels, multiprocess_mode="mostrecent")
         self._seen: set[tuple[str, ...]] = set()
 
     def replace(self, values: dict[tuple[str, ...], float]) -> None:

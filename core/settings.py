@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -31,6 +32,7 @@ class Settings(BaseSettings):
     worker_metrics_port: int = 9401
     api_metrics_host: str = "127.0.0.1"
     api_metrics_port: int = 9400
+    otlp_endpoint: str = ""  # an OTLP/HTTP collector (e.g. http://127.0.0.1:4318): traces; empty: none
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -72,6 +74,7 @@ class Settings(BaseSettings):
     approval_ttl_hours: float = 24.0
     collections_email: str = "referrals@collections-partner.demo"
     reminder_window_days: int = 3  # proactive messages: never twice to the same person within this window
+    csm_capacity: int = Field(30, ge=1)  # open renewals a CSM can carry; the manager home's load chart marks it
 
     # Nurture journeys: at most `nurture_cap` messages per lead per window, across channels and journeys,
     # and none in the lead's quiet hours (local time).
@@ -98,6 +101,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'renubu.db'}"
+
+    @property
+    def agent_run_timeout(self) -> timedelta:
+        """An agent run ends (timed out) after its approvals' lifetime plus an hour of work, however it is stuck;
+        so a stuck run cannot hold its schedule's slot (overlap SKIP) for ever."""
+        return timedelta(seconds=self.approval_ttl_s) + timedelta(hours=1)
 
     @property
     def approval_ttl_s(self) -> int:

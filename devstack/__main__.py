@@ -24,7 +24,7 @@ from core.logs import setup_logging
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from db.engine import Database
-from devstack import seed
+from devstack import demo_progress, seed
 from devstack.processes import Child, Supervisor, port_free, wait_for_port
 from sandbox.settings import SandboxSettings
 
@@ -159,10 +159,11 @@ async def run(workers: int) -> int:
         db = Database(settings.resolved_database_url)
         try:
             csms = await seed.seed_users(settings, db)
+            counts = await seed.seed_signals(settings, f"http://{settings.api_host}:{settings.api_port}")
+            log.info("demo data: %d CSMs; signals %s", len(csms), counts)
+            await demo_progress.wait_until_shown(db, seed.DEMO_EVENT_PREFIX, counts["accepted"] + counts["duplicate"])
         finally:
             await db.dispose()
-        counts = await seed.seed_signals(settings, f"http://{settings.api_host}:{settings.api_port}")
-        log.info("demo data: %d CSMs; signals %s", len(csms), counts)
         _banner(settings, sandbox_settings, csms, workers)
 
         crash_loop = asyncio.ensure_future(supervisor.wait_given_up())

@@ -23,6 +23,8 @@ REGISTRY = "https://registry.npmjs.org"
 FILES = {
     "htmx.org": ["dist/htmx.min.js"],
     "htmx-ext-sse": ["dist/sse.min.js"],
+    # The UMD build bundles its one dependency (@kurkle/color), so that is locked but not copied.
+    "chart.js": ["dist/chart.umd.min.js"],
 }
 
 

@@ -44,7 +44,7 @@ def write_new(name: str, text: str, version: str | None = None, root: Path = ROO
             out.write(text)
     except FileExistsError:
         raise AlreadyRecorded(
-            f"{path.relative_to(root.parent)} is already recorded and is never re-recorded: it is the baseline "
+            f"{path.relative_to(root.parent.parent)} is already recorded and is never re-recorded: it is the baseline "
             "that running workflows of that release replay against. Record a new scenario under a new name "
             "(or bump the version in pyproject.toml for a new release)."
         ) from None

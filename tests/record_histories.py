@@ -1,6 +1,6 @@
 """Records the workflow histories the replay tests check against.
 
-    .venv/bin/python -m tests.record_histories [--only NAME ...]
+    .venv/bin/python -m tests.record_histories --only NAME [NAME ...]
 
 Run it after a deliberate, versioned change to workflow code; the replay tests
 then prove the current code still replays every recorded history. Histories go to
@@ -155,8 +155,10 @@ SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
     "triage_risk": record_triage_risk,
     "renewal_paths": record_paths.record_renewal_paths,
     "renewal_approval_expiry": record_paths.record_renewal_approval_expiry,
+    "renewal_calendar_escalation": record_paths.record_renewal_calendar_escalation,
     "journey_holds": record_paths.record_journey_holds,
     "continue_as_new": record_paths.record_continue_as_new,
+    "inbox_sync_signals": record_paths.record_inbox_sync_signals,
 }
 # Extra dev server flags a scenario needs; each scenario gets a dev server and a stack of its own.
 SERVER_ARGS: dict[str, list[str]] = {"continue_as_new": record_paths.CAN_SERVER_ARGS}
@@ -168,7 +170,8 @@ async def _reached(stack: LocalStack, journey: str, lead_id: str, step: str) -> 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS))
+    # Required: every scenario already recorded would stop at its first file, so name the new ones.
+    parser.add_argument("--only", nargs="+", choices=list(SCENARIOS), required=True)
     for name in parser.parse_args().only:
         env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=str(TEMPORAL_BIN),

@@ -13,7 +13,7 @@ from temporalio.client import Client, WorkflowHistory
 
 from contracts import ids, names
 from contracts.actors import Actor
-from contracts.renewals import ChooseInput, RenewalInput, RenewalState
+from contracts.renewals import ChooseInput, CompleteStepInput, RenewalInput, RenewalState
 from db import approvals_store, control, intelligence_store
 from devstack.seed import MANAGER
 from tests import history_store
@@ -100,19 +100,47 @@ async def record_renewal_approval_expiry(stack: LocalStack, client: Client) -> N
     save(await expiring.fetch_history(), "renewal_outreach_approval_expired")
 
 
-async def _renewal_with_short_approvals(stack: LocalStack, client: Client, index: int) -> Any:
-    """An emergency renewal of a real account whose customer emails expire undecided after 2 s."""
+async def record_renewal_calendar_escalation(stack: LocalStack, client: Client) -> None:
+    """The calendar escalates a renewal when a timer finds its stage behind the date. The day-boundary wake
+    cannot be waited for here, so the renewal starts Critical while the calendar already says Emergency (4 days,
+    risk 85), and the timer that fires is its customer email's expiry, after a manager denied the email: no
+    request is left to expire, so the calendar check runs and escalates, as it does at midnight."""
+    renewal = await _renewal_with_short_approvals(stack, client, 46, stage="Critical", ttl_s=15)
+    await stack.wait_projection(renewal.id)
+    csm = Actor(email=update().assigned_to, role="csm")
+    await renewal.execute_update(RenewalWorkflow.start, csm)
+    first = "review-health"
+    await renewal.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=first, value="review"))
+    await renewal.execute_update(
+        RenewalWorkflow.complete_step, CompleteStepInput(actor=csm, step_id=first, outcome="healthy")
+    )
+    step = "confirm-intent"
+    await renewal.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
+    state = await renewal.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
+    [approval_id] = state.email_approvals
+    again = update(event_id="evt-record-calendar-2", stage="Critical", risk=85, renewal=state.renewal_date)
+    again.intelligence_id = state.intelligence_id or again.intelligence_id
+    await renewal.signal(names.INTELLIGENCE_UPDATE, again)  # re-arms the loop's timer on the request's expiry
+    assert (await decide(stack, approval_id, approve=False, reason="not yet")).status_code == 200
+    await stack.wait_projection(renewal.id, lambda r: r.stage == "Emergency", timeout=60)
+    save(await renewal.fetch_history(), "renewal_calendar_escalation")
+
+
+async def _renewal_with_short_approvals(
+    stack: LocalStack, client: Client, index: int, stage: str = "Emergency", ttl_s: int = 2
+) -> Any:
+    """A renewal of a real account (4 days out, risk 85) whose customer emails expire undecided after ttl_s."""
     key, _, _ = await new_renewal(stack, index, days=4, risk=20)  # real intelligence for the draft to use
     async with stack.db.session() as session:
         latest = await intelligence_store.latest_intelligence(session, key)
     assert latest is not None
     renewal_date: date = stack.account(key).renewal_date
-    upd = update(event_id="evt-record-approval-ttl", stage="Emergency", risk=85, renewal=renewal_date)
+    upd = update(event_id=f"evt-record-{index}", stage=stage, risk=85, renewal=renewal_date)
     upd.intelligence_id = latest.id
     return await client.start_workflow(
         RenewalWorkflow.run,
-        RenewalInput(customer_id=key, customer_name=upd.customer_name, renewal_date=renewal_date, approval_ttl_s=2),
-        id=f"renewal-{key}-approval-ttl-recorded",
+        RenewalInput(customer_id=key, customer_name=upd.customer_name, renewal_date=renewal_date, approval_ttl_s=ttl_s),
+        id=f"renewal-{key}-{stage.lower()}-recorded",
         task_queue=stack.settings.task_queue,
         start_signal=names.INTELLIGENCE_UPDATE,
         start_signal_args=[upd],
@@ -207,6 +235,19 @@ async def record_continue_as_new(stack: LocalStack, client: Client) -> None:
     chain = await runs(client, ids.INBOX_SYNC)
     save(chain[0], "inbox_sync_first_run_continued_as_new")
     save(chain[-2], "inbox_sync_carried_run_continued_as_new")
+
+
+async def record_inbox_sync_signals(stack: LocalStack, client: Client) -> None:
+    """The sync's two signals: staff ask for a sync now, and the poll interval changes (then a message)."""
+    await start_sync(stack, interval_s=5.0)
+    async with stack.browser_session(MANAGER[0]) as http:
+        assert (await http.post("/api/inbox/sync-now")).status_code == 200
+        assert (await http.post("/api/inbox/sync-interval", json={"seconds": 1})).status_code == 200
+    member = await a_member(stack)
+    await stored(stack, await write_in(stack, member.id, "can I bring a friend on Saturday?"))
+    status = await client.get_workflow_handle(ids.INBOX_SYNC).query(names.INBOX_SYNC_STATUS)
+    assert status["poll_interval_s"] == 1.0
+    await save_latest(client, ids.INBOX_SYNC, "inbox_sync_poked_and_interval_changed")
 
 
 async def _handled(handle: Any, n: int) -> bool:

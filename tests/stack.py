@@ -236,15 +236,16 @@ async def worker_for(
     settings: Settings, client: Client, db: Database, analyst: Analyst | None = None, planner: Any = None
 ) -> AsyncIterator[Worker]:
     async with activity_set(settings, client, db=db, analyst=analyst, planner=planner) as activities:
-        worker = build_worker(client, settings, activities)
+        worker = build_worker(client, settings, activities, db)
         async with worker:
             yield worker
 
 
 @asynccontextmanager
 async def running_stack(
-    client: Client, data_dir: Path, *, with_worker: bool = True, **overrides: Any
+    client: Client, data_dir: Path, *, with_worker: bool = True, tracing: Any = None, **overrides: Any
 ) -> AsyncIterator[LocalStack]:
+    """`tracing`: a TracerProvider for the API's requests (pass a client traced with it too)."""
     api_sock, api_port = _socket()
     sandbox_sock, sandbox_port = _socket()
     api_url, sandbox_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{sandbox_port}"
@@ -274,7 +275,7 @@ async def running_stack(
     await upgrade(settings.resolved_database_url)
     db = Database(settings.resolved_database_url)
     sandbox_app = create_sandbox_app(sandbox_settings, smtp_port=smtp_port)
-    api_app = create_app(settings, db=db, temporal_factory=lambda: _same(client))
+    api_app = create_app(settings, db=db, temporal_factory=lambda: _same(client), tracing=tracing)
     async with AsyncExitStack() as stack:
         await stack.enter_async_context(serve(sandbox_app, sandbox_sock))
         await stack.enter_async_context(serve(api_app, api_sock))

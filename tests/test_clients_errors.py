@@ -60,9 +60,7 @@ def _all_subclasses(cls: type[ExternalServiceError]) -> set[type[ExternalService
 def test_non_retryable_types_match_the_classes() -> None:
     assert MalformedOutputError in _all_subclasses(ExternalServiceError)
     expected = {cls.__name__ for cls in _all_subclasses(ExternalServiceError) if not cls.retryable}
-    assert (
-        set(NON_RETRYABLE_ERROR_TYPES) == expected == {"ClientError", "NotFoundError", "AuthError", "RecipientOptedOut"}
-    )
+    assert set(NON_RETRYABLE_ERROR_TYPES) == expected == {"ClientError", "NotFoundError", "RecipientOptedOut"}
 
 
 def test_to_application_error_for_retryable_and_non_retryable() -> None:
@@ -74,6 +72,10 @@ def test_to_application_error_for_retryable_and_non_retryable() -> None:
     limited = to_application_error(RateLimitedError("active", 429, "slow down", 12.5))
     assert limited.type == "RateLimitedError" and not limited.non_retryable
     assert limited.next_retry_delay == timedelta(seconds=12.5)
+
+    # Credentials are not bad data: the operator fixes them and the same call succeeds, so it is retried.
+    denied = to_application_error(AuthError("clubos", 401, "unauthorized"))
+    assert denied.type == "AuthError" and not denied.non_retryable
 
     server = to_application_error(ServerError("active", None, "ReadTimeout"))
     assert server.type == "ServerError" and not server.non_retryable and server.next_retry_delay is None

@@ -59,6 +59,37 @@ def test_search_attributes_registered_match_the_code() -> None:
         assert f"--name {key.name}" in command
 
 
+def test_prometheus_scrapes_the_api_and_every_worker_on_their_metrics_ports() -> None:
+    env = SERVICES["api"]["environment"]
+    assert env["RENUBU_API_METRICS_HOST"] == env["RENUBU_WORKER_METRICS_HOST"] == "0.0.0.0"
+    mounts = dict(v.split(":")[:2] for v in SERVICES["prometheus"]["volumes"] if v.startswith("./"))
+    config = yaml.safe_load(Path(next(iter(mounts))).read_text())
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    assert jobs["renubu-api"]["static_configs"][0]["targets"] == [f"api:{env['RENUBU_API_METRICS_PORT']}"]
+    workers = jobs["renubu-worker"]["dns_sd_configs"][0]  # every replica, however many
+    assert workers["names"] == ["worker"] and workers["port"] == int(env["RENUBU_WORKER_METRICS_PORT"])
+    assert "ports" not in SERVICES["worker"]  # metrics stay inside the compose network
+
+
+def test_the_api_processes_share_their_metrics() -> None:
+    api = SERVICES["api"]
+    assert "--workers" in api["command"]  # several processes: one serves everyone's counts
+    assert api["environment"]["PROMETHEUS_MULTIPROC_DIR"] in api["tmpfs"]
+
+
+def test_grafana_is_provisioned_with_the_dashboard_over_that_prometheus() -> None:
+    grafana = SERVICES["grafana"]
+    mounts = dict(v.split(":")[:2] for v in grafana["volumes"] if v.startswith("./"))
+    for source in mounts:
+        assert Path(source).is_dir(), source
+    datasource = yaml.safe_load(Path("deploy/grafana/provisioning/datasources/prometheus.yml").read_text())
+    url = datasource["datasources"][0]["url"]
+    assert url.split("//")[1].split(":")[0] in SERVICES
+    provider = yaml.safe_load(Path("deploy/grafana/provisioning/dashboards/renubu.yml").read_text())
+    assert provider["providers"][0]["options"]["path"] == mounts["./deploy/grafana/dashboards"]
+    assert grafana["environment"]["GF_SECURITY_ADMIN_PASSWORD"].startswith("${GRAFANA_ADMIN_PASSWORD:?")
+
+
 @pytest.mark.parametrize("name", ["api", "worker", "migrate"])
 def test_app_processes_run_in_production_mode(name: str) -> None:
     assert SERVICES[name]["environment"]["RENUBU_ENV"] == "production"

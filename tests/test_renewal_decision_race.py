@@ -6,7 +6,7 @@ the recorded outcome, no workflow task fails, and the renewal keeps working."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,9 +18,9 @@ from contracts import names
 from contracts.actors import Actor
 from contracts.approvals import ApprovalDecision, ApprovalOutcome
 from contracts.renewals import ChooseInput, CompleteStepInput, RenewalInput, RenewalState
-from db import intelligence_store
+from db import approvals_store, intelligence_store
 from tests.factories import update
-from tests.stack import LocalStack
+from tests.stack import LocalStack, wait_for
 from tests.test_renewal_workflow import new_renewal
 from workflows.renewal import RenewalWorkflow
 
@@ -114,22 +114,32 @@ async def test_a_decision_racing_expiry(stack: LocalStack) -> None:
     await stack.wait_projection(handle.id)
     approval_id, state = await _ask(handle, csm)
     assert state.current_step is not None
-    # One slow Salesforce call holds the lock well past the request's 5 s expiry.
-    await stack.set_faults("salesforce", latency_ms=12_000)
+    # Salesforce is down: the task action holds the lock while it retries (about 14 s before it gives up), and the
+    # decision, accepted before its request's 5 s expiry, waits behind it until the expiry has passed.
+    expires_at = state.created_at  # replaced below by the request's own expiry
+    await stack.set_faults("salesforce", error_rate=1.0)
     try:
         choose = await _slow_task(handle, csm, state.current_step.step_id)
         late = await _decide(handle, ApprovalDecision(approval_id=approval_id, actor=MANAGER, approve=True))
-        # Slow until the decision is answered: on a busy worker the task's call may not have left yet.
-        with pytest.raises(WorkflowUpdateFailedError) as err:
-            await late.result()
+        async with stack.db.session() as session:
+            expires_at = (await approvals_store.get(session, approval_id)).expires_at
+        await wait_for(lambda: _after(expires_at), 30, "the request's expiry")
     finally:
-        await stack.set_faults("salesforce", latency_ms=0)
+        await stack.set_faults("salesforce", error_rate=0.0)
+    with pytest.raises(WorkflowUpdateFailedError) as err:
+        outcome = await late.result()
+        state = await handle.query(RenewalWorkflow.get_state)
+        raise AssertionError(f"decided {outcome} (expiry {expires_at}); chat: {[c.text for c in state.chat[-4:]]}")
     assert isinstance(err.value.cause, ApplicationError) and err.value.cause.type == "ApprovalConflict"
     assert "expired" in str(err.value.cause)
     await choose.result()
     state = await handle.query(RenewalWorkflow.get_state)
     assert not [a for a in state.artifacts if a.id.startswith("sent-")]
     await _keeps_working(handle, csm)
+
+
+async def _after(moment: datetime) -> bool:
+    return datetime.now(UTC) > moment + timedelta(seconds=1)
 
 
 async def _keeps_working(handle: WorkflowHandle[Any, Any], csm: Actor) -> None:

@@ -4,6 +4,7 @@ here, not in production."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tests import history_store
 from worker import WORKFLOWS
 
 HISTORIES = history_store.kept()
+CONTINUED = "<continued as new>"
 
 
 def test_there_is_a_history_per_workflow_type() -> None:
@@ -25,6 +27,31 @@ def test_there_is_a_history_per_workflow_type() -> None:
         first = json.loads(path.read_text())["events"][0]
         types.add(first["workflowExecutionStartedEventAttributes"]["workflowType"]["name"])
     assert types >= {_Definition.must_from_class(w).name for w in WORKFLOWS}
+
+
+def test_every_handler_and_continue_as_new_is_in_a_kept_history() -> None:
+    """A path no history takes is a path the replay cannot guard: every signal and update of every workflow
+    is received in some kept history, and every workflow that continues as new has a history that did."""
+    seen: dict[str, set[str]] = {}
+    for path in HISTORIES:
+        events = json.loads(path.read_text())["events"]
+        names = seen.setdefault(events[0]["workflowExecutionStartedEventAttributes"]["workflowType"]["name"], set())
+        for e in events:
+            if signal := e.get("workflowExecutionSignaledEventAttributes"):
+                names.add(signal["signalName"])
+            if update := e.get("workflowExecutionUpdateAcceptedEventAttributes"):
+                names.add(update["acceptedRequest"]["input"]["name"])
+        if events[-1]["eventType"] == "EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW":
+            names.add(CONTINUED)
+    missing = {}
+    for w in WORKFLOWS:
+        defn = _Definition.must_from_class(w)
+        wanted = {n for n in (*defn.signals, *defn.updates) if n is not None}
+        if "workflow.continue_as_new(" in inspect.getsource(inspect.getmodule(w)):  # type: ignore[arg-type]
+            wanted.add(CONTINUED)
+        if gaps := wanted - seen.get(defn.name, set()):
+            missing[defn.name] = sorted(gaps)
+    assert missing == {}, "record a scenario (tests/record_histories.py) that takes these paths"
 
 
 def test_histories_are_kept_per_release() -> None:

@@ -147,6 +147,7 @@ class AgentRunWorkflow:
         assert self.thread is not None
         self.thread.status, self.thread.summary = status, summary
         self.thread.add("summary", f"Run {status.replace('_', ' ')}", summary)
+        self.gate.closed = True
         await self.thread.publish(finished=True)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return status

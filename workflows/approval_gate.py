@@ -27,6 +27,8 @@ class ApprovalGate:
     def __init__(self) -> None:
         self.requests: dict[str, ApprovalRequest] = {}
         self.outcomes: dict[str, ApprovalOutcome] = {}
+        # Set when the workflow is about to finish: a decision accepted now could not be answered before it does.
+        self.closed = False
 
     def pending(self) -> list[ApprovalRequest]:
         return [r for r in self.requests.values() if r.id not in self.outcomes]
@@ -43,6 +45,8 @@ class ApprovalGate:
         return again.model_dump(exclude={"decided_at"}) == recorded.model_dump(exclude={"decided_at"})
 
     def validate(self, d: ApprovalDecision) -> ApprovalOutcome:
+        if self.closed:
+            raise ValueError("the workflow that asked for this approval has finished")
         if self.repeats(d):
             return self.outcomes[d.approval_id]
         return self._check(d)

@@ -38,6 +38,9 @@ RECENT_KEPT = 20
 # A signal delivered in the same workflow task as the idle timer used to be dropped by the idle return; executions
 # that replay without this marker keep the old path.
 DRAIN_ON_IDLE = "intelligence-drain-on-idle"
+# A signal whose enrichment fails for good (bad data: a 4xx) is reported as failed instead of failing the whole
+# workflow and losing the signals queued behind it.
+KEEP_GOING = "intelligence-failed-signal-reported"
 
 
 @workflow.defn(name=names.CUSTOMER_INTELLIGENCE)
@@ -100,7 +103,10 @@ class CustomerIntelligenceWorkflow:
         except ActivityError as err:
             if isinstance(err.cause, ApplicationError) and err.cause.type == "NotFoundError":
                 return SignalOutcome(event_id=signal.event_id, result="unknown_customer", detail=str(err.cause))
-            raise
+            if not workflow.patched(KEEP_GOING):
+                raise
+            workflow.logger.error("signal %s failed for good: %s", signal.event_id, err.cause or err)
+            return SignalOutcome(event_id=signal.event_id, result="failed", detail=str(err.cause or err))
         analysis = await self._analyse(context)
         stored = await workflow.execute_activity_method(
             IntelligenceActivities.store_intelligence,

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.nurture import NurtureActivities
@@ -27,6 +28,10 @@ with workflow.unsafe.imports_passed_through():
 
 if TYPE_CHECKING:
     from workflows.journey import JourneyWorkflow
+
+# A send refused for good (bad data) used to fail the journey and leave its enrolment "active"; executions that
+# replay without this marker keep that.
+SEND_FAILS_STEP = "journey-send-failure-is-a-step-outcome"
 
 
 class Finished(Exception):
@@ -85,14 +90,19 @@ class StepRunner:
             subject=step.subject,
             body=step.body,
         )
-        notes = []
+        notes: list[str] = []
         while True:
-            out: SendOutcome = await workflow.execute_activity_method(
-                NurtureActivities.send_journey_message,
-                request,
-                start_to_close_timeout=policies.SHORT,
-                retry_policy=policies.EXTERNAL,
-            )
+            try:
+                out: SendOutcome = await workflow.execute_activity_method(
+                    NurtureActivities.send_journey_message,
+                    request,
+                    start_to_close_timeout=policies.SHORT,
+                    retry_policy=policies.EXTERNAL,
+                )
+            except ActivityError as err:  # only bad data gets here (outages are retried): the step fails visibly
+                if not workflow.patched(SEND_FAILS_STEP):
+                    raise
+                return "; ".join([*notes, f"failed: {err.cause or err}"])
             if out.state != "deferred" or out.retry_at is None:
                 break
             notes.append(f"deferred until {out.retry_at:%Y-%m-%d %H:%M} UTC ({out.detail})")

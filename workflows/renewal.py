@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from temporalio import workflow
@@ -49,6 +49,9 @@ T = TypeVar("T")
 # A decision that lost a race after validation (decided meanwhile, expired while it waited for the lock) used to
 # escape the handler as ValueError and fail the workflow task on every replay; executions before this keep that.
 DECISION_RACE = "renewal-decision-race"
+# Before this, an email approval opened while the renewal slept expired only at its next wake (a signal, a
+# stage day): running executions without the marker keep that timing.
+APPROVAL_TIMER = "renewal-approval-timer"
 
 
 @workflow.defn(name=names.RENEWAL)
@@ -84,16 +87,22 @@ class RenewalWorkflow:
             wake = min(filter(None, (sm.next_wake(self.state, workflow.now()), self.gate.next_expiry())))
             try:
                 await workflow.wait_condition(
-                    lambda: bool(self._inbox) or not self.state.is_open,
+                    self._wakes(self.gate.next_expiry(), rearm=workflow.patched(APPROVAL_TIMER)),
                     timeout=max(wake - workflow.now(), timedelta(seconds=1)),
                 )
             except TimeoutError:
                 async with self._lock:
                     await self._on_timer()
+        self.gate.closed = True
         await workflow.wait_condition(workflow.all_handlers_finished)
         async with self._lock:  # a closed renewal sends nothing more: open requests resolve to the safe default
             await self._resolve(await self.gate.expire(all_pending=True))
         return self.state
+
+    def _wakes(self, expiry: datetime | None, *, rearm: bool) -> Callable[[], bool]:
+        """What ends the renewal's sleep: news, closing, or (rearm) a request an update opened meanwhile,
+        which may expire before the timer set for the next stage day."""
+        return lambda: bool(self._inbox) or not self.state.is_open or (rearm and self.gate.next_expiry() != expiry)
 
     async def _on_timer(self) -> None:
         s, now = self.state, workflow.now()

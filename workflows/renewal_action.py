@@ -39,7 +39,7 @@ async def run_action(state: RenewalState, action: str, inp: ChooseInput) -> None
             return _failed(state, step.step_id, err)
         req.offline_reason = str(err.cause or err)
         try:
-            result = await _perform(req, policies.EXTERNAL, policies.SHORT)
+            result = await _perform(req, policies.INTERACTIVE, policies.SHORT)
         except ActivityError as err2:
             return _failed(state, step.step_id, err2)
     artifact = ArtifactState(

@@ -70,7 +70,7 @@ async def on_outcome(state: RenewalState, gate: ApprovalGate, outcome: ApprovalO
             RenewalActionActivities.send_outreach,
             send,
             start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.EXTERNAL,
+            retry_policy=policies.INTERACTIVE,  # the manager's decision waits; a failure is noted on the step
         )
     except ActivityError as err:
         return chat.add_note(state, step_id, f"Approved, but sending failed ({err.cause or err}).", now)

@@ -48,6 +48,7 @@ class ScheduleChangeWorkflow:
                 retry_policy=policies.INTERNAL,
             )
         # The decide_approval update is still recording this outcome; let it finish first.
+        self.gate.closed = True
         await workflow.wait_condition(workflow.all_handlers_finished)
         return outcome.status
 

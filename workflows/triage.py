@@ -100,6 +100,7 @@ class MessageTriageWorkflow:
                     record.reason += f"; approved by {outcome.decided_by}"
                 else:
                     record.reason += f"; {outcome.summary()}"
+        self.gate.closed = True
         await self._record(record)
         if workflow.patched(HANDLERS_DONE):
             # A manager's decision recorded by the update handler must finish before the workflow does, or the

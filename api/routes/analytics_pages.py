@@ -5,6 +5,7 @@ from fastapi.responses import Response
 
 from api.auth import CurrentUser, require_role
 from api.deps import get_db, get_templates
+from api.routes import trends_api
 from api.routes.queue_pages import start_of_today
 from db import step_history, users
 from db.engine import Database
@@ -21,7 +22,8 @@ async def analytics_page(
     async with db.session() as session:
         data = await step_history.analytics(session, start_of_today())
         names = {u.email: u.name for u in await users.csms(session)}
-    return get_templates(request).TemplateResponse(request, "analytics.html", {"a": data, "names": names})
+    context = {"a": data, "names": names, **await trends_api.chart_context(db, trends_api.ANALYTICS)}
+    return get_templates(request).TemplateResponse(request, "analytics.html", context)
 
 
 @router.get("/api/analytics")

@@ -16,14 +16,14 @@ from api import campaign_view
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, kill_state, problem_text, render
 from api.deps import get_db
-from api.routes import control_api
+from api.routes import control_api, trends_api
 from api.routes.agent_pages import cards
-from db import agent_runs_store, approvals_store
+from db import agent_runs_store, approvals_store, downstream
 
 router = APIRouter(tags=["command center"], route_class=InlineErrors)
 viewer = require_role("manager", "operator")
 manager = require_role("manager")
-Section = Literal["counts", "runs", "controls", "agents", "approvals", "notifications"]
+Section = Literal["downstream", "counts", "runs", "controls", "agents", "approvals", "notifications"]
 RECENT_RUNS = 20
 QUEUE_SIZE = 50
 
@@ -59,7 +59,13 @@ async def _notifications(request: Request, _user: CurrentUser) -> dict[str, Any]
         return {"notes": await approvals_store.recent_notifications(session, 15)}
 
 
+async def _downstream(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    async with get_db(request).session() as session:
+        return {"waits": await downstream.by_system(session)}
+
+
 SECTIONS: dict[str, Callable[[Request, CurrentUser], Awaitable[dict[str, Any]]]] = {
+    "downstream": _downstream,
     "counts": _counts,
     "runs": _runs,
     "controls": _controls,
@@ -74,6 +80,7 @@ async def command_page(request: Request, user: CurrentUser = Depends(viewer)) ->
     context: dict[str, Any] = {}
     for load in SECTIONS.values():
         context.update(await load(request, user))
+    context.update(await trends_api.chart_context(get_db(request), trends_api.COMMAND))
     return render(request, "command.html", context)
 
 

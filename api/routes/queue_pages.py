@@ -32,7 +32,7 @@ def queue_owner(user: CurrentUser, csm: str | None) -> str | None:
 
 @router.get("/")
 async def home(user: CurrentUser = Depends(current_user)) -> Response:
-    return RedirectResponse("/queue" if user.role == "csm" else "/team", status_code=303)
+    return RedirectResponse("/queue" if user.role == "csm" else "/home", status_code=303)
 
 
 @router.get("/queue")

@@ -3,7 +3,10 @@ Actions post here and get the re-rendered panel back (htmx)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -11,9 +14,11 @@ from markupsafe import escape
 
 from api import renewal_actions as actions
 from api.auth import CurrentUser, current_user, require_role
+from api.campaign_ui import clock_in
 from api.deps import get_db, get_templates
 from api.renewal_service import UpdateOutcome
-from db import step_history, users
+from contracts import ids
+from db import downstream, step_history, users
 
 router = APIRouter(tags=["renewal pages"])
 WORKFLOW_ID = r"^[A-Za-z0-9._:-]{1,200}$"
@@ -31,11 +36,16 @@ async def _page(
     async with get_db(request).session() as session:
         audit = await step_history.for_workflow(session, workflow_id)
         team = await users.csms(session) if user.is_manager else []
+        waits = await downstream.by_system(session, [workflow_id, ids.intelligence(view.state.customer_id)])
+    clock = clock_in(ZoneInfo(request.app.state.settings.club_timezone))
     context = {
         "v": view,
         "next_item": next_item,
         "audit": audit,
         "team": team,
+        "waits": [
+            {**vars(w), "name": w.name, "since_local": clock(w.since), "next_local": clock(w.next_try)} for w in waits
+        ],
         "error": outcome.error if outcome else None,
         "notice": "Still working on it (the model is slow). Refresh in a moment."
         if outcome and outcome.still_running
@@ -43,6 +53,11 @@ async def _page(
     }
     template = "partials/renewal_panel.html" if partial else "renewal.html"
     return get_templates(request).TemplateResponse(request, template, context)
+
+
+def _wait(w: downstream.SystemWait, clock: Callable[[datetime | None], str]) -> dict[str, Any]:
+    """An outside system this renewal (or its enrichment) waits for, with times in the club's time zone."""
+    return {**vars(w), "name": w.name, "since_local": clock(w.since), "next_local": w.next_try and clock(w.next_try)}
 
 
 def _is_htmx(request: Request) -> bool:

@@ -6,11 +6,12 @@ from db.models.base import Base
 from db.models.campaigns import Agent, AgentRun, RunEvent, ToolResult
 from db.models.control import ControlSetting, LiveEvent, Suppression
 from db.models.customers import Customer, CustomerIntelligence, WebhookEvent
+from db.models.downstream import DownstreamWait
 from db.models.inbox import InboxAiDecision, InboxConversation, InboxMessage
 from db.models.locks import AppLock
 from db.models.nurture import Enrollment, Handoff, Journey, JourneyVersion, Lead, LeadEvent, StepVisit
 from db.models.outbox import OutboxEntry
-from db.models.renewals import WorkflowInstance, WorkflowStepHistory
+from db.models.renewals import RenewalPeriod, WorkflowInstance, WorkflowStepHistory
 
 __all__ = [
     "Agent",
@@ -22,6 +23,7 @@ __all__ = [
     "ControlSetting",
     "Customer",
     "CustomerIntelligence",
+    "DownstreamWait",
     "Enrollment",
     "Handoff",
     "InboxAiDecision",
@@ -34,6 +36,7 @@ __all__ = [
     "LiveEvent",
     "Notification",
     "OutboxEntry",
+    "RenewalPeriod",
     "RunEvent",
     "StepVisit",
     "Suppression",

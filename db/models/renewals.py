@@ -68,3 +68,20 @@ class WorkflowStepHistory(Base):
     duration_s: Mapped[float]
     outcomes: Mapped[dict[str, Any]]
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RenewalPeriod(Base):
+    """One renewal per customer per renewal period, claimed in our database before its workflow starts.
+
+    Temporal's workflow-id reuse only remembers a closed renewal while its history is retained; this row
+    outlives retention, so a late signal for a closed period never starts a second renewal.
+    """
+
+    __tablename__ = "renewal_periods"
+
+    customer_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    renewal_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    workflow_id: Mapped[str] = mapped_column(String(200), unique=True)  # the period's one renewal workflow
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open, or how it closed
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]

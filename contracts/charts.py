@@ -1,0 +1,43 @@
+"""One shape for every chart the dashboard draws: the JSON the chart endpoints answer with, which
+web/static/js/charts.js turns into a Chart.js chart and the page into its data table (the same
+numbers, for screen readers and for "Show data")."""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel, Field
+
+
+class Series(BaseModel):
+    name: str = Field(description="legend and table column, e.g. 'Critical' or 'Renewed'")
+    key: str = Field(description="filter value for click-through and colour key, e.g. a stage or an outcome")
+    values: list[float | None] = Field(description="one value per label; null: no value (a gap in a line)")
+    kind: Literal["bar", "line"] = "bar"
+
+
+class Chart(BaseModel):
+    id: str = Field(description="stable id, also the element id on the page")
+    title: str
+    summary: str = Field(description="one sentence saying what the chart shows; read by screen readers")
+    horizontal: bool = False
+    stacked: bool = True
+    unit: Literal["count", "usd", "hours"] = "count"
+    category: str = Field(description="what the labels are, e.g. 'Stage' (the table's first column)")
+    labels: list[str]
+    keys: list[str] = Field(description="filter value per label, for click-through (a stage, an email, a date)")
+    series: list[Series]
+    link: str | None = Field(None, description="click-through URL; {key} is the label's key, {series} the series' key")
+
+    @property
+    def empty(self) -> bool:
+        bars = [s for s in self.series if s.kind == "bar"] or self.series  # a budget line alone is no data
+        return not any(v for s in bars for v in s.values)
+
+
+def chart_link(template: str | None, key: str, series: str) -> str | None:
+    """The URL a click on (label, series) opens; the same rule as charts.js."""
+    if not template:
+        return None
+    return template.replace("{key}", quote(key, safe="")).replace("{series}", quote(series, safe=""))

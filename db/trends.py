@@ -1,0 +1,296 @@
+"""Trends for the analytics page and the command center, as charts (contracts/charts.py): renewals
+completed per day and their outcomes by type and by CSM; agent runs per day and per agent by result,
+LLM cost per day by agent against the daily budget, messages sent per day by channel. Pure aggregations;
+days are UTC and bucketed here in Python, the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.charts import Chart, Series
+from db.home import AGE_BUCKETS, OUTCOME_GROUPS, age_bucket, outcome_group, usd
+from db.models import Agent, AgentRun, Approval, OutboxEntry, User, WorkflowInstance
+from db.models.outbox import OUTBOX_STATES
+
+RUN_RESULTS = ("succeeded", "failed", "killed", "budget_paused", "skipped", "waiting_approval", "running")
+GROUPS = [*OUTCOME_GROUPS, "other"]
+GROUP_NAMES = {**{k: name for k, (name, _) in OUTCOME_GROUPS.items()}, "other": "Other outcome"}
+
+
+def _days(today: date, days: int) -> list[date]:
+    return [today - timedelta(days=days - 1 - i) for i in range(days)]
+
+
+def _since(today: date, days: int) -> datetime:
+    return datetime.combine(today - timedelta(days=days - 1), time.min, tzinfo=UTC)
+
+
+def _per_day(rows: list[tuple[datetime, str]], days: list[date], keys: list[str]) -> dict[str, list[float]]:
+    """Counts per (key, day) of (timestamp, key) rows."""
+    index = {d: i for i, d in enumerate(days)}
+    counts = {k: [0.0] * len(days) for k in keys}
+    for at, key in rows:
+        i = index.get(at.astimezone(UTC).date())
+        if i is not None and key in counts:
+            counts[key][i] += 1
+    return counts
+
+
+def _daily_chart(chart_id: str, title: str, summary: str, days: list[date], series: list[Series]) -> Chart:
+    return Chart(
+        id=chart_id,
+        title=title,
+        summary=summary,
+        category="Day",
+        labels=[d.strftime("%b %-d") for d in days],
+        keys=[d.isoformat() for d in days],
+        series=series,
+    )
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def _humanize(value: str) -> str:
+    return value.replace("_", " ").replace("-", " ").capitalize()
+
+
+async def completions_per_day(session: AsyncSession, today: date, days: int = 30) -> Chart:
+    rows = (
+        await session.execute(
+            select(WorkflowInstance.completed_at, WorkflowInstance.definition_id).where(
+                WorkflowInstance.status == "completed", WorkflowInstance.completed_at >= _since(today, days)
+            )
+        )
+    ).all()
+    types = sorted({t for _, t in rows})
+    counts = _per_day([(at, t) for at, t in rows], _days(today, days), types)
+    total = sum(sum(v) for v in counts.values())
+    return _daily_chart(
+        "completions-per-day",
+        "Workflows completed per day",
+        f"{total:.0f} workflows completed in the last {days} days.",
+        _days(today, days),
+        [Series(name=_humanize(t), key=t, values=counts[t]) for t in types],
+    )
+
+
+async def _outcome_counts(session: AsyncSession, column: Any) -> dict[str, dict[str, int]]:
+    rows = await session.execute(
+        select(column, WorkflowInstance.outcome_status, func.count())
+        .where(WorkflowInstance.status == "completed")
+        .group_by(column, WorkflowInstance.outcome_status)
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(GROUPS, 0))
+    for key, outcome, n in rows.all():
+        counts[key][outcome_group(outcome)] += int(n)
+    return counts
+
+
+async def outcomes_per_type(session: AsyncSession) -> Chart:
+    counts = await _outcome_counts(session, WorkflowInstance.definition_id)
+    types = sorted(counts)
+    renewed = sum(c["renewed"] for c in counts.values())
+    return Chart(
+        id="outcomes-per-type",
+        title="Outcomes by workflow type",
+        summary=f"{sum(sum(c.values()) for c in counts.values())} completed workflows; {renewed} renewed.",
+        horizontal=True,
+        category="Workflow type",
+        labels=[_humanize(t) for t in types],
+        keys=types,
+        series=[Series(name=GROUP_NAMES[g], key=g, values=[counts[t][g] for t in types]) for g in GROUPS],
+    )
+
+
+async def outcomes_per_csm(session: AsyncSession) -> Chart:
+    counts = await _outcome_counts(session, WorkflowInstance.assigned_to)
+    names = dict((await session.execute(select(User.email, User.name))).all())
+    emails = sorted(counts, key=lambda e: (-sum(counts[e].values()), names.get(e, e)))
+    churned = max(emails, key=lambda e: counts[e]["churned"], default=None)
+    worst = f"; most churned: {names.get(churned, churned)}" if churned and counts[churned]["churned"] else ""
+    return Chart(
+        id="outcomes-per-csm",
+        title="Outcomes by CSM",
+        summary=f"Completed workflows of {len(emails)} CSMs by outcome{worst}.",
+        horizontal=True,
+        category="CSM",
+        labels=[names.get(e, e) for e in emails],
+        keys=emails,
+        series=[Series(name=GROUP_NAMES[g], key=g, values=[counts[e][g] for e in emails]) for g in GROUPS],
+    )
+
+
+async def _runs(session: AsyncSession, today: date, days: int) -> list[tuple[datetime, str, str, float]]:
+    rows = await session.execute(
+        select(AgentRun.started_at, AgentRun.agent_id, AgentRun.status, AgentRun.cost_usd).where(
+            AgentRun.started_at >= _since(today, days)
+        )
+    )
+    return [(at, agent, status, float(cost or 0)) for at, agent, status, cost in rows.all()]
+
+
+async def runs_per_day(session: AsyncSession, today: date, days: int = 14) -> Chart:
+    runs = await _runs(session, today, days)
+    results = [r for r in RUN_RESULTS if any(status == r for _, _, status, _ in runs)]
+    counts = _per_day([(at, status) for at, _, status, _ in runs], _days(today, days), results)
+    failed = sum(1 for _, _, status, _ in runs if status in ("failed", "killed"))
+    return _daily_chart(
+        "runs-per-day",
+        "Agent runs per day",
+        f"{len(runs)} runs in the last {days} days; {failed} failed or killed.",
+        _days(today, days),
+        [Series(name=_humanize(r), key=r, values=counts[r]) for r in results],
+    )
+
+
+async def runs_per_agent(session: AsyncSession, today: date, days: int = 14) -> Chart:
+    runs = await _runs(session, today, days)
+    agents = dict((await session.execute(select(Agent.id, Agent.name).order_by(Agent.name))).all())
+    ids = sorted(agents, key=lambda a: agents[a])
+    results = [r for r in RUN_RESULTS if any(status == r for _, _, status, _ in runs)]
+    counts = {r: [float(sum(1 for _, a, s, _ in runs if a == agent and s == r)) for agent in ids] for r in results}
+    return Chart(
+        id="runs-per-agent",
+        title="Runs by agent and result",
+        summary=f"Runs of {len(ids)} agents in the last {days} days, by result.",
+        horizontal=True,
+        category="Agent",
+        labels=[agents[a] for a in ids],
+        keys=ids,
+        series=[Series(name=_humanize(r), key=r, values=counts[r]) for r in results],
+    )
+
+
+async def cost_per_day(session: AsyncSession, today: date, budget: float | None, days: int = 14) -> Chart:
+    runs = await _runs(session, today, days)
+    agents = dict((await session.execute(select(Agent.id, Agent.name))).all())
+    index = {d: i for i, d in enumerate(_days(today, days))}
+    cost: dict[str, list[float]] = defaultdict(lambda: [0.0] * days)
+    for at, agent, _, usd_ in runs:
+        i = index.get(at.astimezone(UTC).date())
+        if i is not None and usd_:
+            cost[agent][i] += usd_
+    series = [
+        Series(name=agents.get(a, a), key=a, values=[round(v, 4) for v in cost[a]])
+        for a in sorted(cost, key=lambda a: agents.get(a, a))
+    ]
+    if budget is not None:
+        series.append(Series(name="Daily budget", key="budget", values=[budget] * days, kind="line"))
+    spent = sum(sum(v) for v in cost.values())
+    over = sum(1 for i in range(days) if budget is not None and sum(v[i] for v in cost.values()) > budget)
+    limit = "; no daily budget set"
+    if budget is not None:
+        limit = f"; over the {usd(budget)} budget on {over} of {days} days"
+    chart = _daily_chart(
+        "cost-per-day",
+        "LLM cost per day",
+        f"${spent:.2f} spent in the last {days} days{limit}.",
+        _days(today, days),
+        series,
+    )
+    return chart.model_copy(update={"unit": "usd"})
+
+
+async def messages_per_channel(session: AsyncSession, today: date, days: int = 14) -> Chart:
+    """Messages the outbox sent, by the day they went (their last change) and channel."""
+    rows = (
+        await session.execute(
+            select(OutboxEntry.updated_at, OutboxEntry.channel).where(
+                OutboxEntry.state == "sent",
+                OutboxEntry.channel.is_not(None),
+                OutboxEntry.updated_at >= _since(today, days),
+            )
+        )
+    ).all()
+    channels = sorted({c for _, c in rows}) or ["sms", "email"]
+    counts = _per_day([(at, c) for at, c in rows], _days(today, days), channels)
+    per = ", ".join(f"{sum(counts[c]):.0f} by {c.upper() if c == 'sms' else c}" for c in channels)
+    return _daily_chart(
+        "messages-per-channel",
+        "Messages sent per day",
+        f"Messages sent in the last {days} days: {per}.",
+        _days(today, days),
+        [Series(name=c.upper() if c == "sms" else c.capitalize(), key=c, values=counts[c]) for c in channels],
+    )
+
+
+async def duration_per_type(session: AsyncSession, today: date, weeks: int = 12) -> Chart:
+    """Average hours from start to completion per workflow type, per week (a gap where none completed)."""
+    first = today - timedelta(days=today.weekday(), weeks=weeks - 1)
+    rows = await session.execute(
+        select(WorkflowInstance.completed_at, WorkflowInstance.definition_id, WorkflowInstance.duration_s).where(
+            WorkflowInstance.status == "completed",
+            WorkflowInstance.completed_at >= datetime.combine(first, time.min, tzinfo=UTC),
+            WorkflowInstance.duration_s.is_not(None),
+        )
+    )
+    sums: dict[str, list[list[float]]] = defaultdict(lambda: [[] for _ in range(weeks)])
+    for at, kind, seconds in rows.all():
+        week = (at.astimezone(UTC).date() - first).days // 7
+        if 0 <= week < weeks:
+            sums[kind][week].append(seconds / 3600)
+    mondays = [first + timedelta(weeks=i) for i in range(weeks)]
+    series = [
+        Series(name=_humanize(kind), key=kind, kind="line", values=[_mean(v) for v in per_week])
+        for kind, per_week in sorted(sums.items())
+    ]
+    return Chart(
+        id="duration-per-type",
+        title="Average duration by type, per week",
+        summary=f"Hours from start to completion, averaged per week, for {len(series)} workflow types.",
+        stacked=False,
+        unit="hours",
+        category="Week of",
+        labels=[m.strftime("%b %-d") for m in mondays],
+        keys=[m.isoformat() for m in mondays],
+        series=series,
+    )
+
+
+async def outbox_per_state(session: AsyncSession, today: date, days: int = 14) -> Chart:
+    """Outbound side effects queued each day, by the state they are in now."""
+    rows = (
+        await session.execute(
+            select(OutboxEntry.created_at, OutboxEntry.state).where(OutboxEntry.created_at >= _since(today, days))
+        )
+    ).all()
+    counts = _per_day([(at, s) for at, s in rows], _days(today, days), list(OUTBOX_STATES))
+    stuck = sum(1 for _, s in rows if s in ("failed", "rejected"))
+    return _daily_chart(
+        "outbox-per-state",
+        "Outbox throughput by state",
+        f"{len(rows)} outbound actions in the last {days} days; {stuck} failed or rejected.",
+        _days(today, days),
+        [Series(name=_humanize(s), key=s, values=counts[s]) for s in OUTBOX_STATES if any(counts[s])],
+    )
+
+
+async def approval_waits(session: AsyncSession, today: date, days: int = 14) -> Chart:
+    """How long decided approvals waited for their decision (or expiry), by outcome."""
+    rows = (
+        await session.execute(
+            select(Approval.status, Approval.requested_at, Approval.decided_at).where(
+                Approval.status != "pending", Approval.decided_at >= _since(today, days)
+            )
+        )
+    ).all()
+    outcomes = sorted({status for status, _, _ in rows})
+    counts = {o: dict.fromkeys((key for key, _, _ in AGE_BUCKETS), 0) for o in outcomes}
+    for status, requested, decided in rows:
+        counts[status][age_bucket(decided - requested)] += 1
+    return Chart(
+        id="approval-waits",
+        title="Approval wait times",
+        summary=f"{len(rows)} approvals decided or expired in the last {days} days, by how long they waited.",
+        category="Waited",
+        labels=[label for _, label, _ in AGE_BUCKETS],
+        keys=[key for key, _, _ in AGE_BUCKETS],
+        series=[Series(name=_humanize(o), key=o, values=[counts[o][k] for k, _, _ in AGE_BUCKETS]) for o in outcomes],
+    )
