@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from clients.errors import activity_errors
 from clients.notify import Smtp, post_slack, send_email
@@ -28,9 +29,12 @@ class ApprovalActivities:
     async def record_request(self, req: ApprovalRequest) -> None:
         link = f"/approvals/{req.id}"
         async with self.db.transaction() as session:
-            await approvals_store.add(
-                session, {**req.model_dump(exclude={"items"}), "items": [i.model_dump() for i in req.items]}
-            )
+            try:
+                await approvals_store.add(
+                    session, {**req.model_dump(exclude={"items"}), "items": [i.model_dump() for i in req.items]}
+                )
+            except approvals_store.ApprovalIdConflict as err:  # retrying cannot fix it: say so, loudly
+                raise ApplicationError(str(err), type="ApprovalIdConflict", non_retryable=True) from err
             await approvals_store.notify(
                 session,
                 ref=f"approval:{req.id}",

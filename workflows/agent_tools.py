@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from rules.policy import ActionContext, Decision, Risk, Verdict, evaluate
     from workflows import policies
     from workflows.agent_thread import Thread
-    from workflows.approval_gate import ApprovalGate
+    from workflows.approval_gate import ApprovalGate, new_approval_id
 
 SEND_TIMEOUT = timedelta(minutes=15)
 SEND_HEARTBEAT = timedelta(seconds=10)  # a killed worker's batch is picked up again within seconds
@@ -146,7 +146,7 @@ async def _approve(thread: Thread, gate: ApprovalGate, asking: list[_Pending], o
         items = [ApprovalItem(id=p.call.id, label=p.res.title.rstrip("?"), detail=p.res.summary) for p in asking]
         action, editable = "multiple", None
     req = ApprovalRequest(
-        id=f"apr-{str(workflow.uuid4())[:8]}",
+        id=new_approval_id(),
         workflow_id=thread.run_id,
         workflow_kind="campaign",
         action=action,
