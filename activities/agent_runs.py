@@ -12,6 +12,7 @@ from agent.llm_planner import LLMPlanner
 from agent.targets import TargetResolver
 from clients.errors import activity_errors
 from contracts.campaigns import (
+    PREVIEW_TARGETS,
     AgentConfig,
     AgentSettings,
     PlanRequest,
@@ -124,4 +125,18 @@ class AgentRunActivities:
             kill = (await control.kill_switch(session))["on"]
         async with activity_errors():
             resolution = await self.resolver.resolve(req.call)
-        return resolution.model_copy(update={"kill_switch": kill})
+        if not req.by_reference:
+            return resolution.model_copy(update={"kill_switch": kill})
+        ref = f"{req.run_id}:{req.call.id}:targets"
+        async with self.db.transaction() as session:
+            await agent_runs_store.save_targets(
+                session, ref, req.run_id, [t.model_dump(mode="json") for t in resolution.targets]
+            )
+        return resolution.model_copy(
+            update={
+                "kill_switch": kill,
+                "targets": resolution.targets[:PREVIEW_TARGETS],
+                "targets_ref": ref,
+                "target_ids": [t.id for t in resolution.targets],
+            }
+        )
