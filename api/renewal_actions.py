@@ -23,7 +23,7 @@ from contracts.renewals import (
 )
 from db import intelligence_store, renewal_projection, users
 from db.models import WorkflowInstance
-from rules.scoring import priority_score
+from rules.scoring import live, priority_score
 
 
 async def load_view(
@@ -35,7 +35,13 @@ async def load_view(
         raise Forbidden(f"this renewal is assigned to {state.csm_name or state.assigned_to}")
     async with get_db(request).session() as session:
         intel = await intelligence_store.get_intelligence(session, state.intelligence_id)
-    return build(state, intel, datetime.now(UTC).date(), can_act(state, user.email, user.role))
+        load = (await renewal_projection.open_counts_by_csm(session)).get(state.assigned_to, 1)
+    view = build(state, intel, datetime.now(UTC).date(), can_act(state, user.email, user.role))
+    if state.priority is not None and state.is_open:  # the score as the queue shows it: the CSM's load now
+        factors = live(state.priority.model_dump(exclude_none=True), load)
+        view.vars["workflow"]["priorityScore"] = factors.score
+        view.vars["workflow"]["priorityFactors"] = {**factors.as_dict(), "explanation": factors.explain()}
+    return view
 
 
 async def next_in_queue(request: Request, state: RenewalState) -> WorkflowInstance | None:

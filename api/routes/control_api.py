@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import func, select
 
 from api.auth import CurrentUser, current_user, require_role
 from api.deps import DbId, NoBool, get_db
 from db import agent_runs_store, approvals_store, control, suppression
 from db.models import Approval, OutboxEntry
+from rules.contacts import contact_problem
 
 router = APIRouter(tags=["control"])
 manager = require_role("manager")
@@ -33,6 +34,12 @@ class SuppressionBody(BaseModel):
     channel: Literal["sms", "email", "all"] = "all"
     reason: str = Field("added by staff", max_length=300)
     member_id: str | None = Field(None, max_length=40)
+
+    @model_validator(mode="after")
+    def _valid_contact(self) -> SuppressionBody:
+        if (problem := contact_problem(self.contact, self.channel)) is not None:
+            raise ValueError(problem)
+        return self
 
 
 @router.get("/api/control")

@@ -106,7 +106,7 @@ async def team_page(
     async with db.session() as session:
         loads = await renewal_projection.team_load(session)
         stats = await renewal_projection.queue_stats(session, None, start_of_today())
-        top = await renewal_projection.queue(session, None, limit=15)
+        urgent = await renewal_projection.urgent(session)
         team = await users.csms(session)
     return get_templates(request).TemplateResponse(
         request,
@@ -114,7 +114,7 @@ async def team_page(
         {
             "loads": loads,
             "stats": stats,
-            "top": top,
+            "urgent": urgent,
             "team": team,
         },
     )
