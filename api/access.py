@@ -98,10 +98,6 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /api/home/charts/{chart}": STAFF,
     "GET /api/trends/{chart}": STAFF,
     "GET /api/analytics": STAFF,
-    # the manager home and its charts
-    "GET /home": STAFF,
-    "GET /api/home/charts/{chart}": STAFF,
-    "GET /api/trends/{chart}": STAFF,
     # campaigns: agents, runs, tool results, approvals, the command center
     "GET /api/agents": STAFF,
     "POST /api/agents/{agent_id}/run": MANAGER,
