@@ -95,10 +95,6 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /customers/{customer_id}": OWN_READ,
     "GET /analytics": STAFF,
     "GET /api/analytics": STAFF,
-    # the manager home and its charts
-    "GET /home": STAFF,
-    "GET /api/home/charts/{chart}": STAFF,
-    "GET /api/trends/{chart}": STAFF,
     # campaigns: agents, runs, tool results, approvals, the command center
     "GET /api/agents": STAFF,
     "POST /api/agents/{agent_id}/run": MANAGER,
