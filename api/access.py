@@ -94,6 +94,10 @@ ROUTE_ROLES: dict[str, Access] = {
     "POST /api/workflows/{workflow_id}/cancel": MANAGER,
     "GET /customers/{customer_id}": OWN_READ,
     "GET /analytics": STAFF,
+    # the manager home and its charts
+    "GET /home": STAFF,
+    "GET /api/home/charts/{chart}": STAFF,
+    "GET /api/trends/{chart}": STAFF,
     "GET /api/analytics": STAFF,
     # campaigns: agents, runs, tool results, approvals, the command center
     "GET /api/agents": STAFF,
