@@ -59,6 +59,9 @@ ROUTE_ROLES: dict[str, Access] = {
     # public, and the API's documentation (logged in: the schema lists every route)
     "GET /static": PUBLIC,
     "GET /api/openapi.json": EVERYONE,
+    # the Temporal UI's codec endpoint: operators read decrypted payloads (the preflight carries no login)
+    "OPTIONS /api/codec/{direction}": PUBLIC,
+    "POST /api/codec/{direction}": _roles("operator"),
     "GET /api/docs": EVERYONE,
     "GET /redoc": EVERYONE,
     "GET /healthz": PUBLIC,

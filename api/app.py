@@ -30,6 +30,7 @@ from api.routes import (
     approvals_api,
     auth_pages,
     chrome_pages,
+    codec_api,
     command_pages,
     control_api,
     customer_pages,
@@ -172,6 +173,7 @@ def create_app(
         journey_pages,
         journey_dry_run,
         pipeline_pages,
+        codec_api,
     ):
         limit = settings.webhook_max_body_bytes if module in WEBHOOKS else None
         app.include_router(module.router, max_body_size=limit)

@@ -24,6 +24,14 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     temporal_ui_url: str = "http://127.0.0.1:8233"
+    # Temporal behind the door: mTLS (client cert and key, and the server's CA) or a Temporal Cloud API key.
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_tls_ca: Path | None = None
+    temporal_api_key: SecretStr | None = None
+    # Payloads encrypted with AES-GCM when set: "key-id:base64-key,..." (32-byte keys); the first encrypts,
+    # all decrypt, so a key is rotated by putting a new one first and dropping the old once nothing uses it.
+    payload_keys: SecretStr | None = None
     task_queue: str = "renubu"
     # Workflows kept in the worker's memory (~0.2 MB each); beyond it a waking workflow is replayed first.
     worker_max_cached_workflows: int = 5000

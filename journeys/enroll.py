@@ -85,7 +85,7 @@ async def _start(
             # A lead walks a journey once: no second enrollment, running or finished.
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            static_summary=f"{definition.name} v{version} · lead {lead.first_name or lead.id}",
+            static_summary=f"{definition.name} v{version} · lead {lead.id}",  # no personal details in the UI
         )
     except WorkflowAlreadyStartedError:
         return "already_enrolled"
