@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from api import control_service
-from api.auth import CurrentUser, Manager, Viewer, current_user
+from api.auth import Manager, SignedIn, Viewer
 from api.control_service import BudgetBody, KillSwitchBody, SuppressionBody  # the request bodies
 from api.deps import DbDep, DbId
 from db import approvals_store, suppression
@@ -16,7 +16,7 @@ router = APIRouter(tags=["control"])
 
 
 @router.get("/api/control", response_model=control_service.ControlOut)
-async def get_control(db: DbDep, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+async def get_control(db: DbDep, _user: SignedIn) -> dict[str, Any]:
     return await control_service.get_control(db)
 
 
@@ -33,12 +33,12 @@ async def budget(body: BudgetBody, user: Manager, db: DbDep) -> dict[str, Any]:
 
 
 @router.get("/api/metrics", response_model=control_service.MetricsOut)
-async def metrics(db: DbDep, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+async def metrics(db: DbDep, _user: SignedIn) -> dict[str, Any]:
     return await control_service.metrics(db)
 
 
 @router.get("/api/notifications", response_model=list[control_service.NotificationOut])
-async def notifications(db: DbDep, _user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
+async def notifications(db: DbDep, _user: SignedIn) -> list[dict[str, Any]]:
     async with db.session() as session:
         rows = await approvals_store.recent_notifications(session)
     return [
