@@ -16,6 +16,7 @@ from api.campaign_ui import InlineErrors, render
 from api.deps import DbDep, DbId, get_db, get_settings_dep, get_temporal
 from api.inbox_page_view import VIEWS, Filters, list_context, message_view, metrics_context, thread_context
 from api.inbox_page_view import controls_context as _controls_context
+from db import downstream
 
 router = APIRouter(tags=["inbox pages"], route_class=InlineErrors, include_in_schema=False)
 FILTERS_ID = "inbox-filters"  # the filter form's id: its requests update the address bar
@@ -41,6 +42,8 @@ async def inbox_page(
 ) -> Response:
     context = {**await list_context(db, f, c), **await metrics_context(db, club_tz(request))}
     context.update(await controls_context(request))
+    async with db.session() as session:  # the sync and triage wait while ClubOS is down
+        context["waits"] = await downstream.by_system(session, system="clubos")
     if c:
         try:
             context.update(await thread_context(db, c, f))

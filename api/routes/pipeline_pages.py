@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
 from api import lead_view
 from api.auth import Viewer
 from api.campaign_ui import InlineErrors, render
 from api.deps import get_db
+from db import downstream
+from db.models import Enrollment
 
 router = APIRouter(tags=["journey pages"], route_class=InlineErrors, include_in_schema=False)
 
@@ -44,6 +47,9 @@ async def lead_page(request: Request, lead_id: str, _user: Viewer) -> Response:
     detail = await _lead(request, lead_id)
     if detail is None:
         return render(request, "error.html", {"title": "Not found", "message": f"No lead {lead_id}."}, 404)
+    async with get_db(request).session() as session:  # its journeys waiting for SMTP or ClubOS
+        journeys = list(await session.scalars(select(Enrollment.id).where(Enrollment.lead_id == lead_id)))
+        detail["waits"] = await downstream.by_system(session, journeys)
     return render(request, "lead.html", detail)
 
 
