@@ -129,3 +129,4 @@ def require_role(*roles: str) -> Callable[..., Awaitable[CurrentUser]]:
 # imports api.deps (get_db), so api.deps importing these back would be a cycle.
 Viewer = Annotated[CurrentUser, Depends(require_role("manager", "operator"))]  # managers decide, operators read
 Manager = Annotated[CurrentUser, Depends(require_role("manager"))]
+SignedIn = Annotated[CurrentUser, Depends(current_user)]  # any role; the route checks ownership where it matters

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import HTTPException
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
 
 from api.deps import NoBool
@@ -39,6 +39,70 @@ class SuppressionBody(BaseModel):
         if (problem := contact_problem(self.contact, self.channel)) is not None:
             raise ValueError(problem)
         return self
+
+
+class KillSwitchState(BaseModel):
+    """As stored: on, by whom, and (once set) the reason and when (ISO 8601 text)."""
+
+    model_config = ConfigDict(extra="allow")  # reason, at: absent until the switch is first set
+    on: bool
+    by: str | None
+
+
+class ControlOut(BaseModel):
+    kill_switch: KillSwitchState
+    daily_budget_usd: float | None
+    spent_today_usd: float
+
+
+class KillSwitchOut(BaseModel):
+    on: bool
+
+
+class BudgetOut(BaseModel):
+    daily_budget_usd: float | None
+
+
+class JobCounts(BaseModel):
+    running: int
+    waiting_approval: int
+
+
+class MetricsOut(BaseModel):
+    jobs: JobCounts
+    outbox: dict[str, int] = Field(description="outbox entries per state")
+    runs: dict[str, int] = Field(description="agent runs per status")
+    approvals: dict[str, int] = Field(description="approvals per status")
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    body: str
+    link: str | None
+    at: str
+
+
+class SuppressionOut(BaseModel):
+    id: int
+    contact: str
+    channel: str
+    member_id: str | None
+    reason: str
+    source: str = Field(description="admin / stop_reply / bounce")
+    created_by: str
+    created_at: str
+
+
+class SuppressionAdded(BaseModel):
+    created: bool = Field(description="false: it was already on the list")
+    contact: str = Field(description="as stored: a normalised phone number or email")
+    channel: str
+
+
+class SuppressionDeleted(BaseModel):
+    deleted: int
 
 
 async def get_control(db: Database) -> dict[str, Any]:

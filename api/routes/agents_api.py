@@ -7,14 +7,14 @@ import csv
 import io
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from agent.catalog import TOOLS
 from api import agent_service
 from api.agent_service import ScheduleBody, SettingsBody  # the request bodies, shared with the pages
-from api.auth import CurrentUser, Manager, current_user
+from api.auth import Manager, SignedIn
 from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_temporal
 from db import agent_runs_store
 from rules.spreadsheet import safe_rows
@@ -61,7 +61,7 @@ class RunDetailOut(RunOut):
 
 
 @router.get("/agents")
-async def list_agents(request: Request, db: DbDep, _user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
+async def list_agents(request: Request, db: DbDep, _user: SignedIn) -> list[dict[str, Any]]:
     cards = await agent_service.agent_cards(db, await get_temporal(request))
     return [
         {
@@ -154,10 +154,7 @@ async def change_schedule(
 
 @router.get("/runs", response_model=list[RunOut])
 async def list_runs(
-    db: DbDep,
-    agent_id: str | None = None,
-    limit: int = Query(20, ge=1, le=200),
-    _user: CurrentUser = Depends(current_user),
+    db: DbDep, _user: SignedIn, agent_id: str | None = None, limit: int = Query(20, ge=1, le=200)
 ) -> list[dict[str, Any]]:
     async with db.session() as session:
         return [_run(r) for r in await agent_runs_store.runs(session, agent_id, limit)]
@@ -165,7 +162,7 @@ async def list_runs(
 
 @router.get("/runs/{run_id}", response_model=RunDetailOut)
 async def get_run(
-    run_id: str, db: DbDep, after: int = Query(0, ge=0, le=DB_INT_MAX), _user: CurrentUser = Depends(current_user)
+    run_id: str, db: DbDep, _user: SignedIn, after: int = Query(0, ge=0, le=DB_INT_MAX)
 ) -> dict[str, Any]:
     async with db.session() as session:
         run = await agent_runs_store.get_run(session, run_id)
@@ -189,7 +186,7 @@ async def get_run(
 
 
 @router.get("/tool-results/{result_id}.csv")
-async def tool_result_csv(result_id: str, db: DbDep, _user: CurrentUser = Depends(current_user)) -> Response:
+async def tool_result_csv(result_id: str, db: DbDep, _user: SignedIn) -> Response:
     async with db.session() as session:
         result = await agent_runs_store.tool_result(session, result_id)
     if result is None:
@@ -207,7 +204,7 @@ async def tool_result_csv(result_id: str, db: DbDep, _user: CurrentUser = Depend
 
 
 @router.get("/tools")
-async def tool_catalog(_user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
+async def tool_catalog(_user: SignedIn) -> list[dict[str, Any]]:
     return [
         {
             "name": t.name,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from api import approval_service
 from api.approval_service import ApprovalOut, DecisionBody, approval_json  # DecisionBody: shared with the pages
-from api.auth import CurrentUser, Manager, current_user
+from api.auth import Manager, SignedIn
 from api.deps import DbDep, get_temporal
 from contracts.approvals import ApprovalOutcome
 from db import approvals_store
@@ -20,9 +20,9 @@ router = APIRouter(prefix="/api/approvals", tags=["approvals"])
 @router.get("", response_model=list[ApprovalOut])
 async def list_approvals(
     db: DbDep,
+    _user: SignedIn,
     status: str | None = Query("pending", max_length=30),
     limit: int = Query(100, ge=1, le=500),
-    _user: CurrentUser = Depends(current_user),
 ) -> list[dict[str, Any]]:
     async with db.session() as session:
         rows = await approvals_store.listing(session, None if status == "all" else status, limit)
@@ -30,7 +30,7 @@ async def list_approvals(
 
 
 @router.get("/{approval_id}", response_model=ApprovalOut)
-async def get_approval(approval_id: str, db: DbDep, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+async def get_approval(approval_id: str, db: DbDep, _user: SignedIn) -> dict[str, Any]:
     return approval_json(await approval_service.get_approval(db, approval_id))
 
 

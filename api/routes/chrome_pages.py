@@ -3,11 +3,11 @@ banner, the pending-approvals badge in the nav, the notifications bell."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import control_service
-from api.auth import CurrentUser, Viewer, current_user
+from api.auth import SignedIn, Viewer
 from api.campaign_ui import kill_state, render
 from api.deps import DbDep, get_db
 from db import approvals_store, control
@@ -18,7 +18,7 @@ BELL_SIZE = 10
 
 
 @router.get("/kill-banner")
-async def kill_banner(request: Request, db: DbDep, _user: CurrentUser = Depends(current_user)) -> Response:
+async def kill_banner(request: Request, db: DbDep, _user: SignedIn) -> Response:
     async with db.session() as session:
         state = kill_state(await control.kill_switch(session))
     return render(request, "partials/campaigns/kill_banner.html", {"ks": state})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from api import control_service
-from api.auth import CurrentUser, Manager, Viewer, current_user
+from api.auth import Manager, SignedIn, Viewer
 from api.control_service import BudgetBody, KillSwitchBody, SuppressionBody  # the request bodies
 from api.deps import DbDep, DbId
 from db import approvals_store, suppression
@@ -15,30 +15,30 @@ from db import approvals_store, suppression
 router = APIRouter(tags=["control"])
 
 
-@router.get("/api/control")
-async def get_control(db: DbDep, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+@router.get("/api/control", response_model=control_service.ControlOut)
+async def get_control(db: DbDep, _user: SignedIn) -> dict[str, Any]:
     return await control_service.get_control(db)
 
 
-@router.post("/api/control/kill-switch")
+@router.post("/api/control/kill-switch", response_model=control_service.KillSwitchOut)
 async def kill_switch(body: KillSwitchBody, user: Manager, db: DbDep) -> dict[str, Any]:
     await control_service.set_kill_switch(db, body, user.email)
     return {"on": body.on}
 
 
-@router.post("/api/control/budget")
+@router.post("/api/control/budget", response_model=control_service.BudgetOut)
 async def budget(body: BudgetBody, user: Manager, db: DbDep) -> dict[str, Any]:
     await control_service.set_budget(db, body, user.email)
     return {"daily_budget_usd": body.usd}
 
 
-@router.get("/api/metrics")
-async def metrics(db: DbDep, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+@router.get("/api/metrics", response_model=control_service.MetricsOut)
+async def metrics(db: DbDep, _user: SignedIn) -> dict[str, Any]:
     return await control_service.metrics(db)
 
 
-@router.get("/api/notifications")
-async def notifications(db: DbDep, _user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
+@router.get("/api/notifications", response_model=list[control_service.NotificationOut])
+async def notifications(db: DbDep, _user: SignedIn) -> list[dict[str, Any]]:
     async with db.session() as session:
         rows = await approvals_store.recent_notifications(session)
     return [
@@ -54,7 +54,7 @@ async def notifications(db: DbDep, _user: CurrentUser = Depends(current_user)) -
     ]
 
 
-@router.get("/admin/suppression")
+@router.get("/admin/suppression", response_model=list[control_service.SuppressionOut])
 async def list_suppression(_user: Viewer, db: DbDep) -> list[dict[str, Any]]:
     async with db.session() as session:
         rows = await suppression.listing(session)
@@ -73,12 +73,12 @@ async def list_suppression(_user: Viewer, db: DbDep) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/admin/suppression", status_code=201)
+@router.post("/admin/suppression", status_code=201, response_model=control_service.SuppressionAdded)
 async def add_suppression(body: SuppressionBody, user: Manager, db: DbDep) -> dict[str, Any]:
     return await control_service.add_suppression(db, body, user.email)
 
 
-@router.delete("/admin/suppression/{suppression_id}")
+@router.delete("/admin/suppression/{suppression_id}", response_model=control_service.SuppressionDeleted)
 async def delete_suppression(suppression_id: DbId, _user: Manager, db: DbDep) -> dict[str, Any]:
     await control_service.remove_suppression(db, suppression_id)
     return {"deleted": suppression_id}

@@ -6,11 +6,11 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from api import inbox_service
-from api.auth import CurrentUser, Manager, Viewer, current_user
+from api.auth import Manager, SignedIn, Viewer
 from api.deps import DbDep, DbId, SettingsDep, get_temporal
 from api.inbox_service import IntervalBody, ModeBody, RatingBody  # request bodies, shared with the pages
 from contracts import names
@@ -105,6 +105,6 @@ async def sync_interval(request: Request, body: IntervalBody, _user: Manager) ->
 
 
 @router.post("/sync-now")
-async def sync_now(request: Request, _user: CurrentUser = Depends(current_user)) -> dict[str, str]:
+async def sync_now(request: Request, _user: SignedIn) -> dict[str, str]:
     await inbox_service.signal_sync(await get_temporal(request), names.INBOX_SYNC_POKE)
     return {"status": "syncing"}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from api import renewal_actions as actions
-from api.auth import CurrentUser, Manager, current_user
+from api.auth import Manager, SignedIn
 from api.deps import DB_INT_MAX, DbDep
 from api.renewal_queue import queue_owner, start_of_today
 from api.renewal_service import UpdateOutcome
@@ -101,10 +101,10 @@ def _result(outcome: UpdateOutcome) -> dict[str, Any]:
 @router.get("/queue", response_model=QueueOut)
 async def queue(
     db: DbDep,
+    user: SignedIn,
     csm: str | None = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=DB_INT_MAX),
-    user: CurrentUser = Depends(current_user),
 ) -> dict[str, Any]:
     owner = queue_owner(user, csm)
     async with db.session() as session:
@@ -143,48 +143,36 @@ async def queue(
 
 
 @router.get("/{workflow_id}/status", response_model=RenewalState, response_model_by_alias=False)
-async def status(request: Request, workflow_id: str, user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+async def status(request: Request, workflow_id: str, user: SignedIn) -> dict[str, Any]:
     view = await actions.load_view(request, workflow_id, user)
     return view.state.model_dump(mode="json")
 
 
 @router.get("/{workflow_id}/context", response_model=dict[str, Any])
-async def context(request: Request, workflow_id: str, user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+async def context(request: Request, workflow_id: str, user: SignedIn) -> dict[str, Any]:
     view = await actions.load_view(request, workflow_id, user)
     return view.vars
 
 
 @router.post("/{workflow_id}/start", response_model=StateOrRunning, response_model_by_alias=False)
-async def start(request: Request, workflow_id: str, user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+async def start(request: Request, workflow_id: str, user: SignedIn) -> dict[str, Any]:
     return _result(await actions.start(request, workflow_id, user))
 
 
 @router.post("/{workflow_id}/actions/{value}", response_model=StateOrRunning, response_model_by_alias=False)
-async def choose(
-    request: Request,
-    workflow_id: str,
-    value: str,
-    body: ChooseBody,
-    user: CurrentUser = Depends(current_user),
-) -> dict[str, Any]:
+async def choose(request: Request, workflow_id: str, value: str, body: ChooseBody, user: SignedIn) -> dict[str, Any]:
     return _result(await actions.choose(request, workflow_id, user, body.step_id, value))
 
 
 @router.post("/{workflow_id}/steps/{step_id}/complete", response_model=StateOrRunning, response_model_by_alias=False)
 async def complete_step(
-    request: Request,
-    workflow_id: str,
-    step_id: str,
-    body: CompleteStepBody,
-    user: CurrentUser = Depends(current_user),
+    request: Request, workflow_id: str, step_id: str, body: CompleteStepBody, user: SignedIn
 ) -> dict[str, Any]:
     return _result(await actions.complete_step(request, workflow_id, user, step_id, body.outcome, body.notes))
 
 
 @router.post("/{workflow_id}/complete", response_model=StateOrRunning, response_model_by_alias=False)
-async def complete(
-    request: Request, workflow_id: str, body: CompleteBody, user: CurrentUser = Depends(current_user)
-) -> dict[str, Any]:
+async def complete(request: Request, workflow_id: str, body: CompleteBody, user: SignedIn) -> dict[str, Any]:
     return _result(
         await actions.complete(request, workflow_id, user, body.outcome, body.notes, body.next_steps, body.confidence)
     )
