@@ -155,9 +155,11 @@ async function validate() {
 function redrawPanelKeepingFocus() {
   const name = document.activeElement?.getAttribute?.("name");
   if (panel.contains(document.activeElement) && name) {  // typing: only refresh the step's problem list
-    const list = panel.querySelector(".jb-step-problems");
+    let list = panel.querySelector(".jb-step-problems");
+    if (!list) panel.querySelector("h3").after(list = el("ul", { class: "jb-step-problems", role: "alert" }));
     const mine = state.problems.filter((p) => p.step === state.selected);
-    if (list) list.replaceChildren(...mine.map((p) => el("li", {}, p.message)));
+    list.replaceChildren(...mine.map((p) => el("li", {}, p.message)));
+    list.hidden = !mine.length;
     return;
   }
   redrawPanel();
