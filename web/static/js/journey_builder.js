@@ -87,7 +87,7 @@ function clip(text, n) { return text.length > n ? `${text.slice(0, n - 1)}…` :
 function node(id, pos, title, line, attrs) {
   const g = s("g", { class: `jb-node ${attrs.class || ""}`, transform: `translate(${pos.x},${pos.y})`, "data-step": id, ...attrs.aria });
   g.append(s("rect", { width: W, height: H, rx: 8 }), s("text", { x: 10, y: 22, class: "jb-title" }, clip(title, 30)),
-    s("text", { x: 10, y: 42, class: "jb-line" }, clip(line, 34)));
+    s("text", { x: 10, y: 42, class: "jb-line" }, clip(line, 30)), s("title", {}, `${title}: ${line}`));
   return g;
 }
 
@@ -122,7 +122,7 @@ function draw() {
     nodes.append(g);
   });
   nodes.append(node("end", at.get("end"), "End", "the journey is completed", { class: "jb-end", aria: { tabindex: 0, role: "button", "aria-label": "End" } }));
-  const defs = s("defs", {}, s("marker", { id: "jb-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z" })));
+  const defs = s("defs", {}, s("marker", { id: "jb-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, s("path", { d: "M0,0 L10,5 L0,10 z" })));
   svg.replaceChildren(defs, lines, nodes);
 }
 
@@ -147,22 +147,12 @@ async function validate() {
   document.getElementById("jb-yaml").textContent = data.yaml;
   showProblems();
   draw();
-  const open = panel.querySelector(".jb-step-problems");
-  const mine = state.problems.filter((p) => p.step === state.selected);
-  if (open || mine.length) redrawPanelKeepingFocus();
-}
-
-function redrawPanelKeepingFocus() {
-  const name = document.activeElement?.getAttribute?.("name");
-  if (panel.contains(document.activeElement) && name) {  // typing: only refresh the step's problem list
-    let list = panel.querySelector(".jb-step-problems");
-    if (!list) panel.querySelector("h3").after(list = el("ul", { class: "jb-step-problems", role: "alert" }));
+  const list = panel.querySelector(".jb-step-problems");
+  if (list) {  // only the step's problem list: a redraw would take the focus from what is being typed
     const mine = state.problems.filter((p) => p.step === state.selected);
     list.replaceChildren(...mine.map((p) => el("li", {}, p.message)));
     list.hidden = !mine.length;
-    return;
   }
-  redrawPanel();
 }
 
 function showProblems() {

@@ -128,10 +128,12 @@ function stepFields(step, ctx) {
       const subject = text(step.subject, set("subject"), { name: "subject", maxlength: 150 });
       const body = el("textarea", { name: "body", rows: 5, maxlength: 3000, oninput: (e) => set("body")(e.target.value) });
       body.value = step.body ?? "";
+      const texting = step.channel === "sms" || step.channel === "chat";  // no subject line there
       return [
         field("Channel", select([["email", "email"], ["sms", "sms"], ["chat", "chat"], ["auto", "auto (the lead's preferred)"]],
-          step.channel, set("channel"), { name: "channel" })),
-        field("Subject", subject, "email only"), field("Message", body), templateChips(ctx, [subject, body]),
+          step.channel, (v) => { step.channel = v; if (v === "sms" || v === "chat") delete step.subject; redraw(); }, { name: "channel" })),
+        texting ? null : field("Subject", subject, "used when it goes by email"),
+        field("Message", body), templateChips(ctx, texting ? [body] : [subject, body]),
       ];
     }
     case "wait": {
@@ -218,10 +220,10 @@ export function renderPanel(box, ctx) {
   const mine = ctx.problems.filter((p) => p.step === index);
   box.append(
     el("h3", {}, `Step ${index + 1} · ${KINDS[step.type]}`),
-    mine.length ? el("ul", { class: "jb-step-problems", role: "alert" }, mine.map((p) => el("li", {}, p.message))) : null,
+    el("ul", { class: "jb-step-problems", role: "alert", hidden: !mine.length }, mine.map((p) => el("li", {}, p.message))),
     field("Id", text(step.id, (v) => ctx.rename(index, v), { name: "step_id" }), "lower case; other steps refer to it"),
     field("Name", text(step.name, (v) => { if (v) step.name = v; else delete step.name; ctx.changed(); }, { name: "step_name" })),
-    ...stepFields(step, ctx),
+    ...stepFields(step, ctx).filter(Boolean),
   );
   if (step.type !== "branch" && step.type !== "exit") {
     box.append(field("Then go to", select(targets(ctx, step.id, true), step.next || "", (v) => {
