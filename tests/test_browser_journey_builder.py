@@ -96,6 +96,19 @@ async def test_build_publish_and_dry_run_a_journey_on_the_canvas(stack: LocalSta
         await expect(page.locator("#jb-valid")).to_have_text("Valid: ready to publish")
         await screenshot(page, "journey-builder-branch-1440")
 
+        # the keyboard path for delete and connect: what led to a deleted step goes to its successor
+        await page.locator("#jb-svg .jb-node[data-step=sms-nudge]").focus()
+        await page.keyboard.press("Delete")
+        await expect(page.locator("#jb-svg .jb-node[data-step=sms-nudge]")).to_have_count(0)
+        await expect(yaml_text).to_contain_text("    default: wait-for-day-5\n")
+        await page.locator("#jb-svg .jb-node[data-step=special-offer]").focus()
+        await page.keyboard.press("c")
+        await page.locator("#jb-svg .jb-node[data-step=end]").focus()
+        await page.keyboard.press("Enter")
+        await expect(yaml_text).to_contain_text('    body: "Hi {first_name}, join {club} this week')
+        await expect(yaml_text).to_contain_text('{booking_link}"\n    next: end\n  - id: mark-nurtured')
+        await expect(page.locator("#jb-status")).to_contain_text("Step 7 now goes to end")
+
         phone = await browser.new_page(viewport={"width": 390, "height": 844})
         await login(phone, stack.api_url, MANAGER[0], DEMO_PASSWORD)
         for path in (f"/journeys/{journey_id}/builder", "/journeys/welcome-series/builder"):

@@ -6,7 +6,7 @@ import { KINDS, el, renderPanel } from "./journey_builder_panel.js";
 
 const CSRF = document.querySelector("meta[name=csrf-token]").content;  // cookie sessions: writes carry the token
 const SVG = "http://www.w3.org/2000/svg";
-const W = 210, H = 58, GX = 40, GY = 34, PAD = 20, MAX_COLS = 3;
+const W = 210, H = 58, GX = 40, GY = 34, PAD = 26, MAX_COLS = 3;
 const root = document.getElementById("journey-builder");
 const svg = document.getElementById("jb-svg");
 const panel = document.getElementById("jb-panel");
@@ -118,7 +118,7 @@ function draw() {
       class: cls, aria: { tabindex: 0, role: "button", "aria-pressed": String(i === state.selected), "aria-label": `Step ${i + 1}, ${KINDS[step.type]}, ${step.id}${bad ? ", has problems" : ""}` },
     });
     if (bad) g.append(s("circle", { cx: W - 12, cy: 12, r: 8, class: "jb-bad" }), s("text", { x: W - 15, y: 16, class: "jb-bad-text" }, "!"));
-    if (order) g.append(s("text", { x: W - 10, y: H - 8, "text-anchor": "end", class: "jb-order" }, `#${order.join(", #")}`));
+    if (order) g.append(s("text", { x: -4, y: 22, "text-anchor": "end", class: "jb-order" }, `#${order.join(",")}`));  // in the margin
     nodes.append(g);
   });
   nodes.append(node("end", at.get("end"), "End", "the journey is completed", { class: "jb-end", aria: { tabindex: 0, role: "button", "aria-label": "End" } }));
