@@ -140,14 +140,25 @@ _PLAIN_WORDS = {
 }
 
 
+def _plain(path: str, message: str) -> str:
+    """Pydantic's wording where it names regular expressions or internals, said as a person would."""
+    if message.startswith("String should match pattern"):
+        last = path.split(".")[-1]
+        if last in ("duration", "timeout"):
+            return "is not a duration like 30s, 15m, 2h, 2d or 1w"
+        if last in ("id", "since_step"):
+            return "use lower-case letters, digits and dashes (it must start with a letter or digit)"
+        return "is not in the expected form"
+    return _PLAIN_WORDS.get(message, message).removeprefix("Value error, ")
+
+
 def problems(errors: list[dict[str, str]], model: dict[str, Any]) -> list[dict[str, Any]]:
     """Validation errors as {step: index or None, number: 1-based, step_id, field, message} in plain words."""
     steps = model.get("steps") if isinstance(model.get("steps"), list) else []
     ids = [s.get("id") if isinstance(s, dict) else None for s in steps or []]
     found = []
     for error in errors:
-        path, message = error["path"].split("."), _PLAIN_WORDS.get(error["message"], error["message"])
-        message = message.removeprefix("Value error, ")
+        path, message = error["path"].split("."), _plain(error["path"], error["message"])
         index: int | None = None
         field = ""
         named = _STEP.match(message)

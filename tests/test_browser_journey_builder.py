@@ -58,6 +58,8 @@ async def test_build_publish_and_dry_run_a_journey_on_the_canvas(stack: LocalSta
         await expect(bad).to_have_count(1)
         await expect(panel.locator(".jb-step-problems")).to_contain_text("Step 2 (wait-1): duration")
         await expect(page.locator("#jb-valid")).to_have_text("1 problem to fix before publishing")
+        await expect(panel.locator(".jb-step-problems")).to_contain_text("is not a duration like 30s, 15m")
+        await screenshot(page, "journey-builder-problem-1440")
         await panel.locator("input[name=duration]").fill("2d")
         await expect(bad).to_have_count(0)
         await add_by_keyboard(page, "send")

@@ -97,3 +97,16 @@ def test_problems_outside_steps_keep_their_field() -> None:
         parse_definition(data)
     (only,) = problems(caught.value.errors, data)
     assert only["step"] is None and only["message"] == "name: cannot be empty"
+
+
+def test_pattern_errors_are_said_in_plain_words() -> None:
+    data = three_steps()
+    data["steps"][1]["duration"] = "soon"
+    data["steps"][2]["id"] = "Nudge Me"
+    with pytest.raises(DefinitionError) as caught:
+        parse_definition(data)
+    messages = [p["message"] for p in problems(caught.value.errors, data)]
+    assert messages == [
+        "Step 2 (pause): duration is not a duration like 30s, 15m, 2h, 2d or 1w",
+        "Step 3 (Nudge Me): id use lower-case letters, digits and dashes (it must start with a letter or digit)",
+    ]

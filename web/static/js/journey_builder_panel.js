@@ -190,12 +190,13 @@ function journeyFields(ctx) {
   const m = ctx.model;
   const set = (obj, key) => (v) => { if (v === "") delete obj[key]; else obj[key] = v; ctx.changed(); };
   const t = m.trigger;
-  const rule = (key, label) => (m[key]
-    ? el("div", {}, el("h4", {}, label), conditionBuilder(m[key], ctx, (g) => { m[key] = g; }),
-      el("button", { type: "button", class: "btn small", onclick: () => { delete m[key]; ctx.changed(); ctx.redrawPanel(); } }, `Remove ${key}`))
+  const rule = (obj, key, label, first) => (obj[key]
+    ? el("div", {}, el("h4", {}, label), conditionBuilder(obj[key], ctx, (g) => { obj[key] = g; }),
+      el("button", { type: "button", class: "btn small", onclick: () => { delete obj[key]; ctx.changed(); ctx.redrawPanel(); } }, `Remove: ${label}`))
     : el("button", { type: "button", class: "btn small", onclick: () => {
-      m[key] = { all: [{ type: "behavior", field: "booked", operator: "exists" }] }; ctx.changed(); ctx.redrawPanel();
+      obj[key] = { all: [first] }; ctx.changed(); ctx.redrawPanel();
     } }, `+ ${label}`));
+  const booked = { type: "behavior", field: "booked", operator: "exists" };
   return [
     el("h3", {}, "Journey"),
     field("Id", text(m.id, set(m, "id"), { name: "journey_id", readonly: !ctx.isNew, pattern: "[a-z0-9][a-z0-9-]*" }), ctx.isNew ? "lower case, digits and dashes" : null),
@@ -205,7 +206,9 @@ function journeyFields(ctx) {
       t.type, (v) => { t.type = v; ctx.changed(); ctx.redrawPanel(); }, { name: "trigger" })),
     t.type === "event" ? field("Event", text(t.event, set(t, "event"), { name: "trigger_event" })) : null,
     t.type === "schedule" ? field("Schedule (cron)", text(t.schedule, set(t, "schedule"), { name: "trigger_schedule" })) : null,
-    rule("goal", "Goal (leaves converted)"), rule("exit", "Exit criteria"),
+    rule(t, "when", "Who qualifies", { type: "property", field: "region", operator: "exists" }),
+    rule(m, "goal", "Goal (leaves converted)", booked),
+    rule(m, "exit", "Exit criteria", { type: "property", field: "stage", operator: "equals", value: "lost" }),
   ];
 }
 
