@@ -147,7 +147,7 @@ def _plain(path: str, message: str) -> str:
         if last in ("duration", "timeout"):
             return "is not a duration like 30s, 15m, 2h, 2d or 1w"
         if last in ("id", "since_step"):
-            return "use lower-case letters, digits and dashes (it must start with a letter or digit)"
+            return "must be lower-case letters, digits and dashes, starting with a letter or digit"
         return "is not in the expected form"
     return _PLAIN_WORDS.get(message, message).removeprefix("Value error, ")
 

@@ -108,5 +108,5 @@ def test_pattern_errors_are_said_in_plain_words() -> None:
     messages = [p["message"] for p in problems(caught.value.errors, data)]
     assert messages == [
         "Step 2 (pause): duration is not a duration like 30s, 15m, 2h, 2d or 1w",
-        "Step 3 (Nudge Me): id use lower-case letters, digits and dashes (it must start with a letter or digit)",
+        "Step 3 (Nudge Me): id must be lower-case letters, digits and dashes, starting with a letter or digit",
     ]

@@ -33,7 +33,8 @@ async function api(path, body) {
   const response = await fetch(`/api/journeys/${encodeURIComponent(state.journeyId)}/builder${path}`, body === undefined
     ? { headers: { accept: "application/json" } }
     : { method: "POST", headers: { "content-type": "application/json", accept: "application/json", "X-CSRF-Token": CSRF }, body: JSON.stringify(body) });
-  return { status: response.status, data: await response.json() };
+  const type = response.headers.get("content-type") || "";
+  return { status: response.status, data: type.includes("json") ? await response.json() : { detail: `${response.status} ${response.statusText}` } };
 }
 
 function say(message) { status.textContent = message; }
@@ -298,7 +299,11 @@ document.getElementById("jb-publish").addEventListener("submit", async (e) => {
   if (code === 201) {
     out.replaceChildren(el("p", { class: "flash ok" }, `Published version ${data.version}${data.active ? " and made it active" : ""}. `,
       el("a", { href: `/journeys/${data.journey_id}` }, "Open the journey")));
-    if (state.journeyId === "new") { state.journeyId = data.journey_id; history.replaceState(null, "", `/journeys/${data.journey_id}/builder`); }
+    if (state.journeyId === "new") {  // from now on it is that journey: its id is fixed
+      state.journeyId = root.dataset.journey = data.journey_id;
+      history.replaceState(null, "", `/journeys/${data.journey_id}/builder`);
+      redrawPanel();
+    }
     document.getElementById("jb-yaml").textContent = data.yaml;
   } else {
     state.problems = Array.isArray(data.detail) ? data.detail : [{ step: null, message: String(data.detail) }];
