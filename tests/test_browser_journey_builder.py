@@ -88,6 +88,7 @@ async def test_build_publish_and_dry_run_a_journey_on_the_canvas(stack: LocalSta
         # an existing journey: its branch opens in the condition builder, with nested groups
         await page.goto(f"{stack.api_url}/journeys/welcome-series/builder")
         await ready(page)
+        await expect(page.locator("#jb-version option")).not_to_have_count(0)  # any published version can be loaded
         branch = page.locator("#jb-svg .jb-node[data-step=did-they-open]")
         await branch.focus()
         await page.keyboard.press("Enter")
