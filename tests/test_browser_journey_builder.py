@@ -14,6 +14,7 @@ from devstack.seed import DEMO_PASSWORD, MANAGER
 from tests.browser import chromium, login, screenshot
 from tests.journey_helpers import speed_up
 from tests.stack import LocalStack
+from tests.test_browser_security import RECORD_VIOLATIONS
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +33,7 @@ async def test_build_publish_and_dry_run_a_journey_on_the_canvas(stack: LocalSta
     journey_id = f"canvas-{uuid.uuid4().hex[:6]}"
     async with chromium() as browser:
         page = await browser.new_page(viewport={"width": 1440, "height": 1000})
+        await page.add_init_script(RECORD_VIOLATIONS)  # the builder runs under the CSP: no eval, no inline code
         await login(page, stack.api_url, MANAGER[0], DEMO_PASSWORD)
         await page.goto(f"{stack.api_url}/journeys")
         await page.locator("#new-journey").click()
@@ -111,6 +113,7 @@ async def test_build_publish_and_dry_run_a_journey_on_the_canvas(stack: LocalSta
         await expect(yaml_text).to_contain_text('    body: "Hi {first_name}, join {club} this week')
         await expect(yaml_text).to_contain_text('{booking_link}"\n    next: end\n  - id: mark-nurtured')
         await expect(page.locator("#jb-status")).to_contain_text("Step 7 now goes to end")
+        assert await page.evaluate("window.__cspViolations") == []
 
         phone = await browser.new_page(viewport={"width": 390, "height": 844})
         await login(phone, stack.api_url, MANAGER[0], DEMO_PASSWORD)
