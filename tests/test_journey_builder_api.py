@@ -109,3 +109,18 @@ async def test_only_managers_use_the_builder(fast: LocalStack) -> None:
     assert page.status_code == 200 and 'src="/static/js/journey_builder.js"' in page.text
     assert new.status_code == 200 and 'data-journey="new"' in new.text
     assert 'href="/journeys/welcome-series/builder"' in journey.text
+
+
+async def test_openapi_declares_the_builder_models(fast: LocalStack) -> None:
+    async with fast.browser_session(MANAGER[0]) as http:
+        spec = (await http.get("/api/openapi.json")).json()
+    expected = {
+        ("get", "/api/journeys/{journey_id}/builder", "200"): "BuilderModel",
+        ("post", "/api/journeys/{journey_id}/builder/yaml", "200"): "DraftResult",
+        ("post", "/api/journeys/{journey_id}/builder/publish", "201"): "Published",
+        ("post", "/api/journeys/{journey_id}/builder/dry-run", "200"): "DryRunResult",
+    }
+    for (method, path, code), model in expected.items():
+        schema = spec["paths"][path][method]["responses"][code]["content"]["application/json"]["schema"]
+        assert schema["$ref"].endswith(f"/{model}"), (path, schema)
+    assert "Problem" in spec["components"]["schemas"]
