@@ -80,6 +80,7 @@ async def test_publish_from_the_canvas_creates_a_version_then_dry_run(fast: Loca
         second = await http.post(f"/api/journeys/{journey_id}/builder/publish", json=body)
         stored = (await http.get(f"/api/journeys/{journey_id}")).json()
         wrong = await http.post(f"/api/journeys/{journey_id}/builder/publish", json={"definition": draft("other-id")})
+        taken = await http.post("/api/journeys/new/builder/publish", json={"definition": draft(journey_id)})
         invalid = {**changed, "steps": []}
         refused = await http.post(f"/api/journeys/{journey_id}/builder/publish", json={"definition": invalid})
         run = await http.post(
@@ -90,6 +91,7 @@ async def test_publish_from_the_canvas_creates_a_version_then_dry_run(fast: Loca
     assert stored["version"] == 2 and stored["source"] == second.json()["yaml"]
     assert yaml.safe_load(stored["source"])["steps"][1] == {"id": "pause", "type": "wait", "duration": "3d"}
     assert wrong.status_code == 422 and "must stay" in wrong.json()["detail"][0]["message"]
+    assert taken.status_code == 422 and "exists already" in taken.json()["detail"][0]["message"]
     assert refused.status_code == 422 and refused.json()["detail"][0]["message"].startswith("steps:")
     assert run.status_code == 200, run.text
     assert [(p["number"], p["step_id"]) for p in run.json()["path"]] == [(1, "hello"), (2, "pause"), (3, "nudge")]

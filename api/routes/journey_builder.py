@@ -18,6 +18,7 @@ from api.deps import DB_INT_MAX, get_db
 from api.routes import journeys_api
 from contracts.journeys import LeadSnapshot
 from db import nurture_store
+from db.models import Journey
 from journeys.canvas import canvas_model, model_of, problems, to_yaml
 from journeys.schema import DefinitionError, parse_definition, parse_duration
 from journeys.simulate import SampleEvent, simulate
@@ -164,6 +165,11 @@ async def builder_publish(
     model, text, found = _validated(body.definition)
     if model is not None and journey_id != NEW and model["id"] != journey_id:
         found = [Problem(step=None, number=None, field="id", message=f"id: must stay {journey_id!r}")]
+    if model is not None and journey_id == NEW:  # a new journey never lands on top of an existing one
+        async with get_db(request).session() as session:
+            if await session.get(Journey, model["id"]) is not None:
+                message = f"id: a journey {model['id']!r} exists already, pick another"
+                found = [Problem(step=None, number=None, field="id", message=message)]
     if model is None or found:
         return JSONResponse({"detail": [p.model_dump() for p in found]}, status_code=422)
     publish = journeys_api.PublishBody(source=text, note=body.note.strip(), activate=body.activate)
