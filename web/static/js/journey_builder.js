@@ -207,6 +207,7 @@ document.getElementById("jb-publish").addEventListener("submit", async (e) => {
       el("a", { href: `/journeys/${data.journey_id}` }, "Open the journey")));
     if (state.journeyId === "new") {  // from now on it is that journey: its id is fixed
       state.journeyId = root.dataset.journey = data.journey_id;
+      document.getElementById("jb-title").textContent = `Builder · ${state.model.name}`;
       history.replaceState(null, "", `/journeys/${data.journey_id}/builder`);
       redrawPanel();
     }
@@ -254,7 +255,7 @@ async function load() {
   document.getElementById("jb-loaded").textContent = data.version ? `Loaded version ${data.version}${data.version === data.active_version ? " (active)" : ""}` : "A new journey";
   const picker = document.getElementById("jb-version");
   picker.replaceChildren(...data.versions.map((v) => el("option", { value: v, selected: v === data.version }, `v${v}${v === data.active_version ? " (active)" : ""}`)));
-  picker.closest("label").hidden = !data.versions.length;
+  picker.closest(".jb-version").hidden = !data.versions.length;
   picker.addEventListener("change", () => { location.search = `?version=${picker.value}`; });  // any published version
   draw(); redrawPanel();
   if (data.version) validate(); else state.problems = [];
