@@ -18,9 +18,17 @@ function s(tag, attrs = {}, ...children) {
 function edges(state, step, i) {
   const steps = state.model.steps;
   const following = steps[i + 1] ? steps[i + 1].id : "end";
-  if (step.type === "branch") return [...step.cases.map((c, k) => [c.next, `case ${k + 1}`]), [step.default, "otherwise"]];
+  if (step.type === "branch") return [...step.cases.map((c, k) => [c.next, clip(`${k + 1}: ${short(c.when)}`, 26)]), [step.default, "otherwise"]];
   if (step.type === "exit") return [];
   return [[step.next || following, step.type === "goal" ? "not yet met" : ""]];
+}
+
+const SIGNS = { equals: "=", contains: "∋", greater_than: ">", less_than: "<" };
+
+function short(rule) {  // an edge label: "opened or clicked", "region = Texas"
+  if (Array.isArray(rule)) return rule.map(short).join(" and ");
+  if (rule.all || rule.any) return (rule.all || rule.any).map(short).join(rule.all ? " and " : " or ");
+  return rule.operator === "exists" ? rule.field : `${rule.field} ${SIGNS[rule.operator]} ${rule.value}`;
 }
 
 function layout(state) {
