@@ -45,8 +45,8 @@ async def _list_context(request: Request) -> dict[str, Any]:
 
 
 @router.get("/journeys")
-async def journeys_page(request: Request, _user: Viewer) -> Response:
-    return render(request, "journeys.html", await _list_context(request))
+async def journeys_page(request: Request, user: Viewer) -> Response:
+    return render(request, "journeys.html", {**await _list_context(request), "is_manager": user.is_manager})
 
 
 @router.get("/ui/journeys")
@@ -78,6 +78,22 @@ async def journey_page(
     except HTTPException as exc:
         return render(request, "error.html", {"title": "Not found", "message": f"{exc.detail}."}, 404)
     return render(request, "journey.html", context)
+
+
+@router.get("/journeys/{journey_id}/builder")
+async def builder_page(
+    request: Request, journey_id: str, _user: Manager, db: DbDep, version: str = Query("", max_length=9)
+) -> Response:
+    """The visual builder (web/static/js/journey_builder.js draws it from /api/journeys/<id>/builder)."""
+    name = "New journey"
+    if journey_id != "new":
+        try:
+            journey, _, _ = await journey_page_view.loaded(db, journey_id, version_param(version))
+        except HTTPException as exc:
+            return render(request, "error.html", {"title": "Not found", "message": f"{exc.detail}."}, 404)
+        name = journey.name
+    context = {"journey_id": journey_id, "name": name, "version": version_param(version) or ""}
+    return render(request, "journey_builder.html", context)
 
 
 @router.get("/journeys/{journey_id}/section/{section}")
