@@ -119,7 +119,7 @@ async def test_openapi_declares_the_builder_models(fast: LocalStack) -> None:
     expected = {
         ("get", "/api/journeys/{journey_id}/builder", "200"): "BuilderModel",
         ("post", "/api/journeys/{journey_id}/builder/yaml", "200"): "DraftResult",
-        ("post", "/api/journeys/{journey_id}/builder/publish", "201"): "Published",
+        ("post", "/api/journeys/{journey_id}/builder/publish", "201"): "BuilderPublished",
         ("post", "/api/journeys/{journey_id}/builder/dry-run", "200"): "DryRunResult",
     }
     for (method, path, code), model in expected.items():

@@ -62,7 +62,7 @@ class BuilderPublishBody(Draft):
     activate: bool = True
 
 
-class Published(BaseModel):
+class BuilderPublished(BaseModel):
     journey_id: str
     version: int
     active: bool
@@ -153,13 +153,13 @@ async def builder_yaml(journey_id: str, body: Draft, _user: Manager) -> DraftRes
 
 @router.post(
     "/journeys/{journey_id}/builder/publish",
-    response_model=Published,
+    response_model=BuilderPublished,
     status_code=201,
     responses={422: {"description": "the draft's problems: {detail: [Problem]}"}},
 )
 async def builder_publish(
     request: Request, journey_id: str, body: BuilderPublishBody, user: Manager
-) -> Published | JSONResponse:
+) -> BuilderPublished | JSONResponse:
     """A new version from the canvas: its YAML goes through the same publish (and validation) as a hand edit."""
     model, text, found = _validated(body.definition)
     if model is not None and journey_id != NEW and model["id"] != journey_id:
@@ -178,7 +178,7 @@ async def builder_publish(
         )
     except journey_service.PublishRejected as exc:  # the same rules said no: show them as the canvas shows its own
         return JSONResponse({"detail": [p | {"step": None, "number": None} for p in exc.errors]}, 422)
-    return Published(journey_id=model["id"], version=result["version"], active=result["active"], yaml=text)
+    return BuilderPublished(journey_id=model["id"], version=result["version"], active=result["active"], yaml=text)
 
 
 @router.post(
