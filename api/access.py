@@ -92,6 +92,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "POST /api/workflows/{workflow_id}/reassign": MANAGER,
     "POST /api/workflows/{workflow_id}/cancel": MANAGER,
     "GET /customers/{customer_id}": OWN_READ,
+    "GET /api/customers/{customer_id}/charts/{chart}": OWN_READ,  # the customer page's charts
     "GET /analytics": STAFF,
     "GET /home": STAFF,  # the manager home and its charts
     "GET /api/home/charts/{chart}": STAFF,
