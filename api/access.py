@@ -187,6 +187,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "POST /api/journeys/{journey_id}/dry-run": STAFF,
     "POST /api/journeys/{journey_id}/enroll": MANAGER,
     "GET /api/journeys/{journey_id}/analytics": STAFF,
+    "GET /api/journeys/{journey_id}/charts/{chart}": STAFF,  # the analytics as charts
     "GET /api/pipeline": STAFF,
     "GET /api/leads/{lead_id}": STAFF,
     "GET /journeys": STAFF,

@@ -15,7 +15,7 @@ from api import journey_view
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, render
 from api.deps import DB_INT_MAX, get_db
-from api.routes import journeys_api
+from api.routes import journey_charts_api, journeys_api
 from db import nurture_store
 from db.models import Journey, JourneyVersion
 from journeys.schema import parse_definition
@@ -102,7 +102,8 @@ async def _analytics(request: Request, journey_id: str, version: int | None, use
         }
         for i, s in enumerate(data["steps"])
     ]
-    return {"a": {**data, "steps": steps}, "analytics_version": version}
+    charts = await journey_charts_api.chart_context(get_db(request), journey_id, version)
+    return {"a": {**data, "steps": steps}, "analytics_version": version, **charts}
 
 
 async def journey_context(
