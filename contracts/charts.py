@@ -50,6 +50,13 @@ class Chart(BaseModel):
         bars = [s for s in self.series if s.kind == "bar"] or self.series  # a budget line alone is no data
         return not any(v for s in bars for v in s.values)
 
+    @property
+    def rows(self) -> list[int]:
+        """The labels the table lists: all of them, but where lines join across gaps, only those with a
+        value (a day without a reading is no row of data)."""
+        joined = any(s.join_gaps for s in self.series)
+        return [i for i in range(len(self.labels)) if not joined or any(s.values[i] is not None for s in self.series)]
+
 
 def chart_link(template: str | None, key: str, series: str) -> str | None:
     """The URL a click on (label, series) opens; the same rule as charts.js."""

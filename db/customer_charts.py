@@ -65,16 +65,26 @@ async def _events(session: AsyncSession, customer_id: str, readings: list[Custom
     return sorted(events, key=lambda e: e[0].replace(tzinfo=None))
 
 
+def _on_line(line: list[float | None], i: int) -> float | None:
+    """The line's height at label i: its value, else between the readings either side (where the joined
+    line is drawn), else the nearest reading."""
+    if line[i] is not None:
+        return line[i]
+    before = next(((j, v) for j in range(i, -1, -1) if (v := line[j]) is not None), None)
+    after = next(((j, v) for j in range(i, len(line)) if (v := line[j]) is not None), None)
+    if before and after:
+        (j0, v0), (j1, v1) = before, after
+        return round(v0 + (v1 - v0) * (i - j0) / (j1 - j0), 1)
+    return (before or after or (0, None))[1]
+
+
 def _markers(events: list[Event], index_of: dict[date, int], line: list[float | None]) -> list[Marker]:
-    """Each event at its label, drawn on the line's latest value at or before it (the one then in force)."""
+    """Each event at its label, drawn on the line there."""
     markers = []
     for at, kind, text in events:
         i = index_of.get(_day(at))
-        if i is None:
-            continue
-        held = next((v for v in reversed(line[: i + 1]) if v is not None), None)
-        first = next((v for v in line if v is not None), None)
-        markers.append(Marker(index=i, kind=kind, text=text, value=held if held is not None else first))
+        if i is not None:
+            markers.append(Marker(index=i, kind=kind, text=text, value=_on_line(line, i)))
     return markers
 
 

@@ -39,8 +39,10 @@ async def test_risk_over_time_per_day_with_its_events(any_db: Database) -> None:
         ("2026-11-24", "signal"),
     ]
     step = chart.markers[4]
-    assert step.text == "Step completed: Review account health" and step.value == 71  # the risk then in force
-    assert chart.markers[1].value == 35 and "renewed" in chart.markers[1].text
+    # On the line drawn between the readings either side: Nov 19 (71) and Nov 24 (80), a fifth of the way.
+    assert step.text == "Step completed: Review account health" and step.value == 72.8
+    assert chart.markers[1].value == 47.1 and "renewed" in chart.markers[1].text
+    assert [chart.keys[i] for i in chart.rows] == sorted(risk)  # the table lists the days with a reading
     assert chart.markers[0].text.startswith("Signal (usage drop): Active said risk 35")
     assert chart.summary == "4 analyses; risk now 80/100, health 38/100."
 

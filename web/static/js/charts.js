@@ -77,7 +77,8 @@
           [value]: { stacked: data.stacked, beginAtZero: true, max: data.max_value ?? undefined, ticks: { precision: 0, callback: (v) => tick(data.unit, v) } },
         },
         plugins: {
-          legend: { position: "bottom", labels: { boxWidth: 12, boxHeight: 12 } },
+          // In the order of the data (lines, then the events), not the drawing order.
+          legend: { position: "bottom", labels: { boxWidth: 12, boxHeight: 12, sort: (a, b) => a.datasetIndex - b.datasetIndex } },
           tooltip: { callbacks: { label: (ctx) => (ctx.dataset.marker ? ctx.raw.text
             : `${ctx.dataset.label}: ${format(data.unit, ctx.parsed[value])}`) } },
         },
@@ -106,7 +107,11 @@
     const head = figure.querySelector("thead");
     const body = figure.querySelector("tbody");
     head.replaceChildren(row([data.category, ...data.series.map((s) => s.name)].map((t) => cell("th", t, null, "col"))));
-    body.replaceChildren(...data.labels.map((label, i) => row([
+    // Where lines join across gaps, a label without any value is no row of data (contracts/charts.py rows).
+    const joined = data.series.some((s) => s.join_gaps);
+    const rows = data.labels.map((label, i) => [label, i])
+      .filter(([, i]) => !joined || data.series.some((s) => s.values[i] !== null));
+    body.replaceChildren(...rows.map(([label, i]) => row([
       cell("th", label, null, "row"),
       ...data.series.map((s) => cell("td", format(data.unit, s.values[i]), s.kind === "bar" && s.values[i] ? linkOf(data, i, s) : null)),
     ])));
