@@ -78,11 +78,10 @@ async def funnel(session: AsyncSession, journey_id: str, version: int | None) ->
         if data["enrolled"] or version is not None:
             reached = {s["step_id"]: s["reached"] for s in data["steps"]}
             series.append(Series(name=f"Version {v.version}", key=f"v{v.version}", values=[reached[s] for s in order]))
-    enrolled = sum(1 for _ in series)
     return _chart(
         "funnel",
         "Funnel per version",
-        f"Leads that reached each step, for {enrolled} version{'s' if enrolled != 1 else ''} with leads.",
+        f"Leads that reached each step, for {len(series)} version{'s' if len(series) != 1 else ''} with leads.",
         order, names, series, stacked=False,
     )  # fmt: skip
 
@@ -97,7 +96,7 @@ async def dropoff(session: AsyncSession, journey_id: str, version: int | None) -
     return _chart(
         "dropoff",
         "Drop-off per step",
-        f"{sum(dropped):.0f} leads left without meeting the goal{where}.",
+        f"{sum(dropped):.0f} lead{'' if sum(dropped) == 1 else 's'} left without meeting the goal{where}.",
         order, names, [Series(name="Dropped off here", key="dropped", values=dropped)],
     )  # fmt: skip
 

@@ -50,7 +50,7 @@ async def test_dropoff_is_where_leads_that_left_were_last(any_db: Database) -> N
         chart = await journey_charts.dropoff(session, journey_id, None)
         second = await journey_charts.dropoff(session, journey_id, 2)
     assert by_key(chart) == {"dropped": [0, 1, 0, 0, 0, 0]}
-    assert chart.summary == "1 leads left without meeting the goal; most at step 2, tell-sales."
+    assert chart.summary == "1 lead left without meeting the goal; most at step 2, tell-sales."
     assert second.empty
 
 
