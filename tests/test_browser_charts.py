@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
+from db import intelligence_store
 from devstack.seed import DEMO_PASSWORD, MANAGER
 from tests.browser import ARTIFACTS, chromium, login, screenshot
 from tests.chart_data import Site, chart_site
@@ -43,6 +44,15 @@ async def no_overflow(page: Page, what: str) -> None:
     assert overflow <= 0, f"{what} overflows by {overflow}px at 390px"
 
 
+async def add_analysis(site: Site) -> None:
+    async with site.db.transaction() as session:
+        row = await intelligence_store.latest_intelligence(session, site.customer)
+        assert row is not None
+        values = {c.name: getattr(row, c.name) for c in row.__table__.columns if c.name not in ("id", "created_at")}
+        values.update(event_id=f"{row.event_id}-live", risk_score=86)
+        await intelligence_store.save_intelligence(session, values)
+
+
 async def test_customer_page_charts_risk_and_usage_with_events(site: Site) -> None:
     async with chromium() as browser:
         for width, height in ((1440, 900), (390, 844)):
@@ -50,13 +60,20 @@ async def test_customer_page_charts_risk_and_usage_with_events(site: Site) -> No
             await login(page, site.url, MANAGER[0], DEMO_PASSWORD)
             await page.goto(f"{site.url}/customers/{site.customer}")
             markers = await drawn(page, 2)
-            assert markers == [7, 7], markers  # 4 signals, 2 steps, 1 outcome on each chart
+            # 4 signals, 2 steps, 1 outcome on each chart (and at 390 px, the signal added live at 1440 px)
+            events = 7 if width == 1440 else 8
+            assert markers == [events, events], markers
             risk = page.locator("#chart-risk")
             labels = await risk.locator("canvas").evaluate("c => Chart.getChart(c).data.datasets.map(d => d.label)")
             assert labels == ["Risk score", "Health score", "Signals", "Steps completed", "Outcomes"]
             await risk.get_by_role("button", name="Show data").click()
-            await expect(risk.locator(".chart-markers li")).to_have_count(7)
+            await expect(risk.locator(".chart-markers li")).to_have_count(events)
             await expect(risk.locator(".chart-markers")).to_contain_text("Step completed: Call the sponsor")
+            if width == 1440:  # a new analysis arrives over the live feed: both charts are fetched again
+                await page.wait_for_selector("body[data-live-state=open]")
+                await add_analysis(site)
+                await expect(risk.locator(".chart-summary")).to_contain_text("5 analyses", timeout=10_000)
+                await expect(risk.locator(".chart-markers li")).to_have_count(8)
             if width == 390:
                 await no_overflow(page, "the customer page")
             await page.locator("#customer-charts").scroll_into_view_if_needed()
