@@ -73,9 +73,17 @@ class AgentActionTools:
         self.clubos, self.db, self.settings = clubos, db, settings
         self.sender = MessageSender(db, clubos)
 
+    async def _targets(self, req: SideEffectRequest) -> list[m.Target]:
+        """The targets to touch: inline, or (by reference) the stored ones whose ids the workflow approved."""
+        if not req.targets_ref:
+            return req.targets
+        async with self.db.session() as session:
+            stored = {t["id"]: t for t in await agent_runs_store.targets(session, req.targets_ref)}
+        return [m.Target.model_validate(stored[i]) for i in req.target_ids if i in stored]
+
     async def _send_each(self, req: SideEffectRequest, kind: str, channel: str, body_for: object) -> list[SendResult]:
         results = []
-        for i, target in enumerate(req.targets):
+        for i, target in enumerate(await self._targets(req)):
             activity.heartbeat(i)
             body = await body_for(target)  # type: ignore[operator]
             results.append(
@@ -136,7 +144,7 @@ class AgentActionTools:
     async def _door(self, req: SideEffectRequest, lock: bool) -> ToolExecution:
         inp = m.DoorRequest.model_validate(req.call.input)
         done = 0
-        for i, target in enumerate(req.targets):
+        for i, target in enumerate(await self._targets(req)):
             activity.heartbeat(i)
             async with self.db.session() as session:
                 kill = await control.kill_switch(session)
@@ -178,7 +186,7 @@ class AgentActionTools:
     @activity.defn(name="tool.create_payment_link")
     async def create_payment_link(self, req: SideEffectRequest) -> ToolExecution:
         _ensure_allowed(req, "create_payment_link")
-        target = req.targets[0]
+        target = (await self._targets(req))[0]
         async with activity_errors():
             link = await self.clubos.create_payment_link(target.id, idempotency_key=_key(req, target.id))
         return ToolExecution(
@@ -190,16 +198,16 @@ class AgentActionTools:
     async def build_collections_referral_list(self, req: SideEffectRequest) -> ToolExecution:
         _ensure_allowed(req, "build_collections_referral_list")
         columns = ["member_id", "name", "phone", "email", "amount", "days_past_due"]
+        targets = await self._targets(req)
         rows = [
-            [t.id, t.label, t.contact, t.data.get("email"), t.data.get("amount"), t.data.get("days")]
-            for t in req.targets
+            [t.id, t.label, t.contact, t.data.get("email"), t.data.get("amount"), t.data.get("days")] for t in targets
         ]
         ref = f"{req.run_id}:{req.call.id}"
         async with self.db.transaction() as session:
             await agent_runs_store.save_tool_result(
                 session, ref, req.run_id, "build_collections_referral_list", columns, rows
             )
-        total = sum(float(t.data.get("amount") or 0) for t in req.targets)
+        total = sum(float(t.data.get("amount") or 0) for t in targets)
         summary = f"Referral list of {len(rows)} members (${total:,.2f})"
         if self.settings.smtp_host:
             buffer = io.StringIO()

@@ -13,6 +13,7 @@ from agent.targets import TargetResolver
 from agent.toolsets import refusal
 from clients.errors import activity_errors
 from contracts.campaigns import (
+    PREVIEW_TARGETS,
     AgentConfig,
     AgentSettings,
     PlanRequest,
@@ -127,4 +128,18 @@ class AgentRunActivities:
             return Resolution(title=f"{req.call.name} refused", targets=[], summary=refused, kill_switch=kill)
         async with activity_errors():
             resolution = await self.resolver.resolve(req.call)
-        return resolution.model_copy(update={"kill_switch": kill})
+        if not req.by_reference:
+            return resolution.model_copy(update={"kill_switch": kill})
+        ref = f"{req.run_id}:{req.call.id}:targets"
+        async with self.db.transaction() as session:
+            await agent_runs_store.save_targets(
+                session, ref, req.run_id, [t.model_dump(mode="json") for t in resolution.targets]
+            )
+        return resolution.model_copy(
+            update={
+                "kill_switch": kill,
+                "targets": resolution.targets[:PREVIEW_TARGETS],
+                "targets_ref": ref,
+                "target_ids": [t.id for t in resolution.targets],
+            }
+        )

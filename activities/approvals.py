@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from sqlalchemy import select
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from clients.errors import activity_errors
 from clients.notify import Smtp, post_slack, send_email
 from contracts.approvals import ApprovalOutcome, ApprovalRequest, ManagerAlert
 from core.settings import Settings
-from db import approvals_store, outbox
+from db import agent_runs_store, approvals_store, outbox
 from db.engine import Database
 from db.models import User
 
 log = logging.getLogger("renubu.approvals")
+
+
+def _item(target: dict[str, Any]) -> dict[str, Any]:
+    return {"id": target["id"], "label": target.get("label") or target["id"], "detail": target.get("detail") or ""}
+
+
 NOTIFY_ATTEMPTS = 5
 
 
@@ -28,9 +36,16 @@ class ApprovalActivities:
     async def record_request(self, req: ApprovalRequest) -> None:
         link = f"/approvals/{req.id}"
         async with self.db.transaction() as session:
-            await approvals_store.add(
-                session, {**req.model_dump(exclude={"items"}), "items": [i.model_dump() for i in req.items]}
-            )
+            items = [i.model_dump() for i in req.items]
+            if req.items_ref:  # many items travel by reference: the queue gets them in full
+                stored = {t["id"]: t for t in await agent_runs_store.targets(session, req.items_ref)}
+                items = [_item(stored.get(i, {"id": i})) for i in req.item_ids]
+            try:
+                await approvals_store.add(
+                    session, {**req.model_dump(exclude={"items", "item_ids", "items_ref"}), "items": items}
+                )
+            except approvals_store.ApprovalIdConflict as err:  # retrying cannot fix it: say so, loudly
+                raise ApplicationError(str(err), type="ApprovalIdConflict", non_retryable=True) from err
             await approvals_store.notify(
                 session,
                 ref=f"approval:{req.id}",

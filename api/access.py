@@ -36,7 +36,7 @@ class Access:
         if self.public:
             return "public"
         if self.signed:
-            return "signature" if role == "csm" else "signature or API key"
+            return "signature or API key" if role in self.roles else "signature"
         if role not in self.roles:
             return "403"
         return "own" if self.own and role == "csm" else "yes"
@@ -48,6 +48,7 @@ def _roles(*roles: str, own: bool = False) -> Access:
 
 PUBLIC = Access(public=True)
 SIGNED = Access(signed=True)
+SIGNED_OR_KEY = Access(roles=frozenset({"manager", "operator"}), signed=True)  # the key is checked by the route
 MANAGER = _roles("manager")
 STAFF = _roles("manager", "operator")  # managers decide, operators read
 EVERYONE = _roles(*ROLES)
@@ -68,8 +69,8 @@ ROUTE_ROLES: dict[str, Access] = {
     # webhooks (signature checked in the route)
     "POST /webhooks/active/customer-update": SIGNED,
     "POST /webhooks/clubos/messages": SIGNED,
-    "POST /webhook/lead": SIGNED,
-    "POST /webhooks/events": SIGNED,
+    "POST /webhook/lead": SIGNED_OR_KEY,
+    "POST /webhooks/events": SIGNED_OR_KEY,
     # renewals: the queue, the workflow page and its JSON API
     "GET /": EVERYONE,
     "GET /queue": OWN_READ,
@@ -94,7 +95,8 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /customers/{customer_id}": OWN_READ,
     "GET /api/customers/{customer_id}/charts/{chart}": OWN_READ,  # the customer page's charts
     "GET /analytics": STAFF,
-    "GET /home": STAFF,  # the manager home and its charts
+    # the manager home and its charts
+    "GET /home": STAFF,
     "GET /api/home/charts/{chart}": STAFF,
     "GET /api/trends/{chart}": STAFF,
     "GET /api/analytics": STAFF,
@@ -252,3 +254,15 @@ async def authorize(request: Request, db: Annotated[Database, Depends(get_db)]) 
     if user.role not in access.roles:
         allowed = " or ".join(r for r in ROLES if r in access.roles)
         raise Forbidden(f"this needs the {allowed} role; you are {user.role}")
+
+
+def matrix() -> str:
+    """The table as markdown (`python -m api.access`), for the docs and reviews."""
+    lines = ["| Route | manager | operator | csm |", "|---|---|---|---|"]
+    for key, access in ROUTE_ROLES.items():
+        lines.append(f"| `{key}` | " + " | ".join(access.label(role) for role in ROLES) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(matrix())

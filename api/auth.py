@@ -8,6 +8,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, Request
 
@@ -116,3 +117,10 @@ def require_role(*roles: str) -> Callable[..., Awaitable[CurrentUser]]:
         return user
 
     return dependency
+
+
+# The two role checks routes declare, once (the template's `Annotated` habit), instead of
+# `viewer = require_role(...)` in every module. Here rather than in api.deps: this module
+# imports api.deps (get_db), so api.deps importing these back would be a cycle.
+Viewer = Annotated[CurrentUser, Depends(require_role("manager", "operator"))]  # managers decide, operators read
+Manager = Annotated[CurrentUser, Depends(require_role("manager"))]

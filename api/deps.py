@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Path, Request
+from fastapi import Depends, Path, Request
 from fastapi.templating import Jinja2Templates
 from pydantic import BeforeValidator
 from temporalio.client import Client
@@ -43,6 +43,11 @@ async def temporal_call() -> AsyncIterator[None]:
         raise TemporalUnavailable(str(exc)) from exc
 
 
+# What a service takes when it may need Temporal only after a database check: the
+# way to get the client, not the client, so a 404 (or a 422) never waits on Temporal.
+TemporalGetter = Callable[[], Awaitable[Client]]
+
+
 def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
@@ -70,3 +75,11 @@ async def get_temporal(request: Request) -> Client:
                     raise TemporalUnavailable(str(exc)) from exc
     client: Client = state.temporal
     return client
+
+
+# What routes declare (the template's `Annotated` habit): a route names what it needs, and passes
+# it to a service as an explicit argument. Temporal stays a call (get_temporal) where a route may
+# answer 404 or 422 first, so those answers never wait on a Temporal that is down.
+DbDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+TemporalDep = Annotated[Client, Depends(get_temporal)]

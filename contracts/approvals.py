@@ -27,6 +27,10 @@ class ApprovalRequest(BaseModel):
     summary: str = ""
     reason: str  # why the policy asked
     items: list[ApprovalItem] = Field(default_factory=list)
+    # Many items travel by reference: their ids here, the items themselves stored under `items_ref` (the agent's
+    # stored targets), filled into the approvals queue when the request is recorded.
+    item_ids: list[str] = Field(default_factory=list)
+    items_ref: str | None = None
     editable: dict[str, str] | None = None  # fields a manager may edit before sending, with current values
     requested_at: datetime
     expires_at: datetime

@@ -150,21 +150,35 @@ class RunUpdate(BaseModel):
 class ResolveRequest(BaseModel):
     run_id: str
     call: ToolCall
+    # True: the targets are stored in the database (claim-check) and the result carries their ids, a preview and
+    # the reference, so a campaign to thousands never puts a large payload into the workflow's history.
+    by_reference: bool = False
+
+
+PREVIEW_TARGETS = 200  # targets carried inline by a by-reference resolution (the dry run shows them)
 
 
 class Resolution(BaseModel):
     title: str  # the approval question: "Lock door access for 34 members?"
-    targets: list[Target]
+    targets: list[Target]  # all of them; by reference: the first PREVIEW_TARGETS
     summary: str  # "34 members, $8,012.40 past due"
     kill_switch: bool
     editable: dict[str, str] | None = None
+    targets_ref: str | None = None  # by reference: where all the targets are stored
+    target_ids: list[str] = Field(default_factory=list)  # by reference: every target's id, in order
+
+    @property
+    def count(self) -> int:
+        return len(self.target_ids) if self.targets_ref else len(self.targets)
 
 
 class SideEffectRequest(BaseModel):
     run_id: str
     call: ToolCall
-    targets: list[Target]
+    targets: list[Target]  # empty when by reference
     edits: dict[str, str] | None = None
+    targets_ref: str | None = None  # by reference: the stored targets, of which `target_ids` are to be touched
+    target_ids: list[str] = Field(default_factory=list)
 
 
 class ToolExecution(BaseModel):

@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     intake_webhook_secret: SecretStr = SecretStr("intake-webhook-secret")
 
     http_timeout_s: float = 10.0
+    # Managers get one notification per outage once work has waited this long for an outside system.
+    downstream_alert_after_s: float = 600.0
 
     # The LLM: without a key the offline analyser runs and everything says so.
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")

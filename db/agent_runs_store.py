@@ -42,6 +42,21 @@ async def tool_result(session: AsyncSession, result_id: str) -> ToolResult | Non
     return await session.get(ToolResult, result_id)
 
 
+async def save_targets(session: AsyncSession, ref: str, run_id: str, targets: list[dict[str, Any]]) -> None:
+    """A side effect's resolved targets, by reference (the workflow carries `ref` and their ids). A retried
+    resolution replaces them: the ids the workflow receives are always those of the stored targets."""
+    values = {"id": ref, "run_id": run_id, "tool": "targets", "columns": [], "rows": list(targets)}
+    stmt = dialect_insert(session, ToolResult).values(**values)
+    await session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_={"rows": stmt.excluded.rows}))
+
+
+async def targets(session: AsyncSession, ref: str) -> list[dict[str, Any]]:
+    row = await session.get(ToolResult, ref)
+    if row is None:
+        raise LookupError(f"no stored targets {ref!r}")
+    return list(row.rows)
+
+
 async def events(session: AsyncSession, run_id: str, after_seq: int = 0) -> list[RunEvent]:
     rows = await session.scalars(
         select(RunEvent).where(RunEvent.run_id == run_id, RunEvent.seq > after_seq).order_by(RunEvent.seq)

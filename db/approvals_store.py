@@ -12,11 +12,27 @@ from db.models import Approval, Notification
 from db.upsert import insert_ignore
 
 
+class ApprovalIdConflict(Exception):
+    """An approval id already recorded for a different request: never overwritten, never silently dropped."""
+
+
+_SAME_REQUEST = ("workflow_id", "workflow_kind", "action", "title")
+
+
 async def add(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Records a request; True when new. The same request again (a retried activity) is a no-op; another request
+    with the same id raises ApprovalIdConflict (its decisions would reach the wrong workflow)."""
     created = await insert_ignore(session, Approval, values, ["id"])
     if created:
         live.publish(session, "approval", values["id"], {"status": "pending", "workflow_id": values["workflow_id"]})
-    return created
+        return True
+    existing = await session.get(Approval, values["id"])
+    if existing is not None and any(getattr(existing, k) != values.get(k) for k in _SAME_REQUEST):
+        raise ApprovalIdConflict(
+            f"approval id {values['id']!r} is already recorded for {existing.workflow_id} ({existing.action}); "
+            f"refusing the request of {values['workflow_id']} ({values.get('action')})"
+        )
+    return False
 
 
 async def resolve(session: AsyncSession, approval_id: str, values: dict[str, Any]) -> None:

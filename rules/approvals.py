@@ -22,12 +22,12 @@ def decision_outcome(req: ApprovalRequest, d: ApprovalDecision, now: datetime) -
         return ApprovalOutcome(
             approval_id=req.id, status="denied", decided_by=d.actor.email, decided_at=now, reason=d.reason
         )
-    all_ids = [i.id for i in req.items]
+    all_ids = list(req.item_ids) if req.items_ref else [i.id for i in req.items]
     chosen = all_ids if d.item_ids is None else d.item_ids
     unknown = sorted(set(chosen) - set(all_ids))
     if unknown:
         raise ValueError(f"not in this request: {', '.join(unknown[:5])}")
-    if req.items and not chosen:
+    if all_ids and not chosen:
         raise ValueError("approve at least one item, or deny the request")
     if d.edits:
         bad = sorted(set(d.edits) - set(req.editable or {}))

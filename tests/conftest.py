@@ -9,6 +9,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.client import Client
@@ -18,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from contracts.search_attributes import ALL
 from db.engine import Database
 from db.migrate import upgrade
+from tests import payload_guard
 from tests.stack import LocalStack, running_stack
 
 # Tests run in development mode: production (the default) refuses the sandbox's public test secrets.
@@ -32,7 +34,7 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(TEMPORAL_BIN),
         search_attributes=ALL,
-        data_converter=pydantic_data_converter,
+        data_converter=payload_guard.guarded(pydantic_data_converter),
         dev_server_log_level="error",
         ui=False,
     )
@@ -79,3 +81,32 @@ async def stack(temporal_client: Client, tmp_path_factory: pytest.TempPathFactor
     """Sandbox + API over HTTP + a worker, on a SQLite database, with users seeded."""
     async with running_stack(temporal_client, tmp_path_factory.mktemp("stack")) as s:
         yield s
+
+
+# The payload-size guard (tests/payload_guard.py) over the whole run: each xdist worker hands its findings to
+# the controller, which fails the run when any payload recorded by Temporal was larger than 256 KB.
+# RENUBU_PAYLOAD_REPORT=1 lists the largest payload of every kind instead of only the oversized ones.
+
+
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    payload_guard.merge(getattr(node, "workeroutput", {}).get("payload_sizes", {}))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller decides
+        workeroutput["payload_sizes"] = payload_guard.export()
+        return
+    if payload_guard.report() and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if os.environ.get("RENUBU_PAYLOAD_REPORT"):
+        terminalreporter.section("largest payloads", sep="=")
+        for line in payload_guard.report(limit=0):
+            terminalreporter.write_line(line)
+    if oversized := payload_guard.report():
+        terminalreporter.section("payloads over 256 KB (tests/payload_guard.py)", sep="=", red=True, bold=True)
+        for line in oversized:
+            terminalreporter.write_line(line)

@@ -11,6 +11,7 @@ from contracts.approvals import ApprovalDecision
 from db import approvals_store
 from tests.campaign_helpers import decide, fresh_gym, locked_members, outbox_rows, pending_approval, start_run, thread
 from tests.stack import LocalStack
+from tests.test_approval_ids import FULL_ID
 from workflows.agent_run import AgentRunWorkflow
 
 
@@ -24,6 +25,7 @@ async def test_lock_request_for_34_members_approve_a_subset(gym: LocalStack) -> 
     handle = await start_run(gym, "past_due_monitor")
     approval = await pending_approval(gym, handle.id)
     assert approval.title == "Lock door access for 34 members?"
+    assert FULL_ID.fullmatch(approval.id), approval.id  # a whole uuid4, not 8 hex digits
     assert "more than 10" in approval.reason and len(approval.items) == 34
     chosen = [i["id"] for i in approval.items[:10]]
     response = await decide(gym, approval.id, approve=True, item_ids=chosen)

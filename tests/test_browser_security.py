@@ -18,6 +18,7 @@ document.addEventListener("securitypolicyviolation",
   (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
 """
 STAFF_PAGES = [
+    "/home",
     "/team",
     "/queue?csm=all",
     "/analytics",

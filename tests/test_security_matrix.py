@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from typing import Any
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
 
 from api.access import ROLES, ROUTE_ROLES, route_keys
 from api.app import create_app
@@ -174,3 +176,31 @@ async def test_api_docs_need_a_login_and_declare_how_to_authenticate(stack: Loca
     }
     assert {"apiKey": []} in schema["security"] and "/api/workflows/queue" in schema["paths"]
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+def _own_roles(dependant: Any) -> set[str] | None:
+    """The roles a route's own require_role dependencies let through (None: it has none)."""
+    allowed: set[str] | None = None
+    for dep in dependant.dependencies:
+        call = dep.call
+        if getattr(call, "__qualname__", "").startswith("require_role") and call.__closure__:
+            roles = {
+                r for cell in call.__closure__ if isinstance(cell.cell_contents, tuple) for r in cell.cell_contents
+            }
+            allowed = roles if allowed is None else allowed & roles
+        inner = _own_roles(dep)
+        if inner is not None:
+            allowed = inner if allowed is None else allowed & inner
+    return allowed
+
+
+def test_the_table_says_what_the_routes_do() -> None:
+    """A route's own role check is never stricter than its row: the printed matrix is what callers get."""
+    stricter, checked = [], 0
+    for key, route in route_keys(create_app(make_settings())).items():
+        access = ROUTE_ROLES[key]
+        own = _own_roles(route.dependant) if isinstance(route, APIRoute) else None
+        checked += own is not None
+        if own is not None and not access.signed and not access.roles <= own:
+            stricter.append(f"{key}: table {sorted(access.roles)}, route {sorted(own)}")
+    assert stricter == [] and checked > 80  # (most routes have their own check too)

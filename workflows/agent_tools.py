@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from rules.policy import DOOR_CHANGES, ActionContext, Decision, Risk, Verdict, evaluate
     from workflows import policies
     from workflows.agent_thread import Thread
-    from workflows.approval_gate import ApprovalGate
+    from workflows.approval_gate import ApprovalGate, new_approval_id
 
 SEND_TIMEOUT = timedelta(minutes=15)
 SEND_HEARTBEAT = timedelta(seconds=10)  # a killed worker's batch is picked up again within seconds
@@ -36,6 +36,12 @@ SEND_RETRY = RetryPolicy(
     maximum_interval=timedelta(seconds=30),
     non_retryable_error_types=[*policies.NON_RETRYABLE, "KillSwitchEngaged"],
 )
+
+
+# Runs that resolved targets before this keep carrying them inline (resolution, approval and send request);
+# new ones carry a reference to the stored targets and their ids, so no payload grows with the audience.
+TARGETS_BY_REFERENCE = "agent-targets-by-reference"
+UNLOCKS_COUNTED = "agent-unlocks-counted-with-locks"
 
 
 class KillSwitchEngaged(Exception):
@@ -52,6 +58,7 @@ class _Pending:
     verdict: Verdict
     targets: list[Target] = field(default_factory=list)
     edits: dict[str, str] | None = None
+    target_ids: list[str] = field(default_factory=list)  # by reference: the ids to touch
 
 
 async def run_calls(thread: Thread, gate: ApprovalGate, calls: list[ToolCall]) -> list[ToolOutput]:
@@ -95,17 +102,17 @@ async def _prepare(thread: Thread, call: ToolCall, pending: list[_Pending]) -> T
         return output
     res = await workflow.execute_activity_method(
         AgentRunActivities.resolve_targets,
-        ResolveRequest(run_id=thread.run_id, call=call),
+        ResolveRequest(run_id=thread.run_id, call=call, by_reference=workflow.patched(TARGETS_BY_REFERENCE)),
         start_to_close_timeout=timedelta(minutes=2),
         retry_policy=policies.EXTERNAL,
     )
-    if not res.targets:
+    if not res.count:
         return ToolOutput(summary=f"Nothing to do: {res.summary}")
     verdict = evaluate(
         ActionContext(
             tool=spec.name,
             risk=spec.risk,
-            targets=len(res.targets),
+            targets=res.count,
             locked_so_far=counters.locked,
             messaged_so_far=counters.messaged,
             approval_required=settings.approval_required,
@@ -123,11 +130,15 @@ async def _prepare(thread: Thread, call: ToolCall, pending: list[_Pending]) -> T
         )
         return ToolOutput(summary=f"Dry run, nothing done: would {res.title.rstrip('?').lower()} ({res.summary}).")
     # Counted now, as if it will happen: later calls of this step are judged against it (stricter, never looser).
-    if spec.name in DOOR_CHANGES:  # unlocks count against the door limit like locks
-        counters.locked += len(res.targets)
+    # Unlocks count against the door limit like locks; runs that counted them as messages before keep that.
+    if spec.name == "lock_door_access" or (spec.name in DOOR_CHANGES and workflow.patched(UNLOCKS_COUNTED)):
+        counters.locked += res.count
     else:
-        counters.messaged += len(res.targets)
-    pending.append(_Pending(call, spec, res, verdict, targets=list(res.targets)))
+        counters.messaged += res.count
+    if res.targets_ref:
+        pending.append(_Pending(call, spec, res, verdict, target_ids=list(res.target_ids)))
+    else:
+        pending.append(_Pending(call, spec, res, verdict, targets=list(res.targets)))
     return None
 
 
@@ -137,6 +148,9 @@ async def _approve(thread: Thread, gate: ApprovalGate, asking: list[_Pending], o
     if single is not None:
         title, summary, reason = single.res.title, single.res.summary, single.verdict.reason
         items = [ApprovalItem(id=t.id, label=t.label, detail=t.detail) for t in single.res.targets]
+        item_ids, items_ref = single.res.target_ids, single.res.targets_ref
+        if items_ref:  # the queue fills the items in from the stored targets
+            items = []
         action, editable = single.spec.name, single.res.editable
     else:
         reach = sum(len(p.res.targets) for p in asking)
@@ -145,8 +159,9 @@ async def _approve(thread: Thread, gate: ApprovalGate, asking: list[_Pending], o
         reason = "; ".join(dict.fromkeys(p.verdict.reason for p in asking))
         items = [ApprovalItem(id=p.call.id, label=p.res.title.rstrip("?"), detail=p.res.summary) for p in asking]
         action, editable = "multiple", None
+        item_ids, items_ref = [], None
     req = ApprovalRequest(
-        id=f"apr-{str(workflow.uuid4())[:8]}",
+        id=new_approval_id(),
         workflow_id=thread.run_id,
         workflow_kind="campaign",
         action=action,
@@ -154,6 +169,8 @@ async def _approve(thread: Thread, gate: ApprovalGate, asking: list[_Pending], o
         summary=summary,
         reason=reason,
         items=items,
+        item_ids=item_ids,
+        items_ref=items_ref,
         editable=editable,
         requested_at=now,
         expires_at=now + timedelta(seconds=thread.carry.config.settings.approval_ttl_s),
@@ -162,7 +179,7 @@ async def _approve(thread: Thread, gate: ApprovalGate, asking: list[_Pending], o
         "approval_request",
         title,
         body=f"{summary}. Needs approval: {reason}.",
-        data={"approval_id": req.id, "items": len(items), "expires_at": req.expires_at.isoformat()},
+        data={"approval_id": req.id, "items": len(items) or len(item_ids), "expires_at": req.expires_at.isoformat()},
     )
     thread.status = "waiting_approval"
     await thread.publish()
@@ -179,7 +196,11 @@ def _apply_outcome(
     chosen = set(outcome.approved_ids)
     for p in asking:
         if per_target and outcome.approved:
-            p.targets, p.edits = [t for t in p.res.targets if t.id in chosen], outcome.edits
+            p.edits = outcome.edits
+            if p.res.targets_ref:
+                p.target_ids = [i for i in p.res.target_ids if i in chosen]
+            else:
+                p.targets = [t for t in p.res.targets if t.id in chosen]
         elif not (outcome.approved and p.call.id in chosen):
             outputs[p.call.id] = ToolOutput(
                 ok=False,
@@ -191,7 +212,14 @@ async def _execute(thread: Thread, p: _Pending) -> ToolOutput:
     try:
         done: ToolExecution = await workflow.execute_activity(
             p.spec.activity_name,
-            SideEffectRequest(run_id=thread.run_id, call=p.call, targets=p.targets, edits=p.edits),
+            SideEffectRequest(
+                run_id=thread.run_id,
+                call=p.call,
+                targets=p.targets,
+                edits=p.edits,
+                targets_ref=p.res.targets_ref,
+                target_ids=p.target_ids,
+            ),
             result_type=ToolExecution,
             start_to_close_timeout=SEND_TIMEOUT,
             heartbeat_timeout=SEND_HEARTBEAT,

@@ -21,6 +21,14 @@ with workflow.unsafe.imports_passed_through():
 
 # Running executions decided before this existed replay the old answer (an error) for a repeated decision.
 REPEATED_DECISION = "approval-decision-repeat"
+# Requests opened before this keep the 8-hex-digit id they were recorded with; new ones carry all 128 bits.
+FULL_ENTROPY_ID = "approval-id-full-entropy"
+
+
+def new_approval_id() -> str:
+    """A fresh approval id: `apr-` and a whole (deterministic) uuid4, so ids never collide across workflows."""
+    uid = workflow.uuid4()
+    return f"apr-{uid.hex}" if workflow.patched(FULL_ENTROPY_ID) else f"apr-{uid.hex[:8]}"
 
 
 class ApprovalGate:

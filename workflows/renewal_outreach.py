@@ -15,7 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.renewals import ArtifactState, ChooseInput, OutreachSend, RenewalState
     from workflows import policies
     from workflows import renewal_chat as chat
-    from workflows.approval_gate import ApprovalGate
+    from workflows.approval_gate import ApprovalGate, new_approval_id
 
 ACTION = "send_renewal_email"
 
@@ -34,7 +34,7 @@ async def ask_to_send(state: RenewalState, gate: ApprovalGate, inp: ChooseInput,
         return chat.add_note(state, inp.step_id, "This draft is already waiting for a manager.", now)
     fields = {"subject": str(draft.data.get("subject", "")), "body": str(draft.data.get("body", ""))}
     req = ApprovalRequest(
-        id=f"apr-{workflow.uuid4().hex[:8]}",
+        id=new_approval_id(),
         workflow_id=state.workflow_id,
         workflow_kind="renewal",
         action=ACTION,

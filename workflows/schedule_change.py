@@ -15,7 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.approvals import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
     from contracts.campaigns import ScheduleChange, ScheduleChangeInput
     from workflows import policies
-    from workflows.approval_gate import ApprovalGate
+    from workflows.approval_gate import ApprovalGate, new_approval_id
 
 
 @workflow.defn(name=names.SCHEDULE_CHANGE)
@@ -28,7 +28,7 @@ class ScheduleChangeWorkflow:
         now, new = workflow.now(), describe_schedule(inp.proposed)
         outcome = await self.gate.ask(
             ApprovalRequest(
-                id=f"apr-{str(workflow.uuid4())[:8]}",
+                id=new_approval_id(),
                 workflow_id=workflow.info().workflow_id,
                 workflow_kind="schedule",
                 action="change_schedule",

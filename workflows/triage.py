@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from rules.risk import describe
     from rules.triage import check_reply, decide
     from workflows import policies
-    from workflows.approval_gate import ApprovalGate
+    from workflows.approval_gate import ApprovalGate, new_approval_id
 
 # Issue 14, for executions started before it: alert managers on urgent flags, and send an automatic reply only
 # if it answers what was asked (older executions replay without either).
@@ -174,7 +174,7 @@ class MessageTriageWorkflow:
         topic = cls.category.replace("_", " ")
         return await self.gate.ask(
             ApprovalRequest(
-                id=f"apr-{str(workflow.uuid4())[:8]}",
+                id=new_approval_id(),
                 workflow_id=workflow.info().workflow_id,
                 workflow_kind="inbox",
                 action=f"reply_{cls.category}",

@@ -15,7 +15,7 @@ from api.throttle import LoginThrottle
 from db import users
 from db.engine import Database
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], include_in_schema=False)
 log = logging.getLogger("renubu.auth")
 
 

@@ -1,56 +1,18 @@
-"""A journey's analytics as charts (db/journey_charts.py): JSON declared in OpenAPI for charts.js, and the
-context the journey page's analytics section renders them from (with the flow and its edge counts)."""
+"""A journey's analytics as charts, as JSON declared in OpenAPI for charts.js (api/journey_charts.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, Literal
-from urllib.parse import quote
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, HTTPException, Query
 
-from api import journey_flow
-from api.auth import CurrentUser, require_role
-from api.deps import DB_INT_MAX, get_db
-from api.journey_view import diagram
+from api.auth import Viewer
+from api.deps import DB_INT_MAX, DbDep
+from api.journey_charts import LOADERS, JourneyChart
 from contracts.charts import Chart
-from db import journey_charts, nurture_store
-from db.engine import Database
-from journeys.schema import parse_definition
+from db import nurture_store
 
 router = APIRouter(tags=["journeys"])
-Viewer = Annotated[CurrentUser, Depends(require_role("manager", "operator"))]
-Db = Annotated[Database, Depends(get_db)]
-JourneyChart = Literal["funnel", "dropoff", "time-in-step"]
-LOADERS: dict[str, Callable[[AsyncSession, str, int | None], Awaitable[Chart]]] = {
-    "funnel": journey_charts.funnel,
-    "dropoff": journey_charts.dropoff,
-    "time-in-step": journey_charts.time_in_step,
-}
-
-
-def source(journey_id: str) -> str:
-    """The endpoint prefix the page's figures fetch from; the chart id follows, then the version."""
-    return f"/api/journeys/{quote(journey_id, safe='')}/charts/"
-
-
-async def chart_context(db: Database, journey_id: str, version: int | None) -> dict[str, Any]:
-    """The charts and the flow with counts, for one version or every version (the flow: the version chosen,
-    else the active one, since edges differ between versions)."""
-    async with db.session() as session:
-        shown = await nurture_store.version(session, journey_id, version)
-        if shown is None:
-            return {"charts": [], "flow": None}
-        charts = [await load(session, journey_id, version) for load in LOADERS.values()]
-        counts = await journey_charts.transitions(session, journey_id, shown.version)
-    return {
-        "charts": charts,
-        "chart_source": source(journey_id),
-        "chart_query": f"?version={version}" if version else "",
-        "flow": journey_flow.flow(diagram(parse_definition(shown.definition)), counts),
-        "flow_version": shown.version,
-    }
 
 
 @router.get("/api/journeys/{journey_id}/charts/{chart}", response_model=Chart)
@@ -58,7 +20,7 @@ async def journey_chart(
     journey_id: str,
     chart: JourneyChart,
     _user: Viewer,
-    db: Db,
+    db: DbDep,
     version: Annotated[int | None, Query(ge=1, le=DB_INT_MAX, description="one version; none: every version")] = None,
 ) -> Chart:
     """The funnel per version, drop-off per step, or time in step, for one version of the journey or all."""

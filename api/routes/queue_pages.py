@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.auth import CurrentUser, Forbidden, current_user, require_role
+from api.auth import CurrentUser, current_user, require_role
 from api.deps import DB_INT_MAX, get_db, get_templates
+from api.renewal_queue import queue_owner, start_of_today
 from db import renewal_projection, users
 from db.engine import Database
 
-router = APIRouter(tags=["queue"])
+router = APIRouter(tags=["queue"], include_in_schema=False)
 PAGE = 50
 STAGES = ("Emergency", "Critical", "Prepare", "Monitor")
-
-
-def start_of_today() -> datetime:
-    return datetime.combine(datetime.now(UTC).date(), time.min, tzinfo=UTC)
-
-
-def queue_owner(user: CurrentUser, csm: str | None) -> str | None:
-    """CSMs see their own queue; managers and operators any CSM's, or everyone's (None)."""
-    if user.role == "csm":
-        if csm and csm != user.email:
-            raise Forbidden("CSMs can only see their own queue")
-        return user.email
-    return None if not csm or csm == "all" else csm
 
 
 @router.get("/")

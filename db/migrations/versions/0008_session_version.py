@@ -3,7 +3,7 @@ disable); a session cookie carries the version it was issued with. api_keys.expi
 now on expire (those made before have none; `renubu apikey list` shows them, `revoke` ends them).
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-04 14:30:00.000000
 """
 
