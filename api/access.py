@@ -96,6 +96,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "POST /api/workflows/{workflow_id}/reassign": MANAGER,
     "POST /api/workflows/{workflow_id}/cancel": MANAGER,
     "GET /customers/{customer_id}": OWN_READ,
+    "GET /api/customers/{customer_id}/charts/{chart}": OWN_READ,  # the customer page's charts
     "GET /analytics": STAFF,
     # the manager home and its charts
     "GET /home": STAFF,
@@ -195,6 +196,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "POST /api/journeys/{journey_id}/builder/yaml": MANAGER,
     "POST /api/journeys/{journey_id}/builder/publish": MANAGER,
     "POST /api/journeys/{journey_id}/builder/dry-run": MANAGER,
+    "GET /api/journeys/{journey_id}/charts/{chart}": STAFF,  # the analytics as charts
     "GET /api/pipeline": STAFF,
     "GET /api/leads/{lead_id}": STAFF,
     "GET /journeys": STAFF,

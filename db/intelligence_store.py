@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import live
 from db.models import Customer, CustomerIntelligence, WebhookEvent
 from db.upsert import dialect_insert, insert_ignore
 
@@ -39,7 +40,8 @@ async def upsert_customer(
 
 async def save_intelligence(session: AsyncSession, values: dict[str, Any]) -> int:
     """Insert the analysis for an event; a retried activity finds the first row."""
-    await insert_ignore(session, CustomerIntelligence, values, ["event_id"])
+    if await insert_ignore(session, CustomerIntelligence, values, ["event_id"]):
+        live.publish(session, "customer", values["customer_id"], {"intelligence": values["event_id"]})  # its charts
     row_id = await session.scalar(
         select(CustomerIntelligence.id).where(CustomerIntelligence.event_id == values["event_id"])
     )

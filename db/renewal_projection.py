@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import live
 from db.models import User, WorkflowInstance
 from db.upsert import dialect_insert
 from rules import scoring
@@ -28,8 +29,10 @@ async def upsert(session: AsyncSession, values: dict[str, Any]) -> bool:
     stmt = stmt.on_conflict_do_update(
         index_elements=["id"], set_=update, where=WorkflowInstance.seq < stmt.excluded.seq
     )
-    result = await session.execute(stmt)
-    return bool(getattr(result, "rowcount", 0))
+    written = bool(getattr((await session.execute(stmt)), "rowcount", 0))
+    if written and values.get("status") == "completed":  # the customer page's charts mark the outcome
+        live.publish(session, "customer", values["customer_id"], {"workflow_id": values["id"], "status": "completed"})
+    return written
 
 
 async def get(session: AsyncSession, workflow_id: str) -> WorkflowInstance | None:

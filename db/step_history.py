@@ -8,13 +8,20 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import live
 from db.models import WorkflowInstance, WorkflowStepHistory
 from db.upsert import insert_ignore
 
 
 async def record(session: AsyncSession, values: dict[str, Any]) -> bool:
     """Once per (workflow, definition, step): a retried activity adds nothing."""
-    return await insert_ignore(session, WorkflowStepHistory, values, ["workflow_id", "definition_id", "step_id"])
+    added = await insert_ignore(session, WorkflowStepHistory, values, ["workflow_id", "definition_id", "step_id"])
+    if added:  # the customer page's charts mark the step
+        workflow_id = values["workflow_id"]
+        customer = await session.scalar(select(WorkflowInstance.customer_id).where(WorkflowInstance.id == workflow_id))
+        if customer:
+            live.publish(session, "customer", customer, {"workflow_id": workflow_id, "step": values["step_id"]})
+    return added
 
 
 async def for_workflow(session: AsyncSession, workflow_id: str) -> list[WorkflowStepHistory]:

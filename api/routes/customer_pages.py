@@ -1,40 +1,35 @@
-"""A customer's intelligence history ("View Intelligence")."""
+"""A customer's page ("View Intelligence"): risk and usage over time as charts with the events that
+moved them marked (api/customer_charts.py; the JSON: customer_charts_api), its renewals and the intelligence history."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
-from sqlalchemy import select
+from urllib.parse import quote
 
-from api.auth import CurrentUser, Forbidden, current_user
-from api.deps import get_db, get_templates
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.customer_charts import CHARTS, SOURCE, User, load_chart, renewals_of
+from api.deps import DbDep, get_templates
 from db import intelligence_store
-from db.models import Customer, WorkflowInstance
+from db.models import Customer
 
 router = APIRouter(tags=["customers"], include_in_schema=False)
 
 
 @router.get("/customers/{customer_id}")
-async def customer_page(request: Request, customer_id: str, user: CurrentUser = Depends(current_user)) -> Response:
-    async with get_db(request).session() as session:
+async def customer_page(request: Request, customer_id: str, user: User, db: DbDep) -> Response:
+    async with db.session() as session:
         customer = await session.get(Customer, customer_id)
-        history = await intelligence_store.intelligence_history(session, customer_id)
-        renewals = list(
-            await session.scalars(
-                select(WorkflowInstance)
-                .where(WorkflowInstance.customer_id == customer_id)
-                .order_by(WorkflowInstance.created_at.desc())
+        if customer is None:
+            return get_templates(request).TemplateResponse(
+                request,
+                "error.html",
+                {"title": "Not found", "message": f"No customer {customer_id}."},
+                status_code=404,
             )
-        )
-    if customer is None:
-        return get_templates(request).TemplateResponse(
-            request,
-            "error.html",
-            {"title": "Not found", "message": f"No customer {customer_id}."},
-            status_code=404,
-        )
-    if user.role == "csm" and not any(r.assigned_to == user.email for r in renewals):
-        raise Forbidden("this customer is not in your book")
+        renewals = await renewals_of(session, customer_id, user)
+        history = await intelligence_store.intelligence_history(session, customer_id)
+        charts = [await load_chart(session, customer_id, c) for c in CHARTS]
     return get_templates(request).TemplateResponse(
         request,
         "customer.html",
@@ -42,5 +37,7 @@ async def customer_page(request: Request, customer_id: str, user: CurrentUser = 
             "customer": customer,
             "history": history,
             "renewals": renewals,
+            "charts": charts,
+            "chart_source": SOURCE.format(customer_id=quote(customer_id, safe="")),
         },
     )

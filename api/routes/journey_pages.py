@@ -12,7 +12,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from api import journey_page_view, journey_service, journey_view
+from api import journey_charts, journey_page_view, journey_service, journey_view
 from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, render
 from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
@@ -59,7 +59,10 @@ async def _loaded(request: Request, journey_id: str) -> None:
 
 
 async def _analytics(request: Request, journey_id: str, version: int | None) -> dict[str, Any]:
-    return await journey_page_view.analytics_context(get_db(request), journey_id, version)
+    """The numbers, and the charts and flow with counts drawn from them (api/journey_charts.py)."""
+    db = get_db(request)
+    context = await journey_page_view.analytics_context(db, journey_id, version)
+    return {**context, **await journey_charts.chart_context(db, journey_id, version)}
 
 
 async def journey_context(
