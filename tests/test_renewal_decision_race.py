@@ -5,8 +5,7 @@ the recorded outcome, no workflow task fails, and the renewal keeps working."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,11 +16,10 @@ from temporalio.exceptions import ApplicationError
 from contracts import names
 from contracts.actors import Actor
 from contracts.approvals import ApprovalDecision, ApprovalOutcome
-from contracts.renewals import ChooseInput, CompleteStepInput, RenewalInput, RenewalState
-from db import approvals_store, intelligence_store
-from tests.factories import update
+from contracts.renewals import ChooseInput, CompleteStepInput, RenewalState
+from db import approvals_store
 from tests.stack import LocalStack, wait_for
-from tests.test_renewal_workflow import new_renewal
+from tests.test_renewal_workflow import new_renewal, own_renewal
 from workflows.renewal import RenewalWorkflow
 
 MANAGER = Actor(email="maria.lopez@renubu.demo", role="manager")
@@ -96,22 +94,7 @@ async def test_two_decisions_racing_under_the_lock(stack: LocalStack) -> None:
 
 
 async def test_a_decision_racing_expiry(stack: LocalStack) -> None:
-    key, _, csm = await new_renewal(stack, 41, days=30, risk=20)  # real intelligence for the actions
-    async with stack.db.session() as session:
-        latest = await intelligence_store.latest_intelligence(session, key)
-    assert latest is not None
-    renewal = date.today() + timedelta(days=4)
-    upd = update(event_id=f"evt-race-{uuid.uuid4().hex[:8]}", stage="Emergency", risk=85, renewal=renewal)
-    upd.intelligence_id, upd.assigned_to = latest.id, csm.email
-    handle = await stack.client.start_workflow(
-        RenewalWorkflow.run,
-        RenewalInput(customer_id=key, customer_name="Race Co", renewal_date=renewal, approval_ttl_s=5),
-        id=f"renewal-race-expiry-{uuid.uuid4().hex[:8]}",
-        task_queue=stack.settings.task_queue,
-        start_signal=names.INTELLIGENCE_UPDATE,
-        start_signal_args=[upd],
-    )
-    await stack.wait_projection(handle.id)
+    handle, csm = await own_renewal(stack, 41, renewal_in_days=4, approval_ttl_s=5, name="Race Co")
     approval_id, state = await _ask(handle, csm)
     assert state.current_step is not None
     # Salesforce is down: the task action holds the lock while it retries (about 14 s before it gives up), and the

@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, timedelta
 from typing import Any
 
-from contracts import names
 from contracts.actors import Actor
 from contracts.renewals import (
     CancelInput,
@@ -15,14 +12,12 @@ from contracts.renewals import (
     CompleteInput,
     CompleteStepInput,
     ReassignInput,
-    RenewalInput,
     RenewalState,
 )
-from db import approvals_store, intelligence_store, users
+from db import approvals_store, users
 from devstack.seed import MANAGER
-from tests.factories import update
 from tests.stack import LocalStack, wait_for
-from tests.test_renewal_workflow import new_renewal
+from tests.test_renewal_workflow import new_renewal, own_renewal
 from workflows.renewal import RenewalWorkflow
 
 
@@ -135,22 +130,8 @@ async def _expired(stack: LocalStack, approval_id: str) -> Any:
 
 async def test_an_email_approval_expires_on_time_while_the_renewal_sleeps(stack: LocalStack) -> None:
     """The renewal's timer is set for its next stage day; a request opened afterwards sets it again."""
-    key, _, csm = await new_renewal(stack, 43, days=30, risk=20)  # real intelligence for the actions
-    async with stack.db.session() as session:
-        latest = await intelligence_store.latest_intelligence(session, key)
-    assert latest is not None
-    renewal = date.today() + timedelta(days=60)  # the next stage day is weeks away
-    upd = update(event_id=f"evt-ttl-{uuid.uuid4().hex[:8]}", stage="Emergency", risk=85, renewal=renewal)
-    upd.intelligence_id, upd.assigned_to = latest.id, csm.email
-    handle = await stack.client.start_workflow(
-        RenewalWorkflow.run,
-        RenewalInput(customer_id=key, customer_name="Timer Co", renewal_date=renewal, approval_ttl_s=2),
-        id=f"renewal-ttl-{uuid.uuid4().hex[:8]}",
-        task_queue=stack.settings.task_queue,
-        start_signal=names.INTELLIGENCE_UPDATE,
-        start_signal_args=[upd],
-    )
-    await stack.wait_projection(handle.id)
+    # The next stage day is weeks away.
+    handle, csm = await own_renewal(stack, 43, renewal_in_days=60, approval_ttl_s=2, name="Timer Co")
     state: RenewalState = await handle.execute_update(RenewalWorkflow.start, csm)
     assert state.definition is not None
     step = state.definition.steps[0].id

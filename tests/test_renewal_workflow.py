@@ -3,7 +3,9 @@ worker is replaced mid-way; the renewal date passes."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -27,6 +29,30 @@ async def new_renewal(stack: LocalStack, index: int, days: int, risk: int) -> tu
     wf_id = ids.renewal(key, stack.account(key).renewal_date)
     row = await stack.wait_projection(wf_id)
     return key, wf_id, Actor(email=row.assigned_to, role="csm")
+
+
+async def own_renewal(
+    stack: LocalStack, index: int, *, renewal_in_days: int, approval_ttl_s: int, name: str
+) -> tuple[Any, Actor]:
+    """An Emergency renewal started directly (its own id, a short approval lifetime) on an account whose real
+    intelligence the actions need; returns its handle, once projected, and its CSM."""
+    key, _, csm = await new_renewal(stack, index, days=30, risk=20)
+    async with stack.db.session() as session:
+        latest = await intelligence_store.latest_intelligence(session, key)
+    assert latest is not None
+    renewal = date.today() + timedelta(days=renewal_in_days)
+    upd = update(event_id=f"evt-own-{uuid.uuid4().hex[:8]}", stage="Emergency", risk=85, renewal=renewal)
+    upd.intelligence_id, upd.assigned_to = latest.id, csm.email
+    handle = await stack.client.start_workflow(
+        RenewalWorkflow.run,
+        RenewalInput(customer_id=key, customer_name=name, renewal_date=renewal, approval_ttl_s=approval_ttl_s),
+        id=f"renewal-own-{uuid.uuid4().hex[:8]}",
+        task_queue=stack.settings.task_queue,
+        start_signal=names.INTELLIGENCE_UPDATE,
+        start_signal_args=[upd],
+    )
+    await stack.wait_projection(handle.id)
+    return handle, csm
 
 
 async def work_to_completion(handle: object, csm: Actor) -> RenewalState:
