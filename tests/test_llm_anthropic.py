@@ -199,11 +199,13 @@ async def test_timeout_is_a_server_error() -> None:
     assert caught.value.status is None and "APITimeoutError" in caught.value.message
 
 
-async def test_401_is_an_auth_error_and_not_retryable() -> None:
+async def test_401_is_an_auth_error_retried_like_an_outage() -> None:
+    """A wrong key is fixed by an operator, not by the data: retried (the LLM policy's few tries, then the
+    offline analyser), never a silent end."""
     with pytest.raises(AuthError) as caught:
         await _fake(_api_error(401, "authentication_error")).analyst().analyze(sample_context())
     app_error = to_application_error(caught.value)
-    assert app_error.type == "AuthError" and app_error.non_retryable and app_error.next_retry_delay is None
+    assert app_error.type == "AuthError" and not app_error.non_retryable and app_error.next_retry_delay is None
 
 
 async def test_400_is_a_client_error() -> None:
