@@ -48,9 +48,10 @@ def staff_reply() -> str:
     return f"staff-reply-{uuid.uuid4().hex[:12]}"
 
 
-def journey(journey_id: str, lead_id: str) -> str:
-    """One workflow per lead per journey, ever."""
-    return f"journey-{journey_id}-{lead_id}"
+def journey(journey_id: str, lead_id: str, walk: int = 1) -> str:
+    """One workflow per walk of a journey by a lead: the first keeps the plain id, a later walk (re-enrolled
+    after the first finished) its number, which every send key (`<workflow id>:<step>`) then carries."""
+    return f"journey-{journey_id}-{lead_id}" + (f"-walk{walk}" if walk > 1 else "")
 
 
 def journey_sweep(journey_id: str) -> str:

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from api.auth import CurrentUser, require_role
 from api.deps import get_db, get_settings_dep, get_temporal
-from contracts import ids
 from contracts.journeys import LeadSnapshot
 from core.settings import Settings
 from db import journey_analytics, live, nurture_store
@@ -200,6 +199,7 @@ async def enroll_lead(
     request: Request,
     journey_id: str,
     lead_id: str = Body(embed=True),
+    again: bool = Body(False, embed=True, description="walk the journey anew once the lead's last walk finished"),
     settings: Settings = Depends(get_settings_dep),
     _user: CurrentUser = Depends(manager),
 ) -> dict[str, str]:
@@ -207,10 +207,16 @@ async def enroll_lead(
         lead = await session.get(Lead, lead_id)
     if lead is None:
         raise HTTPException(404, f"no lead {lead_id!r}")
-    result = await enroll.enroll(
-        await get_temporal(request), get_db(request), settings, snapshot(lead), journey_id, check_trigger=False
+    result, workflow_id = await enroll.enroll(
+        await get_temporal(request),
+        get_db(request),
+        settings,
+        snapshot(lead),
+        journey_id,
+        check_trigger=False,
+        again=again,
     )
-    return {"result": result, "workflow_id": ids.journey(journey_id, lead_id)}
+    return {"result": result, "workflow_id": workflow_id}
 
 
 @router.get("/journeys/{journey_id}/analytics")
