@@ -4,11 +4,14 @@ decisions, the database for history."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from agent.agents import describe_schedule
@@ -61,7 +64,23 @@ async def agent_cards(db: Database, client: Client) -> list[AgentCard]:
     ]
 
 
-async def run_now(client: Client, settings: Settings, agent: Agent, dry_run: bool | None) -> str:
+async def _start_once(client: Client, request_id: str | None, *args: Any, **kwargs: Any) -> None:
+    """Starts a workflow; with a request id (part of the workflow id) a repeated request starts nothing more."""
+    if request_id is None:
+        await client.start_workflow(*args, **kwargs)
+        return
+    with contextlib.suppress(WorkflowAlreadyStartedError):  # the first request's workflow already finished
+        await client.start_workflow(
+            *args,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            **kwargs,
+        )
+
+
+async def run_now(
+    client: Client, settings: Settings, agent: Agent, dry_run: bool | None, request_id: str | None = None
+) -> str:
     overrides = None
     if dry_run is not None:
         overrides = AgentSettings(
@@ -70,8 +89,10 @@ async def run_now(client: Client, settings: Settings, agent: Agent, dry_run: boo
             approval_required=agent.approval_required,
             approval_ttl_s=settings.approval_ttl_s,
         )
-    run_id = ids.agent_run_manual(agent.id, datetime.now(UTC))
-    await client.start_workflow(
+    run_id = ids.agent_run_manual(agent.id, datetime.now(UTC), request_id)
+    await _start_once(
+        client,
+        request_id,
         names.AGENT_RUN,
         AgentRunInput(agent_id=agent.id, trigger="manual", settings=overrides),
         id=run_id,
@@ -94,10 +115,12 @@ async def set_paused(db: Database, client: Client, agent: Agent, paused: bool, b
 
 
 async def request_schedule_change(
-    client: Client, settings: Settings, agent: Agent, proposed: dict[str, Any], by: str
+    client: Client, settings: Settings, agent: Agent, proposed: dict[str, Any], by: str, request_id: str | None = None
 ) -> str:
-    workflow_id = ids.schedule_change(agent.id, datetime.now(UTC))
-    await client.start_workflow(
+    workflow_id = ids.schedule_change(agent.id, datetime.now(UTC), request_id)
+    await _start_once(
+        client,
+        request_id,
         names.SCHEDULE_CHANGE,
         ScheduleChangeInput(
             agent_id=agent.id,
@@ -118,11 +141,14 @@ class DecisionRejected(Exception):
     pass
 
 
-async def decide(client: Client, workflow_id: str, decision: ApprovalDecision) -> ApprovalOutcome:
-    """Sends the decision to the workflow that asked; its validator has the last word."""
+async def decide(
+    client: Client, workflow_id: str, decision: ApprovalDecision, update_id: str | None = None
+) -> ApprovalOutcome:
+    """Sends the decision to the workflow that asked; its validator has the last word. With `update_id` (from the
+    request's idempotency id) a repeated request gets the first one's outcome: Temporal deduplicates update ids."""
     handle = client.get_workflow_handle(workflow_id)
     try:
-        return await handle.execute_update(names.DECIDE_APPROVAL, decision, result_type=ApprovalOutcome)
+        return await handle.execute_update(names.DECIDE_APPROVAL, decision, id=update_id, result_type=ApprovalOutcome)
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         raise DecisionRejected(str(getattr(cause, "message", None) or cause or exc)) from exc

@@ -30,13 +30,13 @@ def agent_run(agent_id: str) -> str:
     return f"agent-run-{agent_id}"
 
 
-def agent_run_manual(agent_id: str, at: datetime) -> str:
-    """A run started from the dashboard ("Run now")."""
-    return f"agent-run-{agent_id}-manual-{at:%Y%m%dT%H%M%S%f}"
+def agent_run_manual(agent_id: str, at: datetime, request_id: str | None = None) -> str:
+    """A run started from the dashboard ("Run now"); with the request's idempotency id, the same for a repeat."""
+    return f"agent-run-{agent_id}-manual-{request_id or format(at, '%Y%m%dT%H%M%S%f')}"
 
 
-def schedule_change(agent_id: str, at: datetime) -> str:
-    return f"schedule-change-{agent_id}-{at:%Y%m%dT%H%M%S%f}"
+def schedule_change(agent_id: str, at: datetime, request_id: str | None = None) -> str:
+    return f"schedule-change-{agent_id}-{request_id or format(at, '%Y%m%dT%H%M%S%f')}"
 
 
 def triage(clubos_message_id: str) -> str:

@@ -12,9 +12,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, model_validator
 
 from agent.catalog import TOOLS
-from api import agent_service
+from api import agent_service, idempotency
 from api.auth import CurrentUser, current_user, require_role
 from api.deps import get_db, get_settings_dep, get_temporal
+from api.idempotency import IdempotencyHeader, RequestIdField
 from core.settings import Settings
 from db import agent_runs_store, live
 from db.models import Agent
@@ -25,6 +26,7 @@ manager = require_role("manager")
 
 class RunNowBody(BaseModel):
     dry_run: bool | None = None
+    request_id: RequestIdField = None
 
 
 class SettingsBody(BaseModel):
@@ -36,6 +38,7 @@ class SettingsBody(BaseModel):
 class ScheduleBody(BaseModel):
     cron: str | None = Field(None, pattern=r"^(\S+\s+){4}\S+$", description="five-field cron, club time zone")
     every_minutes: int | None = Field(None, ge=5, le=7 * 24 * 60)
+    request_id: RequestIdField = None
 
     @model_validator(mode="after")
     def _one(self) -> ScheduleBody:
@@ -114,9 +117,12 @@ async def run_now(
     body: RunNowBody | None = None,
     settings: Settings = Depends(get_settings_dep),
     _user: CurrentUser = Depends(manager),
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, str]:
     agent = await _agent(request, agent_id)
-    run_id = await agent_service.run_now(await get_temporal(request), settings, agent, body.dry_run if body else None)
+    rid = idempotency.request_id(body.request_id if body else None, idempotency_key)
+    dry_run = body.dry_run if body else None
+    run_id = await agent_service.run_now(await get_temporal(request), settings, agent, dry_run, rid)
     return {"run_id": run_id}
 
 
@@ -156,10 +162,12 @@ async def change_schedule(
     body: ScheduleBody,
     settings: Settings = Depends(get_settings_dep),
     user: CurrentUser = Depends(manager),
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, str]:
     agent = await _agent(request, agent_id)
+    rid = idempotency.request_id(body.request_id, idempotency_key)
     workflow_id = await agent_service.request_schedule_change(
-        await get_temporal(request), settings, agent, body.spec(), user.email
+        await get_temporal(request), settings, agent, body.spec(), user.email, rid
     )
     return {"status": "approval requested", "workflow_id": workflow_id}
 

@@ -12,9 +12,11 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from api import idempotency
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, problem_text, render
 from api.deps import get_db
+from api.idempotency import IdempotencyHeader
 from api.routes import approvals_api, control_api
 from db import approvals_store, inbox_store
 from db.models import Approval
@@ -90,13 +92,17 @@ async def decide(
     approval_id: str,
     decision: Decision = Form(),
     view: View = Form("full"),
+    request_id: str | None = Form(None, pattern=idempotency.PATTERN),
+    idempotency_key: IdempotencyHeader = None,
     user: CurrentUser = Depends(require_role("manager")),
 ) -> Response:
     approval = await _approval(request, approval_id)
     if approval is None:
         raise HTTPException(404, f"no approval {approval_id!r}")
     try:
-        outcome = await approvals_api.decide(request, approval_id, decision_body(decision, await request.form()), user)
+        body = decision_body(decision, await request.form())
+        body.request_id = request_id
+        outcome = await approvals_api.decide(request, approval_id, body, user, idempotency_key)
     except (HTTPException, ValidationError) as exc:
         status = exc.status_code if isinstance(exc, HTTPException) else 422
         return card(request, approval, view, status, error=problem_text(exc))

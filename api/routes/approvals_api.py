@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from api import agent_service
+from api import agent_service, idempotency
 from api.auth import CurrentUser, current_user, require_role
 from api.deps import get_db, get_temporal
+from api.idempotency import IdempotencyHeader, RequestIdField
 from contracts.approvals import ApprovalDecision
 from db import approvals_store
 from db.models import Approval
@@ -23,6 +24,7 @@ class DecisionBody(BaseModel):
     item_ids: list[str] | None = Field(None, max_length=5000, description="a subset to approve; omit for all")
     reason: str = Field("", max_length=1000)
     edits: dict[str, str] | None = None
+    request_id: RequestIdField = None
 
 
 def approval_json(a: Approval) -> dict[str, Any]:
@@ -68,7 +70,9 @@ async def get_approval(
     return approval_json(approval)
 
 
-async def decide(request: Request, approval_id: str, body: DecisionBody, user: CurrentUser) -> dict[str, Any]:
+async def decide(
+    request: Request, approval_id: str, body: DecisionBody, user: CurrentUser, idempotency_key: str | None = None
+) -> dict[str, Any]:
     async with get_db(request).session() as session:
         approval = await approvals_store.get(session, approval_id)
     if approval is None:
@@ -82,7 +86,9 @@ async def decide(request: Request, approval_id: str, body: DecisionBody, user: C
         edits=body.edits,
     )
     try:
-        outcome = await agent_service.decide(await get_temporal(request), approval.workflow_id, decision)
+        rid = idempotency.request_id(body.request_id, idempotency_key)
+        update_id = f"decide-{approval_id}-{rid}" if rid else None
+        outcome = await agent_service.decide(await get_temporal(request), approval.workflow_id, decision, update_id)
     except agent_service.DecisionRejected as exc:
         raise HTTPException(409, str(exc)) from exc
     return outcome.model_dump(mode="json")
@@ -94,5 +100,6 @@ async def decide_route(
     approval_id: str,
     body: DecisionBody,
     user: CurrentUser = Depends(require_role("manager")),
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
-    return await decide(request, approval_id, body, user)
+    return await decide(request, approval_id, body, user, idempotency_key)
