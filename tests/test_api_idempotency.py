@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 
 import pytest
@@ -67,3 +68,19 @@ async def _decided(stack: LocalStack, approval_id: str) -> bool:
     async with stack.db.session() as session:
         row = await approvals_store.get(session, approval_id)
     return row is not None and row.status != "pending"
+
+
+async def test_the_approval_card_sends_its_request_id(gym: LocalStack) -> None:
+    handle = await start_run(gym, "past_due_monitor")
+    approval = await pending_approval(gym, handle.id)
+    async with gym.browser_session(MANAGER[0]) as http:
+        page = await http.get(f"/approvals/{approval.id}")
+        found = re.search(r'name="request_id" value="([0-9a-f]{32})"', page.text)
+        assert found, "the card's decide form has no request id"
+        form = {"decision": "all", "view": "full", "request_id": found.group(1)}
+        url = f"/approvals/{approval.id}/decide"
+        first, again = await asyncio.gather(http.post(url, data=form), http.post(url, data=form))
+        assert first.status_code == again.status_code == 200, (first.text, again.text)
+    assert await handle.result() == "succeeded"
+    history = await handle.fetch_history()
+    assert sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED for e in history.events) == 1
