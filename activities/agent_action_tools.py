@@ -10,9 +10,11 @@ import csv
 import io
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from agent import copy
 from agent.targets import REMINDER_KINDS
+from agent.toolsets import refusal
 from clients.clubos import ClubOSClient
 from clients.errors import activity_errors
 from clients.notify import Smtp, send_email
@@ -22,6 +24,7 @@ from core.settings import Settings
 from db import agent_runs_store, control, outbox
 from db.engine import Database
 from messaging.sender import MessageSender, Recipient, SendResult, kill_switch_error
+from rules.spreadsheet import safe_rows
 
 
 def _key(req: SideEffectRequest, target_id: str, suffix: str = "") -> str:
@@ -59,6 +62,12 @@ def _tally(results: list[SendResult], what: str) -> ToolExecution:
     )
 
 
+def _ensure_allowed(req: SideEffectRequest, tool: str) -> None:
+    """A second line behind resolve_targets: a side effect outside the agent's tool list never runs."""
+    if refused := refusal(req.run_id, tool):
+        raise ApplicationError(f"Not allowed: {refused}", type="ToolNotAllowed", non_retryable=True)
+
+
 class AgentActionTools:
     def __init__(self, clubos: ClubOSClient, db: Database, settings: Settings) -> None:
         self.clubos, self.db, self.settings = clubos, db, settings
@@ -91,6 +100,7 @@ class AgentActionTools:
 
     @activity.defn(name="tool.send_payment_reminders")
     async def send_payment_reminders(self, req: SideEffectRequest) -> ToolExecution:
+        _ensure_allowed(req, "send_payment_reminders")
         inp = m.RemindersRequest.model_validate(req.call.input)
 
         async def body(t: m.Target) -> str:
@@ -105,6 +115,7 @@ class AgentActionTools:
 
     @activity.defn(name="tool.send_message")
     async def send_message(self, req: SideEffectRequest) -> ToolExecution:
+        _ensure_allowed(req, "send_message")
         inp = m.MessageRequest.model_validate(req.call.input)
         text = (req.edits or {}).get("body", inp.body)
 
@@ -117,6 +128,7 @@ class AgentActionTools:
 
     @activity.defn(name="tool.send_bulk_campaign")
     async def send_bulk_campaign(self, req: SideEffectRequest) -> ToolExecution:
+        _ensure_allowed(req, "send_bulk_campaign")
         inp = m.CampaignRequest.model_validate(req.call.input)
         text = (req.edits or {}).get("body", inp.body)
 
@@ -163,14 +175,17 @@ class AgentActionTools:
 
     @activity.defn(name="tool.lock_door_access")
     async def lock_door_access(self, req: SideEffectRequest) -> ToolExecution:
+        _ensure_allowed(req, "lock_door_access")
         return await self._door(req, lock=True)
 
     @activity.defn(name="tool.unlock_door_access")
     async def unlock_door_access(self, req: SideEffectRequest) -> ToolExecution:
+        _ensure_allowed(req, "unlock_door_access")
         return await self._door(req, lock=False)
 
     @activity.defn(name="tool.create_payment_link")
     async def create_payment_link(self, req: SideEffectRequest) -> ToolExecution:
+        _ensure_allowed(req, "create_payment_link")
         target = (await self._targets(req))[0]
         async with activity_errors():
             link = await self.clubos.create_payment_link(target.id, idempotency_key=_key(req, target.id))
@@ -181,6 +196,7 @@ class AgentActionTools:
 
     @activity.defn(name="tool.build_collections_referral_list")
     async def build_collections_referral_list(self, req: SideEffectRequest) -> ToolExecution:
+        _ensure_allowed(req, "build_collections_referral_list")
         columns = ["member_id", "name", "phone", "email", "amount", "days_past_due"]
         targets = await self._targets(req)
         rows = [
@@ -195,7 +211,7 @@ class AgentActionTools:
         summary = f"Referral list of {len(rows)} members (${total:,.2f})"
         if self.settings.smtp_host:
             buffer = io.StringIO()
-            csv.writer(buffer).writerows([columns, *rows])
+            csv.writer(buffer).writerows([columns, *safe_rows(rows)])
 
             async def mail() -> dict[str, str]:
                 s = self.settings

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from temporalio import activity
 
 from agent import copy, segments
+from agent.toolsets import refusal
 from clients.clubos import ClubOSClient, Member
 from clients.errors import activity_errors
 from contracts import campaign_tools as m
@@ -68,6 +69,8 @@ class AgentReadTools:
 
     @activity.defn(name="tool.get_member_summary")
     async def get_member_summary(self, run_id: str, call_id: str, inp: m.NoInput) -> m.ToolOutput:
+        if refused := refusal(run_id, "get_member_summary"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         async with activity_errors():
             members = await self.clubos.list_members()
         by_status = Counter(x.status for x in members)
@@ -85,6 +88,8 @@ class AgentReadTools:
 
     @activity.defn(name="tool.get_past_due_members")
     async def get_past_due_members(self, run_id: str, call_id: str, inp: m.PastDueQuery) -> m.ToolOutput:
+        if refused := refusal(run_id, "get_past_due_members"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         async with activity_errors():
             members = await self.clubos.list_members(past_due=True, min_days_past_due=inp.min_days)
         members = sorted(
@@ -105,6 +110,8 @@ class AgentReadTools:
 
     @activity.defn(name="tool.get_member")
     async def get_member(self, run_id: str, call_id: str, inp: m.MemberQuery) -> m.ToolOutput:
+        if refused := refusal(run_id, "get_member"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         async with activity_errors():
             x = await self.clubos.get_member(inp.member_id)
         return await self._table(
@@ -119,6 +126,8 @@ class AgentReadTools:
 
     @activity.defn(name="tool.get_inactive_members")
     async def get_inactive_members(self, run_id: str, call_id: str, inp: m.InactiveQuery) -> m.ToolOutput:
+        if refused := refusal(run_id, "get_inactive_members"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         async with activity_errors():
             members = await self.clubos.list_members(status=["green"], inactive_days=inp.days)
         return await self._table(
@@ -133,6 +142,8 @@ class AgentReadTools:
 
     @activity.defn(name="tool.get_green_members")
     async def get_green_members(self, run_id: str, call_id: str, inp: m.GreenQuery) -> m.ToolOutput:
+        if refused := refusal(run_id, "get_green_members"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         async with activity_errors():
             members = await self.clubos.list_members(status=["green"])
         if inp.membership_type:
@@ -151,6 +162,8 @@ class AgentReadTools:
 
     @activity.defn(name="tool.get_campaign_prospects")
     async def get_campaign_prospects(self, run_id: str, call_id: str, inp: m.ProspectQuery) -> m.ToolOutput:
+        if refused := refusal(run_id, "get_campaign_prospects"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         async with activity_errors():
             prospects = await self.clubos.list_prospects(
                 status=[inp.status] if inp.status else None, not_contacted_days=inp.not_contacted_days
@@ -180,11 +193,15 @@ class AgentReadTools:
 
     @activity.defn(name="tool.draft_message")
     async def draft_message(self, run_id: str, call_id: str, inp: m.DraftRequest) -> m.ToolOutput:
+        if refused := refusal(run_id, "draft_message"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         text = copy.draft(f"{inp.purpose} {inp.audience}")
         return m.ToolOutput(summary=f"Drafted: {text}", data={"text": text, "channel": inp.channel})
 
     @activity.defn(name="tool.get_message_history")
     async def get_message_history(self, run_id: str, call_id: str, inp: m.MemberQuery) -> m.ToolOutput:
+        if refused := refusal(run_id, "get_message_history"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         async with activity_errors():
             conversations = await self.clubos.list_conversations(member_id=inp.member_id)
             messages = [x for c in conversations for x in await self.clubos.conversation_messages(c.id)]
@@ -200,6 +217,8 @@ class AgentReadTools:
 
     @activity.defn(name="tool.get_door_access_status")
     async def get_door_access_status(self, run_id: str, call_id: str, inp: m.DoorStatusQuery) -> m.ToolOutput:
+        if refused := refusal(run_id, "get_door_access_status"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         async with activity_errors():
             members = await self.clubos.list_members(door_access="locked" if inp.locked_only else None)
         locked = sum(1 for x in members if x.door_access == "locked")
@@ -215,6 +234,8 @@ class AgentReadTools:
 
     @activity.defn(name="tool.get_campaign_performance")
     async def get_campaign_performance(self, run_id: str, call_id: str, inp: m.PerformanceQuery) -> m.ToolOutput:
+        if refused := refusal(run_id, "get_campaign_performance"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         since = _today() - timedelta(days=inp.days)
         async with self.db.session() as session:
             rows = (
@@ -239,6 +260,8 @@ class AgentReadTools:
 
     @activity.defn(name="tool.get_collections_summary")
     async def get_collections_summary(self, run_id: str, call_id: str, inp: m.NoInput) -> m.ToolOutput:
+        if refused := refusal(run_id, "get_collections_summary"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         async with activity_errors():
             members = await self.clubos.list_members(past_due=True)
         buckets = [
@@ -268,6 +291,8 @@ class AgentReadTools:
 
     @activity.defn(name="tool.get_run_history")
     async def get_run_history(self, run_id: str, call_id: str, inp: m.RunHistoryQuery) -> m.ToolOutput:
+        if refused := refusal(run_id, "get_run_history"):
+            return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
         async with self.db.session() as session:
             runs = await agent_runs_store.runs(session, inp.agent_id, inp.limit)
         rows = [

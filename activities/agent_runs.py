@@ -10,6 +10,7 @@ from temporalio import activity
 from agent import offline_planner
 from agent.llm_planner import LLMPlanner
 from agent.targets import TargetResolver
+from agent.toolsets import refusal
 from clients.errors import activity_errors
 from contracts.campaigns import (
     PREVIEW_TARGETS,
@@ -123,6 +124,8 @@ class AgentRunActivities:
     async def resolve_targets(self, req: ResolveRequest) -> Resolution:
         async with self.db.session() as session:
             kill = (await control.kill_switch(session))["on"]
+        if refused := refusal(req.run_id, req.call.name):  # no targets: the workflow does nothing
+            return Resolution(title=f"{req.call.name} refused", targets=[], summary=refused, kill_switch=kill)
         async with activity_errors():
             resolution = await self.resolver.resolve(req.call)
         if not req.by_reference:

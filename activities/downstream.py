@@ -12,24 +12,25 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import ActivityInboundInterceptor, ExecuteActivityInput, Interceptor
 
 from clients.errors import ExternalServiceError, to_application_error
-from db import downstream
+from core.settings import Settings
+from db import approvals_store, downstream
 from db.engine import Database
 
 log = logging.getLogger("renubu.downstream")
 
 
 class DownstreamWaits(Interceptor):
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db, self.settings = db, settings
 
     def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
-        return _Inbound(next, self.db)
+        return _Inbound(next, self.db, self.settings)
 
 
 class _Inbound(ActivityInboundInterceptor):
-    def __init__(self, next: ActivityInboundInterceptor, db: Database) -> None:
+    def __init__(self, next: ActivityInboundInterceptor, db: Database, settings: Settings) -> None:
         super().__init__(next)
-        self.db = db
+        self.db, self.settings = db, settings
 
     async def execute_activity(self, input: ExecuteActivityInput) -> Any:
         info = activity.info()
@@ -64,6 +65,18 @@ class _Inbound(ActivityInboundInterceptor):
                     "updated_at": now,
                 },
             )
+            [wait] = await downstream.by_system(session, system=system)
+            if now - wait.since >= timedelta(seconds=self.settings.downstream_alert_after_s):
+                # Once per outage: the notification's ref is the system and the time the outage began.
+                await approvals_store.notify(
+                    session,
+                    ref=f"downstream:{system}:{wait.since:%Y%m%dT%H%M%S}",
+                    kind="alert",
+                    title=f"{wait.name} has been down since {wait.since:%H:%M} UTC",
+                    body=f"{wait.waiting} call(s) are waiting for it ({wait.last_error}). Nothing is lost: the "
+                    "work resumes by itself when it is back.",
+                    link="/command",
+                )
 
     async def _recovered(self, info: activity.Info) -> None:
         async with self.db.transaction() as session:

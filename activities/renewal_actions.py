@@ -19,7 +19,7 @@ from clients.salesforce import SalesforceClient
 from contracts.analysis import CustomerAnalysis
 from contracts.intelligence import CustomerContext
 from contracts.renewals import ActionRequest, ActionResult, OutreachSend
-from db import intelligence_store, outbox
+from db import intelligence_store, outbox, renewal_projection, users
 from db.engine import Database
 from llm.base import Analyst
 from llm.factory import offline_fallback
@@ -59,7 +59,10 @@ class RenewalActionActivities:
         analyst = offline_fallback(req.offline_reason) if req.offline_reason else self.analyst
         async with activity_errors():
             if req.action == "draftOutreach":
-                email = await analyst.draft_outreach(context, analysis, purpose=f"{req.stage} renewal: {req.step_name}")
+                signed = await self._signed_by_csm(req.workflow_id, context)
+                email = await analyst.draft_outreach(
+                    signed, analysis, purpose=f"{req.stage} renewal: {req.step_name}", variant=_run_number(req)
+                )
                 return ActionResult(
                     artifact_id="outreach-email",
                     title=f"Draft email - {context.customer.name}",
@@ -139,6 +142,17 @@ class RenewalActionActivities:
         )
         return context, analysis
 
+    async def _signed_by_csm(self, workflow_id: str, context: CustomerContext) -> CustomerContext:
+        """The context a customer email is drafted from, with the CSM working the renewal as its owner:
+        the email is signed by them, not by the Salesforce account owner."""
+        async with self.db.session() as session:
+            row = await renewal_projection.get(session, workflow_id)
+            csm = await users.by_email(session, row.assigned_to) if row else None
+        if csm is None:
+            return context
+        customer = context.customer.model_copy(update={"owner": csm.name, "owner_email": csm.email})
+        return context.model_copy(update={"customer": customer})
+
     async def _task(
         self, req: ActionRequest, context: CustomerContext, subject: str, description: str, due: date
     ) -> dict[str, Any]:
@@ -164,6 +178,12 @@ class RenewalActionActivities:
             workflow_id=req.workflow_id,
             send=send,
         )
+
+
+def _run_number(req: ActionRequest) -> int:
+    """Which click of this button it is (the key's last part): a second click asks for a new draft."""
+    last = req.idempotency_key.rsplit(":", 1)[-1]
+    return int(last) if last.isdigit() else 1
 
 
 def _today() -> date:

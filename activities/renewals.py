@@ -14,11 +14,12 @@ from temporalio.common import (
     WorkflowIDReusePolicy,
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from contracts import names
 from contracts.intelligence import UpsertRenewal
 from contracts.renewal_definitions import WorkflowDefinition
-from contracts.renewals import Projection, StepRecord
+from contracts.renewals import Projection, StepRecord, SupersedeInput
 from contracts.search_attributes import CUSTOMER_ID, RENEWAL_STATUS
 from db import renewal_periods, renewal_projection, step_history
 from db.engine import Database
@@ -55,7 +56,25 @@ class RenewalActivities:
         except WorkflowAlreadyStartedError:
             activity.logger.info("renewal %s is closed; signal %s not applied", req.workflow_id, upd.event_id)
             return False
+        await self._supersede_others(req)
         return True
+
+    async def _supersede_others(self, req: UpsertRenewal) -> None:
+        """One open renewal per customer: when the renewal date moved, the renewal of the old date is closed
+        as superseded, linked to this one. Safe to repeat (a closed renewal ignores the signal)."""
+        async with self.db.session() as session:
+            others = await renewal_projection.open_for_customer(session, req.input.customer_id)
+        inp = SupersedeInput(
+            by_workflow_id=req.workflow_id, renewal_date=req.input.renewal_date, event_id=req.update.event_id
+        )
+        for other in others:
+            if other.id == req.workflow_id:
+                continue
+            try:
+                await self.client.get_workflow_handle(other.id).signal(names.RENEWAL_SUPERSEDE, inp)
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.NOT_FOUND:  # already closed: nothing to supersede
+                    raise
 
     async def _signal_with_start(self, req: UpsertRenewal) -> None:
         upd = req.update

@@ -14,7 +14,7 @@ import anthropic
 import httpx2
 from anthropic.types import TextBlock, ToolUseBlock
 
-from agent.catalog import TOOLS
+from agent.toolsets import tools_for
 from contracts.campaigns import AgentConfig, PlanStep, ToolCall, Turn
 from core.settings import Settings
 from llm import usage as usage_metrics
@@ -84,7 +84,7 @@ class LLMPlanner:
                 max_tokens=self.max_tokens,
                 system=load_prompt("agent_system"),
                 messages=messages_for(config, transcript, club, today),  # type: ignore[arg-type]
-                tools=[t.anthropic_tool() for t in TOOLS],  # type: ignore[misc]
+                tools=[t.anthropic_tool() for t in tools_for(config.id)],  # type: ignore[misc]
             )
         except anthropic.APIError as exc:
             usage_metrics.record_failure(config.id)

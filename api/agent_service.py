@@ -1,5 +1,6 @@
 """Agents, runs and approvals as the API sees them: Temporal for schedules and
-decisions, the database for history."""
+decisions, the database for history. The JSON API and the dashboard's actions
+both call these (explicit arguments, no Request), so both enforce the same rules."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import HTTPException
+from pydantic import BaseModel, Field, model_validator
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from agent.agents import describe_schedule
+from api.deps import NoBool
+from api.idempotency import RequestIdField
 from contracts import ids, names
 from contracts.approvals import ApprovalDecision, ApprovalOutcome
 from contracts.campaigns import AgentRunInput, AgentSettings, ScheduleChangeInput
@@ -22,6 +27,35 @@ from core.settings import Settings
 from db import agent_runs_store, live
 from db.engine import Database
 from db.models import Agent, AgentRun
+
+
+class SettingsBody(BaseModel):
+    dry_run: bool | None = None
+    max_iterations: Annotated[int | None, NoBool] = Field(None, ge=1, le=50)
+    approval_required: bool | None = None
+
+
+class ScheduleBody(BaseModel):
+    cron: str | None = Field(None, pattern=r"^(\S+\s+){4}\S+$", description="five-field cron, club time zone")
+    every_minutes: Annotated[int | None, NoBool] = Field(None, ge=5, le=7 * 24 * 60)
+    request_id: RequestIdField = None
+
+    @model_validator(mode="after")
+    def _one(self) -> ScheduleBody:
+        if (self.cron is None) == (self.every_minutes is None):
+            raise ValueError("give exactly one of cron or every_minutes")
+        return self
+
+    def spec(self) -> dict[str, Any]:
+        return {"cron": self.cron} if self.cron else {"every_minutes": self.every_minutes}
+
+
+async def get_agent(db: Database, agent_id: str) -> Agent:
+    async with db.session() as session:
+        agent = await session.get(Agent, agent_id)
+    if agent is None:
+        raise HTTPException(404, f"no agent {agent_id!r}")
+    return agent
 
 
 @dataclass
@@ -78,6 +112,13 @@ async def _start_once(client: Client, request_id: str | None, *args: Any, **kwar
         )
 
 
+async def card_for(db: Database, client: Client, agent_id: str) -> AgentCard:
+    found = next((c for c in await agent_cards(db, client) if c.agent.id == agent_id), None)
+    if found is None:
+        raise HTTPException(404, f"no agent {agent_id!r}")
+    return found
+
+
 async def run_now(
     client: Client, settings: Settings, agent: Agent, dry_run: bool | None, request_id: str | None = None
 ) -> str:
@@ -112,6 +153,19 @@ async def set_paused(db: Database, client: Client, agent: Agent, paused: bool, b
         assert row is not None
         row.paused = paused
         live.publish(session, "agent", agent.id, {"paused": paused, "by": by})
+
+
+async def update_settings(db: Database, agent_id: str, body: SettingsBody, by: str) -> dict[str, Any]:
+    """Applies the fields given; the next run reads them. Returns what changed."""
+    async with db.transaction() as session:
+        agent = await session.get(Agent, agent_id)
+        if agent is None:
+            raise HTTPException(404, f"no agent {agent_id!r}")
+        changes = body.model_dump(exclude_none=True)
+        for key, value in changes.items():
+            setattr(agent, key, value)
+        live.publish(session, "agent", agent_id, {"settings": changes, "by": by})
+    return changes
 
 
 async def request_schedule_change(

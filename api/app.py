@@ -9,15 +9,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 from temporalio.client import Client
 
-from api import metrics_server, template_helpers
-from api.auth import Forbidden, NotAuthenticated
+from api import access, metrics_server, template_helpers
+from api.auth import SESSION_LIFETIME_S, Forbidden, NotAuthenticated
 from api.deps import TemporalUnavailable
 from api.live import LiveBroker
 from api.renewal_service import RenewalNotFound
@@ -30,9 +30,11 @@ from api.routes import (
     approvals_api,
     auth_pages,
     chrome_pages,
+    codec_api,
     command_pages,
     control_api,
     customer_pages,
+    docs,
     events,
     health,
     home_pages,
@@ -53,6 +55,8 @@ from api.routes import (
     trends_api,
     webhooks,
 )
+from api.security_headers import SecurityHeaders
+from api.throttle import LoginThrottle
 from api.webhook_metrics import WebhookMetrics
 from core.logs import setup_logging
 from core.production import refuse_unsafe
@@ -67,6 +71,7 @@ if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
 
 log = logging.getLogger("renubu.api")
+WEBHOOKS = (webhooks, inbox_webhook, nurture_webhooks)  # unauthenticated until the signature: a tight body limit
 
 
 def create_app(
@@ -98,7 +103,15 @@ def create_app(
         if tracing is not None:
             tracing.shutdown()  # sends the spans still batched
 
-    app = FastAPI(title="Renubu", lifespan=lifespan, docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="Renubu",
+        lifespan=lifespan,
+        docs_url=None,  # served by api/routes/docs.py, behind a login
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(access.authorize)],  # the route × role matrix, before every route
+        max_body_size=settings.max_body_bytes,
+    )
     app.state.settings = settings
     app.state.owns_db = db is None
     app.state.db = db or Database(settings.resolved_database_url)
@@ -116,12 +129,13 @@ def create_app(
     templates = Jinja2Templates(directory=ROOT / "web" / "templates")
     template_helpers.install(templates.env, settings)
     app.state.templates = templates
+    app.state.login_throttle = LoginThrottle()
 
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret.get_secret_value(),
         session_cookie="renubu_session",
-        max_age=12 * 3600,
+        max_age=SESSION_LIFETIME_S,  # the cookie's; the absolute limit is checked in api/auth.py
         same_site="lax",
         https_only=settings.secure_cookies,
     )
@@ -129,6 +143,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
     for module in (
         health,
+        docs,
         auth_pages,
         webhooks,
         queue_pages,
@@ -158,9 +173,14 @@ def create_app(
         journey_pages,
         journey_dry_run,
         pipeline_pages,
+        codec_api,
     ):
-        app.include_router(module.router)
+        limit = settings.webhook_max_body_bytes if module in WEBHOOKS else None
+        app.include_router(module.router, max_body_size=limit)
+    access.install(app)
     _errors(app)
+
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
 
     @app.middleware("http")
     async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

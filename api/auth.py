@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, Request
 
@@ -17,6 +19,9 @@ from db.engine import Database
 
 SESSION_USER = "uid"
 SESSION_CSRF = "csrf"
+SESSION_VERSION = "sv"  # the user's session_version at login: bumping it ends the session
+SESSION_ISSUED = "iat"  # login time: a session ends 12 hours after it, however often it was re-signed
+SESSION_LIFETIME_S = 12 * 3600
 
 
 class NotAuthenticated(Exception):
@@ -55,6 +60,9 @@ def csrf_token(request: Request) -> str:
 
 
 async def current_user(request: Request, db: Database = Depends(get_db)) -> CurrentUser:
+    known = getattr(request.state, "user", None)
+    if isinstance(known, CurrentUser):  # resolved (and CSRF-checked) earlier in this request
+        return known
     api_key = request.headers.get("x-api-key")
     async with db.transaction() as session:
         if api_key:
@@ -64,13 +72,36 @@ async def current_user(request: Request, db: Database = Depends(get_db)) -> Curr
             uid = request.session.get(SESSION_USER)
             user = await session.get(users.User, uid) if isinstance(uid, int) else None
             via = "session"
+            if user is not None and not _session_current(request, user):
+                request.session.clear()
+                user = None
     if user is None or not user.active:
         raise NotAuthenticated()
     current = CurrentUser(user.id, user.email, user.name, user.role, user.experience, via)
-    if via == "session" and request.method not in ("GET", "HEAD", "OPTIONS"):
+    if via == "session" and request.method not in ("GET", "HEAD", "OPTIONS") and not _read_only_post(request):
         await _check_csrf(request)
     request.state.user = current
     return current
+
+
+def _read_only_post(request: Request) -> bool:
+    """The codec endpoint's POSTs change nothing and answer only the Temporal UI's origin (api/routes/codec_api)."""
+    return request.url.path in ("/api/codec/decode", "/api/codec/encode")
+
+
+def _session_current(request: Request, user: users.User) -> bool:
+    """Issued for this user's current session version, and less than the absolute lifetime ago."""
+    issued = request.session.get(SESSION_ISSUED)
+    fresh = isinstance(issued, int) and 0 <= time.time() - issued < SESSION_LIFETIME_S
+    return fresh and request.session.get(SESSION_VERSION) == user.session_version
+
+
+def start_session(request: Request, user: users.User) -> None:
+    request.session.clear()
+    request.session[SESSION_USER] = user.id
+    request.session[SESSION_VERSION] = user.session_version
+    request.session[SESSION_ISSUED] = int(time.time())
+    csrf_token(request)
 
 
 async def _check_csrf(request: Request) -> None:
@@ -91,3 +122,11 @@ def require_role(*roles: str) -> Callable[..., Awaitable[CurrentUser]]:
         return user
 
     return dependency
+
+
+# The two role checks routes declare, once (the template's `Annotated` habit), instead of
+# `viewer = require_role(...)` in every module. Here rather than in api.deps: this module
+# imports api.deps (get_db), so api.deps importing these back would be a cycle.
+Viewer = Annotated[CurrentUser, Depends(require_role("manager", "operator"))]  # managers decide, operators read
+Manager = Annotated[CurrentUser, Depends(require_role("manager"))]
+SignedIn = Annotated[CurrentUser, Depends(current_user)]  # any role; the route checks ownership where it matters

@@ -6,12 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.agent_service import AgentCard
-from api.auth import CurrentUser
-from api.routes import control_api
 from db import agent_runs_store, approvals_store
 from db.models import AgentRun, Approval, RunEvent
 
@@ -83,6 +80,6 @@ async def details(session: AsyncSession, card: AgentCard) -> AgentDetails:
     return AgentDetails(card, history, tools.most_common())
 
 
-async def pending_count(request: Request, user: CurrentUser) -> int:
-    """Pending approvals across every workflow kind (the nav badge, the overview)."""
-    return int((await control_api.metrics(request, user))["approvals"].get("pending", 0))
+def card_context(card: AgentCard, selected: bool, **extra: object) -> dict[str, object]:
+    """An agent's card or row partial: the card, whether it is the selected one, a notice or error."""
+    return {"c": card, "selected": selected, **extra}

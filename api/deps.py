@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Path, Request
 from fastapi.templating import Jinja2Templates
+from pydantic import BeforeValidator
 from temporalio.client import Client
 from temporalio.service import RPCError
 
 from core.settings import Settings
 from db.engine import Database
+
+# PostgreSQL's integer: anything larger overflows the database driver (a 500), so every integer in a
+# path or query string is bounded by it and a bigger one is a 422.
+DB_INT_MAX = 2**31 - 1
+DbId = Annotated[int, Path(ge=1, le=DB_INT_MAX)]
+
+
+def _not_a_bool(value: object) -> object:
+    if isinstance(value, bool):  # lax validation would read `false` as 0 (a $0 budget)
+        raise ValueError("a number is needed, not true or false")
+    return value
+
+
+NoBool = BeforeValidator(_not_a_bool)  # Annotated[float, NoBool]: numbers and numeric text, never booleans
 
 
 class TemporalUnavailable(Exception):
@@ -26,6 +41,11 @@ async def temporal_call() -> AsyncIterator[None]:
         yield
     except RPCError as exc:
         raise TemporalUnavailable(str(exc)) from exc
+
+
+# What a service takes when it may need Temporal only after a database check: the
+# way to get the client, not the client, so a 404 (or a 422) never waits on Temporal.
+TemporalGetter = Callable[[], Awaitable[Client]]
 
 
 def get_db(request: Request) -> Database:
@@ -55,3 +75,11 @@ async def get_temporal(request: Request) -> Client:
                     raise TemporalUnavailable(str(exc)) from exc
     client: Client = state.temporal
     return client
+
+
+# What routes declare (the template's `Annotated` habit): a route names what it needs, and passes
+# it to a service as an explicit argument. Temporal stays a call (get_temporal) where a route may
+# answer 404 or 422 first, so those answers never wait on a Temporal that is down.
+DbDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+TemporalDep = Annotated[Client, Depends(get_temporal)]

@@ -1,25 +1,43 @@
-"""Inbox actions shared by the JSON API and the inbox pages."""
+"""Inbox actions shared by the JSON API and the inbox pages (explicit arguments,
+no Request), so both paths enforce the same rules."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Literal
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException
+from pydantic import BaseModel, Field
 from sqlalchemy import select
+from temporalio.client import Client
 
 from api.auth import CurrentUser
-from api.deps import get_db, get_settings_dep, get_temporal
+from api.deps import NoBool
 from contracts import ids, names
 from contracts.inbox import ReplyRequest, ReplyResult
-from db import inbox_store
+from core.settings import Settings
+from db import control, inbox_store
+from db.engine import Database
 from db.models import InboxConversation, InboxMessage
 
 REPLY_WAIT_S = 20
 
 
-async def latest_member_message(request: Request, conversation_id: str) -> InboxMessage:
-    async with get_db(request).session() as session:
+class RatingBody(BaseModel):
+    rating: Annotated[int, NoBool] = Field(ge=1, le=5)
+
+
+class ModeBody(BaseModel):
+    mode: Literal["off", "suggest", "auto"]
+
+
+class IntervalBody(BaseModel):
+    seconds: Annotated[float, NoBool] = Field(ge=1, le=3600)
+
+
+async def latest_member_message(db: Database, conversation_id: str) -> InboxMessage:
+    async with db.session() as session:
         message = await session.scalar(
             select(InboxMessage)
             .where(InboxMessage.conversation_id == conversation_id, InboxMessage.direction == "incoming")
@@ -31,12 +49,19 @@ async def latest_member_message(request: Request, conversation_id: str) -> Inbox
     return message
 
 
-async def staff_reply(request: Request, conversation_id: str, body: str, user: CurrentUser) -> ReplyResult:
-    """Sends through a StaffReplyWorkflow: durable from the moment the API accepts it."""
-    message = await latest_member_message(request, conversation_id)
-    settings = get_settings_dep(request)
+async def staff_reply(
+    db: Database,
+    temporal: Callable[[], Awaitable[Client]],
+    settings: Settings,
+    conversation_id: str,
+    body: str,
+    user: CurrentUser,
+) -> ReplyResult:
+    """Sends through a StaffReplyWorkflow: durable from the moment the API accepts it.
+    The client is asked for only once the conversation is known (a 404 needs no Temporal)."""
+    message = await latest_member_message(db, conversation_id)
     key = f"staff:{conversation_id}:{uuid.uuid4().hex}"
-    result: ReplyResult = await (await get_temporal(request)).execute_workflow(
+    result: ReplyResult = await (await temporal()).execute_workflow(
         names.STAFF_REPLY,
         ReplyRequest(message_id=message.id, body=body, sent_by=user.email, key=key),
         id=ids.staff_reply(),
@@ -46,8 +71,8 @@ async def staff_reply(request: Request, conversation_id: str, body: str, user: C
     return result
 
 
-async def conversation_json(request: Request, conversation_id: str) -> dict[str, Any]:
-    async with get_db(request).session() as session:
+async def conversation_json(db: Database, conversation_id: str) -> dict[str, Any]:
+    async with db.session() as session:
         conv = await session.get(InboxConversation, conversation_id)
         if conv is None:
             raise HTTPException(404, f"no conversation {conversation_id!r}")
@@ -93,7 +118,33 @@ async def conversation_json(request: Request, conversation_id: str) -> dict[str,
     }
 
 
-async def signal_sync(request: Request, signal: str, arg: Any = None) -> None:
+async def signal_sync(client: Client, signal: str, arg: Any = None) -> None:
     """Sends the inbox sync a signal (a name from contracts.names)."""
-    handle = (await get_temporal(request)).get_workflow_handle(ids.INBOX_SYNC)
+    handle = client.get_workflow_handle(ids.INBOX_SYNC)
     await (handle.signal(signal, arg) if arg is not None else handle.signal(signal))
+
+
+async def mark_read(db: Database, conversation_id: str) -> None:
+    async with db.transaction() as session:
+        await inbox_store.mark_read(session, conversation_id)
+
+
+async def set_ai_handling(db: Database, conversation_id: str, ai_handling: bool) -> None:
+    """Take over (the AI stops answering here) or hand back."""
+    async with db.transaction() as session:
+        if not await inbox_store.set_ai_handling(session, conversation_id, ai_handling):
+            raise HTTPException(404, f"no conversation {conversation_id!r}")
+
+
+async def rate(db: Database, message_id: int, rating: int, by: str) -> dict[str, Any]:
+    async with db.transaction() as session:
+        if not await inbox_store.rate(session, message_id, rating, by):
+            raise HTTPException(404, "only replies sent by the AI can be rated")
+    async with db.session() as session:
+        average, count = await inbox_store.rating_average(session)
+    return {"rating": rating, "average": average, "rated": count}
+
+
+async def set_mode(db: Database, mode: str, by: str) -> None:
+    async with db.transaction() as session:
+        await control.set_inbox_mode(session, mode, by)

@@ -23,7 +23,7 @@ from contracts.renewals import (
 )
 from db import intelligence_store, renewal_projection, users
 from db.models import WorkflowInstance
-from rules.scoring import priority_score
+from rules.scoring import live, priority_score
 
 
 async def load_view(
@@ -35,7 +35,13 @@ async def load_view(
         raise Forbidden(f"this renewal is assigned to {state.csm_name or state.assigned_to}")
     async with get_db(request).session() as session:
         intel = await intelligence_store.get_intelligence(session, state.intelligence_id)
-    return build(state, intel, datetime.now(UTC).date(), can_act(state, user.email, user.role))
+        load = (await renewal_projection.open_counts_by_csm(session)).get(state.assigned_to, 1)
+    view = build(state, intel, datetime.now(UTC).date(), can_act(state, user.email, user.role))
+    if state.priority is not None and state.is_open:  # the score as the queue shows it: the CSM's load now
+        factors = live(state.priority.model_dump(exclude_none=True), load)
+        view.vars["workflow"]["priorityScore"] = factors.score
+        view.vars["workflow"]["priorityFactors"] = {**factors.as_dict(), "explanation": factors.explain()}
+    return view
 
 
 async def next_in_queue(request: Request, state: RenewalState) -> WorkflowInstance | None:
@@ -43,26 +49,50 @@ async def next_in_queue(request: Request, state: RenewalState) -> WorkflowInstan
         return await renewal_projection.next_in_queue(session, state.assigned_to, exclude=state.workflow_id)
 
 
+async def ensure_may_act(request: Request, workflow_id: str, user: CurrentUser) -> None:
+    """403 before any update reaches the workflow: only a manager or the renewal's own CSM act on it.
+    The projection answers quickly; when it disagrees (not written yet, a reassignment in flight) the
+    workflow's own state, read by a query, decides."""
+    if user.role == "manager":
+        return
+    if user.role == "csm":
+        async with get_db(request).session() as session:
+            row = await renewal_projection.get(session, workflow_id)
+        if row is not None and row.assigned_to.lower() == user.email.lower():
+            return
+        state = await get_state(await get_temporal(request), workflow_id)
+        if state.assigned_to.lower() == user.email.lower():
+            return
+        raise Forbidden("this renewal is assigned to another CSM")
+    raise Forbidden(f"only its CSM or a manager can act on a renewal; you are {user.role}")
+
+
 async def _update(request: Request, workflow_id: str, name: str, arg: BaseModel) -> UpdateOutcome:
     return await run_update(await get_temporal(request), workflow_id, name, arg)
 
 
+async def _act(request: Request, workflow_id: str, user: CurrentUser, name: str, arg: BaseModel) -> UpdateOutcome:
+    await ensure_may_act(request, workflow_id, user)
+    return await _update(request, workflow_id, name, arg)
+
+
 async def start(request: Request, workflow_id: str, user: CurrentUser) -> UpdateOutcome:
-    return await _update(request, workflow_id, names.RENEWAL_START, user.actor)
+    return await _act(request, workflow_id, user, names.RENEWAL_START, user.actor)
 
 
 async def choose(request: Request, workflow_id: str, user: CurrentUser, step_id: str, value: str) -> UpdateOutcome:
-    return await _update(
-        request, workflow_id, names.RENEWAL_CHOOSE, ChooseInput(actor=user.actor, step_id=step_id, value=value)
+    return await _act(
+        request, workflow_id, user, names.RENEWAL_CHOOSE, ChooseInput(actor=user.actor, step_id=step_id, value=value)
     )
 
 
 async def complete_step(
     request: Request, workflow_id: str, user: CurrentUser, step_id: str, outcome: str, notes: str
 ) -> UpdateOutcome:
-    return await _update(
+    return await _act(
         request,
         workflow_id,
+        user,
         names.RENEWAL_COMPLETE_STEP,
         CompleteStepInput(actor=user.actor, step_id=step_id, outcome=outcome, notes=notes),
     )
@@ -77,20 +107,22 @@ async def complete(
     next_steps: list[str],
     confidence: str,
 ) -> UpdateOutcome:
-    return await _update(
+    return await _act(
         request,
         workflow_id,
+        user,
         names.RENEWAL_COMPLETE,
         CompleteInput(actor=user.actor, outcome=outcome, notes=notes, next_steps=next_steps, confidence=confidence),
     )
 
 
 async def cancel(request: Request, workflow_id: str, user: CurrentUser, reason: str) -> UpdateOutcome:
-    return await _update(request, workflow_id, names.RENEWAL_CANCEL, CancelInput(actor=user.actor, reason=reason))
+    return await _act(request, workflow_id, user, names.RENEWAL_CANCEL, CancelInput(actor=user.actor, reason=reason))
 
 
 async def reassign(request: Request, workflow_id: str, user: CurrentUser, to_email: str, reason: str) -> UpdateOutcome:
     """Re-scores for the new CSM (their experience and load) before handing over."""
+    await ensure_may_act(request, workflow_id, user)
     state = await get_state(await get_temporal(request), workflow_id)
     async with get_db(request).session() as session:
         target = await users.by_email(session, to_email)

@@ -78,6 +78,9 @@ async def pipeline(settings: Settings, db: Database, customers: int, concurrency
     return elapsed
 
 
+STAGES = ("Emergency", "Critical", "Prepare", "Monitor")
+
+
 async def fill_queue(db: Database, open_renewals: int) -> str:
     """Adds open renewals straight into the projection, spread over the CSMs."""
     async with db.session() as session:
@@ -88,12 +91,13 @@ async def fill_queue(db: Database, open_renewals: int) -> str:
             "id": f"renewal-bench-{i}-{uuid.uuid4().hex[:6]}",
             "customer_id": f"bench-{i}",
             "customer_name": f"Bench Customer {i}",
-            "definition_id": "prepare-renewal",
-            "stage": "Prepare",
+            "definition_id": f"{STAGES[i % 4].lower()}-renewal",
+            "stage": STAGES[i % 4],
             "status": "pending" if i % 3 else "in_progress",
             "assigned_to": csms[i % len(csms)],
             "priority_score": (i * 7919) % 400,
-            "priority_factors": {"explanation": "bench"},
+            "priority_weight": (i * 7919) % 400,
+            "priority_factors": {"explanation": "bench", "weight": (i * 7919) % 400},
             "risk_score": i % 100,
             "usage_trend": -5.0,
             "arr": 50_000.0 + i,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import apikey, approvals
+from cli import apikey, approvals, user
 from cli.errors import EPILOG, OK, CliError
 
 
@@ -14,6 +14,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     approvals.register(commands)
     apikey.register(commands)
+    user.register(commands)
     return root
 
 

@@ -9,6 +9,7 @@ retry policy to handle.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any, Self, TypeVar
@@ -55,6 +56,24 @@ TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 - a URL path, not a secret
 EXPIRED_SESSION = "INVALID_SESSION_ID"
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
+
+
+TASK_KEY_MAX = 80  # Renubu_Key__c is a Text(80) external id: longer values get 400 STRING_TOO_LONG
+_DIGEST_CHARS = 32  # 128 bits of SHA-256: no collision among any realistic number of tasks
+
+
+def task_external_key(key: str) -> str:
+    """The Renubu_Key__c for an idempotency key: always the same for the same key, at most 80 characters.
+
+    A key that fits is sent as it is, so tasks created before long keys were hashed keep their key
+    (a retry still updates them). A longer key keeps a readable head (the renewal's workflow id,
+    so the task is recognisable in Salesforce) and ends in a digest of the whole key, which is
+    what makes it unique.
+    """
+    if len(key) <= TASK_KEY_MAX:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:_DIGEST_CHARS]
+    return f"{key[: TASK_KEY_MAX - _DIGEST_CHARS - 1]}~{digest}"
 
 
 class _TokenGrant(BaseModel):
@@ -158,7 +177,7 @@ class SalesforceClient(HttpClient):
         priority: str = "Normal",
         owner_id: str | None = None,
     ) -> TaskResult:
-        """Create or update the Task whose Renubu_Key__c is `key`; safe to repeat."""
+        """Create or update the Task whose Renubu_Key__c is `task_external_key(key)`; safe to repeat."""
         body: dict[str, Any] = {
             "WhatId": what_id,
             "Subject": subject,
@@ -168,7 +187,8 @@ class SalesforceClient(HttpClient):
         }
         if owner_id is not None:
             body["OwnerId"] = owner_id
-        path = f"{self._data_path}/sobjects/Task/Renubu_Key__c/{quote(key, safe='')}"
+        external = task_external_key(key)
+        path = f"{self._data_path}/sobjects/Task/Renubu_Key__c/{quote(external, safe='')}"
         response = await self._request("PATCH", path, json=body)
         reply = parse_model(SERVICE, response, _UpsertReply)
         return TaskResult(id=reply.id, created=response.status_code == 201)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from contracts.actors import Actor
 
-OutcomeStatus = Literal["approved", "partially_approved", "denied", "expired"]
+OutcomeStatus = Literal["approved", "partially_approved", "denied", "expired", "withdrawn"]
 
 
 class ApprovalItem(BaseModel):
@@ -75,6 +75,8 @@ class ApprovalOutcome(BaseModel):
         who = f" by {self.decided_by}" if self.decided_by else ""
         if self.status == "expired":
             return "The approval request expired: nothing was done (the safe default)."
+        if self.status == "withdrawn":
+            return f"Withdrawn: {self.reason}. Nothing was done."
         if self.status == "denied":
             return f"Denied{who}: {self.reason or 'no reason given'}"
         count = len(self.approved_ids)

@@ -21,6 +21,12 @@ def renewal(customer_id: str, renewal_date: date) -> str:
     return f"renewal-{customer_id}-{renewal_date.isoformat()}"
 
 
+def renewal_action(workflow_id: str, definition_id: str, step_id: str, action: str, n: int) -> str:
+    """Idempotency key of the n-th run of a button's action in a renewal step (the outbox key; Salesforce
+    gets it through clients.salesforce.task_external_key, which keeps it within 80 characters)."""
+    return f"{workflow_id}:{definition_id}:{step_id}:{action}:{n}"
+
+
 def agent_schedule(agent_id: str) -> str:
     return f"agent-{agent_id}"
 

@@ -35,6 +35,7 @@ RENEWAL_COMPLETE_STEP = "complete_step"  # update: CompleteStepInput -> RenewalS
 RENEWAL_COMPLETE = "complete"  # update: CompleteInput -> RenewalState
 RENEWAL_REASSIGN = "reassign"  # update: ReassignInput -> RenewalState
 RENEWAL_CANCEL = "cancel"  # update: CancelInput -> RenewalState
+RENEWAL_SUPERSEDE = "supersede"  # signal: SupersedeInput (the customer's renewal date moved)
 
 # AgentRunWorkflow
 AGENT_RUN_PENDING_APPROVALS = "pending_approvals"  # query -> list[ApprovalRequest]

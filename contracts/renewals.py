@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from contracts.actors import Actor
 from contracts.renewal_definitions import Button, WorkflowDefinition
 
-Status = Literal["pending", "in_progress", "completed", "cancelled", "expired"]
+Status = Literal["pending", "in_progress", "completed", "cancelled", "expired", "superseded"]
 OPEN_STATUSES: tuple[Status, ...] = ("pending", "in_progress")
 
 
@@ -45,6 +45,7 @@ class Priority(BaseModel):
     workload_penalty: int
     score: int
     explanation: str
+    weight: int | None = None  # the score before the workload term (absent in renewals scored before it was kept)
 
 
 class RenewalInput(BaseModel):
@@ -119,6 +120,14 @@ class CancelInput(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class SupersedeInput(BaseModel):
+    """The customer's renewal date moved: the renewal of the new date replaces this one."""
+
+    by_workflow_id: str
+    renewal_date: date
+    event_id: str
+
+
 class ChatEntry(BaseModel):
     role: Literal["ai", "csm", "system"]
     text: str
@@ -190,6 +199,7 @@ class RenewalState(BaseModel):
     email_approvals: dict[str, str] = Field(default_factory=dict)  # approval id -> the draft it would send
     history: list[str] = Field(default_factory=list)  # escalations, reassignments: plain sentences
     outcome: Outcome | None = None
+    superseded_by: str | None = None  # the renewal of the customer's new renewal date
     created_at: datetime
     started_at: datetime | None = None
     completed_at: datetime | None = None

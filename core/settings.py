@@ -26,6 +26,14 @@ class Settings(BaseSettings):
     # How long Temporal keeps closed workflows (set by bootstrap, core/retention.py; 0: leave the namespace's).
     temporal_retention_days: int = Field(30, ge=0, le=3650)
     temporal_ui_url: str = "http://127.0.0.1:8233"
+    # Temporal behind the door: mTLS (client cert and key, and the server's CA) or a Temporal Cloud API key.
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_tls_ca: Path | None = None
+    temporal_api_key: SecretStr | None = None
+    # Payloads encrypted with AES-GCM when set: "key-id:base64-key,..." (32-byte keys); the first encrypts,
+    # all decrypt, so a key is rotated by putting a new one first and dropping the old once nothing uses it.
+    payload_keys: SecretStr | None = None
     task_queue: str = "renubu"
     # Workflows kept in the worker's memory (~0.2 MB each); beyond it a waking workflow is replayed first.
     worker_max_cached_workflows: int = 5000
@@ -41,6 +49,10 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     session_secret: SecretStr = SecretStr("dev-session-secret-change-me")
     secure_cookies: bool = False
+    # Request bodies larger than these get 413 before the rest is read (webhooks are small and unauthenticated
+    # until their signature is checked, so they get the tighter limit).
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    webhook_max_body_bytes: int = Field(64 * 1024, ge=1024)
 
     salesforce_base_url: str = "http://127.0.0.1:8100/salesforce"
     salesforce_api_version: str = "v60.0"
@@ -86,6 +98,8 @@ class Settings(BaseSettings):
     intake_webhook_secret: SecretStr = SecretStr("intake-webhook-secret")
 
     http_timeout_s: float = 10.0
+    # Managers get one notification per outage once work has waited this long for an outside system.
+    downstream_alert_after_s: float = 600.0
 
     # The LLM: without a key the offline analyser runs and everything says so.
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")

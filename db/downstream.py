@@ -48,11 +48,15 @@ async def recovered(session: AsyncSession, workflow_id: str, activity_id: str) -
     )
 
 
-async def by_system(session: AsyncSession, workflow_ids: list[str] | None = None) -> list[SystemWait]:
+async def by_system(
+    session: AsyncSession, workflow_ids: list[str] | None = None, system: str | None = None
+) -> list[SystemWait]:
     """One line per system with activities waiting (for these workflows, or all), oldest outage first."""
     q = select(DownstreamWait).where(DownstreamWait.updated_at >= datetime.now(UTC) - STALE)
     if workflow_ids is not None:
         q = q.where(DownstreamWait.workflow_id.in_(workflow_ids))
+    if system is not None:
+        q = q.where(DownstreamWait.system == system)
     found: dict[str, SystemWait] = {}
     for row in await session.scalars(q.order_by(DownstreamWait.updated_at)):
         w = found.setdefault(row.system, SystemWait(row.system, row.since, row.next_try, row.last_error, 0))

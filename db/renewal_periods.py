@@ -12,7 +12,7 @@ from db.models import RenewalPeriod
 from db.upsert import insert_ignore
 
 OPEN = "open"
-CLOSED = ("completed", "cancelled", "expired")  # the renewal statuses that end a period
+CLOSED = ("completed", "cancelled", "expired", "superseded")  # the renewal statuses that end a period
 
 
 async def claim(session: AsyncSession, customer_id: str, renewal_date: date, workflow_id: str) -> RenewalPeriod:

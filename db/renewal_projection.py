@@ -7,17 +7,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import User, WorkflowInstance
 from db.upsert import dialect_insert
+from rules import scoring
+from rules.queue_order import STAGE_ORDER, URGENT_STAGES
 
 OPEN = ("pending", "in_progress")
 
 
 async def upsert(session: AsyncSession, values: dict[str, Any]) -> bool:
     """Write a projection row unless a newer one (higher seq) is already there."""
+    weight = scoring.stored_weight({"score": values.get("priority_score", 0), **(values.get("priority_factors") or {})})
+    values = {**values, "priority_weight": weight}
     stmt = dialect_insert(session, WorkflowInstance).values(**values, updated_at=func.now())
     update = {k: stmt.excluded[k] for k in values if k not in ("id", "created_at")}
     update["updated_at"] = func.now()
@@ -32,6 +36,37 @@ async def get(session: AsyncSession, workflow_id: str) -> WorkflowInstance | Non
     return await session.get(WorkflowInstance, workflow_id)
 
 
+def _open_loads(csm_email: str | None) -> Any:
+    """Open renewals per CSM: the workload term of every score is the CSM's load now."""
+    q = select(WorkflowInstance.assigned_to.label("csm"), func.count().label("n")).where(
+        WorkflowInstance.status.in_(OPEN)
+    )
+    if csm_email:
+        q = q.where(WorkflowInstance.assigned_to == csm_email)
+    return q.group_by(WorkflowInstance.assigned_to).subquery()
+
+
+def _ordered(q: Select[Any], loads: Any) -> Select[Any]:
+    """Urgency first (rules.queue_order), then the renewal due first, then the live score."""
+    rank = case({stage: i for i, stage in enumerate(STAGE_ORDER)}, value=WorkflowInstance.stage, else_=len(STAGE_ORDER))
+    live: ColumnElement[int] = WorkflowInstance.priority_weight - scoring.WORKLOAD_PENALTY_PER_WORKFLOW * (
+        loads.c.n - 1
+    )
+    return q.order_by(rank, WorkflowInstance.renewal_date, live.desc(), WorkflowInstance.id)
+
+
+def _rescored(rows: list[Any], session: AsyncSession) -> list[WorkflowInstance]:
+    """The rows with their score and factors as of now; detached, so nothing is written back."""
+    out = []
+    for row, n in rows:
+        session.expunge(row)
+        factors = scoring.live({**row.priority_factors, "weight": row.priority_weight}, int(n))
+        row.priority_score = factors.score
+        row.priority_factors = {**factors.as_dict(), "explanation": factors.explain()}
+        out.append(row)
+    return out
+
+
 async def queue(
     session: AsyncSession,
     csm_email: str | None,
@@ -39,15 +74,28 @@ async def queue(
     limit: int = 100,
     offset: int = 0,
     stage: str | None = None,
+    stages: tuple[str, ...] | None = None,
 ) -> list[WorkflowInstance]:
-    """Open renewals, highest priority first (a CSM's, or everyone's)."""
-    q = select(WorkflowInstance).where(WorkflowInstance.status.in_(OPEN))
+    """Open renewals, most urgent first (a CSM's, or everyone's), scored with each CSM's load now."""
+    loads = _open_loads(csm_email)
+    q = (
+        select(WorkflowInstance, loads.c.n)
+        .join(loads, loads.c.csm == WorkflowInstance.assigned_to)
+        .where(WorkflowInstance.status.in_(OPEN))
+    )
     if csm_email:
         q = q.where(WorkflowInstance.assigned_to == csm_email)
     if stage:
         q = q.where(WorkflowInstance.stage == stage)
-    q = q.order_by(WorkflowInstance.priority_score.desc(), WorkflowInstance.renewal_date, WorkflowInstance.id)
-    return list(await session.scalars(q.limit(limit).offset(offset)))
+    if stages:
+        q = q.where(WorkflowInstance.stage.in_(stages))
+    rows = list((await session.execute(_ordered(q, loads).limit(limit).offset(offset))).all())
+    return _rescored(rows, session)
+
+
+async def urgent(session: AsyncSession, limit: int = 1000) -> list[WorkflowInstance]:
+    """Every CSM's Emergency and Critical renewals (the manager's Team page), most urgent first."""
+    return await queue(session, None, limit=limit, stages=URGENT_STAGES)
 
 
 async def queue_stats(session: AsyncSession, csm_email: str | None, since: datetime) -> dict[str, int]:
@@ -85,6 +133,12 @@ async def open_renewal(session: AsyncSession, customer_id: str, renewal_date: da
     )
 
 
+async def open_for_customer(session: AsyncSession, customer_id: str) -> list[WorkflowInstance]:
+    """A customer's open renewals, whatever their date (one, except while a moved date supersedes one)."""
+    q = select(WorkflowInstance).where(WorkflowInstance.customer_id == customer_id, WorkflowInstance.status.in_(OPEN))
+    return list(await session.scalars(q))
+
+
 async def next_in_queue(session: AsyncSession, csm_email: str, exclude: str) -> WorkflowInstance | None:
     rows = await queue(session, csm_email, limit=2)
     return next((r for r in rows if r.id != exclude), None)
@@ -106,7 +160,7 @@ async def team_load(session: AsyncSession) -> list[CsmLoad]:
             WorkflowInstance.assigned_to,
             func.count(),
             func.sum(case((WorkflowInstance.status == "in_progress", 1), else_=0)),
-            func.max(WorkflowInstance.priority_score),
+            func.max(WorkflowInstance.priority_weight),
         )
         .where(WorkflowInstance.status.in_(OPEN))
         .group_by(WorkflowInstance.assigned_to)
@@ -123,7 +177,7 @@ async def team_load(session: AsyncSession) -> list[CsmLoad]:
                 user.experience or "mid",
                 int(row[1]) if row else 0,
                 int(row[2] or 0) if row else 0,
-                int(row[3] or 0) if row else 0,
+                scoring.live({"weight": int(row[3] or 0)}, int(row[1])).score if row else 0,
             )
         )
     return loads

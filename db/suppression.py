@@ -3,23 +3,18 @@ at send time by every sender (campaigns, inbox replies, nurture journeys)."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import live
 from db.models import Suppression
 from db.upsert import insert_ignore
+from rules import contacts
 
 
 def normalise(contact: str) -> str:
-    """Emails lower-cased; phone numbers reduced to + and digits."""
-    contact = contact.strip()
-    if "@" in contact:
-        return contact.lower()
-    digits = re.sub(r"[^\d+]", "", contact)
-    return digits if digits.startswith("+") else f"+{digits}" if len(digits) > 10 else f"+1{digits}"
+    """Emails lower-cased; phone numbers reduced to + and digits (rules.contacts)."""
+    return contacts.normalise(contact)
 
 
 async def add(

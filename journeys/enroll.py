@@ -123,8 +123,8 @@ async def _start(
             # A walk runs once: our database decides which walk may start; Temporal refuses a duplicate of it.
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            static_summary=f"{definition.name} v{version} · lead {lead.first_name or lead.id}"
-            + (f" · walk {walk}" if walk > 1 else ""),
+            # no personal details in the UI
+            static_summary=f"{definition.name} v{version} · lead {lead.id}" + (f" · walk {walk}" if walk > 1 else ""),
         )
     except WorkflowAlreadyStartedError:
         return "already_enrolled"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -25,15 +26,26 @@ def facts_for(
     )
 
 
+_TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]{0,60})\}")
+
+
 def render(template: str, lead: LeadSnapshot, club: str, booking_link: str) -> str:
-    """`{first_name}`-style fields; unknown ones stay visible rather than failing."""
+    """`{first_name}`-style fields; unknown ones stay visible rather than failing; `{{`/`}}` are braces.
+
+    Only bare names are replaced: not str.format, whose format specs and attribute access
+    (`{first_name:>2000000000}`, `{x.__class__}`) would let a template author allocate gigabytes in the
+    worker or read internals."""
     values = {**lead.flat(), "club": club, "booking_link": booking_link, "first_name": lead.first_name or "there"}
 
-    class _Keep(dict[str, object]):
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
+    def substitute(match: re.Match[str]) -> str:
+        token, name = match.group(0), match.group(1)
+        if name is None:
+            return token[0]  # an escaped brace
+        if name not in values:
+            return token
+        return "" if values[name] is None else str(values[name])
 
-    return template.format_map(_Keep({k: "" if v is None else v for k, v in values.items()}))
+    return _TOKEN.sub(substitute, template)
 
 
 def snapshot(lead: Lead) -> LeadSnapshot:

@@ -75,9 +75,12 @@ class AnthropicAnalyst:
         return AnalysisResult(analysis=analysis, provenance=provenance)
 
     async def draft_outreach(
-        self, ctx: CustomerContext, analysis: CustomerAnalysis, purpose: str
+        self, ctx: CustomerContext, analysis: CustomerAnalysis, purpose: str, variant: int = 1
     ) -> DraftResult[OutreachEmail]:
-        content = user_message(ctx, analysis, purpose=purpose)
+        texts = {"purpose": purpose}
+        if variant > 1:
+            texts["variant"] = f"Alternative draft {variant}: use another opening, angle and proposed next step."
+        content = user_message(ctx, analysis, **texts)
         draft, provenance = await self._run(OUTREACH_TOOL, content)
         return DraftResult[OutreachEmail](draft=draft, provenance=provenance)
 

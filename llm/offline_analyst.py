@@ -81,9 +81,9 @@ class OfflineAnalyst:
         )
 
     async def draft_outreach(
-        self, ctx: CustomerContext, analysis: CustomerAnalysis, purpose: str
+        self, ctx: CustomerContext, analysis: CustomerAnalysis, purpose: str, variant: int = 1
     ) -> DraftResult[OutreachEmail]:
-        draft = outreach_email(gather_facts(ctx, self._today), purpose)
+        draft = outreach_email(gather_facts(ctx, self._today), purpose, variant)
         return DraftResult[OutreachEmail](draft=draft, provenance=self.provenance)
 
     async def call_agenda(self, ctx: CustomerContext, analysis: CustomerAnalysis) -> DraftResult[CallAgenda]:

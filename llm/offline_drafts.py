@@ -75,9 +75,23 @@ def _risk_factors(facts: CustomerFacts) -> tuple[RiskFactor, ...]:
     return compute_risk(facts.risk_inputs())[1]
 
 
-def outreach_email(facts: CustomerFacts, purpose: str) -> OutreachEmail:
+# "Draft Another" asks for a different email: each variant opens and asks differently (cycling).
+OPENINGS = (
+    "I hope all is well at {name}.",
+    "Thank you for working with us at {name} this year.",
+    "I wanted to reach out personally about {name}.",
+)
+ASKS = (
+    "Could we find 30 minutes this week?",
+    "Would a short call in the next few days work for you?",
+    "If it is easier, reply with two times that suit you and I will send an invite.",
+)
+
+
+def outreach_email(facts: CustomerFacts, purpose: str, variant: int = 1) -> OutreachEmail:
+    pick = max(variant - 1, 0)
     greeting = f"Hi {facts.contact_first_name}," if facts.contact_first_name else "Hello,"
-    opening = f"I hope all is well at {facts.name}."
+    opening = OPENINGS[pick % len(OPENINGS)].format(name=facts.name)
     if facts.renewal_date:
         opening += (
             f" Your renewal is coming up on {fmt_date(facts.renewal_date)}, and I want to make sure"
@@ -95,7 +109,7 @@ def outreach_email(facts: CustomerFacts, purpose: str) -> OutreachEmail:
     topics += [issue.topic for issue in issues[:2]]
     if facts.renewal_date:
         topics.append("Timeline and next steps for the renewal")
-    ask = "Could we find 30 minutes this week?"
+    ask = ASKS[pick % len(ASKS)]
     if topics:
         ask += " I'd suggest we cover:\n" + "\n".join(f"- {topic}" for topic in topics)
     signature = f"Best regards,\n{facts.owner or 'Your Customer Success Manager'}"

@@ -50,3 +50,9 @@ def decision_outcome(req: ApprovalRequest, d: ApprovalDecision, now: datetime) -
 
 def expired_outcome(req: ApprovalRequest, now: datetime) -> ApprovalOutcome:
     return ApprovalOutcome(approval_id=req.id, status="expired", decided_at=now)
+
+
+def withdrawn_outcome(req: ApprovalRequest, now: datetime, reason: str) -> ApprovalOutcome:
+    """The request no longer applies (e.g. its renewal was completed): not "expired", which says a manager ran
+    out of time."""
+    return ApprovalOutcome(approval_id=req.id, status="withdrawn", decided_at=now, reason=reason)

@@ -1,8 +1,8 @@
 """What an autonomous agent may do on its own, decided in code (seed 000).
 
 High-risk actions wait for a manager, whatever the model says:
-  - locking door access for more than 10 members (counted over the whole run,
-    so ten calls of nine members each cannot slip under the limit);
+  - locking or unlocking door access for more than 10 members (counted over the whole
+    run, locks and unlocks together, so ten calls of nine members each cannot slip under it);
   - a campaign or message batch to more than 100 recipients (likewise cumulative);
   - a collections referral list, always;
   - changing a workflow's schedule, always.
@@ -32,6 +32,8 @@ LOCK_LIMIT = 10
 RECIPIENT_LIMIT = 100
 ALWAYS_APPROVE = frozenset({"build_collections_referral_list", "change_schedule"})
 LOCKING = frozenset({"lock_door_access"})
+DOOR_CHANGES = frozenset({"lock_door_access", "unlock_door_access"})  # capped together: an injected
+# instruction must not open every locked member's door any more than it may lock everyone out
 MESSAGING = frozenset({"send_payment_reminders", "send_message", "send_bulk_campaign"})
 
 
@@ -40,7 +42,7 @@ class ActionContext:
     tool: str
     risk: Risk
     targets: int  # members / recipients this call touches
-    locked_so_far: int = 0  # door locks already approved or done in this run
+    locked_so_far: int = 0  # door locks and unlocks already approved or done in this run
     messaged_so_far: int = 0  # recipients already approved or messaged in this run
     approval_required: bool = False  # the agent's setting
     kill_switch: bool = False
@@ -59,9 +61,9 @@ def evaluate(ctx: ActionContext) -> Verdict:
         return Verdict(Decision.DENY, "the kill switch is on: all sending and changes are stopped")
     if ctx.tool in ALWAYS_APPROVE:
         return Verdict(Decision.APPROVE, f"{ctx.tool.replace('_', ' ')} always needs a manager's approval")
-    if ctx.tool in LOCKING and ctx.locked_so_far + ctx.targets > LOCK_LIMIT:
-        total = ctx.locked_so_far + ctx.targets
-        return Verdict(Decision.APPROVE, f"locking door access for {total} members (more than {LOCK_LIMIT})")
+    if ctx.tool in DOOR_CHANGES and ctx.locked_so_far + ctx.targets > LOCK_LIMIT:
+        total, verb = ctx.locked_so_far + ctx.targets, "locking" if ctx.tool in LOCKING else "unlocking"
+        return Verdict(Decision.APPROVE, f"{verb} door access for {total} members (more than {LOCK_LIMIT})")
     if ctx.tool in MESSAGING and ctx.messaged_so_far + ctx.targets > RECIPIENT_LIMIT:
         total = ctx.messaged_so_far + ctx.targets
         return Verdict(Decision.APPROVE, f"messaging {total} recipients in one run (more than {RECIPIENT_LIMIT})")

@@ -156,6 +156,7 @@ SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
     "renewal_paths": record_paths.record_renewal_paths,
     "renewal_approval_expiry": record_paths.record_renewal_approval_expiry,
     "renewal_calendar_escalation": record_paths.record_renewal_calendar_escalation,
+    "renewal_superseded": record_paths.record_renewal_superseded,
     "journey_holds": record_paths.record_journey_holds,
     "continue_as_new": record_paths.record_continue_as_new,
     "inbox_sync_signals": record_paths.record_inbox_sync_signals,

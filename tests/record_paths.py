@@ -126,6 +126,22 @@ async def record_renewal_calendar_escalation(stack: LocalStack, client: Client) 
     save(await renewal.fetch_history(), "renewal_calendar_escalation")
 
 
+async def record_renewal_superseded(stack: LocalStack, client: Client) -> None:
+    """The customer's renewal date moved: the open renewal is superseded by the new date's renewal."""
+    key = stack.healthy_account(47)
+    stack.set_account(key, renewal_in_days=200)
+    assert (await stack.post_signal(key, risk=20)).status_code == 202
+    old_id = ids.renewal(key, stack.account(key).renewal_date)
+    old = await stack.wait_projection(old_id)
+    handle = client.get_workflow_handle_for(RenewalWorkflow.run, old_id)
+    await handle.execute_update(RenewalWorkflow.start, Actor(email=old.assigned_to, role="csm"))
+    stack.set_account(key, renewal_in_days=3)
+    assert (await stack.post_signal(key, risk=85)).status_code == 202
+    await stack.wait_projection(old_id, lambda r: r.status == "superseded")
+    await handle.result()
+    save(await handle.fetch_history(), "renewal_superseded")
+
+
 async def _renewal_with_short_approvals(
     stack: LocalStack, client: Client, index: int, stage: str = "Emergency", ttl_s: int = 2
 ) -> Any:

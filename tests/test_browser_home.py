@@ -65,8 +65,8 @@ async def _client(client: Client) -> Client:
 
 
 async def charts_drawn(page: Page, count: int = CHARTS) -> None:
-    await page.wait_for_function(
-        f"document.querySelectorAll('figure[data-chart-state=drawn]').length === {count}", timeout=15_000
+    await page.wait_for_function(  # a function, not an expression: the CSP forbids eval
+        f"() => document.querySelectorAll('figure[data-chart-state=drawn]').length === {count}"
     )
     totals = await page.eval_on_selector_all(
         "figure[data-chart] canvas",

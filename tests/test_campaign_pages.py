@@ -255,6 +255,10 @@ async def test_suppression_add_and_remove(gym: LocalStack) -> None:
         assert "already suppressed" in again.text
         short = await http.post("/suppression", data={"contact": "+1"}, headers=HX)
         assert short.status_code == 422 and "at least 3 characters" in short.text
+        words = await http.post("/suppression", data={"contact": "hello there"}, headers=HX)
+        assert words.status_code == 422 and "neither an email address nor a phone number" in words.text
+        api = await http.post("/admin/suppression", json={"contact": "hello there", "channel": "sms"})
+        assert api.status_code == 422 and "neither an email address nor a phone number" in api.text
         async with gym.db.session() as session:
             entry = next(r for r in await suppression.listing(session) if r.contact == "+15550100199")
         removed = await http.delete(f"/suppression/{entry.id}", headers=HX)

@@ -96,8 +96,8 @@ async def test_wrong_key_wrong_role_and_unknown_ids(
 
     csm_key, role = await create_key(stack.settings.resolved_database_url, stack.sandbox.data.csms[0].email, "csm")
     assert role == "csm"
-    code, _, _ = await renubu(monkeypatch, stack.api_url, csm_key, "approvals", "list", "--status", "all")
-    assert code == OK  # anyone may read the queue
+    code, _, err = await renubu(monkeypatch, stack.api_url, csm_key, "approvals", "list", "--status", "all")
+    assert code == FORBIDDEN and "needs the manager or operator role; you are csm" in err  # staff data
     code, _, err = await renubu(monkeypatch, stack.api_url, csm_key, "approvals", "approve", "apr-anything")
     assert code == FORBIDDEN and "this needs the manager role; you are csm (HTTP 403)" in err
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 import httpx
 import pytest
@@ -129,6 +129,9 @@ USERS: list[dict[str, Any]] = [
 ]
 
 
+TASK_DAY = date(2026, 2, 1)
+
+
 def _sf_error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> httpx.Response:
     return httpx.Response(status, json=[{"message": message, "errorCode": code}], headers=headers)
 
@@ -164,7 +167,10 @@ class FakeSalesforce:
         if path.startswith(f"{DATA}/query/"):
             return self._page(self.cursors.pop(path.rsplit("/", 1)[1]))
         if path.startswith(f"{DATA}/sobjects/Task/Renubu_Key__c/") and request.method == "PATCH":
-            key = request.url.raw_path.decode().rsplit("/", 1)[1]
+            key = unquote(request.url.raw_path.decode().rsplit("/", 1)[1])
+            if len(key) > 80:  # Renubu_Key__c is Text(80), as in the real org
+                message = f"Renubu_Key__c: data value too large: {key} (max length=80)"
+                return httpx.Response(400, json=[{"message": message, "errorCode": "STRING_TOO_LONG"}])
             created = key not in self.tasks
             self.tasks[key] = json.loads(request.content)
             return httpx.Response(201 if created else 200, json={"id": "00T" + key[:6], "success": True})
@@ -471,7 +477,32 @@ async def test_upsert_task_creates_then_updates_by_external_id() -> None:
         "Priority": "Normal",
         "OwnerId": "005A",
     }
-    assert fake.tasks["wf%2Facme%201"]["Priority"] == "High"
+    assert fake.tasks["wf/acme 1"]["Priority"] == "High"
+
+
+async def test_a_long_key_is_sent_within_the_80_character_limit_and_stays_idempotent() -> None:
+    fake = FakeSalesforce()
+    key = "renewal-silverline-manufacturing-2026-12-01:emergency-renewal:executive-escalation:scheduleCall:1"
+    kwargs: dict[str, Any] = {"what_id": "001A", "subject": "Call", "description": "", "activity_date": TASK_DAY}
+    async with _client(fake) as sf:
+        first = await sf.upsert_task(key, **kwargs)
+        second = await sf.upsert_task(key, **kwargs)
+        other = await sf.upsert_task(key[:-1] + "2", **kwargs)
+    assert first.created and not second.created and other.created
+    assert len(fake.tasks) == 2 and all(len(k) <= 80 for k in fake.tasks)
+    assert all(k.startswith("renewal-silverline-manufacturing-2026-12-01:") for k in fake.tasks)
+
+
+async def test_the_fake_rejects_a_key_longer_than_salesforce_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake enforces Salesforce's limit: the old client, which sent the raw key, fails here."""
+    monkeypatch.setattr("clients.salesforce.task_external_key", lambda key: key)
+    fake = FakeSalesforce()
+    kwargs: dict[str, Any] = {"what_id": "001A", "subject": "Call", "description": "", "activity_date": TASK_DAY}
+    async with _client(fake) as sf:
+        with pytest.raises(ClientError, match="STRING_TOO_LONG"):
+            await sf.upsert_task("k" * 81, **kwargs)
+        await sf.upsert_task("k" * 80, **kwargs)
+    assert list(fake.tasks) == ["k" * 80]
 
 
 async def test_from_settings_uses_the_salesforce_settings() -> None:

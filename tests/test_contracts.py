@@ -19,6 +19,10 @@ AT = datetime(2026, 3, 4, 5, 6, 7, 89, tzinfo=UTC)
     [
         (ids.intelligence("acme-corp"), "customer-intel-acme-corp"),
         (ids.renewal("acme-corp", date(2026, 11, 25)), "renewal-acme-corp-2026-11-25"),
+        (
+            ids.renewal_action("renewal-acme-corp-2026-11-25", "emergency-renewal", "assess-risk", "scheduleCall", 2),
+            "renewal-acme-corp-2026-11-25:emergency-renewal:assess-risk:scheduleCall:2",
+        ),
         (ids.agent_schedule("past_due_monitor"), "agent-past_due_monitor"),
         (ids.agent_run("past_due_monitor"), "agent-run-past_due_monitor"),
         (ids.agent_run_manual("past_due_monitor", AT), "agent-run-past_due_monitor-manual-20260304T050607000089"),

@@ -14,6 +14,7 @@ from db import inbox_store, intelligence_store, outbox, renewal_projection, step
 from db.engine import Database
 from db.models import InboxConversation
 from inbox.intake import PushIntake
+from rules.queue_order import STAGE_ORDER
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
@@ -75,10 +76,11 @@ async def test_queue_is_priority_ordered_and_per_csm(any_db: Database) -> None:
         stats = await renewal_projection.queue_stats(s, csm, NOW - timedelta(hours=1))
         loads = await renewal_projection.open_counts_by_csm(s)
         nxt = await renewal_projection.next_in_queue(s, csm, exclude=queue[0].id)
-    assert [q.priority_score for q in queue] == [287, 120, 50]
+    # scored with the CSM's load now: 3 open, so 2 others, 4 points off each
+    assert [q.priority_score for q in queue] == [283, 116, 46]
     assert stats == {"pending": 3, "in_progress": 0, "open": 3, "completed_today": 1}
     assert loads[csm] == 3
-    assert nxt is not None and nxt.priority_score == 120
+    assert nxt is not None and nxt.priority_score == 116
 
 
 async def test_intelligence_is_stored_once_per_event_and_history_kept(any_db: Database) -> None:
@@ -264,3 +266,46 @@ async def test_concurrent_pushes_share_commits_and_store_each_message_once(any_d
             for c in await session.scalars(select(InboxConversation).where(InboxConversation.id.like(f"conv-{tag}-%")))
         }
     assert convs == {f"conv-{tag}-{k}": n for k, n in ((0, 14), (1, 13), (2, 13))}
+
+
+async def test_a_new_emergency_tops_a_full_queue_and_every_urgent_renewal_is_on_team(any_db: Database) -> None:
+    """32 renewals per CSM in every stage (the demo's load): a new, small Emergency is first in its CSM's
+    queue and first on Team, every Emergency and Critical of every CSM is on Team, and each queue shows one
+    workload term (the CSM's load now) and no negative score."""
+    stages = [("Monitor", 300), ("Prepare", 90), ("Critical", 20), ("Emergency", 5)]
+    csms = [f"{uuid.uuid4().hex[:6]}@x" for _ in range(2)]
+    rows = []
+    for c, csm in enumerate(csms):
+        for i in range(32):
+            stage, days = stages[i % 4]
+            weight = 20 + (i * 37) % 380
+            factors = {"base": 20, "weight": weight, "workload_penalty": 2 * i, "score": max(weight - 2 * i, 0)}
+            rows.append(
+                projection(
+                    assigned_to=csm,
+                    stage=stage,
+                    renewal_date=date(2026, 12, 1) + timedelta(days=days + i + c),
+                    priority_score=factors["score"],
+                    priority_factors=factors,
+                )
+            )
+    new = projection(
+        id=f"renewal-new-{uuid.uuid4().hex[:6]}",
+        assigned_to=csms[0],
+        stage="Emergency",
+        renewal_date=date(2026, 12, 4),
+        priority_score=35,
+        priority_factors={"base": 90, "weight": 95, "workload_penalty": 60, "score": 35},
+    )
+    async with any_db.transaction() as s:
+        for r in [*rows, new]:
+            await renewal_projection.upsert(s, r)
+    async with any_db.session() as s:
+        mine = await renewal_projection.queue(s, csms[0], limit=500)
+        urgent = [r for r in await renewal_projection.urgent(s) if r.assigned_to in csms]
+    assert mine[0].id == new["id"]
+    assert [r.stage for r in mine] == sorted((r.stage for r in mine), key=STAGE_ORDER.index)
+    assert {r.priority_factors["workload_penalty"] for r in mine} == {2 * 32}  # 33 open: 32 others
+    assert mine[0].priority_score == 95 - 64 and all(r.priority_score >= 0 for r in mine)
+    assert urgent[0].id == new["id"]
+    assert len(urgent) == 1 + 2 * 16 and {r.stage for r in urgent} == {"Emergency", "Critical"}

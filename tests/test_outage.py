@@ -1,6 +1,7 @@
-"""A Salesforce outage longer than the old retry budget (8 tries) loses nothing: every risk signal received
-during it ends in exactly one scored, assigned renewal once Salesforce is back, no workflow fails, and
-while it lasts the command center says what is waiting for which system."""
+"""Outages longer than the old retry budget (8 tries) lose nothing. Salesforce down: every risk signal received
+during it ends in exactly one scored, assigned renewal once it is back, no workflow fails, and while it lasts the
+command center and the renewal page say what waits for which system (managers are told once). SMTP down: a
+journey waits, then sends once. ClubOS refusing the key: the inbox sync waits instead of dying."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import func, select
 from temporalio.client import WorkflowExecutionStatus
 
 from contracts import ids
-from db import downstream
+from contracts.inbox import InboxSyncInput
+from db import approvals_store, downstream
 from db.models import DownstreamWait, Lead, WorkflowInstance
 from devstack.seed import MANAGER
 from tests.journey_helpers import mail_to, new_lead, speed_up
-from tests.stack import LocalStack, wait_for
+from tests.stack import LocalStack, wait_for, worker_for
 from workflows import policies
+from workflows.inbox_sync import InboxSyncWorkflow
 from workflows.intelligence import CustomerIntelligenceWorkflow
 
 OLD_BUDGET = 8  # attempts EXTERNAL allowed before this change
@@ -33,6 +37,7 @@ async def _waits(stack: LocalStack, workflow_ids: list[str]) -> list[DownstreamW
 async def test_a_long_salesforce_outage_loses_no_signal(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
     # The same policy with a 1 s cap, so the old budget is spent in seconds.
     monkeypatch.setattr(policies, "EXTERNAL", policies.external(timedelta(seconds=1)))
+    monkeypatch.setattr(stack.settings, "downstream_alert_after_s", 3.0)  # the worker reads the stack's settings
     keys = [stack.healthy_account(i) for i in CUSTOMERS]
     for key in keys:
         stack.set_account(key, renewal_in_days=25)
@@ -54,6 +59,9 @@ async def test_a_long_salesforce_outage_loses_no_signal(stack: LocalStack, monke
         async with stack.browser_session(MANAGER[0]) as http:
             page = await http.get("/command")
         assert "Waiting for Salesforce since" in page.text and "next try" in page.text
+        async with stack.db.session() as session:
+            notes = [n for n in await approvals_store.recent_notifications(session, 50) if n.ref.startswith("downst")]
+        assert [n.title.split(" since ")[0] for n in notes] == ["Salesforce has been down"]  # once, however many tries
     finally:
         await stack.set_faults("salesforce", error_rate=0.0)
 
@@ -126,6 +134,7 @@ async def test_a_journey_waits_out_a_mail_outage(stack: LocalStack, monkeypatch:
         await wait_for(past_old_budget, 120, "the welcome email to fail more than the old budget")
         async with stack.browser_session(MANAGER[0]) as http:
             assert "Waiting for email (SMTP) since" in (await http.get("/command")).text
+            assert "Waiting for email (SMTP) since" in (await http.get(f"/leads/{lead['lead_id']}")).text
     finally:
         await stack.sandbox.mail.start()
     address = (await _lead_email(stack, lead["lead_id"])) or ""
@@ -141,3 +150,29 @@ async def _lead_email(stack: LocalStack, lead_id: str) -> str | None:
     async with stack.db.session() as session:
         lead = await session.get(Lead, lead_id)
     return lead.email if lead else None
+
+
+async def test_inbox_sync_waits_for_credentials_to_be_fixed(stack: LocalStack) -> None:
+    """ClubOS refuses the key (401): not bad data, so the singleton sync waits and retries instead of failing."""
+    settings = stack.settings.model_copy(
+        update={"task_queue": f"{stack.settings.task_queue}-401", "clubos_api_key": SecretStr("revoked-key")}
+    )
+    async with worker_for(settings, stack.client, stack.db):
+        handle = await stack.client.start_workflow(
+            InboxSyncWorkflow.run,
+            InboxSyncInput(poll_interval_s=1),
+            id=f"inbox-sync-401-{settings.task_queue}",
+            task_queue=settings.task_queue,
+        )
+        try:
+
+            async def refused_twice() -> list[DownstreamWait]:
+                return [r for r in await _waits(stack, [handle.id]) if r.system == "clubos" and r.attempt >= 3]
+
+            [row] = await wait_for(refused_twice, 60, "the sync to be refused and retried")
+            assert "401" in row.last_error
+            async with stack.browser_session(MANAGER[0]) as http:
+                assert "Waiting for ClubOS since" in (await http.get("/inbox")).text
+            assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
+        finally:
+            await handle.terminate("test over")

@@ -9,8 +9,16 @@ from typing import Any
 
 from contracts import names
 from contracts.actors import Actor
-from contracts.renewals import CancelInput, ChooseInput, RenewalInput, RenewalState
-from db import approvals_store, intelligence_store
+from contracts.renewals import (
+    CancelInput,
+    ChooseInput,
+    CompleteInput,
+    CompleteStepInput,
+    ReassignInput,
+    RenewalInput,
+    RenewalState,
+)
+from db import approvals_store, intelligence_store, users
 from devstack.seed import MANAGER
 from tests.factories import update
 from tests.stack import LocalStack, wait_for
@@ -28,7 +36,7 @@ async def _draft_and_ask(stack: LocalStack, index: int) -> tuple[Any, Actor, str
     await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
     state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
     [approval_id] = state.email_approvals
-    assert "Waiting for a manager" in state.chat[-1].text
+    assert "Waiting for a manager" in state.chat[-2].text and "in their queue now" in state.chat[-1].text
     return handle, csm, approval_id, step
 
 
@@ -76,10 +84,48 @@ async def test_denied_or_undecided_emails_are_never_sent(stack: LocalStack) -> N
     manager = Actor(email=MANAGER[0], role="manager")
     await handle.execute_update(RenewalWorkflow.cancel, CancelInput(actor=manager, reason="customer acquired"))
     await handle.result()
-    row = await wait_for(lambda: _expired(stack, pending_id), 20, "the open request to expire with the renewal")
-    assert row.decided_by is None
+    row = await wait_for(lambda: _withdrawn(stack, pending_id), 20, "the open request withdrawn with the renewal")
+    assert row.decided_by is None and row.decision["reason"] == "renewal cancelled"
     state = await handle.query(RenewalWorkflow.get_state)
     assert not [a for a in state.artifacts if a.id.startswith("sent-")]
+
+
+async def _withdrawn(stack: LocalStack, approval_id: str) -> Any:
+    row = await _approval(stack, approval_id)
+    return row if row is not None and row.status == "withdrawn" else None
+
+
+async def test_draft_another_differs_is_signed_by_the_csm_and_completing_withdraws_the_request(
+    stack: LocalStack,
+) -> None:
+    handle, first_csm, approval_id, step = await _draft_and_ask(stack, 32)
+    state: RenewalState = await handle.query(RenewalWorkflow.get_state)
+    owner = stack.sandbox.data.user_by_id(stack.account(state.customer_id).owner_id)
+    async with stack.db.session() as session:  # hand it to a CSM who is not the Salesforce account owner
+        team = await users.csms(session)
+    worker = next(u for u in team if u.email not in (first_csm.email, owner.email) and u.name != owner.name)
+    manager = Actor(email=MANAGER[0], role="manager")
+    await handle.execute_update(
+        RenewalWorkflow.reassign,
+        ReassignInput(actor=manager, to_email=worker.email, to_name=worker.name, priority=state.priority),
+    )
+    await stack.wait_projection(state.workflow_id, lambda r: r.assigned_to == worker.email)
+    csm = Actor(email=worker.email, role="csm")
+    state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
+    first, second = [a.data for a in state.artifacts if a.id.startswith("draftOutreach")]
+    assert first["body"] != second["body"]  # Draft Another gives another draft
+    signature = second["body"].rsplit("\n\n", 1)[-1]
+    assert worker.name in signature and owner.name not in signature  # signed by the CSM working it
+    assert state.definition is not None
+    for spec in state.definition.steps:
+        await handle.execute_update(
+            RenewalWorkflow.complete_step, CompleteStepInput(actor=csm, step_id=spec.id, outcome=spec.outcomes[0])
+        )
+    await handle.execute_update(RenewalWorkflow.complete, CompleteInput(actor=csm, outcome="renewed"))
+    row = await wait_for(lambda: _withdrawn(stack, approval_id), 20, "the open request withdrawn on completion")
+    assert row.decision["reason"] == "renewal completed" and row.decided_by is None
+    state = await handle.query(RenewalWorkflow.get_state)
+    assert "Withdrawn: renewal completed" in " ".join(c.text for c in state.chat)
 
 
 async def _expired(stack: LocalStack, approval_id: str) -> Any:
@@ -89,7 +135,7 @@ async def _expired(stack: LocalStack, approval_id: str) -> Any:
 
 async def test_an_email_approval_expires_on_time_while_the_renewal_sleeps(stack: LocalStack) -> None:
     """The renewal's timer is set for its next stage day; a request opened afterwards sets it again."""
-    key, _, csm = await new_renewal(stack, 32, days=30, risk=20)  # real intelligence for the actions
+    key, _, csm = await new_renewal(stack, 43, days=30, risk=20)  # real intelligence for the actions
     async with stack.db.session() as session:
         latest = await intelligence_store.latest_intelligence(session, key)
     assert latest is not None

@@ -58,10 +58,23 @@ def test_cannot_start_twice() -> None:
 def test_choose_shows_artifact_and_returns_activity_actions() -> None:
     s = ready()
     sm.start(s, CSM, NOW)
-    assert chat.choose(s, ChooseInput(actor=CSM, step_id="assess-risk", value="review"), NOW) == []
+    assert chat.choose(s, ChooseInput(actor=CSM, step_id="assess-risk", value="review"), NOW).actions == []
     assert [a.id for a in s.artifacts] == ["risk-analysis"] and s.artifacts[0].template
     assert [b.value for b in s.offered_buttons] == ["call", "complete"]
-    assert chat.choose(s, ChooseInput(actor=CSM, step_id="assess-risk", value="call"), NOW) == ["scheduleCall"]
+    assert chat.choose(s, ChooseInput(actor=CSM, step_id="assess-risk", value="call"), NOW).actions == ["scheduleCall"]
+
+
+def test_the_reply_of_an_action_waits_until_it_happened() -> None:
+    """ "I drafted an agenda and logged the call" is said only after the action succeeded; until then the
+    step keeps offering Schedule Call, so a failed call can be clicked again."""
+    s = ready()
+    sm.start(s, CSM, NOW)
+    choice = chat.choose(s, ChooseInput(actor=CSM, step_id="assess-risk", value="call"), NOW, reply_after_actions=True)
+    assert choice.actions == ["scheduleCall"] and choice.reply is not None
+    assert "logged the call" in choice.reply.text and not any("logged the call" in c.text for c in s.chat)
+    assert "call" in [b.value for b in s.offered_buttons]  # a retry is possible
+    chat.say(s, choice.reply, NOW)
+    assert "logged the call" in s.chat[-1].text and [b.value for b in s.offered_buttons] == ["complete"]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from temporalio.client import WorkflowUpdateFailedError
 
+from clients.salesforce import TASK_KEY_MAX, task_external_key
 from contracts import ids, names
 from contracts.actors import Actor
 from contracts.renewals import ChooseInput, CompleteInput, CompleteStepInput, RenewalInput, RenewalState
@@ -64,6 +65,40 @@ async def test_csm_works_an_emergency_renewal_to_its_outcome(stack: LocalStack) 
     assert steps == 4
     result = await handle.result()
     assert result.status == "completed"
+
+
+async def test_salesforce_tasks_for_the_longest_customer_id(stack: LocalStack) -> None:
+    """Schedule Call and Create Task on the seeded account with the longest id: its raw keys exceed
+    Salesforce's 80 characters (the sandbox answers 400 STRING_TOO_LONG to those), so each must be sent
+    in its short form; each leaves one Task in the sandbox and no "did not work" note."""
+    data = stack.sandbox.data
+    healthy = [a.key for a in data.accounts if not data.open_cases(a.id) and a.key != "acme-corp"]
+    index = max(range(len(healthy)), key=lambda i: len(healthy[i]))
+    key, wf_id, csm = await new_renewal(stack, index, days=4, risk=85)
+    assert len(ids.renewal_action(wf_id, "emergency-renewal", "assess-risk", "scheduleCall", 1)) > TASK_KEY_MAX
+    handle = stack.client.get_workflow_handle_for(RenewalWorkflow.run, wf_id)
+    await handle.execute_update(RenewalWorkflow.start, csm)
+    state = await handle.execute_update(
+        RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="assess-risk", value="call")
+    )
+    await handle.execute_update(
+        RenewalWorkflow.complete_step, CompleteStepInput(actor=csm, step_id="assess-risk", outcome="risk_confirmed")
+    )
+    state = await handle.execute_update(
+        RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="review-contract", value="task")
+    )
+    assert not [c.text for c in state.chat if "did not work" in c.text]
+    call = next(a for a in state.artifacts if a.id.startswith("scheduleCall"))
+    assert call.data["salesforce_task"]["id"]
+    assert any(a.id.startswith("createTask") for a in state.artifacts)
+    async with stack.db.session() as session:
+        sent = list(await session.scalars(select(OutboxEntry).where(OutboxEntry.workflow_id == wf_id)))
+    assert len(sent) == 2 and all(t.state == "sent" for t in sent)
+    counts = stack.sandbox.tasks.counts()
+    for entry in sent:
+        external = task_external_key(entry.idempotency_key)
+        assert len(external) <= TASK_KEY_MAX and external.startswith(f"renewal-{key}"[:40])
+        assert counts[external] == {"records": 1, "inserts": 1, "updates": 0}
 
 
 async def test_validators_reject_with_a_clear_reason(stack: LocalStack) -> None:
@@ -146,7 +181,9 @@ async def test_worker_replaced_mid_workflow_loses_and_repeats_nothing(stack: Loc
     assert steps == 3
     assert len(tasks) == 2 and all(t.state == "sent" for t in tasks)
     counts = stack.sandbox.tasks.counts()
-    assert all(counts[t.idempotency_key] == {"records": 1, "inserts": 1, "updates": 0} for t in tasks)
+    assert all(
+        counts[task_external_key(t.idempotency_key)] == {"records": 1, "inserts": 1, "updates": 0} for t in tasks
+    )
 
 
 async def test_renewal_expires_when_its_date_passes(stack: LocalStack) -> None:

@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.approvals import ApprovalItem, ApprovalOutcome, ApprovalRequest
     from contracts.campaign_tools import Target, ToolOutput
     from contracts.campaigns import Resolution, ResolveRequest, SideEffectRequest, ToolCall, ToolExecution
-    from rules.policy import ActionContext, Decision, Risk, Verdict, evaluate
+    from rules.policy import DOOR_CHANGES, ActionContext, Decision, Risk, Verdict, evaluate
     from workflows import policies
     from workflows.agent_thread import Thread
     from workflows.approval_gate import ApprovalGate, new_approval_id
@@ -41,6 +41,7 @@ SEND_RETRY = RetryPolicy(
 # Runs that resolved targets before this keep carrying them inline (resolution, approval and send request);
 # new ones carry a reference to the stored targets and their ids, so no payload grows with the audience.
 TARGETS_BY_REFERENCE = "agent-targets-by-reference"
+UNLOCKS_COUNTED = "agent-unlocks-counted-with-locks"
 
 
 class KillSwitchEngaged(Exception):
@@ -129,7 +130,8 @@ async def _prepare(thread: Thread, call: ToolCall, pending: list[_Pending]) -> T
         )
         return ToolOutput(summary=f"Dry run, nothing done: would {res.title.rstrip('?').lower()} ({res.summary}).")
     # Counted now, as if it will happen: later calls of this step are judged against it (stricter, never looser).
-    if spec.name == "lock_door_access":
+    # Unlocks count against the door limit like locks; runs that counted them as messages before keep that.
+    if spec.name == "lock_door_access" or (spec.name in DOOR_CHANGES and workflow.patched(UNLOCKS_COUNTED)):
         counters.locked += res.count
     else:
         counters.messaged += res.count

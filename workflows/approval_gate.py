@@ -16,7 +16,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.approvals import ApprovalActivities
     from contracts.approvals import ApprovalDecision, ApprovalOutcome, ApprovalRequest
-    from rules.approvals import decision_outcome, expired_outcome
+    from rules.approvals import decision_outcome, expired_outcome, withdrawn_outcome
     from workflows import policies
 
 # Running executions decided before this existed replay the old answer (an error) for a repeated decision.
@@ -97,6 +97,15 @@ class ApprovalGate:
                 await _record_outcome(self.outcomes[req.id])
                 expired.append(self.outcomes[req.id])
         return expired
+
+    async def withdraw(self, reason: str) -> list[ApprovalOutcome]:
+        """Resolve every open request as withdrawn (nothing is done), saying why."""
+        now, withdrawn = workflow.now(), []
+        for req in self.pending():
+            self.outcomes[req.id] = withdrawn_outcome(req, now, reason)
+            await _record_outcome(self.outcomes[req.id])
+            withdrawn.append(self.outcomes[req.id])
+        return withdrawn
 
     async def ask(self, req: ApprovalRequest) -> ApprovalOutcome:
         """Open a request and wait for its decision or its expiry."""

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         RenewalInput,
         RenewalState,
         StepRecord,
+        SupersedeInput,
     )
     from rules.determination import days_until
     from workflows import policies
@@ -59,6 +60,7 @@ class RenewalWorkflow:
     def __init__(self) -> None:
         self._state: RenewalState | None = None
         self._inbox: list[IntelligenceUpdate] = []
+        self._superseded_by: SupersedeInput | None = None
         self._lock = asyncio.Lock()
         self.gate = ApprovalGate()  # customer emails wait for a manager
 
@@ -82,6 +84,7 @@ class RenewalWorkflow:
         while self.state.is_open:
             async with self._lock:
                 await self._apply_inbox()
+                await self._apply_supersede()
             if not self.state.is_open:
                 break
             wake = min(filter(None, (sm.next_wake(self.state, workflow.now()), self.gate.next_expiry())))
@@ -96,13 +99,21 @@ class RenewalWorkflow:
         self.gate.closed = True
         await workflow.wait_condition(workflow.all_handlers_finished)
         async with self._lock:  # a closed renewal sends nothing more: open requests resolve to the safe default
-            await self._resolve(await self.gate.expire(all_pending=True))
+            if workflow.patched("renewal-withdraw-on-close"):  # older histories recorded them as expired
+                await self._resolve(await self.gate.withdraw(f"renewal {self.state.status}"))
+            else:
+                await self._resolve(await self.gate.expire(all_pending=True))
         return self.state
 
     def _wakes(self, expiry: datetime | None, *, rearm: bool) -> Callable[[], bool]:
         """What ends the renewal's sleep: news, closing, or (rearm) a request an update opened meanwhile,
         which may expire before the timer set for the next stage day."""
-        return lambda: bool(self._inbox) or not self.state.is_open or (rearm and self.gate.next_expiry() != expiry)
+        return lambda: (
+            bool(self._inbox)
+            or self._superseded_by is not None
+            or not self.state.is_open
+            or (rearm and self.gate.next_expiry() != expiry)
+        )
 
     async def _on_timer(self) -> None:
         s, now = self.state, workflow.now()
@@ -130,6 +141,15 @@ class RenewalWorkflow:
                 sm.set_definition(s, await self._load(target.definition_id), workflow.now(), reason)
             sm.apply_intelligence(s, upd)
             await self._publish()
+
+    async def _apply_supersede(self) -> None:
+        """The customer's renewal date moved and the new date's renewal is running: close this one, linked."""
+        inp, s = self._superseded_by, self.state
+        if inp is None or not s.is_open or inp.by_workflow_id == s.workflow_id:
+            return
+        workflow.patched("renewal-supersede")  # marks histories that took this path (older ones never could)
+        sm.supersede(s, inp.by_workflow_id, inp.renewal_date, workflow.now())
+        await self._publish()
 
     async def _resolve(self, outcomes: list[ApprovalOutcome]) -> None:
         for outcome in outcomes:
@@ -160,6 +180,11 @@ class RenewalWorkflow:
     @workflow.signal(name=names.INTELLIGENCE_UPDATE)
     def intelligence_update(self, upd: IntelligenceUpdate) -> None:
         self._inbox.append(upd)
+
+    @workflow.signal(name=names.RENEWAL_SUPERSEDE)
+    def supersede(self, inp: SupersedeInput) -> None:
+        if self._superseded_by is None:
+            self._superseded_by = inp
 
     @workflow.query(name=names.RENEWAL_STATE)
     def get_state(self) -> RenewalState:
@@ -193,14 +218,21 @@ class RenewalWorkflow:
 
     @workflow.update(name=names.RENEWAL_CHOOSE)
     async def choose(self, inp: ChooseInput) -> RenewalState:
-        async def run_actions(actions: list[str]) -> None:
-            for action in actions:
+        # The branch's reply ("I logged the call…") waits for its actions; older histories said it first.
+        after = workflow.patched("renewal-reply-after-actions")
+
+        async def run_actions(choice: chat.Choice) -> None:
+            for action in choice.actions:
                 if action == "sendOutreach":
                     await outreach.ask_to_send(self.state, self.gate, inp, self.inp.approval_ttl_s)
-                else:
-                    await run_action(self.state, action, inp)
+                elif not await run_action(self.state, action, inp):
+                    return  # the failure note stands; the earlier buttons stay, so it can be tried again
+            if choice.reply is not None:
+                chat.say(self.state, choice.reply, workflow.now())
 
-        return await self._change(lambda: chat.choose(self.state, inp, workflow.now()), run_actions)
+        return await self._change(
+            lambda: chat.choose(self.state, inp, workflow.now(), reply_after_actions=after), run_actions
+        )
 
     @choose.validator
     def _check_choose(self, inp: ChooseInput) -> None:

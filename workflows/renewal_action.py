@@ -16,9 +16,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows import renewal_chat as chat
 
 
-async def run_action(state: RenewalState, action: str, inp: ChooseInput) -> None:
+async def run_action(state: RenewalState, action: str, inp: ChooseInput) -> bool:
     """Run the activity and add its artifact; if the model keeps failing, the offline
-    generator does the work and the artifact says so."""
+    generator does the work and the artifact says so. False when it failed (the chat says why)."""
     key = chat.next_action_key(state, inp.step_id, action)
     step = next(p for p in state.steps if p.step_id == inp.step_id)
     req = ActionRequest(
@@ -54,6 +54,7 @@ async def run_action(state: RenewalState, action: str, inp: ChooseInput) -> None
         created_at=workflow.now(),
     )
     chat.add_artifact(state, step.step_id, artifact, result.note, workflow.now())
+    return True
 
 
 async def _perform(req: ActionRequest, retry: RetryPolicy, limit: timedelta) -> ActionResult:
@@ -62,7 +63,7 @@ async def _perform(req: ActionRequest, retry: RetryPolicy, limit: timedelta) -> 
     )
 
 
-def _failed(state: RenewalState, step_id: str, err: ActivityError) -> None:
+def _failed(state: RenewalState, step_id: str, err: ActivityError) -> bool:
     cause = err.cause or err
     chat.add_note(
         state,
@@ -70,3 +71,4 @@ def _failed(state: RenewalState, step_id: str, err: ActivityError) -> None:
         f"That did not work ({cause}). Nothing was created; you can try again.",
         workflow.now(),
     )
+    return False

@@ -6,8 +6,10 @@ activity are returned to the workflow to run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from contracts import ids
 from contracts.renewal_definitions import ACTIVITY_ACTIONS, Button
 from contracts.renewals import ArtifactState, ChatEntry, ChooseInput, RenewalState
 from workflows.renewal_state import check_actor, check_open, definition_of, system_entry
@@ -27,28 +29,46 @@ def validate_choose(state: RenewalState, inp: ChooseInput) -> Button:
     return button
 
 
-def choose(state: RenewalState, inp: ChooseInput, now: datetime) -> list[str]:
-    """Record the choice and the branch's reply; return the activity actions to run."""
+@dataclass
+class Choice:
+    actions: list[str]  # the activity actions to run
+    reply: ChatEntry | None = None  # said once they all succeeded (None: already said)
+
+
+def choose(state: RenewalState, inp: ChooseInput, now: datetime, *, reply_after_actions: bool = False) -> Choice:
+    """Record the choice; the branch's reply ("I logged the call…") is said at once when the branch runs no
+    activity, else returned to be said only after its actions succeeded (`reply_after_actions`). Until then
+    the step keeps offering its earlier buttons, so a failed action can be clicked again."""
     button = validate_choose(state, inp)
     spec = definition_of(state).step(inp.step_id)
     state.chat.append(ChatEntry(role="csm", text=button.label, template=False, step_id=inp.step_id, at=now))
     branch = spec.chat.branches.get(inp.value)
     actions = list(branch.actions) if branch else ([button.action] if button.action else [])
+    activities = [a for a in actions if a in ACTIVITY_ACTIONS]
+    choice = Choice(activities)
     if branch:
-        state.chat.append(
-            ChatEntry(
-                role="ai",
-                text=branch.response,
-                template=True,
-                step_id=inp.step_id,
-                at=now,
-                buttons=list(branch.buttons),
-            )
+        reply = ChatEntry(
+            role="ai",
+            text=branch.response,
+            template=True,
+            step_id=inp.step_id,
+            at=now,
+            buttons=list(branch.buttons),
         )
+        if reply_after_actions and activities:
+            choice.reply = reply
+        else:
+            state.chat.append(reply)
         if "showArtifact" in actions and branch.artifact_id:
             _show_definition_artifact(state, inp.step_id, branch.artifact_id, now)
     state.seq += 1
-    return [a for a in actions if a in ACTIVITY_ACTIONS]
+    return choice
+
+
+def say(state: RenewalState, reply: ChatEntry, now: datetime) -> None:
+    """The deferred reply of a choice whose actions all succeeded."""
+    state.chat.append(reply.model_copy(update={"at": now}))
+    state.seq += 1
 
 
 def _show_definition_artifact(state: RenewalState, step_id: str, artifact_id: str, now: datetime) -> None:
@@ -75,7 +95,7 @@ def next_action_key(state: RenewalState, step_id: str, action: str) -> str:
     step = next(s for s in state.steps if s.step_id == step_id)
     n = step.action_counts.get(action, 0) + 1
     step.action_counts[action] = n
-    return f"{state.workflow_id}:{definition_of(state).id}:{step_id}:{action}:{n}"
+    return ids.renewal_action(state.workflow_id, definition_of(state).id, step_id, action, n)
 
 
 def add_artifact(state: RenewalState, step_id: str, artifact: ArtifactState, note: str, now: datetime) -> None:

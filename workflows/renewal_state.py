@@ -8,7 +8,7 @@ with a message fit for the CSM.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from contracts.actors import Actor
 from contracts.renewal_definitions import WorkflowDefinition
@@ -183,6 +183,22 @@ def expire(state: RenewalState, now: datetime) -> None:
     state.history.append(f"{now:%Y-%m-%d %H:%M} expired: the renewal date passed")
     state.chat.append(system_entry("The renewal date passed before this renewal was completed.", now))
     _finish(state, "expired", now)
+
+
+def supersede(state: RenewalState, by_workflow_id: str, renewal_date: date, now: datetime) -> None:
+    """Close this renewal because the customer's renewal date moved; the new date's renewal carries on."""
+    text = f"The renewal date moved to {renewal_date.isoformat()}; this renewal is superseded by {by_workflow_id}."
+    state.history.append(f"{now:%Y-%m-%d %H:%M} superseded by {by_workflow_id} (renewal date {renewal_date})")
+    state.chat.append(system_entry(text, now))
+    state.superseded_by = by_workflow_id
+    state.outcome = Outcome(
+        status="superseded",
+        notes=f"superseded by {by_workflow_id}",
+        completed_by="system",
+        completed_at=now,
+        total_duration_s=(now - (state.started_at or now)).total_seconds(),
+    )
+    _finish(state, "superseded", now)
 
 
 def validate_reassign(state: RenewalState, inp: ReassignInput) -> None:

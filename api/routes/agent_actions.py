@@ -1,33 +1,34 @@
 """Managers' controls on the agents dashboard and the command center: run now,
-pause/resume, settings, schedule changes. Each calls the JSON API's own handler
-and answers with the re-rendered card or form, errors included."""
+pause/resume, settings, schedule changes. Each calls the agent service the JSON
+API calls too, and answers with the re-rendered card or form, errors included."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from agent.agents import describe_schedule
-from api.auth import CurrentUser, require_role
+from api import agent_service
+from api.agent_service import ScheduleBody, SettingsBody
+from api.auth import CurrentUser, Manager
 from api.campaign_ui import InlineErrors, problem_text, render
-from api.deps import get_db, get_settings_dep
-from api.routes import agents_api
-from api.routes.agent_pages import card_context, card_for
+from api.campaign_view import card_context
+from api.deps import DbDep, get_db, get_settings_dep, get_temporal
 from core.settings import Settings
 from db.models import Agent
 
-router = APIRouter(tags=["agent actions"], route_class=InlineErrors)
-manager = require_role("manager")
+router = APIRouter(tags=["agent actions"], route_class=InlineErrors, include_in_schema=False)
 View = Literal["card", "row"]
 TEMPLATES = {"card": "partials/campaigns/agent_card.html", "row": "partials/campaigns/agent_row.html"}
 
 
 async def _card(request: Request, agent_id: str, view: View, selected: bool, **message: str) -> Response:
-    context = card_context(await card_for(request, agent_id), selected, **message)
+    card = await agent_service.card_for(get_db(request), await get_temporal(request), agent_id)
+    context = card_context(card, selected, **message)
     failed = "error" in message
     return render(request, TEMPLATES[view], context, 409 if failed else 200, inline=failed)
 
@@ -36,35 +37,28 @@ async def _card(request: Request, agent_id: str, view: View, selected: bool, **m
 async def run_now(
     request: Request,
     agent_id: str,
+    user: Manager,
     dry_run: bool = Form(False),
     view: View = Form("card"),
     selected: bool = Form(False),
     settings: Settings = Depends(get_settings_dep),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
-    await agents_api.run_now(request, agent_id, agents_api.RunNowBody(dry_run=dry_run), settings, user)
+    agent = await _agent(request, agent_id)
+    await agent_service.run_now(await get_temporal(request), settings, agent, dry_run)
     notice = "Dry run started: nothing will be changed." if dry_run else "Run started."
     return await _card(request, agent_id, view, selected, notice=notice)
 
 
 @router.post("/agents/{agent_id}/pause")
 async def pause(
-    request: Request,
-    agent_id: str,
-    view: View = Form("card"),
-    selected: bool = Form(False),
-    user: CurrentUser = Depends(manager),
+    request: Request, agent_id: str, user: Manager, view: View = Form("card"), selected: bool = Form(False)
 ) -> Response:
     return await _set_paused(request, agent_id, True, view, selected, user)
 
 
 @router.post("/agents/{agent_id}/resume")
 async def resume(
-    request: Request,
-    agent_id: str,
-    view: View = Form("card"),
-    selected: bool = Form(False),
-    user: CurrentUser = Depends(manager),
+    request: Request, agent_id: str, user: Manager, view: View = Form("card"), selected: bool = Form(False)
 ) -> Response:
     return await _set_paused(request, agent_id, False, view, selected, user)
 
@@ -74,7 +68,8 @@ async def _set_paused(
 ) -> Response:
     action = "pause" if paused else "resume"
     try:
-        await (agents_api.pause if paused else agents_api.resume)(request, agent_id, user)
+        agent = await _agent(request, agent_id)
+        await agent_service.set_paused(get_db(request), await get_temporal(request), agent, paused, user.email)
     except RPCError as exc:
         reason = (
             "this workflow has no Temporal schedule yet (the worker creates schedules when it starts)"
@@ -86,30 +81,25 @@ async def _set_paused(
 
 
 async def _agent(request: Request, agent_id: str) -> Agent:
-    async with get_db(request).session() as session:
-        agent = await session.get(Agent, agent_id)
-    if agent is None:
-        raise HTTPException(404, f"no agent {agent_id!r}")
-    return agent
+    return await agent_service.get_agent(get_db(request), agent_id)
 
 
 @router.post("/agents/{agent_id}/settings")
 async def save_settings(
     request: Request,
     agent_id: str,
+    user: Manager,
+    db: DbDep,
     dry_run: bool = Form(False),
     max_iterations: int = Form(),
     approval_required: bool = Form(False),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
     try:
-        body = agents_api.SettingsBody(
-            dry_run=dry_run, max_iterations=max_iterations, approval_required=approval_required
-        )
+        body = SettingsBody(dry_run=dry_run, max_iterations=max_iterations, approval_required=approval_required)
     except ValidationError as exc:
         context = {"agent": await _agent(request, agent_id), "error": problem_text(exc)}
         return render(request, "partials/campaigns/settings_form.html", context, 422, inline=True)
-    await agents_api.update_settings(request, agent_id, body, user)
+    await agent_service.update_settings(db, agent_id, body, user.email)
     context = {"agent": await _agent(request, agent_id), "notice": "Saved. The next run uses these settings."}
     return render(request, "partials/campaigns/settings_form.html", context)
 
@@ -118,22 +108,22 @@ async def save_settings(
 async def change_schedule(
     request: Request,
     agent_id: str,
+    user: Manager,
     kind: Literal["cron", "every"] = Form(),
     cron: str = Form("", max_length=100),
     every_minutes: str = Form("", max_length=10),
     settings: Settings = Depends(get_settings_dep),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
     agent = await _agent(request, agent_id)
     form = {"agent": agent, "kind": kind, "schedule_text": describe_schedule(agent.schedule)}
     try:
         if kind == "cron":
-            body = agents_api.ScheduleBody(cron=cron.strip())
+            body = ScheduleBody(cron=cron.strip())
         else:
-            body = agents_api.ScheduleBody.model_validate({"every_minutes": every_minutes.strip() or None})
+            body = ScheduleBody.model_validate({"every_minutes": every_minutes.strip() or None})
     except ValidationError as exc:
         context = {**form, "error": problem_text(exc)}
         return render(request, "partials/campaigns/schedule_form.html", context, 422, inline=True)
-    await agents_api.change_schedule(request, agent_id, body, settings, user)
+    await agent_service.request_schedule_change(await get_temporal(request), settings, agent, body.spec(), user.email)
     notice = "Approval requested: the change applies once a manager approves it."
     return render(request, "partials/campaigns/schedule_form.html", {**form, "notice": notice})

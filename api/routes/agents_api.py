@@ -7,21 +7,20 @@ import csv
 import io
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from agent.catalog import TOOLS
 from api import agent_service, idempotency
-from api.auth import CurrentUser, current_user, require_role
-from api.deps import get_db, get_settings_dep, get_temporal
+from api.agent_service import ScheduleBody, SettingsBody  # the request bodies, shared with the pages
+from api.auth import Manager, SignedIn
+from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_temporal
 from api.idempotency import IdempotencyHeader, RequestIdField
-from core.settings import Settings
-from db import agent_runs_store, live
-from db.models import Agent
+from db import agent_runs_store
+from rules.spreadsheet import safe_rows
 
 router = APIRouter(prefix="/api", tags=["agents"])
-manager = require_role("manager")
 
 
 class RunNowBody(BaseModel):
@@ -29,38 +28,43 @@ class RunNowBody(BaseModel):
     request_id: RequestIdField = None
 
 
-class SettingsBody(BaseModel):
-    dry_run: bool | None = None
-    max_iterations: int | None = Field(None, ge=1, le=50)
-    approval_required: bool | None = None
+class RunOut(BaseModel):
+    """One agent run (times are ISO 8601 text)."""
+
+    id: str
+    agent_id: str
+    status: str
+    trigger: str = Field(description="schedule / manual")
+    planner: str = Field(description="which model, or the offline planner")
+    dry_run: bool
+    started_at: str
+    finished_at: str | None
+    duration_s: float | None
+    iterations: int
+    tool_calls: int
+    tools_used: list[Any]
+    cost_usd: float
+    input_tokens: int
+    output_tokens: int
+    summary: str
 
 
-class ScheduleBody(BaseModel):
-    cron: str | None = Field(None, pattern=r"^(\S+\s+){4}\S+$", description="five-field cron, club time zone")
-    every_minutes: int | None = Field(None, ge=5, le=7 * 24 * 60)
-    request_id: RequestIdField = None
-
-    @model_validator(mode="after")
-    def _one(self) -> ScheduleBody:
-        if (self.cron is None) == (self.every_minutes is None):
-            raise ValueError("give exactly one of cron or every_minutes")
-        return self
-
-    def spec(self) -> dict[str, Any]:
-        return {"cron": self.cron} if self.cron else {"every_minutes": self.every_minutes}
+class RunEventOut(BaseModel):
+    seq: int
+    kind: str
+    title: str
+    body: str
+    data: dict[str, Any]
+    at: str
 
 
-async def _agent(request: Request, agent_id: str) -> Agent:
-    async with get_db(request).session() as session:
-        agent = await session.get(Agent, agent_id)
-    if agent is None:
-        raise HTTPException(404, f"no agent {agent_id!r}")
-    return agent
+class RunDetailOut(RunOut):
+    events: list[RunEventOut] = Field(description="the run's thread, after `after`")
 
 
 @router.get("/agents")
-async def list_agents(request: Request, _user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
-    cards = await agent_service.agent_cards(get_db(request), await get_temporal(request))
+async def list_agents(request: Request, db: DbDep, _user: SignedIn) -> list[dict[str, Any]]:
+    cards = await agent_service.agent_cards(db, await get_temporal(request))
     return [
         {
             "id": c.agent.id,
@@ -114,12 +118,13 @@ def _run(r: Any) -> dict[str, Any]:
 async def run_now(
     request: Request,
     agent_id: str,
+    _user: Manager,
+    settings: SettingsDep,
+    db: DbDep,
     body: RunNowBody | None = None,
-    settings: Settings = Depends(get_settings_dep),
-    _user: CurrentUser = Depends(manager),
     idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, str]:
-    agent = await _agent(request, agent_id)
+    agent = await agent_service.get_agent(db, agent_id)
     rid = idempotency.request_id(body.request_id if body else None, idempotency_key)
     dry_run = body.dry_run if body else None
     run_id = await agent_service.run_now(await get_temporal(request), settings, agent, dry_run, rid)
@@ -127,31 +132,22 @@ async def run_now(
 
 
 @router.post("/agents/{agent_id}/pause")
-async def pause(request: Request, agent_id: str, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
-    agent = await _agent(request, agent_id)
-    await agent_service.set_paused(get_db(request), await get_temporal(request), agent, True, user.email)
+async def pause(request: Request, agent_id: str, user: Manager, db: DbDep) -> dict[str, Any]:
+    agent = await agent_service.get_agent(db, agent_id)
+    await agent_service.set_paused(db, await get_temporal(request), agent, True, user.email)
     return {"id": agent_id, "paused": True}
 
 
 @router.post("/agents/{agent_id}/resume")
-async def resume(request: Request, agent_id: str, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
-    agent = await _agent(request, agent_id)
-    await agent_service.set_paused(get_db(request), await get_temporal(request), agent, False, user.email)
+async def resume(request: Request, agent_id: str, user: Manager, db: DbDep) -> dict[str, Any]:
+    agent = await agent_service.get_agent(db, agent_id)
+    await agent_service.set_paused(db, await get_temporal(request), agent, False, user.email)
     return {"id": agent_id, "paused": False}
 
 
 @router.patch("/agents/{agent_id}/settings")
-async def update_settings(
-    request: Request, agent_id: str, body: SettingsBody, user: CurrentUser = Depends(manager)
-) -> dict[str, Any]:
-    async with get_db(request).transaction() as session:
-        agent = await session.get(Agent, agent_id)
-        if agent is None:
-            raise HTTPException(404, f"no agent {agent_id!r}")
-        changes = body.model_dump(exclude_none=True)
-        for key, value in changes.items():
-            setattr(agent, key, value)
-        live.publish(session, "agent", agent_id, {"settings": changes, "by": user.email})
+async def update_settings(agent_id: str, body: SettingsBody, user: Manager, db: DbDep) -> dict[str, Any]:
+    changes = await agent_service.update_settings(db, agent_id, body, user.email)
     return {"id": agent_id, **changes}
 
 
@@ -160,11 +156,12 @@ async def change_schedule(
     request: Request,
     agent_id: str,
     body: ScheduleBody,
-    settings: Settings = Depends(get_settings_dep),
-    user: CurrentUser = Depends(manager),
+    user: Manager,
+    settings: SettingsDep,
+    db: DbDep,
     idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, str]:
-    agent = await _agent(request, agent_id)
+    agent = await agent_service.get_agent(db, agent_id)
     rid = idempotency.request_id(body.request_id, idempotency_key)
     workflow_id = await agent_service.request_schedule_change(
         await get_temporal(request), settings, agent, body.spec(), user.email, rid
@@ -172,22 +169,19 @@ async def change_schedule(
     return {"status": "approval requested", "workflow_id": workflow_id}
 
 
-@router.get("/runs")
+@router.get("/runs", response_model=list[RunOut])
 async def list_runs(
-    request: Request,
-    agent_id: str | None = None,
-    limit: int = Query(20, ge=1, le=200),
-    _user: CurrentUser = Depends(current_user),
+    db: DbDep, _user: SignedIn, agent_id: str | None = None, limit: int = Query(20, ge=1, le=200)
 ) -> list[dict[str, Any]]:
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         return [_run(r) for r in await agent_runs_store.runs(session, agent_id, limit)]
 
 
-@router.get("/runs/{run_id}")
+@router.get("/runs/{run_id}", response_model=RunDetailOut)
 async def get_run(
-    request: Request, run_id: str, after: int = Query(0, ge=0), _user: CurrentUser = Depends(current_user)
+    run_id: str, db: DbDep, _user: SignedIn, after: int = Query(0, ge=0, le=DB_INT_MAX)
 ) -> dict[str, Any]:
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         run = await agent_runs_store.get_run(session, run_id)
         if run is None:
             raise HTTPException(404, f"no run {run_id!r}")
@@ -209,15 +203,15 @@ async def get_run(
 
 
 @router.get("/tool-results/{result_id}.csv")
-async def tool_result_csv(request: Request, result_id: str, _user: CurrentUser = Depends(current_user)) -> Response:
-    async with get_db(request).session() as session:
+async def tool_result_csv(result_id: str, db: DbDep, _user: SignedIn) -> Response:
+    async with db.session() as session:
         result = await agent_runs_store.tool_result(session, result_id)
     if result is None:
         raise HTTPException(404, "no such result")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(result.columns)
-    writer.writerows([[_safe_cell(c) for c in row] for row in result.rows])
+    writer.writerows(safe_rows(result.rows))
     filename = f"{result.tool}-{result_id.rsplit(':', 1)[-1]}.csv"
     return Response(
         buffer.getvalue(),
@@ -226,15 +220,8 @@ async def tool_result_csv(request: Request, result_id: str, _user: CurrentUser =
     )
 
 
-def _safe_cell(value: Any) -> Any:
-    """Spreadsheet formula injection: a member name like '=HYPERLINK(...)' stays text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 @router.get("/tools")
-async def tool_catalog(_user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
+async def tool_catalog(_user: SignedIn) -> list[dict[str, Any]]:
     return [
         {
             "name": t.name,

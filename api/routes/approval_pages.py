@@ -1,29 +1,28 @@
 """Approvals in the browser: the list, one approval's page (the link managers
 get by email and Slack), the card partial, and decisions. Decisions go through
-the JSON API's `decide`, so the workflow's validator has the last word; its
-reason is shown on the card."""
+approval_service (as the JSON API's do), so the workflow's validator has the
+last word; its reason is shown on the card."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api import idempotency
-from api.auth import CurrentUser, require_role
+from api import approval_service, control_service, idempotency
+from api.approval_service import DecisionBody
+from api.auth import Manager, Viewer
 from api.campaign_ui import InlineErrors, problem_text, render
-from api.deps import get_db
+from api.deps import DbDep, get_db, get_temporal
 from api.idempotency import IdempotencyHeader
-from api.routes import approvals_api, control_api
 from db import approvals_store, inbox_store
 from db.models import Approval
 from db.models.approvals import APPROVAL_STATUSES
 
-router = APIRouter(tags=["approval pages"], route_class=InlineErrors)
-viewer = require_role("manager", "operator")
+router = APIRouter(tags=["approval pages"], route_class=InlineErrors, include_in_schema=False)
 View = Literal["full", "row"]
 TEMPLATES = {"full": "partials/campaigns/approval_card.html", "row": "partials/campaigns/approval_row.html"}
 Decision = Literal["all", "selected", "edited", "deny"]
@@ -41,13 +40,13 @@ def card(request: Request, approval: Approval, view: View, status_code: int = 20
 
 @router.get("/approvals")
 async def approvals_page(
-    request: Request, status: str = Query("pending", max_length=30), user: CurrentUser = Depends(viewer)
+    request: Request, user: Viewer, db: DbDep, status: str = Query("pending", max_length=30)
 ) -> Response:
     status = status if status in (*APPROVAL_STATUSES, "all") else "pending"
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         rows = await approvals_store.listing(session, None if status == "all" else status, 200)
         escalations = await inbox_store.open_escalations(session)
-    counts = (await control_api.metrics(request, user))["approvals"]
+    counts = (await control_service.metrics(db))["approvals"]
     return render(
         request,
         "approvals.html",
@@ -56,7 +55,7 @@ async def approvals_page(
 
 
 @router.get("/approvals/{approval_id}")
-async def approval_page(request: Request, approval_id: str, _user: CurrentUser = Depends(viewer)) -> Response:
+async def approval_page(request: Request, approval_id: str, _user: Viewer) -> Response:
     approval = await _approval(request, approval_id)
     if approval is None:
         context = {"title": "Not found", "message": f"No approval {approval_id}."}
@@ -65,36 +64,34 @@ async def approval_page(request: Request, approval_id: str, _user: CurrentUser =
 
 
 @router.get("/approvals/{approval_id}/card")
-async def approval_card(
-    request: Request, approval_id: str, view: View = "full", _user: CurrentUser = Depends(viewer)
-) -> Response:
+async def approval_card(request: Request, approval_id: str, _user: Viewer, view: View = "full") -> Response:
     approval = await _approval(request, approval_id)
     if approval is None:
         raise HTTPException(404, f"no approval {approval_id!r}")
     return card(request, approval, view)
 
 
-def decision_body(decision: Decision, form: FormData) -> approvals_api.DecisionBody:
+def decision_body(decision: Decision, form: FormData) -> DecisionBody:
     """The card's buttons: approve all, approve the ticked items, approve with edits, deny (with a reason)."""
     if decision == "deny":
-        return approvals_api.DecisionBody(approve=False, reason=str(form.get("reason", "")))
+        return DecisionBody(approve=False, reason=str(form.get("reason", "")))
     if decision == "selected":
-        return approvals_api.DecisionBody(approve=True, item_ids=[str(i) for i in form.getlist("item")])
+        return DecisionBody(approve=True, item_ids=[str(i) for i in form.getlist("item")])
     if decision == "edited":
         edits = {key.removeprefix("edit:"): str(value) for key, value in form.multi_items() if key.startswith("edit:")}
-        return approvals_api.DecisionBody(approve=True, edits=edits)
-    return approvals_api.DecisionBody(approve=True)
+        return DecisionBody(approve=True, edits=edits)
+    return DecisionBody(approve=True)
 
 
 @router.post("/approvals/{approval_id}/decide")
 async def decide(
     request: Request,
     approval_id: str,
+    user: Manager,
     decision: Decision = Form(),
     view: View = Form("full"),
     request_id: str | None = Form(None, pattern=idempotency.PATTERN),
     idempotency_key: IdempotencyHeader = None,
-    user: CurrentUser = Depends(require_role("manager")),
 ) -> Response:
     approval = await _approval(request, approval_id)
     if approval is None:
@@ -102,7 +99,9 @@ async def decide(
     try:
         body = decision_body(decision, await request.form())
         body.request_id = request_id
-        outcome = await approvals_api.decide(request, approval_id, body, user, idempotency_key)
+        outcome = await approval_service.decide(
+            await get_temporal(request), approval, body, user.actor, idempotency_key
+        )
     except (HTTPException, ValidationError) as exc:
         status = exc.status_code if isinstance(exc, HTTPException) else 422
         return card(request, approval, view, status, error=problem_text(exc))

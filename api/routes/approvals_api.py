@@ -5,101 +5,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Query, Request
 
-from api import agent_service, idempotency
-from api.auth import CurrentUser, current_user, require_role
-from api.deps import get_db, get_temporal
-from api.idempotency import IdempotencyHeader, RequestIdField
-from contracts.approvals import ApprovalDecision
+from api import approval_service
+from api.approval_service import ApprovalOut, DecisionBody, approval_json  # DecisionBody: shared with the pages
+from api.auth import Manager, SignedIn
+from api.deps import DbDep, get_temporal
+from api.idempotency import IdempotencyHeader
+from contracts.approvals import ApprovalOutcome
 from db import approvals_store
-from db.models import Approval
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
 
 
-class DecisionBody(BaseModel):
-    approve: bool
-    item_ids: list[str] | None = Field(None, max_length=5000, description="a subset to approve; omit for all")
-    reason: str = Field("", max_length=1000)
-    edits: dict[str, str] | None = None
-    request_id: RequestIdField = None
-
-
-def approval_json(a: Approval) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "workflow_id": a.workflow_id,
-        "workflow_kind": a.workflow_kind,
-        "action": a.action,
-        "title": a.title,
-        "summary": a.summary,
-        "reason": a.reason,
-        "items": a.items,
-        "editable": a.editable,
-        "status": a.status,
-        "requested_at": a.requested_at.isoformat(),
-        "expires_at": a.expires_at.isoformat(),
-        "decided_by": a.decided_by,
-        "decided_at": a.decided_at.isoformat() if a.decided_at else None,
-        "decision": a.decision,
-    }
-
-
-@router.get("")
+@router.get("", response_model=list[ApprovalOut])
 async def list_approvals(
-    request: Request,
+    db: DbDep,
+    _user: SignedIn,
     status: str | None = Query("pending", max_length=30),
     limit: int = Query(100, ge=1, le=500),
-    _user: CurrentUser = Depends(current_user),
 ) -> list[dict[str, Any]]:
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         rows = await approvals_store.listing(session, None if status == "all" else status, limit)
     return [approval_json(a) for a in rows]
 
 
-@router.get("/{approval_id}")
-async def get_approval(
-    request: Request, approval_id: str, _user: CurrentUser = Depends(current_user)
-) -> dict[str, Any]:
-    async with get_db(request).session() as session:
-        approval = await approvals_store.get(session, approval_id)
-    if approval is None:
-        raise HTTPException(404, f"no approval {approval_id!r}")
-    return approval_json(approval)
+@router.get("/{approval_id}", response_model=ApprovalOut)
+async def get_approval(approval_id: str, db: DbDep, _user: SignedIn) -> dict[str, Any]:
+    return approval_json(await approval_service.get_approval(db, approval_id))
 
 
-async def decide(
-    request: Request, approval_id: str, body: DecisionBody, user: CurrentUser, idempotency_key: str | None = None
-) -> dict[str, Any]:
-    async with get_db(request).session() as session:
-        approval = await approvals_store.get(session, approval_id)
-    if approval is None:
-        raise HTTPException(404, f"no approval {approval_id!r}")
-    decision = ApprovalDecision(
-        approval_id=approval_id,
-        actor=user.actor,
-        approve=body.approve,
-        item_ids=body.item_ids,
-        reason=body.reason,
-        edits=body.edits,
-    )
-    try:
-        rid = idempotency.request_id(body.request_id, idempotency_key)
-        update_id = f"decide-{approval_id}-{rid}" if rid else None
-        outcome = await agent_service.decide(await get_temporal(request), approval.workflow_id, decision, update_id)
-    except agent_service.DecisionRejected as exc:
-        raise HTTPException(409, str(exc)) from exc
-    return outcome.model_dump(mode="json")
-
-
-@router.post("/{approval_id}/decide")
+@router.post("/{approval_id}/decide", response_model=ApprovalOutcome)
 async def decide_route(
     request: Request,
     approval_id: str,
     body: DecisionBody,
-    user: CurrentUser = Depends(require_role("manager")),
+    user: Manager,
+    db: DbDep,
     idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
-    return await decide(request, approval_id, body, user, idempotency_key)
+    approval = await approval_service.get_approval(db, approval_id)
+    return await approval_service.decide(await get_temporal(request), approval, body, user.actor, idempotency_key)

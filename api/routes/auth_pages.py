@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hmac
+import logging
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.auth import SESSION_CSRF, SESSION_USER, CurrentUser, csrf_token, current_user
+from api.auth import SESSION_CSRF, CurrentUser, csrf_token, current_user, start_session
 from api.deps import get_db, get_templates
+from api.throttle import LoginThrottle
 from db import users
 from db.engine import Database
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], include_in_schema=False)
+log = logging.getLogger("renubu.auth")
 
 
 def _safe_next(target: str | None) -> str:
@@ -37,25 +41,51 @@ async def login(
     csrf: str = Form(alias="csrf_token", default=""),
     db: Database = Depends(get_db),
 ) -> Response:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = request.client.host if request.client else "unknown"
+    account, source = LoginThrottle.keys(email, address)
+    wait = throttle.retry_after(account, source)
     expected = request.session.get(SESSION_CSRF, "")
-    if not expected or not hmac.compare_digest(str(expected), csrf):
+    if wait:  # checked before the password, so a locked-out guesser learns nothing
+        error = f"Too many failed logins. Try again in {wait} seconds."
+        user = None
+    elif not expected or not hmac.compare_digest(str(expected), csrf):
         error = "Your session expired. Please try again."
         user = None
     else:
         async with db.session() as session:
             user = await users.authenticate(session, email, password)
         error = None if user else "Wrong email or password."
+        if user is None:
+            throttle.failed(account, source)
+            log.warning("failed login for %r from %s", email[:200], address)
     if user is None:
         return get_templates(request).TemplateResponse(
-            request, "login.html", {"next": _safe_next(next), "error": error, "email": email}, status_code=401
+            request,
+            "login.html",
+            {"next": _safe_next(next), "error": error, "email": email},
+            status_code=429 if wait else 401,
+            headers={"Retry-After": str(wait)} if wait else None,
         )
-    request.session.clear()
-    request.session[SESSION_USER] = user.id
-    csrf_token(request)
+    throttle.succeeded(account)
+    start_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout")
 async def logout(request: Request, _user: CurrentUser = Depends(current_user)) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/logout/everywhere")
+async def logout_everywhere(
+    request: Request, user: Annotated[CurrentUser, Depends(current_user)], db: Annotated[Database, Depends(get_db)]
+) -> Response:
+    """Ends every session of this user (a lost laptop, a copied cookie), this one included."""
+    async with db.transaction() as session:
+        row = await session.get(users.User, user.id)
+        if row is not None:
+            await users.end_sessions(session, row)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)

@@ -3,34 +3,33 @@ banner, the pending-approvals badge in the nav, the notifications bell."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api import campaign_view
-from api.auth import CurrentUser, current_user, require_role
+from api import control_service
+from api.auth import SignedIn, Viewer
 from api.campaign_ui import kill_state, render
-from api.deps import get_db
+from api.deps import DbDep, get_db
 from db import approvals_store, control
 
-router = APIRouter(prefix="/ui", tags=["page chrome"])
-viewer = require_role("manager", "operator")
+router = APIRouter(prefix="/ui", tags=["page chrome"], include_in_schema=False)
 SEEN = "seen_notification"  # session: the newest notification this browser has opened the bell on
 BELL_SIZE = 10
 
 
 @router.get("/kill-banner")
-async def kill_banner(request: Request, _user: CurrentUser = Depends(current_user)) -> Response:
-    async with get_db(request).session() as session:
+async def kill_banner(request: Request, db: DbDep, _user: SignedIn) -> Response:
+    async with db.session() as session:
         state = kill_state(await control.kill_switch(session))
     return render(request, "partials/campaigns/kill_banner.html", {"ks": state})
 
 
 @router.get("/approvals-badge")
-async def approvals_badge(request: Request, user: CurrentUser = Depends(viewer)) -> Response:
+async def approvals_badge(request: Request, user: Viewer, db: DbDep) -> Response:
     return render(
         request,
         "partials/campaigns/approvals_badge.html",
-        {"pending": await campaign_view.pending_count(request, user)},
+        {"pending": await control_service.pending_approvals(db)},
     )
 
 
@@ -45,10 +44,10 @@ async def _bell(request: Request, mark_seen: bool) -> Response:
 
 
 @router.get("/bell")
-async def bell(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def bell(request: Request, _user: Viewer) -> Response:
     return await _bell(request, mark_seen=False)
 
 
 @router.post("/bell/seen")
-async def bell_seen(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def bell_seen(request: Request, _user: Viewer) -> Response:
     return await _bell(request, mark_seen=True)

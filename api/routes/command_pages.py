@@ -8,28 +8,25 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api import campaign_view
-from api.auth import CurrentUser, require_role
+from api import agent_service, campaign_view, control_service, trends_view
+from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, kill_state, problem_text, render
-from api.deps import get_db
-from api.routes import control_api, trends_api
-from api.routes.agent_pages import cards
+from api.control_service import BudgetBody, KillSwitchBody
+from api.deps import DbDep, get_db, get_temporal
 from db import agent_runs_store, approvals_store, downstream
 
-router = APIRouter(tags=["command center"], route_class=InlineErrors)
-viewer = require_role("manager", "operator")
-manager = require_role("manager")
+router = APIRouter(tags=["command center"], route_class=InlineErrors, include_in_schema=False)
 Section = Literal["downstream", "counts", "runs", "controls", "agents", "approvals", "notifications"]
 RECENT_RUNS = 20
 QUEUE_SIZE = 50
 
 
-async def _counts(request: Request, user: CurrentUser) -> dict[str, Any]:
-    return {"m": await control_api.metrics(request, user)}
+async def _counts(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    return {"m": await control_service.metrics(get_db(request))}
 
 
 async def _runs(request: Request, _user: CurrentUser) -> dict[str, Any]:
@@ -40,13 +37,13 @@ async def _runs(request: Request, _user: CurrentUser) -> dict[str, Any]:
         }
 
 
-async def _controls(request: Request, user: CurrentUser) -> dict[str, Any]:
-    ctl = await control_api.get_control(request, user)
+async def _controls(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    ctl = await control_service.get_control(get_db(request))
     return {"ctl": {**ctl, "kill_switch": kill_state(ctl["kill_switch"])}}
 
 
 async def _agents(request: Request, _user: CurrentUser) -> dict[str, Any]:
-    return {"cards": await cards(request)}
+    return {"cards": await agent_service.agent_cards(get_db(request), await get_temporal(request))}
 
 
 async def _approvals(request: Request, _user: CurrentUser) -> dict[str, Any]:
@@ -76,16 +73,16 @@ SECTIONS: dict[str, Callable[[Request, CurrentUser], Awaitable[dict[str, Any]]]]
 
 
 @router.get("/command")
-async def command_page(request: Request, user: CurrentUser = Depends(viewer)) -> Response:
+async def command_page(request: Request, user: Viewer) -> Response:
     context: dict[str, Any] = {}
     for load in SECTIONS.values():
         context.update(await load(request, user))
-    context.update(await trends_api.chart_context(get_db(request), trends_api.COMMAND))
+    context.update(await trends_view.chart_context(get_db(request), trends_view.COMMAND))
     return render(request, "command.html", context)
 
 
 @router.get("/command/{section}")
-async def command_section(request: Request, section: Section, user: CurrentUser = Depends(viewer)) -> Response:
+async def command_section(request: Request, section: Section, user: Viewer) -> Response:
     return render(request, f"partials/campaigns/command_{section}.html", await SECTIONS[section](request, user))
 
 
@@ -96,29 +93,23 @@ async def _controls_response(request: Request, user: CurrentUser, status_code: i
 
 @router.post("/command/kill-switch")
 async def kill_switch(
-    request: Request,
-    on: bool = Form(),
-    reason: str = Form("", max_length=300),
-    user: CurrentUser = Depends(manager),
+    request: Request, user: Manager, db: DbDep, on: bool = Form(), reason: str = Form("", max_length=300)
 ) -> Response:
     if on and not reason.strip():
         return await _controls_response(request, user, 422, error="Say why you are stopping every agent.")
-    await control_api.kill_switch(request, control_api.KillSwitchBody(on=on, reason=reason.strip()), user)
+    await control_service.set_kill_switch(db, KillSwitchBody(on=on, reason=reason.strip()), user.email)
     notice = "Kill switch ON: agents stop before their next action." if on else "Kill switch off: agents run again."
     return await _controls_response(request, user, notice=notice)
 
 
 @router.post("/command/budget")
 async def budget(
-    request: Request,
-    usd: str = Form("", max_length=20),
-    clear: bool = Form(False),
-    user: CurrentUser = Depends(manager),
+    request: Request, user: Manager, db: DbDep, usd: str = Form("", max_length=20), clear: bool = Form(False)
 ) -> Response:
     try:
-        body = control_api.BudgetBody.model_validate({"usd": None if clear else usd.strip().lstrip("$")})
+        body = BudgetBody.model_validate({"usd": None if clear else usd.strip().lstrip("$")})
     except ValidationError as exc:
         return await _controls_response(request, user, 422, error=f"Daily budget: {problem_text(exc)}")
-    await control_api.budget(request, body, user)
+    await control_service.set_budget(db, body, user.email)
     notice = "Daily budget removed." if body.usd is None else "Daily budget saved."
     return await _controls_response(request, user, notice=notice)

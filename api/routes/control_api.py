@@ -2,80 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from fastapi import APIRouter
 
-from api.auth import CurrentUser, current_user, require_role
-from api.deps import get_db
-from db import agent_runs_store, approvals_store, control, suppression
-from db.models import Approval, OutboxEntry
+from api import control_service
+from api.auth import Manager, SignedIn, Viewer
+from api.control_service import BudgetBody, KillSwitchBody, SuppressionBody  # the request bodies
+from api.deps import DbDep, DbId
+from db import approvals_store, suppression
 
 router = APIRouter(tags=["control"])
-manager = require_role("manager")
 
 
-class KillSwitchBody(BaseModel):
-    on: bool
-    reason: str = Field("", max_length=300)
+@router.get("/api/control", response_model=control_service.ControlOut)
+async def get_control(db: DbDep, _user: SignedIn) -> dict[str, Any]:
+    return await control_service.get_control(db)
 
 
-class BudgetBody(BaseModel):
-    usd: float | None = Field(None, ge=0, le=100_000, description="daily LLM budget; null removes it")
-
-
-class SuppressionBody(BaseModel):
-    contact: str = Field(min_length=3, max_length=200, description="phone number or email")
-    channel: Literal["sms", "email", "all"] = "all"
-    reason: str = Field("added by staff", max_length=300)
-    member_id: str | None = Field(None, max_length=40)
-
-
-@router.get("/api/control")
-async def get_control(request: Request, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
-    async with get_db(request).session() as session:
-        return {
-            "kill_switch": await control.kill_switch(session),
-            "daily_budget_usd": await control.daily_budget(session),
-            "spent_today_usd": await control.spent_today(session),
-        }
-
-
-@router.post("/api/control/kill-switch")
-async def kill_switch(request: Request, body: KillSwitchBody, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
-    async with get_db(request).transaction() as session:
-        await control.set_kill_switch(session, body.on, user.email, body.reason)
+@router.post("/api/control/kill-switch", response_model=control_service.KillSwitchOut)
+async def kill_switch(body: KillSwitchBody, user: Manager, db: DbDep) -> dict[str, Any]:
+    await control_service.set_kill_switch(db, body, user.email)
     return {"on": body.on}
 
 
-@router.post("/api/control/budget")
-async def budget(request: Request, body: BudgetBody, user: CurrentUser = Depends(manager)) -> dict[str, Any]:
-    async with get_db(request).transaction() as session:
-        await control.set_daily_budget(session, body.usd, user.email)
+@router.post("/api/control/budget", response_model=control_service.BudgetOut)
+async def budget(body: BudgetBody, user: Manager, db: DbDep) -> dict[str, Any]:
+    await control_service.set_budget(db, body, user.email)
     return {"daily_budget_usd": body.usd}
 
 
-@router.get("/api/metrics")
-async def metrics(request: Request, _user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
-    async with get_db(request).session() as session:
-        outbox = dict(
-            (await session.execute(select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state))).all()
-        )
-        approvals = dict((await session.execute(select(Approval.status, func.count()).group_by(Approval.status))).all())
-        runs = await agent_runs_store.counts_by_status(session)
-    return {
-        "jobs": {"running": runs.get("running", 0), "waiting_approval": runs.get("waiting_approval", 0)},
-        "outbox": {s: int(outbox.get(s, 0)) for s in ("queued", "approved", "sent", "rejected", "failed")},
-        "runs": runs,
-        "approvals": {k: int(v) for k, v in approvals.items()},
-    }
+@router.get("/api/metrics", response_model=control_service.MetricsOut)
+async def metrics(db: DbDep, _user: SignedIn) -> dict[str, Any]:
+    return await control_service.metrics(db)
 
 
-@router.get("/api/notifications")
-async def notifications(request: Request, _user: CurrentUser = Depends(current_user)) -> list[dict[str, Any]]:
-    async with get_db(request).session() as session:
+@router.get("/api/notifications", response_model=list[control_service.NotificationOut])
+async def notifications(db: DbDep, _user: SignedIn) -> list[dict[str, Any]]:
+    async with db.session() as session:
         rows = await approvals_store.recent_notifications(session)
     return [
         {
@@ -90,11 +54,9 @@ async def notifications(request: Request, _user: CurrentUser = Depends(current_u
     ]
 
 
-@router.get("/admin/suppression")
-async def list_suppression(
-    request: Request, _user: CurrentUser = Depends(require_role("manager", "operator"))
-) -> list[dict[str, Any]]:
-    async with get_db(request).session() as session:
+@router.get("/admin/suppression", response_model=list[control_service.SuppressionOut])
+async def list_suppression(_user: Viewer, db: DbDep) -> list[dict[str, Any]]:
+    async with db.session() as session:
         rows = await suppression.listing(session)
     return [
         {
@@ -111,28 +73,12 @@ async def list_suppression(
     ]
 
 
-@router.post("/admin/suppression", status_code=201)
-async def add_suppression(
-    request: Request, body: SuppressionBody, user: CurrentUser = Depends(manager)
-) -> dict[str, Any]:
-    async with get_db(request).transaction() as session:
-        created = await suppression.add(
-            session,
-            contact=body.contact,
-            channel=body.channel,
-            reason=body.reason,
-            source="admin",
-            by=user.email,
-            member_id=body.member_id,
-        )
-    return {"created": created, "contact": suppression.normalise(body.contact), "channel": body.channel}
+@router.post("/admin/suppression", status_code=201, response_model=control_service.SuppressionAdded)
+async def add_suppression(body: SuppressionBody, user: Manager, db: DbDep) -> dict[str, Any]:
+    return await control_service.add_suppression(db, body, user.email)
 
 
-@router.delete("/admin/suppression/{suppression_id}")
-async def delete_suppression(
-    request: Request, suppression_id: int, _user: CurrentUser = Depends(manager)
-) -> dict[str, Any]:
-    async with get_db(request).transaction() as session:
-        if not await suppression.remove(session, suppression_id):
-            raise HTTPException(404, "no such entry")
+@router.delete("/admin/suppression/{suppression_id}", response_model=control_service.SuppressionDeleted)
+async def delete_suppression(suppression_id: DbId, _user: Manager, db: DbDep) -> dict[str, Any]:
+    await control_service.remove_suppression(db, suppression_id)
     return {"deleted": suppression_id}

@@ -11,7 +11,7 @@ from api.deps import get_db, get_templates
 from db import intelligence_store
 from db.models import Customer, WorkflowInstance
 
-router = APIRouter(tags=["customers"])
+router = APIRouter(tags=["customers"], include_in_schema=False)
 
 
 @router.get("/customers/{customer_id}")

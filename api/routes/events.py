@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, Depends, Query, Request
 from sse_starlette.sse import EventSourceResponse
 
+from api.access import visible_topics
 from api.auth import CurrentUser, current_user
 from api.live import LiveBroker
 
@@ -16,9 +17,9 @@ router = APIRouter(tags=["live"])
 
 @router.get("/events/stream")
 async def stream(
-    request: Request, topics: str = Query("", max_length=300), _user: CurrentUser = Depends(current_user)
+    request: Request, topics: str = Query("", max_length=300), user: CurrentUser = Depends(current_user)
 ) -> EventSourceResponse:
-    wanted = {t for t in topics.split(",") if t}
+    wanted = visible_topics(user.role, {t for t in topics.split(",") if t})
     broker: LiveBroker = request.app.state.live
 
     async def events() -> AsyncIterator[dict[str, str]]:
@@ -26,7 +27,7 @@ async def stream(
             yield {"event": "ready", "data": "{}"}
             while True:
                 event = await queue.get()
-                if wanted and event["topic"] not in wanted:
+                if wanted is not None and event["topic"] not in wanted:
                     continue
                 yield {"event": event["topic"], "id": str(event["id"]), "data": json.dumps(event)}
 

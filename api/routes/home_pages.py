@@ -5,23 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth import CurrentUser, require_role
-from api.deps import get_db, get_settings_dep, get_templates
+from api.auth import Viewer
+from api.deps import DbDep, SettingsDep, get_templates
 from contracts.charts import Chart
 from core.settings import Settings
 from db import home
 from db.engine import Database
 
 router = APIRouter(tags=["home"])
-Viewer = Annotated[CurrentUser, Depends(require_role("manager", "operator"))]
-Db = Annotated[Database, Depends(get_db)]
-AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 HomeChart = Literal["arr-at-risk", "renewals-due", "csm-load", "completed-weekly", "approvals-waiting"]
 # Where a click on a bar goes: the existing list pages and their filters.
 LINKS: dict[str, str] = {
@@ -52,8 +49,8 @@ async def _charts(db: Database, settings: Settings, names: list[str]) -> list[Ch
         return [(await loaders[n](session)).model_copy(update={"link": LINKS[n]}) for n in names]
 
 
-@router.get("/home")
-async def home_page(request: Request, _user: Viewer, db: Db, settings: AppSettings) -> Response:
+@router.get("/home", include_in_schema=False)
+async def home_page(request: Request, _user: Viewer, db: DbDep, settings: SettingsDep) -> Response:
     charts = await _charts(db, settings, list(LINKS))
     return get_templates(request).TemplateResponse(
         request,
@@ -63,6 +60,6 @@ async def home_page(request: Request, _user: Viewer, db: Db, settings: AppSettin
 
 
 @router.get("/api/home/charts/{chart}", response_model=Chart)
-async def home_chart(chart: HomeChart, _user: Viewer, db: Db, settings: AppSettings) -> Chart:
+async def home_chart(chart: HomeChart, _user: Viewer, db: DbDep, settings: SettingsDep) -> Chart:
     """One chart of the manager home, the numbers behind it and where its bars lead."""
     return (await _charts(db, settings, [chart]))[0]

@@ -1,28 +1,35 @@
 """What managers do in the inbox: reply, take over and hand back, mark read, rate
 an AI reply, decide an AI draft, and the assistant's mode and sync. Each goes
-through the JSON API's handler (or the approvals' `decide`), so both paths
-enforce the same rules; the response is the part of the page that changed, and
+through the service the JSON API uses (inbox_service, approval_service), so both
+paths enforce the same rules; the response is the part of the page that changed, and
 `HX-Trigger: inbox-changed` refreshes the rest even without the live feed."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from temporalio.service import RPCError
 
-from api import inbox_service
-from api.auth import CurrentUser, require_role
+from api import approval_service, inbox_service
+from api.approval_service import DecisionBody
+from api.auth import Manager
 from api.campaign_ui import InlineErrors, problem_text, render
-from api.routes import approvals_api, inbox_api
-from api.routes.inbox_pages import Filters, controls_context, message_view, thread_context
+from api.deps import DbDep, DbId, SettingsDep, get_db, get_settings_dep, get_temporal
+from api.inbox_page_view import NO_FILTERS, message_view, thread_context
+from api.inbox_page_view import controls_context as _controls_context
+from api.inbox_service import IntervalBody
+from contracts import names
 
-router = APIRouter(tags=["inbox actions"], route_class=InlineErrors)
-manager = require_role("manager")
+router = APIRouter(tags=["inbox actions"], route_class=InlineErrors, include_in_schema=False)
 CHANGED = {"HX-Trigger": "inbox-changed"}
-NO_FILTERS = Filters("all", "", "")
+
+
+async def controls_context(request: Request) -> dict[str, Any]:
+    return await _controls_context(get_db(request), get_settings_dep(request), partial(get_temporal, request))
 
 
 def _part(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
@@ -34,19 +41,26 @@ def _part(request: Request, template: str, context: dict[str, Any], status_code:
 
 
 @router.post("/inbox/thread/{conversation_id}/read")
-async def read(request: Request, conversation_id: str, user: CurrentUser = Depends(manager)) -> Response:
-    await inbox_api.read(request, conversation_id, user)
+async def read(conversation_id: str, user: Manager, db: DbDep) -> Response:
+    await inbox_service.mark_read(db, conversation_id)
     return Response(status_code=204)
 
 
 @router.post("/inbox/thread/{conversation_id}/reply")
 async def reply(
-    request: Request, conversation_id: str, body: str = Form("", max_length=1600), user: CurrentUser = Depends(manager)
+    request: Request,
+    conversation_id: str,
+    user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
+    body: str = Form("", max_length=1600),
 ) -> Response:
-    context = await thread_context(request, conversation_id, NO_FILTERS)
+    context = await thread_context(db, conversation_id, NO_FILTERS)
     if not body.strip():
         return _part(request, "partials/inbox/reply.html", {**context, "error": "Write a reply first."}, 422)
-    result = await inbox_service.staff_reply(request, conversation_id, body.strip(), user)
+    result = await inbox_service.staff_reply(
+        db, partial(get_temporal, request), settings, conversation_id, body.strip(), user
+    )
     if result.state != "sent":
         error = f"Not sent ({result.state}): {result.detail}"
         return _part(request, "partials/inbox/reply.html", {**context, "error": error, "body": body}, 409)
@@ -55,23 +69,20 @@ async def reply(
 
 @router.post("/inbox/thread/{conversation_id}/{action}")
 async def hand_over(
-    request: Request,
-    conversation_id: str,
-    action: Literal["takeover", "handback"],
-    user: CurrentUser = Depends(manager),
+    request: Request, conversation_id: str, action: Literal["takeover", "handback"], user: Manager, db: DbDep
 ) -> Response:
-    await inbox_api.takeover(request, conversation_id, action, user)
-    context = await thread_context(request, conversation_id, NO_FILTERS)
+    await inbox_service.set_ai_handling(db, conversation_id, action == "handback")
+    context = await thread_context(db, conversation_id, NO_FILTERS)
     notice = "You took over: the AI will not answer here." if action == "takeover" else "Handed back to the AI."
     return _part(request, "partials/inbox/head.html", {**context, "notice": notice})
 
 
 @router.post("/inbox/messages/{message_id}/rate")
 async def rate(
-    request: Request, message_id: int, rating: int = Form(ge=1, le=5), user: CurrentUser = Depends(manager)
+    request: Request, message_id: DbId, user: Manager, db: DbDep, rating: int = Form(ge=1, le=5)
 ) -> Response:
-    await inbox_api.rate(request, message_id, inbox_api.RatingBody(rating=rating), user)
-    return _part(request, "partials/inbox/rating.html", {"v": await message_view(request, message_id)})
+    await inbox_service.rate(db, message_id, rating, user.email)
+    return _part(request, "partials/inbox/rating.html", {"v": await message_view(db, message_id)})
 
 
 Decision = Literal["approve", "edited", "deny"]
@@ -80,38 +91,41 @@ Decision = Literal["approve", "edited", "deny"]
 @router.post("/inbox/drafts/{message_id}/decide")
 async def decide_draft(
     request: Request,
-    message_id: int,
+    message_id: DbId,
+    user: Manager,
+    db: DbDep,
     decision: Decision = Form(),
     body: str = Form("", max_length=1600),
     reason: str = Form("", max_length=1000),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
     """Approve the AI's draft as it is or edited, or deny it with a reason: the
     approvals' own `decide`, so the triage workflow's validator has the last word."""
-    v = await message_view(request, message_id)
+    v = await message_view(db, message_id)
     if v.approval is None:
         raise HTTPException(409, "this draft has no approval request (yet)")
     draft = (v.approval.editable or {}).get("body", "")
     try:
         if decision == "deny":
-            choice = approvals_api.DecisionBody(approve=False, reason=reason.strip())
+            choice = DecisionBody(approve=False, reason=reason.strip())
         elif decision == "edited" and body.strip() and body.strip() != draft.strip():
-            choice = approvals_api.DecisionBody(approve=True, edits={"body": body.strip()})
+            choice = DecisionBody(approve=True, edits={"body": body.strip()})
         else:
-            choice = approvals_api.DecisionBody(approve=True)
-        outcome = await approvals_api.decide(request, v.approval.id, choice, user)
+            choice = DecisionBody(approve=True)
+        approval = await approval_service.get_approval(db, v.approval.id)
+        outcome = await approval_service.decide(await get_temporal(request), approval, choice, user.actor)
     except (HTTPException, ValidationError) as exc:
         status = exc.status_code if isinstance(exc, HTTPException) else 422
         return _part(request, "partials/inbox/draft.html", {"v": v, "error": problem_text(exc), "body": body}, status)
     notice = "Denied: nothing was sent." if outcome["status"] == "denied" else "Approved: the reply is being sent."
-    return _part(request, "partials/inbox/draft.html", {"v": await message_view(request, message_id), "notice": notice})
+    v = await message_view(db, message_id)
+    return _part(request, "partials/inbox/draft.html", {"v": v, "notice": notice})
 
 
 @router.post("/inbox/mode")
 async def mode(
-    request: Request, mode: Literal["off", "suggest", "auto"] = Form(), user: CurrentUser = Depends(manager)
+    request: Request, user: Manager, db: DbDep, mode: Literal["off", "suggest", "auto"] = Form()
 ) -> Response:
-    await inbox_api.set_mode(request, inbox_api.ModeBody(mode=mode), user)
+    await inbox_service.set_mode(db, mode, user.email)
     labels = {
         "off": "AI assistant off.",
         "suggest": "Suggest mode: the AI drafts, staff send.",
@@ -122,20 +136,18 @@ async def mode(
 
 @router.post("/inbox/sync")
 async def sync(
-    request: Request,
-    seconds: str = Form("", max_length=10),
-    now: bool = Form(False),
-    user: CurrentUser = Depends(manager),
+    request: Request, user: Manager, seconds: str = Form("", max_length=10), now: bool = Form(False)
 ) -> Response:
     """ "Sync now", or a new poll interval (1 to 3600 seconds): signals to the sync workflow."""
     template = "partials/inbox/controls.html"
     try:
         if now:
-            await inbox_api.sync_now(request, user)
+            await inbox_service.signal_sync(await get_temporal(request), names.INBOX_SYNC_POKE)
             notice, seconds_set = "Syncing with ClubOS now.", None
         else:
-            body = inbox_api.IntervalBody.model_validate({"seconds": seconds.strip() or None})
-            await inbox_api.sync_interval(request, body, user)
+            body = IntervalBody.model_validate({"seconds": seconds.strip() or None})
+            client = await get_temporal(request)
+            await inbox_service.signal_sync(client, names.INBOX_SYNC_SET_POLL_INTERVAL, body.seconds)
             notice, seconds_set = f"ClubOS is polled every {body.seconds:g} s.", body.seconds
     except ValidationError as exc:
         context = {**await controls_context(request), "error": f"Poll interval: {problem_text(exc)}"}

@@ -4,48 +4,22 @@ when its live topic changes. Staff actions are in inbox_actions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from functools import partial
 from typing import Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from api import inbox_view
-from api.auth import CurrentUser, require_role
+from api.auth import Viewer
 from api.campaign_ui import InlineErrors, render
-from api.deps import get_db, get_temporal
-from contracts import ids, names
-from contracts.inbox import SyncStatus
-from db import control
-from db.models import InboxMessage
+from api.deps import DbDep, DbId, get_db, get_settings_dep, get_temporal
+from api.inbox_page_view import VIEWS, Filters, list_context, message_view, metrics_context, thread_context
+from api.inbox_page_view import controls_context as _controls_context
+from db import downstream
 
-router = APIRouter(tags=["inbox pages"], route_class=InlineErrors)
-viewer = require_role("manager", "operator")
-VIEWS = {
-    "all": "All",
-    "unread": "Unread",
-    "requires_response": "Needs reply",
-    "escalated": "Escalated",
-    "ai": "AI handling",
-    "staff": "Staff handling",
-}
+router = APIRouter(tags=["inbox pages"], route_class=InlineErrors, include_in_schema=False)
 FILTERS_ID = "inbox-filters"  # the filter form's id: its requests update the address bar
-
-
-@dataclass(frozen=True)
-class Filters:
-    view: str
-    tag: str
-    q: str
-
-    def query(self, c: str = "") -> str:
-        """The page's address for these filters (and an open conversation), shareable."""
-        params = {"view": self.view if self.view != "all" else "", "tag": self.tag, "q": self.q, "c": c}
-        query = urlencode({k: v for k, v in params.items() if v})
-        return f"/inbox?{query}" if query else "/inbox"
 
 
 def filters(
@@ -58,54 +32,21 @@ def club_tz(request: Request) -> ZoneInfo:
     return ZoneInfo(request.app.state.settings.club_timezone)
 
 
-async def list_context(request: Request, f: Filters, selected: str = "") -> dict[str, Any]:
-    async with get_db(request).session() as session:
-        rows = await inbox_view.rows(session, view=f.view, tag=f.tag or None, search=f.q)
-        tags = await inbox_view.tags(session)
-    return {"rows": rows, "f": f, "tags": tags, "selected": selected, "views": VIEWS}
-
-
-async def thread_context(request: Request, conversation_id: str, f: Filters) -> dict[str, Any]:
-    async with get_db(request).session() as session:
-        t = await inbox_view.thread(session, conversation_id)
-    if t is None:
-        raise HTTPException(404, f"no conversation {conversation_id!r}")
-    return {"t": t, "f": f}
-
-
-async def metrics_context(request: Request) -> dict[str, Any]:
-    async with get_db(request).session() as session:
-        return {"m": await inbox_view.metrics(session, club_tz(request))}
-
-
-async def sync_status(request: Request) -> SyncStatus | None:
-    """The sync workflow's own figures (poll interval); None when it is not running."""
-    try:
-        handle = (await get_temporal(request)).get_workflow_handle(ids.INBOX_SYNC)
-        return await handle.query(names.INBOX_SYNC_STATUS, result_type=SyncStatus, rpc_timeout=timedelta(seconds=3))
-    except Exception:  # not started, no worker, Temporal down: the page still works
-        return None
-
-
 async def controls_context(request: Request) -> dict[str, Any]:
-    async with get_db(request).session() as session:
-        mode = await control.inbox_mode(session)
-        ev = await inbox_view.assistant_evaluation(session, request.app.state.settings)
-    return {"mode": mode, "sync": await sync_status(request), "ev": ev}
+    return await _controls_context(get_db(request), get_settings_dep(request), partial(get_temporal, request))
 
 
 @router.get("/inbox")
 async def inbox_page(
-    request: Request,
-    f: Filters = Depends(filters),
-    c: str = Query("", max_length=60),
-    _user: CurrentUser = Depends(viewer),
+    request: Request, _user: Viewer, db: DbDep, f: Filters = Depends(filters), c: str = Query("", max_length=60)
 ) -> Response:
-    context = {**await list_context(request, f, c), **await metrics_context(request)}
+    context = {**await list_context(db, f, c), **await metrics_context(db, club_tz(request))}
     context.update(await controls_context(request))
+    async with db.session() as session:  # the sync and triage wait while ClubOS is down
+        context["waits"] = await downstream.by_system(session, system="clubos")
     if c:
         try:
-            context.update(await thread_context(request, c, f))
+            context.update(await thread_context(db, c, f))
         except HTTPException:
             context["missing"] = c
     return render(request, "inbox.html", context)
@@ -113,59 +54,42 @@ async def inbox_page(
 
 @router.get("/inbox/list")
 async def conversation_list(
-    request: Request,
-    f: Filters = Depends(filters),
-    c: str = Query("", max_length=60),
-    _user: CurrentUser = Depends(viewer),
+    request: Request, _user: Viewer, db: DbDep, f: Filters = Depends(filters), c: str = Query("", max_length=60)
 ) -> Response:
-    response = render(request, "partials/inbox/list.html", await list_context(request, f, c))
+    response = render(request, "partials/inbox/list.html", await list_context(db, f, c))
     if request.headers.get("hx-trigger") == FILTERS_ID:  # a new filter, not a live refresh
         response.headers["HX-Push-Url"] = f.query(c)
     return response
 
 
 @router.get("/inbox/metrics")
-async def metrics(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
-    return render(request, "partials/inbox/metrics.html", await metrics_context(request))
+async def metrics(request: Request, _user: Viewer, db: DbDep) -> Response:
+    return render(request, "partials/inbox/metrics.html", await metrics_context(db, club_tz(request)))
 
 
 @router.get("/inbox/controls")
-async def controls(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def controls(request: Request, _user: Viewer) -> Response:
     return render(request, "partials/inbox/controls.html", await controls_context(request))
 
 
 @router.get("/inbox/thread/{conversation_id}")
 async def thread(
-    request: Request, conversation_id: str, f: Filters = Depends(filters), _user: CurrentUser = Depends(viewer)
+    request: Request, conversation_id: str, _user: Viewer, db: DbDep, f: Filters = Depends(filters)
 ) -> Response:
-    return render(request, "partials/inbox/thread.html", await thread_context(request, conversation_id, f))
+    return render(request, "partials/inbox/thread.html", await thread_context(db, conversation_id, f))
 
 
 @router.get("/inbox/thread/{conversation_id}/{part}")
 async def thread_part(
-    request: Request,
-    conversation_id: str,
-    part: str,
-    f: Filters = Depends(filters),
-    _user: CurrentUser = Depends(viewer),
+    request: Request, conversation_id: str, part: str, _user: Viewer, db: DbDep, f: Filters = Depends(filters)
 ) -> Response:
     templates = {"head": "partials/inbox/head.html", "messages": "partials/inbox/message_items.html"}
     if part not in templates:
         raise HTTPException(404, f"no thread part {part!r}")
-    return render(request, templates[part], await thread_context(request, conversation_id, f))
-
-
-async def message_view(request: Request, message_id: int) -> inbox_view.MessageView:
-    async with get_db(request).session() as session:
-        message = await session.get(InboxMessage, message_id)
-        t = await inbox_view.thread(session, message.conversation_id) if message else None
-    found = next((v for v in t.messages if v.m.id == message_id), None) if t else None
-    if found is None:
-        raise HTTPException(404, f"no message {message_id}")
-    return found
+    return render(request, templates[part], await thread_context(db, conversation_id, f))
 
 
 @router.get("/inbox/drafts/{message_id}")
-async def draft(request: Request, message_id: int, _user: CurrentUser = Depends(viewer)) -> Response:
+async def draft(request: Request, message_id: DbId, _user: Viewer, db: DbDep) -> Response:
     """An AI draft's card: it follows its approval (asked for, then decided) by itself."""
-    return render(request, "partials/inbox/draft.html", {"v": await message_view(request, message_id)})
+    return render(request, "partials/inbox/draft.html", {"v": await message_view(db, message_id)})

@@ -1,7 +1,7 @@
 """The dry run form on a journey's page: a sample lead (fields, extra properties
-as YAML) and scripted events go through the JSON API's dry run; the answer is
-the path as a list with the reason for each turn, and the diagram redrawn with
-the visited steps numbered in order (an out-of-band swap)."""
+as YAML) and scripted events go through journey_service's dry run (as the JSON
+API's do); the answer is the path as a list with the reason for each turn, and
+the diagram redrawn with the visited steps numbered in order (an out-of-band swap)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,19 @@ import re
 from typing import Any
 
 import yaml
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api.auth import CurrentUser, require_role
+from api import journey_service
+from api.auth import Viewer
 from api.campaign_ui import InlineErrors, problem_text, render
-from api.routes import journeys_api
-from api.routes.journey_pages import journey_context, version_param
+from api.deps import DbDep
+from api.journey_page_view import journey_context, version_param
+from api.journey_service import DryRunBody
 
-router = APIRouter(tags=["journey pages"], route_class=InlineErrors)
-viewer = require_role("manager", "operator")
+router = APIRouter(tags=["journey pages"], route_class=InlineErrors, include_in_schema=False)
 EVENT_ROWS = 4
 LEAD_FIELDS = ("first_name", "region", "source", "stage", "channel_preference")
 _TIMEDELTA = re.compile(r"^(?:(\d+) days?, )?(\d+):(\d\d):(\d\d)")
@@ -38,7 +39,7 @@ def elapsed(text: str) -> str:
     return f"day {days}" + (f" +{clock}" if clock else "")
 
 
-def sample(form: FormData) -> journeys_api.DryRunBody:
+def sample(form: FormData) -> DryRunBody:
     """The form as the API's dry-run body. ValueError/ValidationError say what is wrong."""
     lead: dict[str, Any] = {name: str(form.get(name, "")).strip() for name in LEAD_FIELDS}
     lead = {name: value for name, value in lead.items() if value}
@@ -63,7 +64,7 @@ def sample(form: FormData) -> journeys_api.DryRunBody:
             after = str(form.get(f"event_after_{i}", "")).strip() or "0s"
             channel = str(form.get(f"event_channel_{i}", "")).strip() or None
             events.append({"type": kind, "after": after, "channel": channel})
-    return journeys_api.DryRunBody.model_validate({"lead": lead, "events": events})
+    return DryRunBody.model_validate({"lead": lead, "events": events})
 
 
 def _problem(exc: Exception) -> str:
@@ -72,12 +73,12 @@ def _problem(exc: Exception) -> str:
 
 
 @router.post("/journeys/{journey_id}/dry-run")
-async def dry_run(request: Request, journey_id: str, user: CurrentUser = Depends(viewer)) -> Response:
+async def dry_run(request: Request, journey_id: str, user: Viewer, db: DbDep) -> Response:
     form = await request.form()
     version = version_param(str(form.get("version", "")))
     template = "partials/journeys/dry_run_result.html"
     try:
-        result = await journeys_api.dry_run(request, journey_id, sample(form), version, user)
+        result = await journey_service.dry_run(db, journey_id, sample(form), version)
     except (ValueError, ValidationError) as exc:  # pydantic's ValidationError is a ValueError too
         return render(request, template, {"error": _problem(exc)}, 422, inline=True)
     except HTTPException as exc:
@@ -89,6 +90,6 @@ async def dry_run(request: Request, journey_id: str, user: CurrentUser = Depends
         visit.setdefault(line["step_id"], []).append(n)
         if line["kind"] == "branch" and line["action"].startswith("go to "):
             taken[line["step_id"]] = line["action"].removeprefix("go to ")
-    context = await journey_context(request, journey_id, version, user, visit=visit, taken=taken)
+    context = await journey_context(db, journey_id, version, user.is_manager, visit=visit, taken=taken)
     context.update(path=path, outcome=result["outcome"], dry_version=result["version"], oob=True)
     return render(request, template, context)

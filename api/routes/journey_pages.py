@@ -1,50 +1,28 @@
 """Journeys in the browser: the list, one journey's page (flow diagram, version
 history with rollback, publishing from YAML, on/off, analytics per version).
-Actions go through the JSON API's functions, so the rules live in one place;
-each section is a partial that re-fetches itself on the journey's live events."""
+Actions go through journey_service, as the JSON API's do, so the rules live in
+one place; each section is a partial that re-fetches itself on the journey's
+live events."""
 
 from __future__ import annotations
 
-import json
+from functools import partial as bind
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from api import journey_view
-from api.auth import CurrentUser, require_role
+from api import journey_page_view, journey_service, journey_view
+from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, render
-from api.deps import get_db
-from api.routes import journeys_api
+from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
+from api.journey_page_view import partial, totals, version_param
 from db import nurture_store
-from db.models import Journey, JourneyVersion
 from journeys.schema import parse_definition
 
-router = APIRouter(tags=["journey pages"], route_class=InlineErrors)
-viewer = require_role("manager", "operator")
-manager = require_role("manager")
+router = APIRouter(tags=["journey pages"], route_class=InlineErrors, include_in_schema=False)
 Section = Literal["head", "versions", "diagram", "analytics"]  # the parts that re-fetch themselves
 VERSION_CHANGED = "journey-version"  # HX-Trigger after a publish or rollback: the diagram redraws
-
-
-def partial(name: str) -> str:
-    return f"partials/journeys/{name}.html"
-
-
-def version_param(text: str) -> int | None:
-    """The version selectors send "" for "the active one" / "all versions"."""
-    return int(text) if text.isdigit() and int(text) > 0 else None
-
-
-def _totals(counts: dict[str, int]) -> dict[str, Any]:
-    enrolled = sum(counts.values())
-    goal = counts.get("goal_met", 0)
-    return {
-        "enrolled": enrolled,
-        "active": counts.get("active", 0),
-        "goal_met": goal,
-        "conversion": goal / enrolled if enrolled else None,
-    }
 
 
 async def _list_context(request: Request) -> dict[str, Any]:
@@ -60,82 +38,43 @@ async def _list_context(request: Request) -> dict[str, Any]:
                     "description": defn.description if defn else "",
                     "trigger": journey_view.trigger_lines(defn.trigger)[0] if defn else "—",
                     "versions": len(await nurture_store.versions(session, journey.id)),
-                    **_totals(counts.get(journey.id, {})),
+                    **totals(counts.get(journey.id, {})),
                 }
             )
     return {"rows": rows}
 
 
 @router.get("/journeys")
-async def journeys_page(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def journeys_page(request: Request, _user: Viewer) -> Response:
     return render(request, "journeys.html", await _list_context(request))
 
 
 @router.get("/ui/journeys")
-async def journeys_list(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def journeys_list(request: Request, _user: Viewer) -> Response:
     return render(request, "partials/journeys/list.html", await _list_context(request))
 
 
-async def _loaded(request: Request, journey_id: str, version: int | None) -> tuple[Journey, JourneyVersion, list[Any]]:
-    async with get_db(request).session() as session:
-        journey = await session.get(Journey, journey_id)
-        shown = await nurture_store.version(session, journey_id, version) if journey else None
-        history = await nurture_store.versions(session, journey_id)
-    if journey is None or shown is None:
-        raise HTTPException(404, f"no journey {journey_id!r}" + (f" version {version}" if version else ""))
-    return journey, shown, history
+async def _loaded(request: Request, journey_id: str) -> None:
+    await journey_page_view.loaded(get_db(request), journey_id, None)
 
 
-async def _analytics(request: Request, journey_id: str, version: int | None, user: CurrentUser) -> dict[str, Any]:
-    data = await journeys_api.analytics(request, journey_id, version, user)
-    _, shown, _ = await _loaded(request, journey_id, version)
-    names = {s["id"]: s.get("name") or s["id"] for s in shown.definition["steps"]}
-    top = max([data["enrolled"], *(s["reached"] for s in data["steps"])]) or 1
-    steps = [
-        {
-            **s,
-            "number": i + 1,
-            "name": names.get(s["step_id"], s["step_id"]),
-            "reached_pct": round(100 * s["reached"] / top),
-            "dropped_pct": round(100 * s["dropped"] / s["reached"]) if s["reached"] else 0,
-            "avg_time": journey_view.timespan(s["avg_time_s"]),
-        }
-        for i, s in enumerate(data["steps"])
-    ]
-    return {"a": {**data, "steps": steps}, "analytics_version": version}
+async def _analytics(request: Request, journey_id: str, version: int | None) -> dict[str, Any]:
+    return await journey_page_view.analytics_context(get_db(request), journey_id, version)
 
 
 async def journey_context(
     request: Request, journey_id: str, version: int | None, user: CurrentUser, **extra: Any
 ) -> dict[str, Any]:
-    """Everything but the analytics: the journey, the version shown, its diagram, the counts."""
-    journey, shown, history = await _loaded(request, journey_id, version)
-    async with get_db(request).session() as session:
-        counts = (await nurture_store.enrollment_counts(session)).get(journey_id, {})
-    defn = parse_definition(shown.definition)
-    return {
-        "j": journey,
-        "shown": shown,
-        "defn": defn,
-        "pinned": version is not None,
-        "history": history,
-        "diagram": journey_view.diagram(defn),
-        "totals": _totals(counts),
-        "by_status": counts,
-        "visit": {},
-        "taken": {},
-        "is_manager": user.is_manager,
-        **extra,
-    }
+    return await journey_page_view.journey_context(get_db(request), journey_id, version, user.is_manager, **extra)
 
 
 @router.get("/journeys/{journey_id}")
 async def journey_page(
-    request: Request, journey_id: str, version: str = Query("", max_length=9), user: CurrentUser = Depends(viewer)
+    request: Request, journey_id: str, user: Viewer, version: str = Query("", max_length=9)
 ) -> Response:
     try:
         context = await journey_context(request, journey_id, version_param(version), user)
-        context.update(await _analytics(request, journey_id, None, user))
+        context.update(await _analytics(request, journey_id, None))
     except HTTPException as exc:
         return render(request, "error.html", {"title": "Not found", "message": f"{exc.detail}."}, 404)
     return render(request, "journey.html", context)
@@ -143,17 +82,13 @@ async def journey_page(
 
 @router.get("/journeys/{journey_id}/section/{section}")
 async def journey_section(
-    request: Request,
-    journey_id: str,
-    section: Section,
-    version: str = Query("", max_length=9),
-    user: CurrentUser = Depends(viewer),
+    request: Request, journey_id: str, section: Section, user: Viewer, version: str = Query("", max_length=9)
 ) -> Response:
     """One section, re-fetched live. `version`: the diagram's version, or the analytics' (empty: all)."""
     chosen = version_param(version)
     context = await journey_context(request, journey_id, chosen if section == "diagram" else None, user)
     if section == "analytics":
-        context.update(await _analytics(request, journey_id, chosen, user))
+        context.update(await _analytics(request, journey_id, chosen))
     return render(request, partial(section), context)
 
 
@@ -168,24 +103,35 @@ async def _respond(
     return response
 
 
+async def _set_active(request: Request, journey_id: str, active: bool, user: CurrentUser) -> None:
+    await journey_service.set_active(
+        get_db(request), bind(get_temporal, request), get_settings_dep(request), journey_id, active, user.email
+    )
+
+
 @router.post("/journeys/{journey_id}/activate")
-async def activate(request: Request, journey_id: str, user: CurrentUser = Depends(manager)) -> Response:
-    await journeys_api.activate(request, journey_id, user)
+async def activate(request: Request, journey_id: str, user: Manager) -> Response:
+    await _set_active(request, journey_id, True, user)
     return await _respond(request, journey_id, "head", user, notice="Active: new leads enter this journey.")
 
 
 @router.post("/journeys/{journey_id}/deactivate")
-async def deactivate(request: Request, journey_id: str, user: CurrentUser = Depends(manager)) -> Response:
-    await journeys_api.deactivate(request, journey_id, user)
+async def deactivate(request: Request, journey_id: str, user: Manager) -> Response:
+    await _set_active(request, journey_id, False, user)
     notice = "Inactive: no new leads enter; leads already on it finish their journey."
     return await _respond(request, journey_id, "head", user, notice=notice)
 
 
 @router.post("/journeys/{journey_id}/rollback")
 async def rollback(
-    request: Request, journey_id: str, version: int = Form(ge=1), user: CurrentUser = Depends(manager)
+    request: Request,
+    journey_id: str,
+    user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
+    version: int = Form(ge=1, le=DB_INT_MAX),
 ) -> Response:
-    await journeys_api.activate_version(request, journey_id, version, user)
+    await journey_service.activate_version(db, bind(get_temporal, request), settings, journey_id, version, user.email)
     notice = f"Version {version} is active: new leads take it; running leads finish on theirs."
     return await _respond(request, journey_id, "versions", user, notice=notice)
 
@@ -194,21 +140,24 @@ async def rollback(
 async def publish(
     request: Request,
     journey_id: str,
+    user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
     source: str = Form("", max_length=100_000),
     note: str = Form("", max_length=300),
     activate: bool = Form(False),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
     """A new version from YAML. Invalid YAML or definitions come back inline, each error with its path."""
-    await _loaded(request, journey_id, None)  # 404 before anything: publishing must not create journeys
+    await _loaded(request, journey_id)  # 404 before anything: publishing must not create journeys
     kept = {"source": source, "note": note, "activate": activate, "open": True}
     if not source.strip():
         errors = [{"path": "source", "message": "paste the journey's YAML"}]
         return await _respond(request, journey_id, "publish", user, 422, errors=errors, **kept)
-    body = journeys_api.PublishBody(source=source, note=note.strip(), activate=activate)
-    result = json.loads((await journeys_api.publish(request, journey_id, body, user)).body)
-    if "detail" in result:
-        return await _respond(request, journey_id, "publish", user, 422, errors=result["detail"], **kept)
+    body = journey_service.PublishBody(source=source, note=note.strip(), activate=activate)
+    try:
+        result = await journey_service.publish(db, bind(get_temporal, request), settings, journey_id, body, user.email)
+    except journey_service.PublishRejected as exc:
+        return await _respond(request, journey_id, "publish", user, 422, errors=exc.errors, **kept)
     state = "and made it active" if result["active"] else "(not active: roll forward from the history)"
     notice = f"Published version {result['version']} {state}."
     return await _respond(request, journey_id, "publish", user, notice=notice, open=True)

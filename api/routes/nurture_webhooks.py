@@ -5,7 +5,7 @@ with a staff API key (`X-API-Key`)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +27,7 @@ from journeys import enroll
 from journeys.facts import snapshot
 
 router = APIRouter(tags=["webhooks"])
+INTAKE_RETRY_WINDOW = timedelta(days=1)  # how long a sender may retry a lead it was answered 503 for
 
 
 class _Strict(BaseModel):
@@ -108,10 +109,14 @@ async def intake(
     lead_in: LeadIn = parse(LeadIn, await authenticate(request, settings, db))
     async with db.transaction() as session:
         lead, created = await nurture_store.upsert_lead(session, lead_in.model_dump())
+        # The retry of an intake whose enrolment failed part-way (Temporal unreachable: 503) is still the lead's
+        # first: its new-lead journeys are started again (idempotent: one workflow id per lead and journey).
+        first = created or lead.created_at > datetime.now(UTC) - INTAKE_RETRY_WINDOW
         snap = snapshot(lead)
     client = await get_temporal(request)
-    triggers = [("new_lead", None), ("condition", None)] if created else [("condition", None)]
-    started = await enroll.on_trigger(client, db, settings, snap, *triggers)
+    triggers = [("new_lead", None), ("condition", None)] if first else [("condition", None)]
+    async with temporal_call():  # enrolling is idempotent (one workflow id per lead and journey)
+        started = await enroll.on_trigger(client, db, settings, snap, *triggers)
     return {"lead_id": snap.id, "created": created, "enrolled": started}
 
 
@@ -122,8 +127,10 @@ async def event(
     e: EventIn = parse(EventIn, await authenticate(request, settings, db))
     occurred = e.occurred_at or datetime.now(UTC)
     client = await get_temporal(request)
-    # One idempotent step: the event (and its score) commits only once every running journey of the lead has the
-    # signal; a Temporal error rolls it back and answers 503 + Retry-After, so the sender's retry is processed.
+    # The event (and its score) is recorded once; delivering it is idempotent (a journey ignores an event id it
+    # has, enrolling is one workflow per lead and journey), so every delivery, a retry included, signals the lead's
+    # running journeys and runs its triggers. A Temporal error answers 503 + Retry-After and the retry delivers
+    # what the first attempt could not. No transaction stays open across a Temporal call (SQLite: one writer).
     async with db.transaction() as session:
         lead = (
             (await session.get(Lead, e.lead_id))
@@ -136,18 +143,15 @@ async def event(
             session, event_id=e.event_id, lead=lead, type=e.type, channel=e.channel, data=e.data, occurred_at=occurred
         )
         snap = snapshot(lead)
-        enrollments = await nurture_store.active_enrollments(session, lead.id) if new else []
-        signal = Engagement(event_id=e.event_id, type=e.type, channel=e.channel, at=occurred, data=e.data, lead=snap)
-        async with temporal_call():
-            for enrollment in enrollments:
-                try:
-                    await client.get_workflow_handle(enrollment.id).signal(names.JOURNEY_ENGAGEMENT, signal)
-                except RPCError as exc:  # it finished a moment ago; the event is stored for the analytics either way
-                    if exc.status != RPCStatusCode.NOT_FOUND:
-                        raise
-    # Enrolling is idempotent (one workflow id per lead and journey), so a duplicate delivery enrolls again: the
-    # retry of a request whose enrolment failed after the event was recorded still enrolls.
+        enrollments = await nurture_store.active_enrollments(session, lead.id)
+    signal = Engagement(event_id=e.event_id, type=e.type, channel=e.channel, at=occurred, data=e.data, lead=snap)
     async with temporal_call():
+        for enrollment in enrollments:
+            try:
+                await client.get_workflow_handle(enrollment.id).signal(names.JOURNEY_ENGAGEMENT, signal)
+            except RPCError as exc:  # it finished a moment ago; the event is stored for the analytics either way
+                if exc.status != RPCStatusCode.NOT_FOUND:
+                    raise
         started = await enroll.on_trigger(client, db, settings, snap, ("event", e.type), ("condition", None))
     if not new:
         webhook_metrics.duplicate("engagement")

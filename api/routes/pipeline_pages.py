@@ -6,16 +6,18 @@ escape it (never |safe)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
 from api import lead_view
-from api.auth import CurrentUser, require_role
+from api.auth import Viewer
 from api.campaign_ui import InlineErrors, render
 from api.deps import get_db
+from db import downstream
+from db.models import Enrollment
 
-router = APIRouter(tags=["journey pages"], route_class=InlineErrors)
-viewer = require_role("manager", "operator")
+router = APIRouter(tags=["journey pages"], route_class=InlineErrors, include_in_schema=False)
 
 
 async def _board(request: Request) -> dict[str, object]:
@@ -26,12 +28,12 @@ async def _board(request: Request) -> dict[str, object]:
 
 
 @router.get("/pipeline")
-async def pipeline_page(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def pipeline_page(request: Request, _user: Viewer) -> Response:
     return render(request, "pipeline.html", await _board(request))
 
 
 @router.get("/ui/pipeline")
-async def pipeline_board(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def pipeline_board(request: Request, _user: Viewer) -> Response:
     return render(request, "partials/journeys/board.html", await _board(request))
 
 
@@ -41,15 +43,18 @@ async def _lead(request: Request, lead_id: str) -> dict[str, object] | None:
 
 
 @router.get("/leads/{lead_id}")
-async def lead_page(request: Request, lead_id: str, _user: CurrentUser = Depends(viewer)) -> Response:
+async def lead_page(request: Request, lead_id: str, _user: Viewer) -> Response:
     detail = await _lead(request, lead_id)
     if detail is None:
         return render(request, "error.html", {"title": "Not found", "message": f"No lead {lead_id}."}, 404)
+    async with get_db(request).session() as session:  # its journeys waiting for SMTP or ClubOS
+        journeys = list(await session.scalars(select(Enrollment.id).where(Enrollment.lead_id == lead_id)))
+        detail["waits"] = await downstream.by_system(session, journeys)
     return render(request, "lead.html", detail)
 
 
 @router.get("/leads/{lead_id}/details")
-async def lead_details(request: Request, lead_id: str, _user: CurrentUser = Depends(viewer)) -> Response:
+async def lead_details(request: Request, lead_id: str, _user: Viewer) -> Response:
     detail = await _lead(request, lead_id)
     if detail is None:
         raise HTTPException(404, f"no lead {lead_id!r}")

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.auth import CurrentUser, Forbidden, current_user, require_role
-from api.deps import get_db, get_templates
+from api.auth import CurrentUser, current_user, require_role
+from api.deps import DB_INT_MAX, get_db, get_templates
+from api.renewal_queue import queue_owner, start_of_today
 from db import renewal_projection, users
 from db.engine import Database
 
-router = APIRouter(tags=["queue"])
+router = APIRouter(tags=["queue"], include_in_schema=False)
 PAGE = 50
 STAGES = ("Emergency", "Critical", "Prepare", "Monitor")
-
-
-def start_of_today() -> datetime:
-    return datetime.combine(datetime.now(UTC).date(), time.min, tzinfo=UTC)
-
-
-def queue_owner(user: CurrentUser, csm: str | None) -> str | None:
-    """CSMs see their own queue; managers and operators any CSM's, or everyone's (None)."""
-    if user.role == "csm":
-        if csm and csm != user.email:
-            raise Forbidden("CSMs can only see their own queue")
-        return user.email
-    return None if not csm or csm == "all" else csm
 
 
 @router.get("/")
@@ -70,7 +56,7 @@ async def queue_page(
 @router.get("/queue/items")
 async def queue_items(
     request: Request,
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
     csm: str | None = None,
     stage: str | None = Query(None, max_length=20),
     user: CurrentUser = Depends(current_user),
@@ -106,7 +92,7 @@ async def team_page(
     async with db.session() as session:
         loads = await renewal_projection.team_load(session)
         stats = await renewal_projection.queue_stats(session, None, start_of_today())
-        top = await renewal_projection.queue(session, None, limit=15)
+        urgent = await renewal_projection.urgent(session)
         team = await users.csms(session)
     return get_templates(request).TemplateResponse(
         request,
@@ -114,7 +100,7 @@ async def team_page(
         {
             "loads": loads,
             "stats": stats,
-            "top": top,
+            "urgent": urgent,
             "team": team,
         },
     )

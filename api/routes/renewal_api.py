@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from api import renewal_actions as actions
-from api.auth import CurrentUser, current_user, require_role
-from api.deps import get_db
+from api.auth import Manager, SignedIn
+from api.deps import DB_INT_MAX, DbDep
+from api.renewal_queue import queue_owner, start_of_today
 from api.renewal_service import UpdateOutcome
-from api.routes.queue_pages import queue_owner, start_of_today
+from contracts.renewals import RenewalState
 from db import renewal_projection
 
 router = APIRouter(prefix="/api/workflows", tags=["renewals API"])
@@ -42,6 +43,52 @@ class CancelBody(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class QueueItem(BaseModel):
+    """One renewal in the queue, in the camelCase names of seed 001's API contract."""
+
+    id: str
+    customerId: str
+    customer: str
+    stage: str
+    workflow: str = Field(description="the workflow definition's id")
+    status: str
+    assignedTo: str
+    priorityScore: int
+    priorityFactors: dict[str, Any]
+    riskScore: int
+    usageTrend: float | None
+    arr: float
+    renewalDate: str
+    currentStep: str | None
+    stepsDone: int
+    stepsTotal: int
+    analysisSource: str
+
+
+class QueueStats(BaseModel):
+    totalWorkflows: int
+    pending: int
+    inProgress: int
+    completedToday: int
+
+
+class QueueOut(BaseModel):
+    workflows: list[QueueItem]
+    stats: QueueStats
+
+
+class StillRunning(BaseModel):
+    """An action still running in the workflow after the wait: poll /status."""
+
+    status: Literal["accepted"]
+    detail: str
+
+
+# Routes answering with the workflow's state set response_model_by_alias=False: the state as
+# RenewalState.model_dump gives it, field names and not the definition's camelCase aliases.
+StateOrRunning = RenewalState | StillRunning
+
+
 def _result(outcome: UpdateOutcome) -> dict[str, Any]:
     if outcome.error:
         raise HTTPException(status_code=409, detail=outcome.error)
@@ -51,16 +98,16 @@ def _result(outcome: UpdateOutcome) -> dict[str, Any]:
     return outcome.state.model_dump(mode="json")
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=QueueOut)
 async def queue(
-    request: Request,
+    db: DbDep,
+    user: SignedIn,
     csm: str | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
-    user: CurrentUser = Depends(current_user),
+    offset: int = Query(0, ge=0, le=DB_INT_MAX),
 ) -> dict[str, Any]:
     owner = queue_owner(user, csm)
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         rows = await renewal_projection.queue(session, owner, limit=limit, offset=offset)
         stats = await renewal_projection.queue_stats(session, owner, start_of_today())
     return {
@@ -95,66 +142,47 @@ async def queue(
     }
 
 
-@router.get("/{workflow_id}/status")
-async def status(request: Request, workflow_id: str, user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+@router.get("/{workflow_id}/status", response_model=RenewalState, response_model_by_alias=False)
+async def status(request: Request, workflow_id: str, user: SignedIn) -> dict[str, Any]:
     view = await actions.load_view(request, workflow_id, user)
     return view.state.model_dump(mode="json")
 
 
-@router.get("/{workflow_id}/context")
-async def context(request: Request, workflow_id: str, user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+@router.get("/{workflow_id}/context", response_model=dict[str, Any])
+async def context(request: Request, workflow_id: str, user: SignedIn) -> dict[str, Any]:
     view = await actions.load_view(request, workflow_id, user)
     return view.vars
 
 
-@router.post("/{workflow_id}/start")
-async def start(request: Request, workflow_id: str, user: CurrentUser = Depends(current_user)) -> dict[str, Any]:
+@router.post("/{workflow_id}/start", response_model=StateOrRunning, response_model_by_alias=False)
+async def start(request: Request, workflow_id: str, user: SignedIn) -> dict[str, Any]:
     return _result(await actions.start(request, workflow_id, user))
 
 
-@router.post("/{workflow_id}/actions/{value}")
-async def choose(
-    request: Request,
-    workflow_id: str,
-    value: str,
-    body: ChooseBody,
-    user: CurrentUser = Depends(current_user),
-) -> dict[str, Any]:
+@router.post("/{workflow_id}/actions/{value}", response_model=StateOrRunning, response_model_by_alias=False)
+async def choose(request: Request, workflow_id: str, value: str, body: ChooseBody, user: SignedIn) -> dict[str, Any]:
     return _result(await actions.choose(request, workflow_id, user, body.step_id, value))
 
 
-@router.post("/{workflow_id}/steps/{step_id}/complete")
+@router.post("/{workflow_id}/steps/{step_id}/complete", response_model=StateOrRunning, response_model_by_alias=False)
 async def complete_step(
-    request: Request,
-    workflow_id: str,
-    step_id: str,
-    body: CompleteStepBody,
-    user: CurrentUser = Depends(current_user),
+    request: Request, workflow_id: str, step_id: str, body: CompleteStepBody, user: SignedIn
 ) -> dict[str, Any]:
     return _result(await actions.complete_step(request, workflow_id, user, step_id, body.outcome, body.notes))
 
 
-@router.post("/{workflow_id}/complete")
-async def complete(
-    request: Request, workflow_id: str, body: CompleteBody, user: CurrentUser = Depends(current_user)
-) -> dict[str, Any]:
+@router.post("/{workflow_id}/complete", response_model=StateOrRunning, response_model_by_alias=False)
+async def complete(request: Request, workflow_id: str, body: CompleteBody, user: SignedIn) -> dict[str, Any]:
     return _result(
         await actions.complete(request, workflow_id, user, body.outcome, body.notes, body.next_steps, body.confidence)
     )
 
 
-@router.post("/{workflow_id}/reassign")
-async def reassign(
-    request: Request,
-    workflow_id: str,
-    body: ReassignBody,
-    user: CurrentUser = Depends(require_role("manager")),
-) -> dict[str, Any]:
+@router.post("/{workflow_id}/reassign", response_model=StateOrRunning, response_model_by_alias=False)
+async def reassign(request: Request, workflow_id: str, body: ReassignBody, user: Manager) -> dict[str, Any]:
     return _result(await actions.reassign(request, workflow_id, user, body.to_email, body.reason))
 
 
-@router.post("/{workflow_id}/cancel")
-async def cancel(
-    request: Request, workflow_id: str, body: CancelBody, user: CurrentUser = Depends(require_role("manager"))
-) -> dict[str, Any]:
+@router.post("/{workflow_id}/cancel", response_model=StateOrRunning, response_model_by_alias=False)
+async def cancel(request: Request, workflow_id: str, body: CancelBody, user: Manager) -> dict[str, Any]:
     return _result(await actions.cancel(request, workflow_id, user, body.reason))

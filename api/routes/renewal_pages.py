@@ -20,7 +20,7 @@ from api.renewal_service import UpdateOutcome
 from contracts import ids
 from db import downstream, step_history, users
 
-router = APIRouter(tags=["renewal pages"])
+router = APIRouter(tags=["renewal pages"], include_in_schema=False)
 WORKFLOW_ID = r"^[A-Za-z0-9._:-]{1,200}$"
 
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api.auth import CurrentUser, require_role
+from api import control_service
+from api.auth import Manager, Viewer
 from api.campaign_ui import InlineErrors, problem_text, render
-from api.deps import get_db
-from api.routes import control_api
+from api.control_service import SuppressionBody
+from api.deps import DbDep, DbId, get_db
 from db import suppression
 
-router = APIRouter(tags=["suppression"], route_class=InlineErrors)
-viewer = require_role("manager", "operator")
-manager = require_role("manager")
+router = APIRouter(tags=["suppression"], route_class=InlineErrors, include_in_schema=False)
 
 
 async def _list(request: Request, template: str, status_code: int = 200, **message: str) -> Response:
@@ -27,41 +26,40 @@ async def _list(request: Request, template: str, status_code: int = 200, **messa
 
 
 @router.get("/suppression")
-async def suppression_page(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def suppression_page(request: Request, _user: Viewer) -> Response:
     return await _list(request, "suppression.html")
 
 
 @router.get("/suppression/list")
-async def suppression_list(request: Request, _user: CurrentUser = Depends(viewer)) -> Response:
+async def suppression_list(request: Request, _user: Viewer) -> Response:
     return await _list(request, "partials/campaigns/suppression_list.html")
 
 
 @router.post("/suppression")
 async def add(
     request: Request,
+    user: Manager,
+    db: DbDep,
     contact: str = Form(max_length=200),
     channel: Literal["sms", "email", "all"] = Form("all"),
     reason: str = Form("", max_length=300),
-    user: CurrentUser = Depends(manager),
 ) -> Response:
     template = "partials/campaigns/suppression_list.html"
     try:
-        body = control_api.SuppressionBody(
-            contact=contact.strip(), channel=channel, reason=reason.strip() or "added by staff"
-        )
+        body = SuppressionBody(contact=contact.strip(), channel=channel, reason=reason.strip() or "added by staff")
     except ValidationError as exc:
         return await _list(request, template, 422, error=problem_text(exc))
-    result = await control_api.add_suppression(request, body, user)
+    result = await control_service.add_suppression(db, body, user.email)
     if not result["created"]:
         return await _list(request, template, notice=f"{result['contact']} is already suppressed on {channel}.")
     return await _list(request, template, notice=f"Added {result['contact']} ({channel}).", added=result["contact"])
 
 
 @router.delete("/suppression/{suppression_id}")
-async def remove(request: Request, suppression_id: int, user: CurrentUser = Depends(manager)) -> Response:
+async def remove(request: Request, suppression_id: DbId, user: Manager, db: DbDep) -> Response:
     template = "partials/campaigns/suppression_list.html"
     try:
-        await control_api.delete_suppression(request, suppression_id, user)
+        await control_service.remove_suppression(db, suppression_id)
     except HTTPException as exc:
         return await _list(request, template, exc.status_code, error=f"Not removed: {exc.detail}.")
     return await _list(request, template, notice="Removed: they can be messaged again.")

@@ -3,19 +3,18 @@ fetches as the run works (new threads, new events, the header's counters)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import campaign_view
-from api.auth import CurrentUser, require_role
+from api.auth import Viewer
 from api.campaign_ui import render
-from api.deps import get_db
+from api.deps import DB_INT_MAX, DbDep
 from db import agent_runs_store
 from db.models import AgentRun
 
-router = APIRouter(tags=["run threads"])
-viewer = require_role("manager", "operator")
+router = APIRouter(tags=["run threads"], include_in_schema=False)
 
 
 async def _run(session: AsyncSession, run_id: str) -> AgentRun:
@@ -26,8 +25,8 @@ async def _run(session: AsyncSession, run_id: str) -> AgentRun:
 
 
 @router.get("/runs/{run_id}")
-async def run_page(request: Request, run_id: str, _user: CurrentUser = Depends(viewer)) -> Response:
-    async with get_db(request).session() as session:
+async def run_page(request: Request, run_id: str, _user: Viewer, db: DbDep) -> Response:
+    async with db.session() as session:
         run = await agent_runs_store.get_run(session, run_id)
         if run is None:
             return render(request, "error.html", {"title": "Not found", "message": f"No run {run_id}."}, 404)
@@ -36,8 +35,8 @@ async def run_page(request: Request, run_id: str, _user: CurrentUser = Depends(v
 
 
 @router.get("/runs/{run_id}/head")
-async def run_head(request: Request, run_id: str, _user: CurrentUser = Depends(viewer)) -> Response:
-    async with get_db(request).session() as session:
+async def run_head(request: Request, run_id: str, _user: Viewer, db: DbDep) -> Response:
+    async with db.session() as session:
         view = await campaign_view.thread(
             session, await _run(session, run_id), await campaign_view.agent_names(session), open=False
         )
@@ -46,10 +45,10 @@ async def run_head(request: Request, run_id: str, _user: CurrentUser = Depends(v
 
 @router.get("/runs/{run_id}/events")
 async def run_events(
-    request: Request, run_id: str, after: int = Query(0, ge=0), _user: CurrentUser = Depends(viewer)
+    request: Request, run_id: str, _user: Viewer, db: DbDep, after: int = Query(0, ge=0, le=DB_INT_MAX)
 ) -> Response:
     """Events after `after` (the last one the browser has), appended to the thread."""
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         events, approvals = await campaign_view.visible(session, await agent_runs_store.events(session, run_id, after))
     return render(request, "partials/campaigns/events.html", {"events": events, "approvals": approvals})
 
@@ -57,12 +56,13 @@ async def run_events(
 @router.get("/agents/feed/new")
 async def new_thread(
     request: Request,
+    _user: Viewer,
+    db: DbDep,
     run_id: str = Query(max_length=200),
     agent: str | None = Query(None, max_length=60),
-    _user: CurrentUser = Depends(viewer),
 ) -> Response:
     """A run the feed does not show yet; nothing (204) when it belongs to another agent than the filter."""
-    async with get_db(request).session() as session:
+    async with db.session() as session:
         run = await agent_runs_store.get_run(session, run_id)
         if run is None or (agent and run.agent_id != agent):
             return Response(status_code=204)

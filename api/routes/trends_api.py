@@ -1,88 +1,18 @@
-"""The trend charts of the analytics page and the command center, as JSON (declared in OpenAPI) and for
-the pages that draw them (they render the charts' tables, charts.js draws from these endpoints)."""
+"""The trend charts as JSON (declared in OpenAPI); the pages draw from these endpoints (charts.js)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from typing import Annotated, Literal
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from api.auth import CurrentUser, require_role
-from api.deps import get_db
+from api.auth import Viewer
+from api.deps import DbDep
+from api.trends_view import Trend, charts
 from contracts.charts import Chart
-from db import control, trends
-from db.engine import Database
 
 router = APIRouter(tags=["trends"])
-Viewer = Annotated[CurrentUser, Depends(require_role("manager", "operator"))]
-Db = Annotated[Database, Depends(get_db)]
-Trend = Literal[
-    "completions-per-day",
-    "outcomes-per-type",
-    "outcomes-per-csm",
-    "runs-per-day",
-    "runs-per-agent",
-    "cost-per-day",
-    "messages-per-channel",
-    "duration-per-type",
-    "outbox-per-state",
-    "approval-waits",
-]
-ANALYTICS = ["completions-per-day", "duration-per-type", "outcomes-per-type", "outcomes-per-csm"]
-COMMAND = [
-    "runs-per-day",
-    "runs-per-agent",
-    "cost-per-day",
-    "messages-per-channel",
-    "outbox-per-state",
-    "approval-waits",
-]
-SOURCE = "/api/trends/"
-# Where a click leads (existing list pages), and the live topic that redraws a chart.
-LINKS = {"outcomes-per-csm": "/queue?csm={key}", "runs-per-agent": "/agents?agent={key}"}
-TOPICS = {
-    "runs-per-day": "run",
-    "runs-per-agent": "run",
-    "cost-per-day": "run control",
-    "messages-per-channel": "outbox",
-    "outbox-per-state": "outbox",
-    "approval-waits": "approval",
-}
-
-
-async def _cost(session: AsyncSession) -> Chart:
-    budget = await control.daily_budget(session)
-    return await trends.cost_per_day(session, datetime.now(UTC).date(), budget)
-
-
-LOADERS: dict[str, Callable[[AsyncSession], Awaitable[Chart]]] = {
-    "completions-per-day": lambda s: trends.completions_per_day(s, datetime.now(UTC).date()),
-    "outcomes-per-type": trends.outcomes_per_type,
-    "outcomes-per-csm": trends.outcomes_per_csm,
-    "runs-per-day": lambda s: trends.runs_per_day(s, datetime.now(UTC).date()),
-    "runs-per-agent": lambda s: trends.runs_per_agent(s, datetime.now(UTC).date()),
-    "cost-per-day": _cost,
-    "messages-per-channel": lambda s: trends.messages_per_channel(s, datetime.now(UTC).date()),
-    "duration-per-type": lambda s: trends.duration_per_type(s, datetime.now(UTC).date()),
-    "outbox-per-state": lambda s: trends.outbox_per_state(s, datetime.now(UTC).date()),
-    "approval-waits": lambda s: trends.approval_waits(s, datetime.now(UTC).date()),
-}
-
-
-async def charts(db: Database, names: list[str]) -> list[Chart]:
-    async with db.session() as session:
-        return [(await LOADERS[n](session)).model_copy(update={"link": LINKS.get(n)}) for n in names]
-
-
-async def chart_context(db: Database, names: list[str]) -> dict[str, object]:
-    """What a page's chart grid needs (partials/chart.html)."""
-    return {"charts": await charts(db, names), "chart_source": SOURCE, "chart_topics": TOPICS}
 
 
 @router.get("/api/trends/{chart}", response_model=Chart)
-async def trend_chart(chart: Trend, _user: Viewer, db: Db) -> Chart:
+async def trend_chart(chart: Trend, _user: Viewer, db: DbDep) -> Chart:
     """One trend chart: its numbers, what they say, and where a click on them leads."""
     return (await charts(db, [chart]))[0]

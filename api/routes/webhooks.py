@@ -44,25 +44,29 @@ async def active_customer_update(
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from exc
 
-    workflow_id = ids.intelligence(payload.customer.id)
-    client: Client = await get_temporal(request)
-    # One idempotent step: the event id is claimed in a transaction that commits only once Temporal has the
-    # signal. A Temporal error rolls the claim back and answers 503 + Retry-After, so Active's retry is processed.
-    async with db.transaction() as session:
-        if not await intelligence_store.claim_webhook(session, payload.event_id, "active", payload.customer.id):
+    async with db.session() as session:
+        if await intelligence_store.webhook_seen(session, payload.event_id):
             webhook_metrics.duplicate("active")
             return JSONResponse({"status": "duplicate", "event_id": payload.event_id}, status_code=200)
-        async with temporal_call():
-            # Signal-with-start: the customer's workflow is created if idle, else it queues the signal.
-            await client.start_workflow(
-                names.CUSTOMER_INTELLIGENCE,
-                IntelligenceInput(customer_id=payload.customer.id),
-                id=workflow_id,
-                task_queue=settings.task_queue,
-                start_signal=names.CUSTOMER_UPDATE,
-                start_signal_args=[payload.to_signal()],
-                static_summary=f"Customer intelligence · {payload.customer.name}",
-            )
+    workflow_id = ids.intelligence(payload.customer.id)
+    client: Client = await get_temporal(request)
+    # The signal is idempotent (the workflow ignores an event id it has seen), so the id is recorded only once
+    # Temporal has it: a Temporal error answers 503 + Retry-After and Active's retry is processed, not dropped as a
+    # duplicate. No transaction stays open across the call (on SQLite that serialised every webhook: 200 took 17 s
+    # to accept instead of 3 s).
+    async with temporal_call():
+        # Signal-with-start: the customer's workflow is created if idle, else it queues the signal.
+        await client.start_workflow(
+            names.CUSTOMER_INTELLIGENCE,
+            IntelligenceInput(customer_id=payload.customer.id),
+            id=workflow_id,
+            task_queue=settings.task_queue,
+            start_signal=names.CUSTOMER_UPDATE,
+            start_signal_args=[payload.to_signal()],
+            static_summary=f"Customer intelligence · {payload.customer.name}",
+        )
+    async with db.transaction() as session:
+        await intelligence_store.claim_webhook(session, payload.event_id, "active", payload.customer.id)
     return JSONResponse(
         {"status": "accepted", "event_id": payload.event_id, "workflow_id": workflow_id}, status_code=202
     )

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, utcnow
 
-APPROVAL_STATUSES = ("pending", "approved", "partially_approved", "denied", "expired")
+APPROVAL_STATUSES = ("pending", "approved", "partially_approved", "denied", "expired", "withdrawn")
 
 
 class Approval(Base):

@@ -21,6 +21,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Sessions carry the version they were issued with; bumping it (logout everywhere, a new password,
+    # disabling the user) ends every one of them.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ApiKey(Base):
@@ -36,3 +39,4 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime | None]  # None: made before keys expired (listed, revocable)

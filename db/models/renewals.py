@@ -21,6 +21,7 @@ class WorkflowInstance(Base):
         Index("ix_workflow_instances_queue", "assigned_to", "status", "priority_score"),
         Index("ix_workflow_instances_status_completed", "status", "completed_at"),
         Index("ix_workflow_instances_customer", "customer_id"),
+        Index("ix_workflow_instances_open", "status", "assigned_to", "stage", "renewal_date"),
     )
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)  # the Temporal workflow id
@@ -32,6 +33,7 @@ class WorkflowInstance(Base):
     assigned_to: Mapped[str] = mapped_column(String(200))
     priority_score: Mapped[int]
     priority_factors: Mapped[dict[str, Any]]
+    priority_weight: Mapped[int] = mapped_column(default=0, server_default="0")  # the score before the workload term
     risk_score: Mapped[int]
     usage_trend: Mapped[float | None]
     arr: Mapped[float]

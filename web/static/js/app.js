@@ -8,6 +8,11 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// Filters that apply on change (<select data-autosubmit>): the CSP forbids inline onchange handlers.
+document.addEventListener("change", (event) => {
+  if (event.target.matches("[data-autosubmit]")) event.target.form?.requestSubmit();
+});
+
 // Keep the chat scrolled to the newest message after every swap.
 function scrollChat() {
   const messages = document.getElementById("messages");

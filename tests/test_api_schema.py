@@ -1,0 +1,106 @@
+"""The OpenAPI schema documents the JSON API (a response model per route) and leaves the pages out;
+the hand-built JSON of approvals and runs matches the models that document it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from api.app import create_app
+from api.approval_service import ApprovalOut, approval_json
+from api.routes.agents_api import RunOut, _run
+from tests.stack import make_settings
+
+NOW = datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
+DOCUMENTED = ("/api/workflows", "/api/approvals", "/api/runs", "/api/journeys")
+FREE_FORM = {"GET /api/workflows/{workflow_id}/context"}  # the definition's template namespace, any shape
+
+
+def described(schema: Any) -> bool:
+    """A named model somewhere inside, or a map whose values have a type ({} or `true` say nothing)."""
+    if isinstance(schema, list):
+        return any(described(s) for s in schema)
+    if not isinstance(schema, dict):
+        return False
+    extra = schema.get("additionalProperties")
+    if "$ref" in schema or (isinstance(extra, dict) and extra):
+        return True
+    return any(described(schema.get(key)) for key in ("items", "anyOf", "oneOf", "allOf"))
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return create_app(make_settings()).openapi()
+
+
+def test_pages_are_left_out_of_the_schema(schema: dict[str, Any]) -> None:
+    api_like = ("/api/", "/admin/", "/webhook", "/events/", "/healthz")
+    assert [path for path in schema["paths"] if not path.startswith(api_like)] == []
+    assert "/api/workflows/queue" in schema["paths"]
+
+
+def test_renewal_approval_run_and_journey_routes_document_their_response(schema: dict[str, Any]) -> None:
+    undocumented = []
+    for path, operations in schema["paths"].items():
+        if not path.startswith(DOCUMENTED):
+            continue
+        for method, operation in operations.items():
+            ok = next(v for k, v in operation["responses"].items() if k.startswith("2"))
+            body = ok.get("content", {}).get("application/json", {}).get("schema", {})
+            if not described(body):
+                undocumented.append(f"{method.upper()} {path}")
+    assert sorted(undocumented) == sorted(FREE_FORM)
+
+
+def same(model: type[BaseModel], data: dict[str, Any]) -> None:
+    """What FastAPI sends through the response model is what the route built."""
+    assert model.model_validate(data).model_dump(mode="json") == data
+
+
+@pytest.mark.parametrize("decided", [False, True])
+def test_approval_json_matches_its_model(decided: bool) -> None:
+    row = SimpleNamespace(
+        id="ap-1",
+        workflow_id="agent-run-1",
+        workflow_kind="campaign",
+        action="send_sms",
+        title="Send 3 texts",
+        summary="",
+        reason="policy",
+        items=[{"id": "m1", "label": "Ann", "detail": "Hi"}],
+        editable={"body": "Hi"} if not decided else None,
+        status="approved" if decided else "pending",
+        requested_at=NOW,
+        expires_at=NOW,
+        decided_by="maria@renubu.demo" if decided else None,
+        decided_at=NOW if decided else None,
+        decision={"approved_ids": ["m1"]} if decided else None,
+    )
+    same(ApprovalOut, approval_json(row))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("finished", [False, True])
+def test_run_json_matches_its_model(finished: bool) -> None:
+    row = SimpleNamespace(
+        id="agent-run-1",
+        agent_id="win-back",
+        status="succeeded" if finished else "running",
+        trigger="manual",
+        planner="offline planner",
+        dry_run=False,
+        started_at=NOW,
+        finished_at=NOW if finished else None,
+        duration_s=12.5 if finished else None,
+        iterations=2,
+        tool_calls=3,
+        tools_used=["search_members"],
+        cost_usd=0.0012,
+        input_tokens=100,
+        output_tokens=20,
+        summary="done",
+    )
+    same(RunOut, _run(row))
