@@ -9,6 +9,7 @@ import logging
 from agent.schedules import ensure_schedules
 from core.logs import setup_logging
 from core.production import refuse_unsafe
+from core.retention import ensure_retention
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from db import users
@@ -41,6 +42,7 @@ async def bootstrap(settings: Settings) -> None:
     db = Database(settings.resolved_database_url)
     try:
         client = await connect(settings)
+        await ensure_retention(client, settings.temporal_namespace, settings.temporal_retention_days)
         created = await ensure_schedules(client, db, settings)
         await ensure_inbox_sync(client, settings)
         await seed_prebuilt(db)

@@ -29,7 +29,8 @@ class JourneySweepActivities:
             if not leads:
                 return enrolled
             for lead in leads:
-                if await enroll.enroll(self.client, self.db, self.settings, snapshot(lead), journey_id) == "enrolled":
+                result, _ = await enroll.enroll(self.client, self.db, self.settings, snapshot(lead), journey_id)
+                if result == "enrolled":
                     enrolled += 1
             offset += BATCH
             activity.heartbeat(offset)

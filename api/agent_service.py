@@ -5,6 +5,7 @@ both call these (explicit arguments, no Request), so both enforce the same rules
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -12,10 +13,13 @@ from typing import Annotated, Any
 from fastapi import HTTPException
 from pydantic import BaseModel, Field, model_validator
 from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from agent.agents import describe_schedule
 from api.deps import NoBool
+from api.idempotency import RequestIdField
 from contracts import ids, names
 from contracts.approvals import ApprovalDecision, ApprovalOutcome
 from contracts.campaigns import AgentRunInput, AgentSettings, ScheduleChangeInput
@@ -34,6 +38,7 @@ class SettingsBody(BaseModel):
 class ScheduleBody(BaseModel):
     cron: str | None = Field(None, pattern=r"^(\S+\s+){4}\S+$", description="five-field cron, club time zone")
     every_minutes: Annotated[int | None, NoBool] = Field(None, ge=5, le=7 * 24 * 60)
+    request_id: RequestIdField = None
 
     @model_validator(mode="after")
     def _one(self) -> ScheduleBody:
@@ -93,6 +98,20 @@ async def agent_cards(db: Database, client: Client) -> list[AgentCard]:
     ]
 
 
+async def _start_once(client: Client, request_id: str | None, *args: Any, **kwargs: Any) -> None:
+    """Starts a workflow; with a request id (part of the workflow id) a repeated request starts nothing more."""
+    if request_id is None:
+        await client.start_workflow(*args, **kwargs)
+        return
+    with contextlib.suppress(WorkflowAlreadyStartedError):  # the first request's workflow already finished
+        await client.start_workflow(
+            *args,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            **kwargs,
+        )
+
+
 async def card_for(db: Database, client: Client, agent_id: str) -> AgentCard:
     found = next((c for c in await agent_cards(db, client) if c.agent.id == agent_id), None)
     if found is None:
@@ -100,7 +119,9 @@ async def card_for(db: Database, client: Client, agent_id: str) -> AgentCard:
     return found
 
 
-async def run_now(client: Client, settings: Settings, agent: Agent, dry_run: bool | None) -> str:
+async def run_now(
+    client: Client, settings: Settings, agent: Agent, dry_run: bool | None, request_id: str | None = None
+) -> str:
     overrides = None
     if dry_run is not None:
         overrides = AgentSettings(
@@ -109,8 +130,10 @@ async def run_now(client: Client, settings: Settings, agent: Agent, dry_run: boo
             approval_required=agent.approval_required,
             approval_ttl_s=settings.approval_ttl_s,
         )
-    run_id = ids.agent_run_manual(agent.id, datetime.now(UTC))
-    await client.start_workflow(
+    run_id = ids.agent_run_manual(agent.id, datetime.now(UTC), request_id)
+    await _start_once(
+        client,
+        request_id,
         names.AGENT_RUN,
         AgentRunInput(agent_id=agent.id, trigger="manual", settings=overrides),
         id=run_id,
@@ -146,10 +169,12 @@ async def update_settings(db: Database, agent_id: str, body: SettingsBody, by: s
 
 
 async def request_schedule_change(
-    client: Client, settings: Settings, agent: Agent, proposed: dict[str, Any], by: str
+    client: Client, settings: Settings, agent: Agent, proposed: dict[str, Any], by: str, request_id: str | None = None
 ) -> str:
-    workflow_id = ids.schedule_change(agent.id, datetime.now(UTC))
-    await client.start_workflow(
+    workflow_id = ids.schedule_change(agent.id, datetime.now(UTC), request_id)
+    await _start_once(
+        client,
+        request_id,
         names.SCHEDULE_CHANGE,
         ScheduleChangeInput(
             agent_id=agent.id,
@@ -170,11 +195,14 @@ class DecisionRejected(Exception):
     pass
 
 
-async def decide(client: Client, workflow_id: str, decision: ApprovalDecision) -> ApprovalOutcome:
-    """Sends the decision to the workflow that asked; its validator has the last word."""
+async def decide(
+    client: Client, workflow_id: str, decision: ApprovalDecision, update_id: str | None = None
+) -> ApprovalOutcome:
+    """Sends the decision to the workflow that asked; its validator has the last word. With `update_id` (from the
+    request's idempotency id) a repeated request gets the first one's outcome: Temporal deduplicates update ids."""
     handle = client.get_workflow_handle(workflow_id)
     try:
-        return await handle.execute_update(names.DECIDE_APPROVAL, decision, result_type=ApprovalOutcome)
+        return await handle.execute_update(names.DECIDE_APPROVAL, decision, id=update_id, result_type=ApprovalOutcome)
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         raise DecisionRejected(str(getattr(cause, "message", None) or cause or exc)) from exc

@@ -10,7 +10,8 @@ from fastapi import HTTPException
 from pydantic import BaseModel, Field
 from temporalio.client import Client
 
-from api import agent_service
+from api import agent_service, idempotency
+from api.idempotency import RequestIdField
 from contracts.actors import Actor
 from contracts.approvals import ApprovalDecision
 from db import approvals_store
@@ -23,6 +24,7 @@ class DecisionBody(BaseModel):
     item_ids: list[str] | None = Field(None, max_length=5000, description="a subset to approve; omit for all")
     reason: str = Field("", max_length=1000)
     edits: dict[str, str] | None = None
+    request_id: RequestIdField = None
 
 
 class ApprovalOut(BaseModel):
@@ -73,8 +75,11 @@ async def get_approval(db: Database, approval_id: str) -> Approval:
     return approval
 
 
-async def decide(client: Client, approval: Approval, body: DecisionBody, actor: Actor) -> dict[str, Any]:
-    """The outcome as JSON; a decision the workflow refuses is a 409 with its reason."""
+async def decide(
+    client: Client, approval: Approval, body: DecisionBody, actor: Actor, idempotency_key: str | None = None
+) -> dict[str, Any]:
+    """The outcome as JSON; a decision the workflow refuses is a 409 with its reason. With a request id (the
+    body's or the Idempotency-Key header's) a repeated request gets the first one's outcome (its update id)."""
     decision = ApprovalDecision(
         approval_id=approval.id,
         actor=actor,
@@ -84,7 +89,9 @@ async def decide(client: Client, approval: Approval, body: DecisionBody, actor: 
         edits=body.edits,
     )
     try:
-        outcome = await agent_service.decide(client, approval.workflow_id, decision)
+        rid = idempotency.request_id(body.request_id, idempotency_key)
+        update_id = f"decide-{approval.id}-{rid}" if rid else None
+        outcome = await agent_service.decide(client, approval.workflow_id, decision, update_id)
     except agent_service.DecisionRejected as exc:
         raise HTTPException(409, str(exc)) from exc
     return outcome.model_dump(mode="json")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -120,6 +121,7 @@ def render(
         "json": pretty_json,
         "cell": cell,
         "now": datetime.now(UTC),
+        "new_request_id": lambda: uuid.uuid4().hex,  # idempotency ids for forms (api/idempotency.py)
     }
     return get_templates(request).TemplateResponse(
         request,

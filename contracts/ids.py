@@ -36,13 +36,13 @@ def agent_run(agent_id: str) -> str:
     return f"agent-run-{agent_id}"
 
 
-def agent_run_manual(agent_id: str, at: datetime) -> str:
-    """A run started from the dashboard ("Run now")."""
-    return f"agent-run-{agent_id}-manual-{at:%Y%m%dT%H%M%S%f}"
+def agent_run_manual(agent_id: str, at: datetime, request_id: str | None = None) -> str:
+    """A run started from the dashboard ("Run now"); with the request's idempotency id, the same for a repeat."""
+    return f"agent-run-{agent_id}-manual-{request_id or format(at, '%Y%m%dT%H%M%S%f')}"
 
 
-def schedule_change(agent_id: str, at: datetime) -> str:
-    return f"schedule-change-{agent_id}-{at:%Y%m%dT%H%M%S%f}"
+def schedule_change(agent_id: str, at: datetime, request_id: str | None = None) -> str:
+    return f"schedule-change-{agent_id}-{request_id or format(at, '%Y%m%dT%H%M%S%f')}"
 
 
 def triage(clubos_message_id: str) -> str:
@@ -54,9 +54,10 @@ def staff_reply() -> str:
     return f"staff-reply-{uuid.uuid4().hex[:12]}"
 
 
-def journey(journey_id: str, lead_id: str) -> str:
-    """One workflow per lead per journey, ever."""
-    return f"journey-{journey_id}-{lead_id}"
+def journey(journey_id: str, lead_id: str, walk: int = 1) -> str:
+    """One workflow per walk of a journey by a lead: the first keeps the plain id, a later walk (re-enrolled
+    after the first finished) its number, which every send key (`<workflow id>:<step>`) then carries."""
+    return f"journey-{journey_id}-{lead_id}" + (f"-walk{walk}" if walk > 1 else "")
 
 
 def journey_sweep(journey_id: str) -> str:

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
 
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
+    # How long Temporal keeps closed workflows (set by bootstrap, core/retention.py; 0: leave the namespace's).
+    temporal_retention_days: int = Field(30, ge=0, le=3650)
     temporal_ui_url: str = "http://127.0.0.1:8233"
     # Temporal behind the door: mTLS (client cert and key, and the server's CA) or a Temporal Cloud API key.
     temporal_tls_cert: Path | None = None

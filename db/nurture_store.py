@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import live
 from db.models import Enrollment, Journey, JourneyVersion, Lead, LeadEvent, StepVisit
-from db.upsert import insert_ignore, upsert_statement
+from db.models.base import utcnow
+from db.upsert import dialect_insert, insert_ignore, upsert_statement
 from rules.engagement import LeadState, apply_event
 
 ACTIVE = "active"
@@ -93,8 +94,48 @@ async def active_enrollments(session: AsyncSession, lead_id: str) -> list[Enroll
     )
 
 
+def open_key(journey_id: str, lead_id: str) -> str:
+    return f"{journey_id}:{lead_id}"
+
+
+async def claim_walk(
+    session: AsyncSession, lead_id: str, journey_id: str, version: int, workflow_id_for: Any, *, again: bool
+) -> tuple[Enrollment | None, bool]:
+    """Claims the lead's walk of the journey before its workflow starts: (the walk, whether it is new).
+    An active walk is returned as it is (its start may be retried; never a second one beside it). A finished
+    one ends the matter unless `again`, which claims the next walk, numbered and with its own workflow id
+    (`workflow_id_for(walk)`). (None, False) when another enrolment claimed the same walk at the same moment."""
+    last = await session.scalar(
+        select(Enrollment)
+        .where(Enrollment.lead_id == lead_id, Enrollment.journey_id == journey_id)
+        .order_by(Enrollment.walk.desc())
+        .limit(1)
+    )
+    if last is not None and (last.status == ACTIVE or not again):
+        return last, False
+    walk = last.walk + 1 if last is not None else 1
+    values = {
+        "id": workflow_id_for(walk),
+        "lead_id": lead_id,
+        "journey_id": journey_id,
+        "version": version,
+        "status": ACTIVE,
+        "started_at": utcnow(),
+        "seq": 0,
+        "walk": walk,
+        "open_key": open_key(journey_id, lead_id),
+    }
+    inserted = await session.execute(dialect_insert(session, Enrollment).values(**values).on_conflict_do_nothing())
+    if not getattr(inserted, "rowcount", 0):
+        return None, False
+    return await session.get(Enrollment, values["id"]), True
+
+
 async def project(session: AsyncSession, values: dict[str, Any], visits: list[dict[str, Any]]) -> None:
     dialect = session.get_bind().dialect.name
+    # An active walk holds its lead and journey; a finished one lets the next walk be claimed.
+    holding = values["status"] == ACTIVE
+    values = {**values, "open_key": open_key(values["journey_id"], values["lead_id"]) if holding else None}
     # Newer projections win: an update carrying an older `seq` (a retried activity) changes nothing.
     update = tuple(k for k in values if k not in ("id", "started_at", "lead_id"))
     await session.execute(upsert_statement(dialect, Enrollment, ("id",), update, unless_older="seq"), values)

@@ -1,5 +1,7 @@
-"""Putting a lead on a journey: the journey's active version, one workflow per
-lead per journey (`journey-<journey>-<lead>`), never two at once."""
+"""Putting a lead on a journey: the journey's active version, one walk per lead per journey, claimed in our
+database before its workflow starts (not left to Temporal's retention). A lead who finished a walk is walked
+again only when asked (`again`): the next walk has its own number and workflow id (`journey-<journey>-<lead>`,
+then `…-walk2`), so its sends have their own idempotency keys and go out."""
 
 from __future__ import annotations
 
@@ -49,13 +51,50 @@ async def active_definitions(db: Database, journey_id: str | None = None) -> lis
 
 
 async def enroll(
-    client: Client, db: Database, settings: Settings, lead: LeadSnapshot, journey_id: str, *, check_trigger: bool = True
-) -> Result:
+    client: Client,
+    db: Database,
+    settings: Settings,
+    lead: LeadSnapshot,
+    journey_id: str,
+    *,
+    check_trigger: bool = True,
+    again: bool = False,
+) -> tuple[Result, str]:
+    """(the result, the walk's workflow id). `again`: a lead whose walk finished walks the journey anew."""
     found = await active_definitions(db, journey_id)
     if not found:
-        return "inactive"
+        return "inactive", ids.journey(journey_id, lead.id)
     [(version, definition)] = found
-    return await _start(client, db, settings, lead, version, definition, check_trigger)
+    return await _walk(client, db, settings, lead, version, definition, check_trigger, again)
+
+
+async def _walk(
+    client: Client,
+    db: Database,
+    settings: Settings,
+    lead: LeadSnapshot,
+    version: int,
+    definition: JourneyDefinition,
+    check_trigger: bool,
+    again: bool = False,
+) -> tuple[Result, str]:
+    when, journey_id = definition.trigger.when, definition.id
+    if check_trigger and when is not None and not evaluate(when, facts_for(lead, [], {}, datetime.now(UTC))):
+        return "not_eligible", ids.journey(journey_id, lead.id)
+    async with db.transaction() as session:
+        walk, new = await nurture_store.claim_walk(
+            session, lead.id, journey_id, version, lambda n: ids.journey(journey_id, lead.id, n), again=again
+        )
+        claimed = (walk.id, walk.status, walk.walk) if walk is not None else None
+    if claimed is None:  # a concurrent enrolment claimed it: that one starts the walk
+        return "already_enrolled", ids.journey(journey_id, lead.id)
+    workflow_id, status, number = claimed
+    if status != nurture_store.ACTIVE:
+        return "already_enrolled", workflow_id
+    # A new claim starts its walk; an active one is started again in case its start never happened (a crash or a
+    # Temporal error between the claim and the start): Temporal refuses the duplicate when it did.
+    result = await _start(client, db, settings, lead, version, definition, workflow_id, number)
+    return ("enrolled" if new else result), workflow_id
 
 
 async def _start(
@@ -65,11 +104,10 @@ async def _start(
     lead: LeadSnapshot,
     version: int,
     definition: JourneyDefinition,
-    check_trigger: bool,
+    workflow_id: str,
+    walk: int,
 ) -> Result:
-    when, journey_id = definition.trigger.when, definition.id
-    if check_trigger and when is not None and not evaluate(when, facts_for(lead, [], {}, datetime.now(UTC))):
-        return "not_eligible"
+    journey_id = definition.id
     try:
         await client.start_workflow(
             names.JOURNEY,
@@ -80,12 +118,13 @@ async def _start(
                 definition=definition,
                 time_scale=settings.nurture_time_scale,
             ),
-            id=ids.journey(journey_id, lead.id),
+            id=workflow_id,
             task_queue=settings.task_queue,
-            # A lead walks a journey once: no second enrollment, running or finished.
+            # A walk runs once: our database decides which walk may start; Temporal refuses a duplicate of it.
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            static_summary=f"{definition.name} v{version} · lead {lead.id}",  # no personal details in the UI
+            # no personal details in the UI
+            static_summary=f"{definition.name} v{version} · lead {lead.id}" + (f" · walk {walk}" if walk > 1 else ""),
         )
     except WorkflowAlreadyStartedError:
         return "already_enrolled"
@@ -93,7 +132,7 @@ async def _start(
         await nurture_store.project(
             session,
             {
-                "id": ids.journey(journey_id, lead.id),
+                "id": workflow_id,
                 "lead_id": lead.id,
                 "journey_id": journey_id,
                 "version": version,
@@ -118,6 +157,6 @@ async def on_trigger(
         t = d.trigger
         if not any(t.type == kind and (kind != "event" or t.event == event) for kind, event in triggers):
             continue
-        if await _start(client, db, settings, lead, version, d, check_trigger=True) == "enrolled":
+        if (await _walk(client, db, settings, lead, version, d, check_trigger=True))[0] == "enrolled":
             started.append(d.id)
     return started

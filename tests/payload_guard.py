@@ -54,13 +54,15 @@ def _label(context: SerializationContext | None) -> tuple[str, str]:
 
 
 class SizeRecorder(PayloadCodec, WithSerializationContext):
-    """Changes nothing; records the size of what passes through."""
+    """Records the size of what Temporal stores: after the converter's own codec (encryption), if it has one,
+    which it wraps and otherwise leaves alone."""
 
-    def __init__(self, context: SerializationContext | None = None) -> None:
-        self.context = context
+    def __init__(self, inner: PayloadCodec | None = None, context: SerializationContext | None = None) -> None:
+        self.inner, self.context = inner, context
 
     def with_context(self, context: SerializationContext) -> SizeRecorder:
-        return SizeRecorder(context)
+        inner = self.inner.with_context(context) if isinstance(self.inner, WithSerializationContext) else self.inner
+        return SizeRecorder(inner, context)
 
     def _record(self, payloads: Sequence[Payload]) -> None:
         if not payloads:
@@ -72,16 +74,17 @@ class SizeRecorder(PayloadCodec, WithSerializationContext):
             LARGEST[kind] = Largest(size, where)
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
-        self._record(payloads)
-        return list(payloads)
+        encoded = await self.inner.encode(payloads) if self.inner else list(payloads)
+        self._record(encoded)
+        return encoded
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
         self._record(payloads)
-        return list(payloads)
+        return await self.inner.decode(payloads) if self.inner else list(payloads)
 
 
 def guarded(converter: DataConverter) -> DataConverter:
-    return dataclasses.replace(converter, payload_codec=SizeRecorder())
+    return dataclasses.replace(converter, payload_codec=SizeRecorder(converter.payload_codec))
 
 
 def merge(found: dict[str, tuple[int, str]]) -> None:

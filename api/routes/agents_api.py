@@ -12,10 +12,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from agent.catalog import TOOLS
-from api import agent_service
+from api import agent_service, idempotency
 from api.agent_service import ScheduleBody, SettingsBody  # the request bodies, shared with the pages
 from api.auth import Manager, SignedIn
 from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_temporal
+from api.idempotency import IdempotencyHeader, RequestIdField
 from db import agent_runs_store
 from rules.spreadsheet import safe_rows
 
@@ -24,6 +25,7 @@ router = APIRouter(prefix="/api", tags=["agents"])
 
 class RunNowBody(BaseModel):
     dry_run: bool | None = None
+    request_id: RequestIdField = None
 
 
 class RunOut(BaseModel):
@@ -114,10 +116,18 @@ def _run(r: Any) -> dict[str, Any]:
 
 @router.post("/agents/{agent_id}/run", status_code=202)
 async def run_now(
-    request: Request, agent_id: str, _user: Manager, settings: SettingsDep, db: DbDep, body: RunNowBody | None = None
+    request: Request,
+    agent_id: str,
+    _user: Manager,
+    settings: SettingsDep,
+    db: DbDep,
+    body: RunNowBody | None = None,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, str]:
     agent = await agent_service.get_agent(db, agent_id)
-    run_id = await agent_service.run_now(await get_temporal(request), settings, agent, body.dry_run if body else None)
+    rid = idempotency.request_id(body.request_id if body else None, idempotency_key)
+    dry_run = body.dry_run if body else None
+    run_id = await agent_service.run_now(await get_temporal(request), settings, agent, dry_run, rid)
     return {"run_id": run_id}
 
 
@@ -143,11 +153,18 @@ async def update_settings(agent_id: str, body: SettingsBody, user: Manager, db: 
 
 @router.post("/agents/{agent_id}/schedule", status_code=202)
 async def change_schedule(
-    request: Request, agent_id: str, body: ScheduleBody, user: Manager, settings: SettingsDep, db: DbDep
+    request: Request,
+    agent_id: str,
+    body: ScheduleBody,
+    user: Manager,
+    settings: SettingsDep,
+    db: DbDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, str]:
     agent = await agent_service.get_agent(db, agent_id)
+    rid = idempotency.request_id(body.request_id, idempotency_key)
     workflow_id = await agent_service.request_schedule_change(
-        await get_temporal(request), settings, agent, body.spec(), user.email
+        await get_temporal(request), settings, agent, body.spec(), user.email, rid
     )
     return {"status": "approval requested", "workflow_id": workflow_id}
 

@@ -12,11 +12,12 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api import approval_service, control_service
+from api import approval_service, control_service, idempotency
 from api.approval_service import DecisionBody
 from api.auth import Manager, Viewer
 from api.campaign_ui import InlineErrors, problem_text, render
 from api.deps import DbDep, get_db, get_temporal
+from api.idempotency import IdempotencyHeader
 from db import approvals_store, inbox_store
 from db.models import Approval
 from db.models.approvals import APPROVAL_STATUSES
@@ -84,14 +85,23 @@ def decision_body(decision: Decision, form: FormData) -> DecisionBody:
 
 @router.post("/approvals/{approval_id}/decide")
 async def decide(
-    request: Request, approval_id: str, user: Manager, decision: Decision = Form(), view: View = Form("full")
+    request: Request,
+    approval_id: str,
+    user: Manager,
+    decision: Decision = Form(),
+    view: View = Form("full"),
+    request_id: str | None = Form(None, pattern=idempotency.PATTERN),
+    idempotency_key: IdempotencyHeader = None,
 ) -> Response:
     approval = await _approval(request, approval_id)
     if approval is None:
         raise HTTPException(404, f"no approval {approval_id!r}")
     try:
         body = decision_body(decision, await request.form())
-        outcome = await approval_service.decide(await get_temporal(request), approval, body, user.actor)
+        body.request_id = request_id
+        outcome = await approval_service.decide(
+            await get_temporal(request), approval, body, user.actor, idempotency_key
+        )
     except (HTTPException, ValidationError) as exc:
         status = exc.status_code if isinstance(exc, HTTPException) else 422
         return card(request, approval, view, status, error=problem_text(exc))

@@ -11,6 +11,7 @@ from api import approval_service
 from api.approval_service import ApprovalOut, DecisionBody, approval_json  # DecisionBody: shared with the pages
 from api.auth import Manager, SignedIn
 from api.deps import DbDep, get_temporal
+from api.idempotency import IdempotencyHeader
 from contracts.approvals import ApprovalOutcome
 from db import approvals_store
 
@@ -36,7 +37,12 @@ async def get_approval(approval_id: str, db: DbDep, _user: SignedIn) -> dict[str
 
 @router.post("/{approval_id}/decide", response_model=ApprovalOutcome)
 async def decide_route(
-    request: Request, approval_id: str, body: DecisionBody, user: Manager, db: DbDep
+    request: Request,
+    approval_id: str,
+    body: DecisionBody,
+    user: Manager,
+    db: DbDep,
+    idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     approval = await approval_service.get_approval(db, approval_id)
-    return await approval_service.decide(await get_temporal(request), approval, body, user.actor)
+    return await approval_service.decide(await get_temporal(request), approval, body, user.actor, idempotency_key)

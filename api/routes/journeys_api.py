@@ -15,7 +15,6 @@ from api import journey_service
 from api.auth import CurrentUser, Manager, Viewer
 from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
 from api.journey_service import DryRunBody, PublishBody  # the request bodies, shared with the pages
-from contracts import ids
 from db import nurture_store
 from db.models import Enrollment, Handoff, Lead, LeadEvent
 from journeys import enroll
@@ -120,16 +119,28 @@ async def dry_run(
 
 @router.post("/journeys/{journey_id}/enroll", response_model=out.Enrolled)
 async def enroll_lead(
-    request: Request, journey_id: str, _user: Manager, settings: SettingsDep, db: DbDep, lead_id: str = Body(embed=True)
+    request: Request,
+    journey_id: str,
+    _user: Manager,
+    settings: SettingsDep,
+    db: DbDep,
+    lead_id: str = Body(embed=True),
+    again: bool = Body(False, embed=True, description="walk the journey anew once the lead's last walk finished"),
 ) -> dict[str, str]:
     async with db.session() as session:
         lead = await session.get(Lead, lead_id)
     if lead is None:
         raise HTTPException(404, f"no lead {lead_id!r}")
-    result = await enroll.enroll(
-        await get_temporal(request), db, settings, snapshot(lead), journey_id, check_trigger=False
+    result, workflow_id = await enroll.enroll(
+        await get_temporal(request),
+        db,
+        settings,
+        snapshot(lead),
+        journey_id,
+        check_trigger=False,
+        again=again,
     )
-    return {"result": result, "workflow_id": ids.journey(journey_id, lead_id)}
+    return {"result": result, "workflow_id": workflow_id}
 
 
 @router.get("/journeys/{journey_id}/analytics", response_model=out.AnalyticsOut)

@@ -89,6 +89,9 @@ class Enrollment(Base):
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     seq: Mapped[int] = mapped_column(default=0)
+    walk: Mapped[int] = mapped_column(default=1, server_default="1")  # the lead's n-th walk of this journey
+    # "<journey>:<lead>" while the walk is active, NULL after: unique, so a lead walks a journey once at a time.
+    open_key: Mapped[str | None] = mapped_column(String(300), unique=True)
 
 
 class StepVisit(Base):
