@@ -14,6 +14,7 @@ from api.deps import get_db, get_temporal
 from contracts.approvals import ApprovalDecision
 from db import approvals_store
 from db.models import Approval
+from rules.approvals import check_edits
 
 router = APIRouter(prefix="/api/approvals", tags=["approvals"])
 
@@ -73,6 +74,11 @@ async def decide(request: Request, approval_id: str, body: DecisionBody, user: C
         approval = await approvals_store.get(session, approval_id)
     if approval is None:
         raise HTTPException(404, f"no approval {approval_id!r}")
+    if body.approve:
+        try:
+            check_edits(approval.editable, body.edits)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from exc
     decision = ApprovalDecision(
         approval_id=approval_id,
         actor=user.actor,

@@ -92,11 +92,10 @@ async def decide_draft(
     v = await message_view(request, message_id)
     if v.approval is None:
         raise HTTPException(409, "this draft has no approval request (yet)")
-    draft = (v.approval.editable or {}).get("body", "")
     try:
         if decision == "deny":
             choice = approvals_api.DecisionBody(approve=False, reason=reason.strip())
-        elif decision == "edited" and body.strip() and body.strip() != draft.strip():
+        elif decision == "edited":  # blank or unchanged is refused by approvals_api.decide, never sent as the draft
             choice = approvals_api.DecisionBody(approve=True, edits={"body": body.strip()})
         else:
             choice = approvals_api.DecisionBody(approve=True)
