@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from api import inbox_view
+from api import inbox_view, member_context
 from api.auth import CurrentUser, require_role
 from api.campaign_ui import InlineErrors, render
 from api.deps import DbId, get_db, get_temporal
@@ -149,6 +149,10 @@ async def thread_part(
     f: Filters = Depends(filters),
     _user: CurrentUser = Depends(viewer),
 ) -> Response:
+    if part == "member":  # the member panel, loaded after the thread: ClubOS is not on the thread's path
+        async with get_db(request).session() as session:
+            ctx = await member_context.panel(session, request.app.state.settings, conversation_id)
+        return render(request, "partials/inbox/member.html", {"mc": ctx, "conversation_id": conversation_id})
     templates = {"head": "partials/inbox/head.html", "messages": "partials/inbox/message_items.html"}
     if part not in templates:
         raise HTTPException(404, f"no thread part {part!r}")
