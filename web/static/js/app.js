@@ -51,3 +51,17 @@ document.addEventListener("change", (event) => {
 function initReassign() { document.querySelectorAll("[data-reassign]").forEach(reassignWarning); }
 document.addEventListener("DOMContentLoaded", initReassign);
 document.addEventListener("htmx:afterSwap", initReassign);
+
+// The phone header's menu button opens and closes the nav; Esc closes it.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-menu]");
+  if (!button) return;
+  const open = button.closest(".topbar").classList.toggle("nav-open");
+  button.setAttribute("aria-expanded", String(open));
+});
+document.addEventListener("keydown", (event) => {
+  const bar = document.querySelector(".topbar.nav-open");
+  if (event.key !== "Escape" || !bar) return;
+  bar.classList.remove("nav-open");
+  bar.querySelector("[data-menu]")?.setAttribute("aria-expanded", "false");
+});
