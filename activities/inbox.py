@@ -181,6 +181,14 @@ class InboxActivities:
                 member_id=ctx.member_id,
             )
 
+    @activity.defn(name="resubscribe_member")
+    async def resubscribe_member(self, ctx: TriageContext) -> bool:
+        """START / UNSTOP: lifts the suppression of the channel they wrote on; False when there was none."""
+        channel = "email" if ctx.channel == "email" else "sms"
+        contact = await self._contact(ctx.member_id, channel)
+        async with self.db.transaction() as session:
+            return await suppression.lift(session, contact=contact, member_id=ctx.member_id, channel=channel) > 0
+
     @activity.defn(name="record_triage")
     async def record_triage(self, rec: TriageRecord) -> None:
         cls = rec.classification

@@ -29,6 +29,12 @@ def member_target(member: Member) -> m.Target:
     )
 
 
+def by_severity(members: list[Member]) -> list[Member]:
+    """Most days past due first, then the larger balance: the manager reviews (and "selects the worst N")
+    from the top, so the members longest overdue are never left below those a few days late."""
+    return sorted(members, key=lambda x: (-x.days_past_due, -x.amount_past_due, x.id))
+
+
 def prospect_target(prospect: Prospect) -> m.Target:
     first = prospect.name.split()[0] if prospect.name else ""
     return m.Target(
@@ -77,7 +83,7 @@ class TargetResolver:
                 return _res(f"Create a payment link for {targets[0].label}?", targets, "one payment link")
             case m.ReferralRequest():
                 owing = await self.clubos.list_members(past_due=True, min_days_past_due=inp.min_days_past_due)
-                chosen = [member_target(x) for x in owing if x.amount_past_due >= inp.min_amount]
+                chosen = [member_target(x) for x in by_severity(owing) if x.amount_past_due >= inp.min_amount]
                 return _res(
                     f"Refer {len(chosen)} members to collections?", chosen, f"{inp.min_days_past_due}+ days past due"
                 )
@@ -103,7 +109,7 @@ class TargetResolver:
             members = await self.clubos.list_members(past_due=True, min_days_past_due=min_days or 0)
         if door:
             members = [x for x in members if x.door_access == door]
-        return [member_target(x) for x in members]
+        return [member_target(x) for x in by_severity(members)]
 
     async def _audience(self, a: m.Audience) -> list[m.Target]:
         if a.kind == "members":

@@ -17,6 +17,7 @@ from contracts.approvals import ApprovalDecision
 from db import approvals_store
 from db.engine import Database
 from db.models import Approval
+from rules.approvals import check_edits
 
 
 class DecisionBody(BaseModel):
@@ -79,7 +80,13 @@ async def decide(
     client: Client, approval: Approval, body: DecisionBody, actor: Actor, idempotency_key: str | None = None
 ) -> dict[str, Any]:
     """The outcome as JSON; a decision the workflow refuses is a 409 with its reason. With a request id (the
-    body's or the Idempotency-Key header's) a repeated request gets the first one's outcome (its update id)."""
+    body's or the Idempotency-Key header's) a repeated request gets the first one's outcome (its update id).
+    A blank or unchanged edit is a 422, never sent as the original draft."""
+    if body.approve:
+        try:
+            check_edits(approval.editable, body.edits)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from exc
     decision = ApprovalDecision(
         approval_id=approval.id,
         actor=actor,

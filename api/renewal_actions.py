@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from api.auth import CurrentUser, Forbidden
 from api.deps import get_db, get_temporal
+from api.reassign_choices import override_reason
 from api.renewal_service import UpdateOutcome, get_state, run_update
 from api.renewal_view import RenewalView, build, can_act
 from contracts import names
@@ -129,6 +130,9 @@ async def reassign(request: Request, workflow_id: str, user: CurrentUser, to_ema
         loads = await renewal_projection.open_counts_by_csm(session)
     if target is None or target.role != "csm" or not target.active:
         return UpdateOutcome(error=f"{to_email} is not an active CSM")
+    error, reason = override_reason(state.stage, state.arr, target.experience or "mid", reason)
+    if error:
+        return UpdateOutcome(error=error)
     definition_id = state.definition.id if state.definition else "monitor-renewal"
     factors = priority_score(
         definition_id, state.arr, state.account_plan, target.experience or "mid", loads.get(target.email, 0)

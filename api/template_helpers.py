@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment
 
+from api import reassign_choices
 from api.auth import csrf_token
 from contracts.charts import chart_link
 from core.settings import Settings
@@ -93,4 +94,5 @@ def install(env: Environment, settings: Settings) -> None:
         risk_label=lambda flag: FLAGS.get(flag, flag.replace("_", " ")).capitalize(),
         flag_tag=FLAG_TAG,
         chart_link=chart_link,
+        reassign_choices=reassign_choices.choices,
     )

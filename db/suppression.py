@@ -54,6 +54,19 @@ async def remove(session: AsyncSession, suppression_id: int) -> bool:
     return True
 
 
+async def lift(session: AsyncSession, *, contact: str | None, member_id: str | None, channel: str) -> int:
+    """A member's START on a channel: their entries for that channel go (an "all" entry, set by staff, stays)."""
+    who = [Suppression.contact == normalise(contact)] if contact else []
+    if member_id:
+        who.append(Suppression.member_id == member_id)
+    if not who:
+        return 0
+    rows = list(await session.scalars(select(Suppression).where(or_(*who), Suppression.channel == channel)))
+    for row in rows:
+        await remove(session, row.id)
+    return len(rows)
+
+
 async def is_suppressed(session: AsyncSession, contact: str | None, channel: str, member_id: str | None = None) -> bool:
     conditions = []
     if contact:

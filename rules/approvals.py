@@ -56,3 +56,16 @@ def withdrawn_outcome(req: ApprovalRequest, now: datetime, reason: str) -> Appro
     """The request no longer applies (e.g. its renewal was completed): not "expired", which says a manager ran
     out of time."""
     return ApprovalOutcome(approval_id=req.id, status="withdrawn", decided_at=now, reason=reason)
+
+
+def check_edits(editable: dict[str, str] | None, edits: dict[str, str] | None) -> None:
+    """ "Edit before send" must edit: a blank field, or edits that change nothing, are refused with a message
+    (before, a blank body was sent as the original draft, labelled approved). Checked by the API, before the
+    decision reaches the workflow."""
+    if edits is None:
+        return
+    if not edits or any(not v.strip() for v in edits.values()):
+        raise ValueError("The edited text is empty: write the message to send, or approve the draft as it is.")
+    original = editable or {}
+    if all(v.strip() == original.get(k, "").strip() for k, v in edits.items()):
+        raise ValueError("Nothing was changed: edit the text, or approve the draft as it is.")

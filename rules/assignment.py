@@ -60,3 +60,18 @@ def assign(stage: str, arr: float, owner_email: str | None, csms: Sequence[Candi
         return Assignment(owner, f"account owner ({why}, {owner.active_workflows} active)")
     best = min(qualified, key=lambda c: (c.active_workflows, -_rank(c.experience), c.email))
     return Assignment(best, f"least loaded ({why}, {best.active_workflows} active)")
+
+
+def rule_warning(stage: str, arr: float, experience: str) -> str | None:
+    """Why handing this renewal to a CSM of `experience` breaks the rule above, or None when it fits."""
+    floor = min_experience(stage, arr)
+    if _rank(experience) >= _rank(floor):
+        return None
+    what = f"{stage} renewals" + (f" over ${HIGH_ARR:,}" if arr > HIGH_ARR else "")
+    return f"{what} need a {floor} CSM or above; this CSM is {experience}"
+
+
+def recommend(stage: str, arr: float, current: str, csms: Sequence[Candidate]) -> Candidate | None:
+    """The rule's best fit among the CSMs other than the one who has it now (a reassignment moves it away)."""
+    others = [c for c in csms if c.email.lower() != current.lower()]
+    return assign(stage, arr, None, others).csm if others else None

@@ -43,9 +43,14 @@ async def test_run_now_then_approve_ten_of_34_live(stack: LocalStack) -> None:
         await card.get_by_role("button", name="Select none").click()
         boxes = card.locator("input[name=item]")
         assert await boxes.count() == 34
+        details = await card.locator(".review-list li .muted").all_inner_texts()
+        days = [int(d.split(", ")[1].split()[0]) for d in details]  # "$120.00, 45 days past due"
+        assert days == sorted(days, reverse=True) and days[0] > days[-1]  # most severe first
+        await card.locator("[data-worst]").fill("10")
+        await card.get_by_role("button", name="Select", exact=True).click()
         chosen = [await boxes.nth(i).get_attribute("value") for i in range(10)]
-        for i in range(10):
-            await boxes.nth(i).check()
+        checked = await card.locator("input[name=item]:checked").evaluate_all("bs => bs.map(b => b.value)")
+        assert checked == chosen  # the worst ten: the ten longest past due
         approve = card.get_by_role("button", name="Approve selected (10)")
         await expect(approve).to_be_enabled()
         await page.evaluate("window.scrollTo(0, 0)")  # sticky side panes at the top of the full-page shot

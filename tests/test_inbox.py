@@ -115,6 +115,20 @@ async def test_stop_suppresses_the_member_with_one_confirmation(inbox: LocalStac
     assert len(await sent_to(inbox, member.id)) == 1
 
 
+async def test_start_after_stop_lifts_the_channel_and_confirms_once(inbox: LocalStack) -> None:
+    member = await a_member(inbox)
+    await decision(inbox, await write_in(inbox, member.id, "STOP"))
+    d = await decision(inbox, await write_in(inbox, member.id, "Start"))
+    assert d.decision == "opt_in" and d.reason.endswith("; confirmed"), d.reason
+    async with inbox.db.session() as session:
+        assert not await suppression.is_suppressed(session, member.phone, "sms", member.id)
+    bodies = [m["body"] for m in await sent_to(inbox, member.id)]
+    assert len(bodies) == 2 and "subscribed again to SMS messages" in bodies[1]
+    again = await decision(inbox, await write_in(inbox, member.id, "UNSTOP"))  # not opted out: no second confirmation
+    assert again.decision == "opt_in" and "nothing changed" in again.reason
+    assert len(await sent_to(inbox, member.id)) == 2
+
+
 @pytest.mark.parametrize("mode", ["off", "suggest"])
 async def test_stop_is_honoured_in_every_inbox_mode(inbox: LocalStack, mode: str) -> None:
     """Opt-out is compliance, not an AI feature: the club's mode does not switch it off."""

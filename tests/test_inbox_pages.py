@@ -188,6 +188,11 @@ async def test_approve_an_edited_draft_and_deny_another(inbox: LocalStack) -> No
         assert "Awaiting approval" in (await http.get("/inbox/list", params={"q": member.name})).text
         no_reason = await http.post(f"{url}/decide", data={"decision": "deny", "reason": " "}, headers=HX)
         assert no_reason.status_code == 409 and "a denial needs a reason" in no_reason.text
+        pending = (await http.get("/api/approvals")).json()
+        draft = next(a for a in pending if a["workflow_id"] == f"triage-{clubos_id}")["editable"]["body"]
+        for blank_or_same, says in ((" ", "The edited text is empty"), (draft, "Nothing was changed")):
+            refused = await http.post(f"{url}/decide", data={"decision": "edited", "body": blank_or_same}, headers=HX)
+            assert refused.status_code == 422 and says in refused.text, refused.text  # never sent as the draft
         edited = "Sorry to see you go! Maria will call you today to sort it out."
         approved = await http.post(f"{url}/decide", data={"decision": "edited", "body": edited}, headers=HX)
         assert approved.status_code == 200, approved.text

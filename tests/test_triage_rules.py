@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from contracts.inbox import Classification, MemberFacts, TriageContext
 from inbox import offline
-from inbox.keywords import is_opt_out
+from inbox.keywords import is_opt_in, is_opt_out
 from rules.triage import RISK_ORDER, check_reply, decide, risk_rank, whole_message
 
 
@@ -58,6 +58,14 @@ def test_decisions(category: str, confidence: float, mode: str, past_due: bool, 
 )
 def test_opt_out_keywords(text: str, expected: bool) -> None:
     assert is_opt_out(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("START", True), ("unstop!", True), (" Start. ", True), ("start my membership again", False), ("STOP", False)],
+)
+def test_opt_in_keywords(text: str, expected: bool) -> None:
+    assert is_opt_in(text) is expected
 
 
 def ctx(body: str, owed: float = 0.0) -> TriageContext:

@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
         TriageInput,
         TriageRecord,
     )
-    from inbox.keywords import is_opt_out
+    from inbox.keywords import is_opt_in, is_opt_out
     from rules.risk import describe
     from rules.triage import check_reply, decide
     from workflows import policies
@@ -38,6 +38,8 @@ with workflow.unsafe.imports_passed_through():
 RISK_ALERTS = "risk-alerts"
 REPLY_CHECK = "reply-answers-question"
 HANDLERS_DONE = "wait-for-decision-handlers"
+# Issue 11: START / UNSTOP lift the channel's suppression and confirm once (before, they were escalated).
+OPT_IN = "opt-in-keywords"
 
 
 @workflow.defn(name=names.MESSAGE_TRIAGE)
@@ -53,6 +55,8 @@ class MessageTriageWorkflow:
             start_to_close_timeout=policies.SHORT,
             retry_policy=policies.EXTERNAL,
         )
+        if is_opt_in(ctx.body) and workflow.patched(OPT_IN):
+            return await self._opt_in(ctx)
         if is_opt_out(ctx.body):
             cls = Classification(category="opt_out", confidence=1.0, source="opt-out keyword")
         elif ctx.mode == "off":
@@ -140,8 +144,10 @@ class MessageTriageWorkflow:
                 InboxActivities.draft_reply, req, start_to_close_timeout=policies.SHORT, retry_policy=policies.EXTERNAL
             )
 
-    async def _send(self, ctx: TriageContext, body: str, *, opt_out_confirmation: bool = False) -> str:
-        suffix = "opt-out" if opt_out_confirmation else "reply"
+    async def _send(
+        self, ctx: TriageContext, body: str, *, opt_out_confirmation: bool = False, suffix: str | None = None
+    ) -> str:
+        suffix = suffix or ("opt-out" if opt_out_confirmation else "reply")
         result = await workflow.execute_activity_method(
             InboxActivities.send_reply,
             ReplyRequest(
@@ -166,6 +172,35 @@ class MessageTriageWorkflow:
             "any more. Reply START to opt back in.",
             opt_out_confirmation=True,
         )
+
+    async def _opt_in(self, ctx: TriageContext) -> str:
+        """The member opts back in on the channel they wrote on: one confirmation when a suppression was lifted,
+        none when there was nothing to lift (a second START is not answered again)."""
+        lifted = await workflow.execute_activity_method(
+            InboxActivities.resubscribe_member,
+            ctx,
+            start_to_close_timeout=policies.SHORT,
+            retry_policy=policies.INTERNAL,
+        )
+        channel = "email" if ctx.channel == "email" else "SMS"
+        reason = f"the member opted back in to {channel} messages"
+        if lifted:
+            body = f"You're subscribed again to {channel} messages from the club. Reply STOP to opt out at any time."
+            sent = await self._send(ctx, body, suffix="opt-in")
+            reason += "; confirmed" if sent == "sent" else f"; the confirmation was not sent ({sent})"
+        else:
+            reason += "; they were not opted out, so nothing changed"
+        record = TriageRecord(
+            message_id=ctx.message_id,
+            classification=Classification(category="other", confidence=1.0, source="opt-in keyword"),
+            decision="opt_in",
+            reason=reason,
+            mode=ctx.mode,
+            requires_response=False,
+        )
+        self.gate.closed = True
+        await self._record(record)
+        return record.decision
 
     async def _ask(
         self, ctx: TriageContext, cls: Classification, draft: Draft, reason: str, ttl: timedelta

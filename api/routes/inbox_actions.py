@@ -103,11 +103,10 @@ async def decide_draft(
     v = await message_view(db, message_id)
     if v.approval is None:
         raise HTTPException(409, "this draft has no approval request (yet)")
-    draft = (v.approval.editable or {}).get("body", "")
     try:
         if decision == "deny":
             choice = DecisionBody(approve=False, reason=reason.strip())
-        elif decision == "edited" and body.strip() and body.strip() != draft.strip():
+        elif decision == "edited":  # blank or unchanged is refused by the approval service, never sent as the draft
             choice = DecisionBody(approve=True, edits={"body": body.strip()})
         else:
             choice = DecisionBody(approve=True)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from api import member_context
 from api.auth import Viewer
 from api.campaign_ui import InlineErrors, render
 from api.deps import DbDep, DbId, get_db, get_settings_dep, get_temporal
@@ -83,6 +84,10 @@ async def thread(
 async def thread_part(
     request: Request, conversation_id: str, part: str, _user: Viewer, db: DbDep, f: Filters = Depends(filters)
 ) -> Response:
+    if part == "member":  # the member panel, loaded after the thread: ClubOS is not on the thread's path
+        async with db.session() as session:
+            ctx = await member_context.panel(session, request.app.state.settings, conversation_id)
+        return render(request, "partials/inbox/member.html", {"mc": ctx, "conversation_id": conversation_id})
     templates = {"head": "partials/inbox/head.html", "messages": "partials/inbox/message_items.html"}
     if part not in templates:
         raise HTTPException(404, f"no thread part {part!r}")

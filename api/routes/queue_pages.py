@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api import reassign_choices
 from api.auth import CurrentUser, current_user, require_role
 from api.deps import DB_INT_MAX, get_db, get_templates
 from api.renewal_queue import queue_owner, start_of_today
@@ -35,7 +36,7 @@ async def queue_page(
         items = await renewal_projection.queue(session, owner, limit=PAGE + 1, stage=stage)
         stats = await renewal_projection.queue_stats(session, owner, start_of_today())
         csm_user = await users.by_email(session, owner) if owner else None
-        team = await users.csms(session) if user.role != "csm" else []
+        team = await reassign_choices.team(session) if user.role != "csm" else []
     return get_templates(request).TemplateResponse(
         request,
         "queue.html",
@@ -68,7 +69,7 @@ async def queue_items(
         items = await renewal_projection.queue(
             session, owner, limit=PAGE + 1, offset=offset, stage=stage if stage in STAGES else None
         )
-        team = await users.csms(session) if user.role != "csm" else []
+        team = await reassign_choices.team(session) if user.role != "csm" else []
     return get_templates(request).TemplateResponse(
         request,
         "partials/queue_items.html",
@@ -93,7 +94,7 @@ async def team_page(
         loads = await renewal_projection.team_load(session)
         stats = await renewal_projection.queue_stats(session, None, start_of_today())
         urgent = await renewal_projection.urgent(session)
-        team = await users.csms(session)
+        team = await reassign_choices.team(session)
     return get_templates(request).TemplateResponse(
         request,
         "team.html",

@@ -12,13 +12,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from markupsafe import escape
 
+from api import reassign_choices
 from api import renewal_actions as actions
 from api.auth import CurrentUser, current_user, require_role
 from api.campaign_ui import clock_in
 from api.deps import get_db, get_templates
 from api.renewal_service import UpdateOutcome
 from contracts import ids
-from db import downstream, step_history, users
+from db import downstream, step_history
 
 router = APIRouter(tags=["renewal pages"], include_in_schema=False)
 WORKFLOW_ID = r"^[A-Za-z0-9._:-]{1,200}$"
@@ -35,7 +36,7 @@ async def _page(
     next_item = await actions.next_in_queue(request, view.state) if view.state.status == "completed" else None
     async with get_db(request).session() as session:
         audit = await step_history.for_workflow(session, workflow_id)
-        team = await users.csms(session) if user.is_manager else []
+        team = await reassign_choices.team(session) if user.is_manager else []
         waits = await downstream.by_system(session, [workflow_id, ids.intelligence(view.state.customer_id)])
     clock = clock_in(ZoneInfo(request.app.state.settings.club_timezone))
     context = {

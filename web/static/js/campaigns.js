@@ -49,9 +49,19 @@ document.addEventListener("click", (evt) => {
   if (reveal) revealPart(card, reveal.dataset.reveal);
   const check = evt.target.closest("[data-check]");
   if (check) {
-    card.querySelectorAll("input[name=item]").forEach((box) => { box.checked = check.dataset.check === "all"; });
+    // "Select the worst N": the list is ordered most severe first, so the worst are the first N.
+    const worst = check.dataset.check === "worst" ? Number(card.querySelector("[data-worst]")?.value || 0) : 0;
+    card.querySelectorAll("input[name=item]").forEach((box, i) => {
+      box.checked = check.dataset.check === "all" || i < worst;
+    });
     countSelected(card);
   }
+});
+// Enter in "Select the worst N" selects; it must not submit the form (that would approve).
+document.addEventListener("keydown", (evt) => {
+  if (evt.key !== "Enter" || !evt.target.matches?.("[data-worst]")) return;
+  evt.preventDefault();
+  evt.target.closest(".worst")?.querySelector("[data-check=worst]")?.click();
 });
 document.addEventListener("change", (evt) => {
   if (evt.target.matches(".approval input[name=item]")) countSelected(evt.target.closest(".approval"));
