@@ -10,7 +10,7 @@ from playwright.async_api import expect
 
 from contracts import ids
 from devstack.seed import DEMO_PASSWORD, MANAGER
-from tests.browser import chromium, login
+from tests.browser import chromium, login, screenshot
 from tests.inbox_helpers import a_member, start_sync, stored, write_in
 from tests.stack import LocalStack
 
@@ -66,3 +66,12 @@ async def test_j_k_enter_and_help_on_queue_approvals_and_inbox(stack: LocalStack
         await expect(row).to_be_focused()
         await page.keyboard.press("Enter")
         await expect(page.locator(f'#inbox-thread .ib-thread[data-conversation="{conv}"]')).to_be_visible()
+        await expect(page.locator(".ib-member h3")).to_have_text("Member")  # the member panel beside it
+        await page.set_viewport_size({"width": 1440, "height": 900})
+        await screenshot(page, "inbox-member-1440")
+        phone = await browser.new_page(viewport={"width": 390, "height": 844})
+        await login(phone, stack.api_url, MANAGER[0], DEMO_PASSWORD)
+        await phone.goto(f"{stack.api_url}/inbox?c={conv}")
+        await expect(phone.locator(".ib-member h3")).to_have_text("Member")
+        assert await phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        await screenshot(phone, "inbox-member-390")

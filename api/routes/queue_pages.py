@@ -103,5 +103,6 @@ async def team_page(
             "stats": stats,
             "urgent": urgent,
             "team": team,
+            "capacity": request.app.state.settings.csm_capacity,  # RENUBU_CSM_CAPACITY: the load bars' scale
         },
     )
