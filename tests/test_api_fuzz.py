@@ -24,6 +24,7 @@ from temporalio.client import Client
 
 from db import users
 from devstack.seed import MANAGER
+from journeys.setup import seed_prebuilt
 from tests.stack import LocalStack, running_stack
 
 EXAMPLES = 12  # generated requests per operation and mode: about 1,500 calls in all, a minute or so
@@ -35,12 +36,24 @@ SKIPPED = {
     "POST /api/inbox/mode",
     # Server-sent events: the response never ends, so there is nothing to check but the headers.
     "GET /events/stream",
+    # Signature-only webhooks (no API key accepted): every generated request is a 401 before the body is read.
+    "POST /webhooks/active/customer-update",
+    "POST /webhooks/clubos/messages",
+}
+# Random ids only reach the 404; these operations are also fuzzed with the stack's real journeys. Not the
+# ones that publish, switch or roll back a journey: they sync its sweep schedule, namespace-wide like the above.
+ON_REAL_JOURNEYS = {
+    "GET /api/journeys/{journey_id}",
+    "GET /api/journeys/{journey_id}/analytics",
+    "POST /api/journeys/{journey_id}/dry-run",
+    "POST /api/journeys/{journey_id}/enroll",
 }
 
 
 @pytest.fixture(scope="module")
 async def fuzz_stack(temporal_client: Client, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
     async with running_stack(temporal_client, tmp_path_factory.mktemp("fuzz")) as s:
+        await seed_prebuilt(s.db)  # real journeys to fuzz with (ON_REAL_JOURNEYS), and for leads to enrol in
         yield s
 
 
@@ -51,7 +64,7 @@ async def _manager_key(stack: LocalStack) -> str:
         return await users.create_api_key(session, user, "schemathesis")
 
 
-def _fuzz(raw: dict[str, Any], base_url: str, api_key: str) -> tuple[Counter[str], list[str]]:
+def _fuzz(raw: dict[str, Any], base_url: str, api_key: str, journeys: list[str]) -> tuple[Counter[str], list[str]]:
     """Runs in a thread (the API serves on the test's event loop): the calls per status, and the failures."""
     schema = schemathesis.openapi.from_dict(raw)
     headers = {"X-API-Key": api_key}
@@ -62,6 +75,8 @@ def _fuzz(raw: dict[str, Any], base_url: str, api_key: str) -> tuple[Counter[str
         if operation.label in SKIPPED:
             continue
         modes = [operation.as_strategy(mode) for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
+        if operation.label in ON_REAL_JOURNEYS:
+            modes += [operation.as_strategy(path_parameters={"journey_id": journey}) for journey in journeys]
 
         # Derandomized and without a deadline: the same requests every run, and no timed assertion.
         @settings(
@@ -89,6 +104,9 @@ async def test_no_operation_answers_a_server_error(fuzz_stack: LocalStack) -> No
     key = await _manager_key(fuzz_stack)
     async with httpx.AsyncClient(base_url=fuzz_stack.api_url) as http:
         raw = (await http.get("/api/openapi.json", headers={"X-API-Key": key})).raise_for_status().json()
-    calls, failures = await asyncio.to_thread(_fuzz, raw, fuzz_stack.api_url, key)
+        listed = (await http.get("/api/journeys", headers={"X-API-Key": key})).raise_for_status().json()
+    journeys = [journey["id"] for journey in listed]
+    assert journeys, "the stack has no journeys to fuzz with"
+    calls, failures = await asyncio.to_thread(_fuzz, raw, fuzz_stack.api_url, key, journeys)
     print(f"schemathesis: {calls.total()} calls", *sorted(calls.items()), sep="\n")  # shown with -s
     assert failures == [], "\n\n".join(failures)
