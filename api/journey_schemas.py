@@ -111,3 +111,14 @@ class LeadDetail(BaseModel):
     enrollments: list[EnrollmentOut]
     events: list[LeadEventOut]
     handoffs: list[HandoffOut]
+
+
+class PublishError(BaseModel):
+    path: str  # where in the journey definition, "(root)" for the whole of it
+    message: str
+
+
+class PublishRejectedOut(BaseModel):
+    """A 422 from publishing: either the definition's own errors or FastAPI's request validation."""
+
+    detail: list[PublishError | dict[str, Any]]

@@ -1,15 +1,34 @@
-"""The Active customer-update webhook payload, validated strictly (422 says what is wrong)."""
+"""The Active customer-update webhook payload, validated strictly (422 says what is wrong), and the parsing of
+a webhook's raw body (read by the route itself, as its signature covers the bytes)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contracts.intelligence import RiskSignal
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_body(model: type[M], body: bytes) -> M:
+    """The body as `model`, or a 422 naming what is wrong: not UTF-8 and nesting too deep for the parser are
+    "invalid JSON" too (UnicodeDecodeError and RecursionError would otherwise be 500s)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise RequestValidationError(
+            [{"type": "json_invalid", "loc": ("body",), "msg": f"invalid JSON: {exc}", "input": None}]
+        ) from exc
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from exc
 
 
 class _Strict(BaseModel):

@@ -65,7 +65,12 @@ async def get_journey(
     }
 
 
-@router.post("/journeys/{journey_id}/versions", status_code=201, response_model=out.Published)
+@router.post(
+    "/journeys/{journey_id}/versions",
+    status_code=201,
+    response_model=out.Published,
+    responses={422: {"model": out.PublishRejectedOut}},
+)
 async def publish(
     request: Request, journey_id: str, body: PublishBody, user: Manager, db: DbDep, settings: SettingsDep
 ) -> JSONResponse:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Depends, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 from temporalio.client import Client
 
 from api import webhook_metrics
 from api.deps import get_db, get_settings_dep, get_temporal, temporal_call
 from api.signatures import check_request
-from api.webhook_models import CustomerUpdateWebhook
+from api.webhook_models import CustomerUpdateWebhook, parse_body
 from contracts import ids, names
 from contracts.intelligence import IntelligenceInput
 from core.settings import Settings
@@ -35,14 +31,7 @@ async def active_customer_update(
         settings.active_signature_tolerance_s,
         prefix="X-Active",
     )
-    try:
-        payload = CustomerUpdateWebhook.model_validate(json.loads(body))
-    except json.JSONDecodeError as exc:
-        raise RequestValidationError(
-            [{"type": "json_invalid", "loc": ("body",), "msg": f"invalid JSON: {exc}", "input": None}]
-        ) from exc
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False)) from exc
+    payload = parse_body(CustomerUpdateWebhook, body)
 
     async with db.session() as session:
         if await intelligence_store.webhook_seen(session, payload.event_id):
