@@ -123,9 +123,11 @@ def _sender(
     if m.direction == "incoming":
         return m.from_member_name or conv.member_name, "member"
     if m.sent_by == "ai":
-        key = m.outbox_key or ""  # triage:<ClubOS id of the member message>:reply|opt-out
+        key = m.outbox_key or ""  # triage:<ClubOS id of the member message>:reply|opt-out|opt-in
         if key.endswith(":opt-out"):
             return "AI · opt-out confirmation", "ai"
+        if key.endswith(":opt-in"):
+            return "AI · opt-in confirmation", "ai"
         approver = approvers.get(key.removeprefix("triage:").rsplit(":", 1)[0])
         return (f"AI draft · approved by {names.get(approver, approver)}" if approver else "AI auto-reply"), "ai"
     if m.sent_by in (None, "clubos"):
