@@ -12,6 +12,7 @@ from fastapi import HTTPException
 from pydantic import BaseModel, Field
 
 from api.deps import TemporalGetter
+from contracts.journey_definitions import Duration
 from contracts.journeys import LeadSnapshot
 from core.settings import Settings
 from db import journey_analytics, live, nurture_store
@@ -30,7 +31,7 @@ class PublishBody(BaseModel):
 
 class SampleEventBody(BaseModel):
     type: str = Field(max_length=30)
-    after: str = Field(description="e.g. 3h, 2d", pattern=r"^\d+(\.\d+)?\s*[smhdw]$")
+    after: Duration = Field(description="e.g. 3h, 2d")
     channel: str | None = None
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 END = "end"
 
@@ -65,7 +65,20 @@ Rule = Condition | Group | list[Condition]
 Group.model_rebuild()
 
 
-Duration = Annotated[str, Field(pattern=r"^\d+(\.\d+)?\s*[smhdw]$")]
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# About 3,000 years: anything longer already failed (timedelta or datetime overflow, a 500 or a stuck workflow), so
+# refusing it here changes no definition that ever worked, and a replayed workflow validates its input as before.
+MAX_DURATION_S = 10**11
+
+
+def _representable(text: str) -> str:
+    number, unit = text.strip()[:-1], text.strip()[-1]
+    if float(number) * DURATION_UNITS[unit] > MAX_DURATION_S:
+        raise ValueError(f"{text!r} is too long (at most {MAX_DURATION_S // 604800:,}w)")
+    return text
+
+
+Duration = Annotated[str, Field(pattern=r"^\d+(\.\d+)?\s*[smhdw]$"), AfterValidator(_representable)]
 
 
 class _Strict(BaseModel):

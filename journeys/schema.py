@@ -19,7 +19,10 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.strip())
     if not match:
         raise ValueError(f"{text!r} is not a duration like 30s, 15m, 2h, 2d, 1w")
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+    try:
+        return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+    except OverflowError as exc:  # contracts' Duration refuses these first; a ValueError says what is wrong
+        raise ValueError(f"{text!r} is too long a duration") from exc
 
 
 _ADAPTER = TypeAdapter(JourneyDefinition)

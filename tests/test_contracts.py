@@ -61,3 +61,17 @@ def test_every_name_is_declared_by_a_workflow() -> None:
         defn = _Definition.must_from_class(cls)
         declared |= {defn.name, *defn.signals, *defn.queries, *defn.updates}
     assert declared >= NAMES, f"not declared by any workflow: {NAMES - declared}"
+
+
+def test_a_duration_too_long_to_represent_is_a_validation_error() -> None:
+    """Schemathesis found `after: "47805191389721100419.35w"` in a dry run: an OverflowError, a 500."""
+    from pydantic import ValidationError
+
+    from api.journey_service import DryRunBody
+    from journeys.schema import parse_duration
+
+    assert DryRunBody.model_validate({"events": [{"type": "opened", "after": "1.5 d"}]}).events[0].after == "1.5 d"
+    with pytest.raises(ValidationError, match=r"events\.0\.after"):
+        DryRunBody.model_validate({"events": [{"type": "opened", "after": "47805191389721100419.35w"}]})
+    with pytest.raises(ValueError, match="too long"):
+        parse_duration("9" * 400 + "w")
