@@ -60,3 +60,7 @@ async def test_reassigning_an_emergency_to_a_junior_warns_and_needs_a_reason(sta
         history = page.locator(".trail .history")
         await expect(history).to_contain_text("overrides the assignment rule")
         await expect(history).to_contain_text("Covering while the principal is on leave")
+        await page.goto(f"{stack.api_url}/team")
+        card = page.locator("#urgent .qcard", has_text=row.customer_name)
+        await expect(card).not_to_contain_text(row.assigned_to)  # it moved to the junior
+        await screenshot(page, "team-after-reassign")
