@@ -131,3 +131,11 @@ async def _has(handle: WorkflowHandle[Any, Any], kind: EventType.ValueType) -> b
 async def _terminate(client: Client, workflow_id: str) -> None:
     with contextlib.suppress(RPCError):
         await client.get_workflow_handle(workflow_id).terminate("test cleanup")
+
+
+async def test_control_characters_are_stripped_from_a_lead_at_intake(stack: LocalStack) -> None:
+    """Schemathesis sent a name with CR/LF: it reached an email header and the send retried for ever."""
+    created = await new_lead(stack, first_name="Ro\r\nbin\x00", last_name="Lee\t", source="web\x15form")
+    async with stack.db.session() as session:
+        lead = await session.get(Lead, created["lead_id"])
+    assert lead is not None and (lead.first_name, lead.last_name, lead.source) == ("Robin", "Lee", "webform")

@@ -4,6 +4,7 @@ with a staff API key (`X-API-Key`)."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,6 +43,12 @@ class LeadIn(_Strict):
     region: str | None = Field(None, max_length=60)
     timezone: str = Field("America/New_York", max_length=60)
     properties: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("first_name", "last_name", "source", "region")
+    @classmethod
+    def _no_control_characters(cls, value: str | None) -> str | None:
+        # A CR/LF in a name reached an email header: the send failed and its activity retried for ever.
+        return None if value is None else "".join(c for c in value if unicodedata.category(c) != "Cc")
 
     @field_validator("timezone")
     @classmethod
