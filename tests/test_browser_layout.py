@@ -46,7 +46,7 @@ async def detail_pages(stack: LocalStack) -> list[str]:
 
 
 async def test_no_page_scrolls_sideways_on_a_phone_and_the_header_fits(stack: LocalStack) -> None:
-    key = stack.healthy_account(13)
+    key = stack.healthy_account(51)
     stack.set_account(key, renewal_in_days=20, arr=90_000.0)
     assert (await stack.post_signal(key, risk=70)).status_code == 202
     wf_id = ids.renewal(key, stack.account(key).renewal_date)

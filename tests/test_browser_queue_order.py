@@ -70,7 +70,7 @@ async def fill(stack: LocalStack, csm: str, count: int = 32) -> None:
 
 
 async def test_a_new_emergency_is_first_in_a_full_queue_and_on_team(stack: LocalStack, full_queue: None) -> None:
-    key = stack.healthy_account(9)
+    key = stack.healthy_account(52)
     stack.set_account(key, renewal_in_days=1, arr=60_000.0, plan="monitor")  # small: 90 × 1.2 × 0.8 × exp
     assert (await stack.post_signal(key, risk=80)).status_code == 202
     wf_id = ids.renewal(key, stack.account(key).renewal_date)

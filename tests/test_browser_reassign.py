@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 async def test_reassigning_an_emergency_to_a_junior_warns_and_needs_a_reason(stack: LocalStack) -> None:
-    key = stack.healthy_account(11)
+    key = stack.healthy_account(50)
     stack.set_account(key, renewal_in_days=2, arr=60_000.0, plan="monitor")
     assert (await stack.post_signal(key, risk=85)).status_code == 202
     wf_id = ids.renewal(key, stack.account(key).renewal_date)
