@@ -28,8 +28,11 @@ async def test_cap_holds_across_two_journeys(stack: LocalStack) -> None:
     assert set(lead["enrolled"]) >= {"welcome-series", "geographic"}
     lead_id = lead["lead_id"]
     await wait_for(lambda: _sent(stack, lead_id, 2), 120, "both journeys' first emails")
-    first, second = [s for s in await sends(stack, lead_id) if s.state == "sent"][:2]
-    assert (second.updated_at - first.updated_at).total_seconds() >= window_s - 1
+    first, second = sorted((s for s in await sends(stack, lead_id) if s.state == "sent"), key=lambda s: s.created_at)[
+        :2
+    ]
+    # The cap counts messages from when they were reserved (created_at), not from when the send finished.
+    assert (second.created_at - first.created_at).total_seconds() >= window_s - 1
     # The deferred send's visit is projected when its journey reaches its next step.
     await wait_for(lambda: _deferred_by_cap(stack, lead_id), 60, "the cap's deferral in a journey's log")
 
