@@ -158,20 +158,34 @@ async def approvals_waiting(session: AsyncSession, now: datetime) -> Chart:
     ).all()
     present = {kind for kind, _ in rows}
     kinds = [k for k in APPROVAL_KINDS if k in present] + sorted(present - set(APPROVAL_KINDS))
-    counts = {k: {key: 0 for key, _, _ in AGE_BUCKETS} for k in kinds}
-    for kind, requested_at in rows:
-        counts[kind][age_bucket(now - requested_at)] += 1
     oldest = max((now - requested_at for _, requested_at in rows), default=None)
     waited = f"; the oldest has waited {_age_text(oldest)}" if oldest is not None else ""
-    return Chart(
+    return age_chart(
         id="approvals-waiting",
         title="Approvals waiting, by age",
         summary=f"{len(rows)} approvals waiting for a manager{waited}.",
         category="Waiting",
+        groups={k: k.capitalize() for k in kinds},
+        ages=[(kind, now - requested_at) for kind, requested_at in rows],
+    )
+
+
+def age_chart(
+    *, id: str, title: str, summary: str, category: str, groups: dict[str, str], ages: list[tuple[str, timedelta]]
+) -> Chart:
+    """How many of each group (key -> series name, in order) fall in each age bucket."""
+    counts = {g: dict.fromkeys((key for key, _, _ in AGE_BUCKETS), 0) for g in groups}
+    for group, age in ages:
+        counts[group][age_bucket(age)] += 1
+    return Chart(
+        id=id,
+        title=title,
+        summary=summary,
+        category=category,
         labels=[label for _, label, _ in AGE_BUCKETS],
         keys=[key for key, _, _ in AGE_BUCKETS],
         series=[
-            Series(name=k.capitalize(), key=k, values=[counts[k][key] for key, _, _ in AGE_BUCKETS]) for k in kinds
+            Series(name=name, key=g, values=[counts[g][key] for key, _, _ in AGE_BUCKETS]) for g, name in groups.items()
         ],
     )
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.charts import Chart, Series
-from db.home import AGE_BUCKETS, OUTCOME_GROUPS, age_bucket, outcome_group, usd
+from db.home import OUTCOME_GROUPS, age_chart, outcome_group, usd
 from db.models import Agent, AgentRun, Approval, OutboxEntry, User, WorkflowInstance
 from db.models.outbox import OUTBOX_STATES
 
@@ -282,15 +282,11 @@ async def approval_waits(session: AsyncSession, today: date, days: int = 14) -> 
         )
     ).all()
     outcomes = sorted({status for status, _, _ in rows})
-    counts = {o: dict.fromkeys((key for key, _, _ in AGE_BUCKETS), 0) for o in outcomes}
-    for status, requested, decided in rows:
-        counts[status][age_bucket(decided - requested)] += 1
-    return Chart(
+    return age_chart(
         id="approval-waits",
         title="Approval wait times",
         summary=f"{len(rows)} approvals decided or expired in the last {days} days, by how long they waited.",
         category="Waited",
-        labels=[label for _, label, _ in AGE_BUCKETS],
-        keys=[key for key, _, _ in AGE_BUCKETS],
-        series=[Series(name=_humanize(o), key=o, values=[counts[o][k] for k, _, _ in AGE_BUCKETS]) for o in outcomes],
+        groups={o: _humanize(o) for o in outcomes},
+        ages=[(status, decided - requested) for status, requested, decided in rows],
     )
