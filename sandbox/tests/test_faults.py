@@ -105,7 +105,7 @@ async def test_faults_spare_the_admin_api_and_the_ui(client: httpx.AsyncClient) 
 
 async def test_fault_settings_api(client: httpx.AsyncClient) -> None:
     faults = (await client.get("/_sandbox/faults", headers=ADMIN)).json()
-    assert set(faults) == {"salesforce", "active", "clubos"}
+    assert set(faults) == {"salesforce", "active", "clubos", "smtp"}
     assert faults["salesforce"] == {
         "error_rate": 0.0,
         "error_status": 503,

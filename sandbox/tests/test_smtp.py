@@ -126,3 +126,21 @@ async def test_a_busy_port_disables_the_sink_but_not_the_sandbox() -> None:
 def test_default_port_follows_the_sandbox_port() -> None:
     app = create_app(make_settings(sandbox_port=9100))
     assert app.state.sandbox.mail.address == ("127.0.0.1", 9125)
+
+
+async def test_injected_faults_refuse_mail_for_a_while(client: httpx.AsyncClient, app: FastAPI) -> None:
+    """`smtp` under /_sandbox/faults: the relay answers a temporary failure (4xx) and keeps nothing, so a
+    sender's outage handling can be tried by hand; back to normal, the same mail is accepted."""
+    port = sink_of(app).address[1]
+    faults = {"smtp": {"error_rate": 1.0}}
+    assert (await client.put("/_sandbox/faults", json=faults, headers=ADMIN)).status_code == 200
+    with pytest.raises(smtplib.SMTPDataError) as refused:
+        await asyncio.to_thread(send_mail, port, reminder())
+    assert refused.value.smtp_code == 421
+    await client.put("/_sandbox/faults", json={"smtp": {"error_rate": 0.0, "rate_limit_next": 1}}, headers=ADMIN)
+    with pytest.raises(smtplib.SMTPDataError) as limited:
+        await asyncio.to_thread(send_mail, port, reminder())
+    assert limited.value.smtp_code == 451
+    assert (await client.get("/_sandbox/mail", headers=ADMIN)).json()["total"] == 0
+    await asyncio.to_thread(send_mail, port, reminder())
+    assert (await client.get("/_sandbox/mail", headers=ADMIN)).json()["total"] == 1

@@ -22,12 +22,14 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
+from sandbox.faults import FaultInjector
 from sandbox.persist import MEMORY, StateStore
 
 logger = logging.getLogger("sandbox.smtp")
 # aiosmtpd logs every SMTP command at INFO; the sandbox's log is for its own events.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 KEPT_MAILS = 1000
+SMTP_SERVICE = "smtp"  # its name under /_sandbox/faults
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ class _Handler:
         self._sink = sink
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        refusal = await self._sink.injected_refusal()
+        if refusal is not None:
+            return refusal
         raw = envelope.original_content or envelope.content or b""
         content = raw if isinstance(raw, bytes) else raw.encode()
         stored = self._sink.store(envelope.mail_from or "", list(envelope.rcpt_tos), content)
@@ -105,8 +110,10 @@ class MailSink:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         store: StateStore = MEMORY,
+        faults: FaultInjector | None = None,
     ) -> None:
         self.host = host
+        self._faults = faults
         self.port = port
         self.error: str | None = None
         self._clock = clock
@@ -157,6 +164,19 @@ class MailSink:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+
+    async def injected_refusal(self) -> str | None:
+        """The SMTP reply for a fault injected under the `smtp` service, if any: a relay's temporary
+        failures (4xx), so a sender keeps the mail and tries again, as with a real provider's outage."""
+        if self._faults is None:
+            return None
+        await asyncio.sleep(self._faults.latency_s(SMTP_SERVICE))
+        fault = self._faults.draw(SMTP_SERVICE)
+        if fault is None:
+            return None
+        if fault.status_code == 429:
+            return "451 4.7.1 Rate limited, try again later (injected by the sandbox)"
+        return "421 4.3.0 Mail relay unavailable (injected by the sandbox)"
 
     def store(self, envelope_from: str, envelope_to: list[str], raw: bytes) -> StoredMail:
         message = BytesParser(policy=policy.default).parsebytes(raw)

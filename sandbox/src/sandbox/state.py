@@ -27,7 +27,7 @@ from sandbox.salesforce.cursors import QueryCursors
 from sandbox.salesforce.store import TaskStore
 from sandbox.seed_data import generate
 from sandbox.settings import SandboxSettings
-from sandbox.smtp_sink import MailSink
+from sandbox.smtp_sink import SMTP_SERVICE, MailSink
 from sandbox.stats import ADMIN, UI, RequestStats
 
 logger = logging.getLogger("sandbox.state")
@@ -63,8 +63,12 @@ class SandboxState:
         )
         self.emit_timer = EmitTimer(self._emit_timed_update, settings.active_emit_interval_s, store=store)
         self.clubos = ClubOS(settings, store=store, webhook_transport=webhook_transport)
+        self.faults.register(SMTP_SERVICE)
         self.mail = MailSink(
-            settings.sandbox_host, settings.sandbox_port + 25 if smtp_port is None else smtp_port, store=store
+            settings.sandbox_host,
+            settings.sandbox_port + 25 if smtp_port is None else smtp_port,
+            store=store,
+            faults=self.faults,
         )
         self.mail_tracking = MailTracking(settings, store=store, transport=webhook_transport)
         self.lead_form = LeadForm(settings, store=store, transport=webhook_transport)
