@@ -109,13 +109,16 @@ async def test_the_renewal_page_says_what_it_waits_for(stack: LocalStack, monkey
         await wait_for(lambda: _waits(stack, intel), 60, "the new signal's enrichment to wait")
         async with stack.browser_session(MANAGER[0]) as http:
             page = await http.get(f"/renewals/{wf_id}")
+            customer = await http.get(f"/customers/{key}")
         assert page.status_code == 200 and "Waiting for Salesforce since" in page.text, page.text[:500]
+        assert "Waiting for Salesforce since" in customer.text
     finally:
         await stack.set_faults("salesforce", error_rate=0.0)
     assert await wait_for(lambda: _cleared(stack, intel), 60, "the wait to be cleared")
     async with stack.browser_session(MANAGER[0]) as http:
         page = await http.get(f"/renewals/{wf_id}")
-    assert "Waiting for Salesforce" not in page.text
+        customer = await http.get(f"/customers/{key}")
+    assert "Waiting for Salesforce" not in page.text and "Waiting for Salesforce" not in customer.text
 
 
 async def test_a_journey_waits_out_a_mail_outage(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:

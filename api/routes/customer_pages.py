@@ -8,9 +8,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.campaign_ui import render
 from api.customer_charts import CHARTS, SOURCE, User, load_chart, renewals_of
-from api.deps import DbDep, get_templates
-from db import intelligence_store
+from api.deps import DbDep
+from contracts import ids
+from db import downstream, intelligence_store
 from db.models import Customer
 
 router = APIRouter(tags=["customers"], include_in_schema=False)
@@ -21,22 +23,20 @@ async def customer_page(request: Request, customer_id: str, user: User, db: DbDe
     async with db.session() as session:
         customer = await session.get(Customer, customer_id)
         if customer is None:
-            return get_templates(request).TemplateResponse(
-                request,
-                "error.html",
-                {"title": "Not found", "message": f"No customer {customer_id}."},
-                status_code=404,
-            )
+            return render(request, "error.html", {"title": "Not found", "message": f"No customer {customer_id}."}, 404)
         renewals = await renewals_of(session, customer_id, user)
         history = await intelligence_store.intelligence_history(session, customer_id)
         charts = [await load_chart(session, customer_id, c) for c in CHARTS]
-    return get_templates(request).TemplateResponse(
+        # A signal held up by an outage waits in the customer's intelligence workflow: say so here too.
+        waits = await downstream.by_system(session, [ids.intelligence(customer_id), *(r.id for r in renewals)])
+    return render(
         request,
         "customer.html",
         {
             "customer": customer,
             "history": history,
             "renewals": renewals,
+            "waits": waits,
             "charts": charts,
             "chart_source": SOURCE.format(customer_id=quote(customer_id, safe="")),
         },
