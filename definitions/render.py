@@ -74,6 +74,16 @@ def _pct_of_one(value: Any) -> str:
         return str(value)
 
 
+@_passes_missing
+def _days(value: Any) -> str:
+    """3 -> "3 days", 1 -> "1 day": counts in the chat read as written by a person."""
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{count} day" if count in (1, -1) else f"{count} days"
+
+
 class _Scope(dict[str, Any]):
     """A context mapping that knows its own path, so misses can name it in full."""
 
@@ -100,7 +110,7 @@ class _Environment(ImmutableSandboxedEnvironment):
 @lru_cache(maxsize=1)
 def _env() -> ImmutableSandboxedEnvironment:
     env = _Environment(autoescape=True, undefined=Placeholder)
-    env.filters.update(money=_money, pct=_pct, pct_of_one=_pct_of_one)
+    env.filters.update(money=_money, pct=_pct, pct_of_one=_pct_of_one, days=_days)
     return env
 
 

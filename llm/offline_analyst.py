@@ -129,7 +129,7 @@ def _summary(facts: CustomerFacts, risk: RiskAssessment) -> str:
     if facts.renewal_date is not None and days is not None:
         when = fmt_date(facts.renewal_date)
         if days >= 0:
-            opening += f", {days} days before renewal on {when}"
+            opening += f", {plural(days, 'day')} before renewal on {when}"
         else:
             opening += f"; its renewal date {when} has passed"
     drivers = [_usage_phrase(facts.usage_trend)]

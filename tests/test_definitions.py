@@ -54,6 +54,11 @@ def test_render_escapes_values_and_formats() -> None:
     assert out == "Acme &lt;Corp&gt; ARR $200,000, -23.0%"
 
 
+@pytest.mark.parametrize(("days", "text"), [(1, "1 day"), (0, "0 days"), (3, "3 days"), (-1, "-1 day")])
+def test_days_reads_as_written(days: int, text: str) -> None:
+    assert render_text("{{workflow.daysUntilRenewal | days}}", {"workflow": {"daysUntilRenewal": days}}) == text
+
+
 def test_missing_variable_is_a_visible_placeholder() -> None:
     out = render_text("Hi {{customer.region}} / {{nothing.at.all | money}}", CONTEXT)
     assert "⟨customer.region⟩" in out and "⟨nothing.at.all⟩" in out and "missing-var" in out

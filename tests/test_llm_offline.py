@@ -269,3 +269,8 @@ def test_make_analyst_picks_by_api_key() -> None:
     assert isinstance(empty, OfflineAnalyst)
     model = make_analyst(Settings(ANTHROPIC_API_KEY=SecretStr("sk-test"), llm_model="claude-haiku-4-5"))
     assert isinstance(model, AnthropicAnalyst)
+
+
+async def test_one_day_before_renewal_is_singular() -> None:
+    analysis = await OfflineAnalyst(today=date(2026, 2, 28)).analyze(sample_context(with_signal=False))
+    assert "1 day before renewal on 1 March 2026" in analysis.analysis.summary
