@@ -48,9 +48,11 @@ async def record_renewal_continue_as_new(stack: LocalStack, client: Client) -> N
     await renewal.execute_update(RenewalWorkflow.complete, CompleteInput(actor=csm, outcome="renewed"))
     await renewal.result()
     chain = await runs(client, wf_id)
+    [asked] = [h for h in chain if _has_activity(h, "record_approval_request")]
     [decided] = [h for h in chain if _has_update(h, "decide_approval")]
-    assert chain[0] is not decided is not chain[-1], "the decision must be applied in a middle run"
+    assert chain.index(asked) < chain.index(decided) < len(chain) - 1, "asked, decided and completed in three runs"
     save(chain[0], "renewal_continued_as_new")
+    save(asked, "renewal_email_asked_then_continued_as_new")
     save(decided, "renewal_approval_decided_after_continue_as_new")
     save(chain[-1], "renewal_completed_after_continue_as_new")
 
@@ -82,3 +84,7 @@ def _has_update(history: WorkflowHistory, name: str) -> bool:
         e.workflow_execution_update_accepted_event_attributes.accepted_request.input.name == name
         for e in history.events
     )
+
+
+def _has_activity(history: WorkflowHistory, name: str) -> bool:
+    return any(e.activity_task_scheduled_event_attributes.activity_type.name == name for e in history.events)
