@@ -1,7 +1,9 @@
 """Talking to a renewal workflow from the API: read its state, run its updates.
 
-State comes from Temporal (a query); updates return the new state. Validation
-failures come back as a message for the CSM, not as a 500.
+State comes from Temporal (a query). An update answers only a small ack (a renewal's
+state grows with its life), so the new state is queried once it has been applied:
+callers get the whole state as before. Validation failures come back as a message
+for the CSM, not as a 500.
 """
 
 from __future__ import annotations
@@ -51,11 +53,11 @@ async def run_update(client: Client, workflow_id: str, update: str, arg: BaseMod
     (a slow model) keep running in the workflow and the page can be refreshed."""
     handle = client.get_workflow_handle(workflow_id)
     try:
-        update_handle = await handle.start_update(
-            update, arg, result_type=RenewalState, wait_for_stage=WorkflowUpdateStage.ACCEPTED
-        )
-        state = await asyncio.wait_for(update_handle.result(), timeout=UPDATE_WAIT_S)
-        return UpdateOutcome(state=state)
+        # No result type: workers of an older release answer the whole state, newer ones an ack; either is
+        # followed by the query.
+        update_handle = await handle.start_update(update, arg, wait_for_stage=WorkflowUpdateStage.ACCEPTED)
+        await asyncio.wait_for(update_handle.result(), timeout=UPDATE_WAIT_S)
+        return UpdateOutcome(state=await get_state(client, workflow_id))
     except WorkflowUpdateFailedError as exc:
         return UpdateOutcome(error=_reason(exc))
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):

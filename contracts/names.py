@@ -29,12 +29,12 @@ RECENT_SIGNALS = "recent"  # query -> list[SignalOutcome]
 # RenewalWorkflow
 INTELLIGENCE_UPDATE = "intelligence_update"  # signal: IntelligenceUpdate
 RENEWAL_STATE = "get_state"  # query -> RenewalState
-RENEWAL_START = "start"  # update: Actor -> RenewalState
-RENEWAL_CHOOSE = "choose"  # update: ChooseInput -> RenewalState
-RENEWAL_COMPLETE_STEP = "complete_step"  # update: CompleteStepInput -> RenewalState
-RENEWAL_COMPLETE = "complete"  # update: CompleteInput -> RenewalState
-RENEWAL_REASSIGN = "reassign"  # update: ReassignInput -> RenewalState
-RENEWAL_CANCEL = "cancel"  # update: CancelInput -> RenewalState
+RENEWAL_START = "start"  # update: Actor -> RenewalAck
+RENEWAL_CHOOSE = "choose"  # update: ChooseInput -> RenewalAck
+RENEWAL_COMPLETE_STEP = "complete_step"  # update: CompleteStepInput -> RenewalAck
+RENEWAL_COMPLETE = "complete"  # update: CompleteInput -> RenewalAck
+RENEWAL_REASSIGN = "reassign"  # update: ReassignInput -> RenewalAck
+RENEWAL_CANCEL = "cancel"  # update: CancelInput -> RenewalAck
 RENEWAL_SUPERSEDE = "supersede"  # signal: SupersedeInput (the customer's renewal date moved)
 
 # AgentRunWorkflow

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from contracts.actors import Actor
+from contracts.approvals import ApprovalOutcome, ApprovalRequest
 from contracts.renewal_definitions import Button, WorkflowDefinition
 
 Status = Literal["pending", "in_progress", "completed", "cancelled", "expired", "superseded"]
@@ -53,6 +54,9 @@ class RenewalInput(BaseModel):
     customer_name: str
     renewal_date: date
     approval_ttl_s: int = Field(24 * 3600, ge=1)  # how long a manager has to approve a customer email
+    # Continue as new past this many history events, besides whenever Temporal suggests it (tests set it low).
+    continue_as_new_after_events: int | None = Field(None, ge=20)
+    carry: RenewalCarry | None = None  # set when a run continues as new: everything the renewal had
 
 
 class OutreachSend(BaseModel):
@@ -297,3 +301,24 @@ class Projection(BaseModel):
     created_at: datetime
     started_at: datetime | None
     completed_at: datetime | None
+
+
+class RenewalCarry(BaseModel):
+    """What a renewal hands to its next run when it continues as new: the whole state (steps, chat, artifacts,
+    assignment, period, outcome so far), its approval requests with their decisions (pending ones keep their
+    expiry, so their timers are re-armed from it), and the signals it had not applied yet."""
+
+    state: RenewalState
+    requests: list[ApprovalRequest] = Field(default_factory=list)
+    outcomes: list[ApprovalOutcome] = Field(default_factory=list)
+    inbox: list[IntelligenceUpdate] = Field(default_factory=list)
+    superseded_by: SupersedeInput | None = None
+
+
+class RenewalAck(BaseModel):
+    """What a renewal's update answers: small, however long the renewal has run. The state it changed is
+    one `get_state` query away."""
+
+    workflow_id: str
+    seq: int
+    status: Status

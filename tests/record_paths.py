@@ -23,7 +23,7 @@ from tests.inbox_helpers import a_member, start_sync, stored, write_in
 from tests.journey_helpers import DAY_S, new_lead, sends, speed_up, visits
 from tests.stack import LocalStack, wait_for
 from tests.test_renewal_outreach import _draft_and_ask
-from tests.test_renewal_workflow import new_renewal, work_to_completion
+from tests.test_renewal_workflow import act, new_renewal, work_to_completion
 from workflows.renewal import RenewalWorkflow
 
 # The continue-as-new scenario's dev server suggests continuing as new past this many events.
@@ -53,7 +53,7 @@ async def record_renewal_paths(stack: LocalStack, client: Client) -> None:
     handle, csm, denied_id, step = await _draft_and_ask(stack, 40)
     assert (await decide(stack, denied_id, approve=False, reason="too pushy")).status_code == 200
     await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
-    state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
+    state = await act(handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
     approved_id = next(i for i in state.email_approvals if i != denied_id)
     edits = {"subject": "Your renewal plan", "body": "Hi, can we talk on Tuesday?"}
     assert (await decide(stack, approved_id, approve=True, edits=edits)).status_code == 200
@@ -85,11 +85,11 @@ async def record_renewal_approval_expiry(stack: LocalStack, client: Client) -> N
     expiring = await _renewal_with_short_approvals(stack, client, 43)
     await stack.wait_projection(expiring.id)
     csm = Actor(email=update().assigned_to, role="csm")
-    state = await expiring.execute_update(RenewalWorkflow.start, csm)
+    state = await act(expiring, RenewalWorkflow.start, csm)
     assert state.definition is not None
     first = state.definition.steps[0].id
     await expiring.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=first, value="outreach"))
-    state = await expiring.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=first, value="send"))
+    state = await act(expiring, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=first, value="send"))
     [approval_id] = state.email_approvals
     # Today the loop arms its timer before the request exists and an update does not re-arm it (reported to
     # issue 9): a new signal wakes the loop, which then waits for the request's expiry.
@@ -116,7 +116,7 @@ async def record_renewal_calendar_escalation(stack: LocalStack, client: Client) 
     )
     step = "confirm-intent"
     await renewal.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
-    state = await renewal.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
+    state = await act(renewal, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
     [approval_id] = state.email_approvals
     again = update(event_id="evt-record-calendar-2", stage="Critical", risk=85, renewal=state.renewal_date)
     again.intelligence_id = state.intelligence_id or again.intelligence_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contracts.renewals import ChooseInput, CompleteStepInput, RenewalState
 from tests.stack import LocalStack
-from tests.test_renewal_workflow import new_renewal
+from tests.test_renewal_workflow import act, new_renewal
 from workflows.renewal import RenewalWorkflow
 
 DONE = "I created a Salesforce task asking Finance"
@@ -21,8 +21,8 @@ async def test_a_failed_task_says_so_and_a_retry_creates_it_once(stack: LocalSta
     # Salesforce is down for longer than the action's retries (4 attempts).
     await stack.set_faults("salesforce", fail_next=4)
     try:
-        state: RenewalState = await handle.execute_update(
-            RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="review-contract", value="task")
+        state: RenewalState = await act(
+            handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="review-contract", value="task")
         )
     finally:
         await stack.set_faults("salesforce", fail_next=0)
@@ -31,9 +31,7 @@ async def test_a_failed_task_says_so_and_a_retry_creates_it_once(stack: LocalSta
     assert "task" in [b.value for b in state.offered_buttons]  # Retry: the same button is still there
     assert not [a for a in state.artifacts if a.id.startswith("createTask")]
 
-    state = await handle.execute_update(
-        RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="review-contract", value="task")
-    )
+    state = await act(handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="review-contract", value="task"))
     assert DONE in state.chat[-1].text and [b.value for b in state.offered_buttons] == ["complete"]
     [task] = [a for a in state.artifacts if a.id.startswith("createTask")]
     assert sum(1 for c in state.chat if DONE in c.text) == 1

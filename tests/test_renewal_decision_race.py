@@ -19,7 +19,7 @@ from contracts.approvals import ApprovalDecision, ApprovalOutcome
 from contracts.renewals import ChooseInput, CompleteStepInput, RenewalState
 from db import approvals_store
 from tests.stack import LocalStack, wait_for
-from tests.test_renewal_workflow import new_renewal, own_renewal
+from tests.test_renewal_workflow import act, new_renewal, own_renewal
 from workflows.renewal import RenewalWorkflow
 
 MANAGER = Actor(email="maria.lopez@renubu.demo", role="manager")
@@ -29,14 +29,14 @@ OTHER_MANAGER = Actor(email="david.kim@renubu.demo", role="manager")
 async def _ask(handle: WorkflowHandle[Any, Any], csm: Actor) -> tuple[str, RenewalState]:
     """Start the renewal, draft an email and send it for approval; then move to the step whose
     'task' button calls Salesforce (the slow action)."""
-    state: RenewalState = await handle.execute_update(RenewalWorkflow.start, csm)
+    state: RenewalState = await act(handle, RenewalWorkflow.start, csm)
     assert state.definition is not None
     first = state.definition.steps[0]
     await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=first.id, value="outreach"))
-    state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=first.id, value="send"))
+    state = await act(handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=first.id, value="send"))
     [approval_id] = state.email_approvals
-    state = await handle.execute_update(
-        RenewalWorkflow.complete_step, CompleteStepInput(actor=csm, step_id=first.id, outcome=first.outcomes[0])
+    state = await act(
+        handle, RenewalWorkflow.complete_step, CompleteStepInput(actor=csm, step_id=first.id, outcome=first.outcomes[0])
     )
     return approval_id, state
 
@@ -131,8 +131,8 @@ async def _keeps_working(handle: WorkflowHandle[Any, Any], csm: Actor) -> None:
     step = state.current_step
     assert step is not None and state.definition is not None
     outcome = state.definition.step(step.step_id).outcomes[0]
-    after = await handle.execute_update(
-        RenewalWorkflow.complete_step, CompleteStepInput(actor=csm, step_id=step.step_id, outcome=outcome)
+    after = await act(
+        handle, RenewalWorkflow.complete_step, CompleteStepInput(actor=csm, step_id=step.step_id, outcome=outcome)
     )
     assert after.steps_done == state.steps_done + 1
     await _no_failed_tasks(handle)

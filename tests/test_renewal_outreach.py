@@ -17,7 +17,7 @@ from contracts.renewals import (
 from db import approvals_store, users
 from devstack.seed import MANAGER
 from tests.stack import LocalStack, wait_for
-from tests.test_renewal_workflow import new_renewal, own_renewal
+from tests.test_renewal_workflow import act, new_renewal, own_renewal
 from workflows.renewal import RenewalWorkflow
 
 
@@ -25,11 +25,11 @@ async def _draft_and_ask(stack: LocalStack, index: int) -> tuple[Any, Actor, str
     """An emergency renewal whose first step has a drafted email sent for approval."""
     _, wf_id, csm = await new_renewal(stack, index, days=4, risk=85)
     handle = stack.client.get_workflow_handle_for(RenewalWorkflow.run, wf_id)
-    state: RenewalState = await handle.execute_update(RenewalWorkflow.start, csm)
+    state: RenewalState = await act(handle, RenewalWorkflow.start, csm)
     assert state.definition is not None
     step = state.definition.steps[0].id
     await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
-    state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
+    state = await act(handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
     [approval_id] = state.email_approvals
     assert "Waiting for a manager" in state.chat[-2].text and "in their queue now" in state.chat[-1].text
     return handle, csm, approval_id, step
@@ -74,7 +74,7 @@ async def test_denied_or_undecided_emails_are_never_sent(stack: LocalStack) -> N
     assert "not sent" in state.chat[-1].text and "too pushy" in state.chat[-1].text
 
     await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
-    redraft = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
+    redraft = await act(handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
     pending_id = next(i for i in redraft.email_approvals if i != denied_id)
     manager = Actor(email=MANAGER[0], role="manager")
     await handle.execute_update(RenewalWorkflow.cancel, CancelInput(actor=manager, reason="customer acquired"))
@@ -106,7 +106,7 @@ async def test_draft_another_differs_is_signed_by_the_csm_and_completing_withdra
     )
     await stack.wait_projection(state.workflow_id, lambda r: r.assigned_to == worker.email)
     csm = Actor(email=worker.email, role="csm")
-    state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
+    state = await act(handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
     first, second = [a.data for a in state.artifacts if a.id.startswith("draftOutreach")]
     assert first["body"] != second["body"]  # Draft Another gives another draft
     signature = second["body"].rsplit("\n\n", 1)[-1]
@@ -132,11 +132,11 @@ async def test_an_email_approval_expires_on_time_while_the_renewal_sleeps(stack:
     """The renewal's timer is set for its next stage day; a request opened afterwards sets it again."""
     # The next stage day is weeks away.
     handle, csm = await own_renewal(stack, 43, renewal_in_days=60, approval_ttl_s=2, name="Timer Co")
-    state: RenewalState = await handle.execute_update(RenewalWorkflow.start, csm)
+    state: RenewalState = await act(handle, RenewalWorkflow.start, csm)
     assert state.definition is not None
     step = state.definition.steps[0].id
     await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="outreach"))
-    state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
+    state = await act(handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step, value="send"))
     [approval_id] = state.email_approvals
     row = await wait_for(lambda: _expired(stack, approval_id), 60, "the 2 s request to expire")
     assert row.decided_by is None

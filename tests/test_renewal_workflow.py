@@ -31,8 +31,21 @@ async def new_renewal(stack: LocalStack, index: int, days: int, risk: int) -> tu
     return key, wf_id, Actor(email=row.assigned_to, role="csm")
 
 
+async def act(handle: Any, update: Any, arg: Any) -> RenewalState:
+    """Run a renewal update and read the state it left: updates answer only a small ack."""
+    await handle.execute_update(update, arg)
+    state: RenewalState = await handle.query(RenewalWorkflow.get_state)
+    return state
+
+
 async def own_renewal(
-    stack: LocalStack, index: int, *, renewal_in_days: int, approval_ttl_s: int, name: str
+    stack: LocalStack,
+    index: int,
+    *,
+    renewal_in_days: int,
+    approval_ttl_s: int,
+    name: str,
+    continue_as_new_after_events: int | None = None,
 ) -> tuple[Any, Actor]:
     """An Emergency renewal started directly (its own id, a short approval lifetime) on an account whose real
     intelligence the actions need; returns its handle, once projected, and its CSM."""
@@ -45,7 +58,13 @@ async def own_renewal(
     upd.intelligence_id, upd.assigned_to = latest.id, csm.email
     handle = await stack.client.start_workflow(
         RenewalWorkflow.run,
-        RenewalInput(customer_id=key, customer_name=name, renewal_date=renewal, approval_ttl_s=approval_ttl_s),
+        RenewalInput(
+            customer_id=key,
+            customer_name=name,
+            renewal_date=renewal,
+            approval_ttl_s=approval_ttl_s,
+            continue_as_new_after_events=continue_as_new_after_events,
+        ),
         id=f"renewal-own-{uuid.uuid4().hex[:8]}",
         task_queue=stack.settings.task_queue,
         start_signal=names.INTELLIGENCE_UPDATE,
@@ -55,24 +74,18 @@ async def own_renewal(
     return handle, csm
 
 
-async def work_to_completion(handle: object, csm: Actor) -> RenewalState:
-    h = handle  # a WorkflowHandle; typed loosely to keep the helper short
-    state: RenewalState = await h.execute_update(RenewalWorkflow.start, csm)  # type: ignore[attr-defined]
+async def work_to_completion(handle: Any, csm: Actor) -> RenewalState:
+    state = await act(handle, RenewalWorkflow.start, csm)
     assert state.definition is not None
     for step in state.definition.steps:
         for button in step.chat.initial_message.buttons:
             if button.action in ("draftOutreach", "scheduleCall", "createTask", "draftPlan", "showArtifact"):
-                state = await h.execute_update(  # type: ignore[attr-defined]
-                    RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=step.id, value=button.value)
-                )
+                choice = ChooseInput(actor=csm, step_id=step.id, value=button.value)
+                state = await act(handle, RenewalWorkflow.choose, choice)
                 break
-        state = await h.execute_update(  # type: ignore[attr-defined]
-            RenewalWorkflow.complete_step,
-            CompleteStepInput(actor=csm, step_id=step.id, outcome=step.outcomes[0], notes="done"),
-        )
-    return await h.execute_update(  # type: ignore[attr-defined]
-        RenewalWorkflow.complete, CompleteInput(actor=csm, outcome=state.definition.outcomes[0])
-    )
+        done = CompleteStepInput(actor=csm, step_id=step.id, outcome=step.outcomes[0], notes="done")
+        state = await act(handle, RenewalWorkflow.complete_step, done)
+    return await act(handle, RenewalWorkflow.complete, CompleteInput(actor=csm, outcome=state.definition.outcomes[0]))
 
 
 async def test_csm_works_an_emergency_renewal_to_its_outcome(stack: LocalStack) -> None:
@@ -104,15 +117,11 @@ async def test_salesforce_tasks_for_the_longest_customer_id(stack: LocalStack) -
     assert len(ids.renewal_action(wf_id, "emergency-renewal", "assess-risk", "scheduleCall", 1)) > TASK_KEY_MAX
     handle = stack.client.get_workflow_handle_for(RenewalWorkflow.run, wf_id)
     await handle.execute_update(RenewalWorkflow.start, csm)
-    state = await handle.execute_update(
-        RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="assess-risk", value="call")
-    )
+    state = await act(handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="assess-risk", value="call"))
     await handle.execute_update(
         RenewalWorkflow.complete_step, CompleteStepInput(actor=csm, step_id="assess-risk", outcome="risk_confirmed")
     )
-    state = await handle.execute_update(
-        RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="review-contract", value="task")
-    )
+    state = await act(handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="review-contract", value="task"))
     assert not [c.text for c in state.chat if "did not work" in c.text]
     call = next(a for a in state.artifacts if a.id.startswith("scheduleCall"))
     assert call.data["salesforce_task"]["id"]
@@ -181,12 +190,13 @@ async def test_worker_replaced_mid_workflow_loses_and_repeats_nothing(stack: Loc
             RenewalWorkflow.complete_step,
             CompleteStepInput(actor=csm, step_id="review-health", outcome="healthy"),
         )
-        state = await handle.execute_update(
-            RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="confirm-intent", value="call")
+        state = await act(
+            handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id="confirm-intent", value="call")
         )
     assert any(a.id.startswith("scheduleCall") for a in state.artifacts)
     async with worker_for(settings, stack.client, stack.db):
-        state = await handle.execute_update(
+        state = await act(
+            handle,
             RenewalWorkflow.complete_step,
             CompleteStepInput(actor=csm, step_id="confirm-intent", outcome="intent_confirmed"),
         )
@@ -197,7 +207,7 @@ async def test_worker_replaced_mid_workflow_loses_and_repeats_nothing(stack: Loc
             RenewalWorkflow.complete_step,
             CompleteStepInput(actor=csm, step_id="prepare-paperwork", outcome="paperwork_sent"),
         )
-        state = await handle.execute_update(RenewalWorkflow.complete, CompleteInput(actor=csm, outcome="renewed"))
+        state = await act(handle, RenewalWorkflow.complete, CompleteInput(actor=csm, outcome="renewed"))
     assert state.status == "completed" and [s.status for s in state.steps] == ["done"] * 3
     async with stack.db.session() as session:
         steps = await session.scalar(

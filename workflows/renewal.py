@@ -4,7 +4,9 @@ A CSM works it step by step through updates (start, choose, complete_step,
 complete); managers reassign or cancel. New intelligence arrives as a signal and
 may escalate the stage. It expires when the renewal date passes, and wakes on the
 days its stage would change so a Prepare renewal becomes Critical on time.
-Every change is projected to the database for the queue pages.
+Every change is projected to the database for the queue pages. A long-lived renewal
+continues as new, carrying its whole state (`renewal_runs`); updates answer a small
+`RenewalAck`, the state is a query away.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         CompleteStepInput,
         IntelligenceUpdate,
         ReassignInput,
+        RenewalAck,
         RenewalInput,
         RenewalState,
         StepRecord,
@@ -39,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import policies
     from workflows import renewal_chat as chat
     from workflows import renewal_outreach as outreach
+    from workflows import renewal_runs as runs
     from workflows import renewal_state as sm
     from workflows.approval_gate import ApprovalGate
     from workflows.renewal_action import run_action
@@ -57,40 +61,38 @@ APPROVAL_TIMER = "renewal-approval-timer"
 
 @workflow.defn(name=names.RENEWAL)
 class RenewalWorkflow:
-    def __init__(self) -> None:
-        self._state: RenewalState | None = None
-        self._inbox: list[IntelligenceUpdate] = []
-        self._superseded_by: SupersedeInput | None = None
-        self._lock = asyncio.Lock()
+    @workflow.init
+    def __init__(self, inp: RenewalInput) -> None:
+        # Built from the input, so handlers (even in a continued run's first task) never see a half-made renewal.
+        self.inp, self._lock = inp, asyncio.Lock()
         self.gate = ApprovalGate()  # customer emails wait for a manager
-
-    @property
-    def state(self) -> RenewalState:
-        if self._state is None:
-            raise ApplicationError("renewal not initialised yet", type="NotReady")
-        return self._state
+        self.state = runs.begin(inp, self.gate)
+        self._inbox: list[IntelligenceUpdate] = list(inp.carry.inbox) if inp.carry else []
+        self._superseded_by: SupersedeInput | None = inp.carry.superseded_by if inp.carry else None
 
     @workflow.run
     async def run(self, inp: RenewalInput) -> RenewalState:
-        self.inp = inp
-        self._state = RenewalState(
-            workflow_id=workflow.info().workflow_id,
-            customer_id=inp.customer_id,
-            customer_name=inp.customer_name,
-            renewal_date=inp.renewal_date,
-            created_at=workflow.now(),
-        )
-        await workflow.wait_condition(lambda: bool(self._inbox))
+        if inp.carry is None:
+            can = workflow.patched(runs.CONTINUE_AS_NEW)
+            await workflow.wait_condition(lambda: bool(self._inbox))
+        else:  # a continued run: the Temporal UI's details belong to the run
+            can = True
+            workflow.set_current_details(current_details(self.state))
         while self.state.is_open:
             async with self._lock:
                 await self._apply_inbox()
                 await self._apply_supersede()
             if not self.state.is_open:
                 break
+            if can and runs.due(inp):
+                await workflow.wait_condition(workflow.all_handlers_finished)  # an update never spans two runs
+                if self.state.is_open:  # else a handler closed it meanwhile: finish here
+                    workflow.continue_as_new(self._carried())
+                continue
             wake = min(filter(None, (sm.next_wake(self.state, workflow.now()), self.gate.next_expiry())))
             try:
                 await workflow.wait_condition(
-                    self._wakes(self.gate.next_expiry(), rearm=workflow.patched(APPROVAL_TIMER)),
+                    self._wakes(self.gate.next_expiry(), rearm=workflow.patched(APPROVAL_TIMER), can=can),
                     timeout=max(wake - workflow.now(), timedelta(seconds=1)),
                 )
             except TimeoutError:
@@ -105,15 +107,21 @@ class RenewalWorkflow:
                 await self._resolve(await self.gate.expire(all_pending=True))
         return self.state
 
-    def _wakes(self, expiry: datetime | None, *, rearm: bool) -> Callable[[], bool]:
-        """What ends the renewal's sleep: news, closing, or (rearm) a request an update opened meanwhile,
-        which may expire before the timer set for the next stage day."""
+    def _wakes(self, expiry: datetime | None, *, rearm: bool, can: bool) -> Callable[[], bool]:
+        """What ends the renewal's sleep: news, closing, (rearm) a request an update opened meanwhile,
+        which may expire before the timer set for the next stage day, or (can) a history long enough to
+        continue as new."""
         return lambda: (
             bool(self._inbox)
             or self._superseded_by is not None
             or not self.state.is_open
             or (rearm and self.gate.next_expiry() != expiry)
+            or (can and runs.due(self.inp))
         )
+
+    def _carried(self) -> RenewalInput:
+        c = runs.carry(self.state, self.gate, self._inbox, self._superseded_by)
+        return self.inp.model_copy(update={"carry": c})
 
     async def _on_timer(self) -> None:
         s, now = self.state, workflow.now()
@@ -192,11 +200,9 @@ class RenewalWorkflow:
 
     # CSM and manager actions. Validators reject bad requests before anything is
     # written to history; handlers re-check under the lock (another update may have
-    # run in between) and return the new state.
+    # run in between) and answer a small ack (the state is a query away).
 
-    async def _change(
-        self, change: Callable[[], T], then: Callable[[T], Awaitable[None]] | None = None
-    ) -> RenewalState:
+    async def _change(self, change: Callable[[], T], then: Callable[[T], Awaitable[None]] | None = None) -> RenewalAck:
         """Apply a state-machine change under the lock, run its follow-up, publish."""
         async with self._lock:
             try:
@@ -206,10 +212,11 @@ class RenewalWorkflow:
             if then is not None:
                 await then(result)
             await self._publish()
-            return self.state
+            s = self.state
+            return RenewalAck(workflow_id=s.workflow_id, seq=s.seq, status=s.status)
 
     @workflow.update(name=names.RENEWAL_START)
-    async def start(self, actor: Actor) -> RenewalState:
+    async def start(self, actor: Actor) -> RenewalAck:
         return await self._change(lambda: sm.start(self.state, actor, workflow.now()))
 
     @start.validator
@@ -217,7 +224,7 @@ class RenewalWorkflow:
         sm.validate_start(self.state, actor)
 
     @workflow.update(name=names.RENEWAL_CHOOSE)
-    async def choose(self, inp: ChooseInput) -> RenewalState:
+    async def choose(self, inp: ChooseInput) -> RenewalAck:
         # The branch's reply ("I logged the call…") waits for its actions; older histories said it first.
         after = workflow.patched("renewal-reply-after-actions")
 
@@ -239,7 +246,7 @@ class RenewalWorkflow:
         chat.validate_choose(self.state, inp)
 
     @workflow.update(name=names.RENEWAL_COMPLETE_STEP)
-    async def complete_step(self, inp: CompleteStepInput) -> RenewalState:
+    async def complete_step(self, inp: CompleteStepInput) -> RenewalAck:
         async def record(rec: StepRecord) -> None:
             await workflow.execute_activity_method(
                 RenewalActivities.record_step,
@@ -255,7 +262,7 @@ class RenewalWorkflow:
         sm.validate_complete_step(self.state, inp)
 
     @workflow.update(name=names.RENEWAL_COMPLETE)
-    async def complete(self, inp: CompleteInput) -> RenewalState:
+    async def complete(self, inp: CompleteInput) -> RenewalAck:
         return await self._change(lambda: sm.complete(self.state, inp, workflow.now()))
 
     @complete.validator
@@ -263,7 +270,7 @@ class RenewalWorkflow:
         sm.validate_complete(self.state, inp)
 
     @workflow.update(name=names.RENEWAL_REASSIGN)
-    async def reassign(self, inp: ReassignInput) -> RenewalState:
+    async def reassign(self, inp: ReassignInput) -> RenewalAck:
         return await self._change(lambda: sm.reassign(self.state, inp, workflow.now()))
 
     @reassign.validator
@@ -271,7 +278,7 @@ class RenewalWorkflow:
         sm.validate_reassign(self.state, inp)
 
     @workflow.update(name=names.RENEWAL_CANCEL)
-    async def cancel(self, inp: CancelInput) -> RenewalState:
+    async def cancel(self, inp: CancelInput) -> RenewalAck:
         return await self._change(lambda: sm.cancel(self.state, inp.actor, inp.reason, workflow.now()))
 
     @cancel.validator
