@@ -65,6 +65,7 @@ async def test_no_page_scrolls_sideways_on_a_phone_and_the_header_fits(stack: Lo
         links = await wide.locator(".topbar .nav a").evaluate_all("as => as.map(a => a.getBoundingClientRect().top)")
         assert len(set(round(t) for t in links)) == 1, "the nav wraps at 1280px"
         assert (await wide.locator(".topbar").bounding_box() or {"height": 999})["height"] <= 64
+        assert await wide.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
         await expect(wide.locator(".menu-btn")).to_be_hidden()
         await wide.keyboard.press("Tab")  # the first stop: skip to content, visible when focused
         skip = wide.locator(".skip-link")
