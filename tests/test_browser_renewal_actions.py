@@ -19,6 +19,7 @@ from tests.test_renewal_every_action import FIRST_ACCOUNT, LAST_ACCOUNT, MATRIX,
 pytestmark = pytest.mark.browser
 DEFINITIONS = reachable_definitions()
 SHOT = set[str]()  # action types already photographed in this session
+DESKTOP, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
 
 
 def _actions(walks: list[Walk]) -> set[str]:
@@ -57,18 +58,21 @@ async def _complete_step(page: Page, button: Button, outcome: str, done: int) ->
     await page.wait_for_function(f"() => document.querySelectorAll('.step.done').length >= {done}")
 
 
-async def _photograph(page: Page, phone: Page, action: str) -> None:
+async def _photograph(page: Page, action: str) -> None:
+    """The page at desktop width, then the same page at phone width (no reload: the CSS reflows)."""
     if action in SHOT:
         return
     SHOT.add(action)
     await screenshot(page, f"e2e-{action}-1440")
-    await phone.goto(page.url)
-    await phone.wait_for_selector("#renewal-panel")
-    await screenshot(phone, f"e2e-{action}-390")
-    assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), action
+    await page.set_viewport_size(PHONE)
+    try:
+        await screenshot(page, f"e2e-{action}-390")
+        assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), action
+    finally:
+        await page.set_viewport_size(DESKTOP)
 
 
-async def _press(run: Run, page: Page, phone: Page, step: Step, button: Button, done: int) -> None:
+async def _press(run: Run, page: Page, step: Step, button: Button, done: int) -> None:
     before = await run.refresh()
     effect = effect_of(button)
     if button.action == "completeStep":
@@ -82,7 +86,7 @@ async def _press(run: Run, page: Page, phone: Page, step: Step, button: Button, 
     if button.action == "sendOutreach":  # the manager approved it meanwhile: the page shows what was sent
         await page.reload()
         await page.wait_for_selector("#renewal-panel")
-    await _photograph(page, phone, str(button.action))
+    await _photograph(page, str(button.action))
 
 
 def test_the_browser_walks_press_every_kind_of_button() -> None:
@@ -103,9 +107,7 @@ async def test_csm_presses_every_kind_of_button_in_the_dashboard(
     index = FIRST_ACCOUNT + len(MATRIX) + DEFINITIONS.index(definition)
     assert index <= LAST_ACCOUNT
     async with renewal_run(stack, definition, index) as run, chromium() as browser:
-        context = await browser.new_context(viewport={"width": 1440, "height": 900})
-        page, phone = await context.new_page(), await context.new_page()
-        await phone.set_viewport_size({"width": 390, "height": 844})
+        page = await browser.new_page(viewport=DESKTOP)
         await login(page, stack.api_url, run.state.assigned_to, DEMO_PASSWORD)
         await page.goto(f"{stack.api_url}/renewals/{run.wf_id}")
         await page.get_by_role("button", name="Start workflow").click()
@@ -113,12 +115,12 @@ async def test_csm_presses_every_kind_of_button_in_the_dashboard(
 
         for number, (step, walk) in enumerate(zip(definition.steps, WALKS[definition.id], strict=True), start=1):
             for click in walk.clicks:
-                await _press(run, page, phone, step, click.button, number)
+                await _press(run, page, step, click.button, number)
 
         await page.locator("input[name=outcome]").first.check()
         await page.get_by_role("button", name="Complete workflow").click()
         await page.wait_for_selector(".outcome h3")
         assert (await page.locator(".outcome h3").inner_text()).startswith("Workflow complete")
-        await _photograph(page, phone, "complete")
+        await _photograph(page, "complete")
     row = await stack.wait_projection(run.wf_id, lambda r: r.status == "completed")
     assert row.outcome_status == definition.outcomes[0] and row.steps_done == len(definition.steps)
