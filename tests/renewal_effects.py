@@ -110,7 +110,11 @@ async def schedule_call(run: Run, step: Step, button: Button, before: RenewalSta
     assert task.what_id == account.id and task.subject == f"Call: {agenda.title}"
     assert task.description == "\n".join(agenda.data["agenda"])
     assert task.activity_date in _due(1, after.chat[-1].at.date())
-    assert agenda.data["salesforce_task"]["id"] == task.id
+    assert agenda.data["salesforce_task"] == {
+        "id": task.id,
+        "subject": task.subject,
+        "due": task.activity_date.isoformat(),
+    }
     await _shown_on_page(run, agenda.title, f"Salesforce task {task.id}")
 
 
