@@ -161,6 +161,8 @@ async def send_outreach(run: Run, step: Step, button: Button, before: RenewalSta
     row = await wait_for(pending, 30, f"approval {approval_id} in the queue")
     assert row.workflow_kind == "renewal" and row.workflow_id == run.wf_id
     assert row.editable == {"subject": draft.data["subject"], "body": draft.data["body"]}
+    queue = await run.manager.get(f"/approvals/{approval_id}")
+    assert queue.status_code == 200 and html.escape(f"Email {after.customer_name} about their renewal?") in queue.text
     decided = await run.manager.post(f"/api/approvals/{approval_id}/decide", json={"approve": True})
     assert decided.status_code == 200, decided.text
     [mail] = await wait_for(lambda: _mail(run, approval_id), 30, "the approved email in the SMTP sink")
@@ -170,6 +172,7 @@ async def send_outreach(run: Run, step: Step, button: Button, before: RenewalSta
     state = await run.refresh()
     [sent] = [a for a in state.artifacts if a.id == f"sent-{approval_id}"]
     assert sent.data["to"] == mail["to"][0] and sent.data["approved_by"] == MANAGER[0]
+    assert sent.source == f"Renubu, approved by {MANAGER[0]}"
     assert state.chat[-1].text == f"Email sent to {sent.data['to']} (Approved by {MANAGER[0]})", state.chat[-1]
     async with run.stack.db.session() as session:
         assert (await approvals_store.get(session, approval_id)).status == "approved"
@@ -188,7 +191,7 @@ async def complete_step(run: Run, step: Step, button: Button, before: RenewalSta
     assert len(audit) == 1 and audit[0].outcomes["outcome"] == done.outcome, audit
     row = await run.stack.wait_projection(run.wf_id, lambda r: r.steps_done == index + 1)
     assert row.current_step == (following.step_id if following else None)
-    await _shown_on_page(run, f"Audit trail ({index + 1} step")
+    await _shown_on_page(run, f"Audit trail ({index + 1} step", f"Step complete: {step.name}")
 
 
 EFFECTS: dict[str, Effect] = {

@@ -98,6 +98,7 @@ async def test_every_button_leaves_its_effect(stack: LocalStack, definition_id: 
         outcome = definition.outcomes[run_no % len(definition.outcomes)]
         done = await run.post("/complete", {"outcome": outcome, "next_steps": ["send the order form"]})
         assert done.status == "completed" and done.outcome is not None and done.outcome.status == outcome
+        assert done.outcome.completed_by == done.assigned_to
         row = await stack.wait_projection(run.wf_id, lambda r: r.status == "completed")
         assert row.outcome_status == outcome and row.outcome["next_steps"] == ["send the order form"]
         assert row.steps_done == len(definition.steps) and row.current_step is None
