@@ -61,14 +61,17 @@ def _next_node(step: Step, node: str, button: Button) -> str:
     return button.value if button.value in step.chat.branches else node
 
 
-def _walks(step: Step, node: str, depth: int) -> list[list[Click]]:
-    """Every click sequence from `node` that ends with a Complete Step button."""
+def _walks(step: Step, node: str, depth: int, used: frozenset[tuple[str, str]] = frozenset()) -> list[list[Click]]:
+    """Every click sequence from `node` that ends with a Complete Step button, pressing no button of a node
+    twice (Draft Another and Send for Approval lead to each other)."""
     found: list[list[Click]] = []
     for button in buttons_at(step, node):
+        edge = (node, button.value)
         if button.action == "completeStep":
             found.append([Click(button)])
-        elif depth > 1 and button.value in step.chat.branches:
-            found += [[Click(button), *rest] for rest in _walks(step, button.value, depth - 1)]
+        elif depth > 1 and edge not in used:
+            rest = _walks(step, _next_node(step, node, button), depth - 1, used | {edge})
+            found += [[Click(button), *r] for r in rest]
     return found
 
 

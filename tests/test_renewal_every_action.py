@@ -56,6 +56,8 @@ def test_every_button_is_planned_and_has_a_checked_effect() -> None:
     """Without the stack: the walks press every button of every definition a renewal can run, and every
     action a button can name has a checker (so a new one fails here before it reaches the matrix)."""
     assert {d.id for d in reachable_definitions()} == {d.id for d in all_definitions().values() if d.type == "renewal"}
+    # nextStep passes the schema but nothing in the workflow or the page does anything with it: a definition
+    # that uses it fails effect_of below until it does something that can be checked.
     assert set(EFFECTS) >= ACTIONS - {"nextStep"}, sorted(ACTIONS - set(EFFECTS))
     for definition in reachable_definitions():
         for step in definition.steps:
@@ -64,6 +66,25 @@ def test_every_button_is_planned_and_has_a_checked_effect() -> None:
             for node in [step.chat.initial_message, *step.chat.branches.values()]:
                 for button in node.buttons:
                     effect_of(button)
+
+
+def test_a_new_button_is_pressed_and_one_without_a_checked_effect_fails() -> None:
+    """A button added to a YAML file joins the walks by itself; one whose action has no checker fails."""
+    raw = all_definitions()["monitor-renewal"].model_dump(by_alias=True, exclude_none=True)
+    first = raw["steps"][0]["chat"]
+    first["initialMessage"]["buttons"].append({"label": "Ask Finance", "value": "finance", "action": "createTask"})
+    first["branches"]["finance"] = {"response": "Asked.", "actions": ["createTask"], "buttons": [COMPLETE]}
+    first["initialMessage"]["buttons"].append({"label": "Jump Ahead", "value": "jump", "action": "nextStep"})
+    definition = WorkflowDefinition.model_validate(raw)
+    step = definition.steps[0]
+    pressed = set().union(*(walks[0].keys for walks in plan(definition)))
+    assert {("finance", "Ask Finance"), ("jump", "Jump Ahead")} <= pressed
+    with pytest.raises(pytest.fail.Exception, match="Jump Ahead"):
+        for button in step.chat.initial_message.buttons:
+            effect_of(button)
+
+
+COMPLETE = {"label": "Complete Step", "value": "complete", "action": "completeStep"}
 
 
 async def work_step(run: Run, walk: Walk, outcome: str) -> None:
