@@ -90,7 +90,8 @@ class RenewalActionActivities:
                     "\n".join(agenda.draft.agenda),
                     due=_today() + timedelta(days=1),
                 )
-                data = {**agenda.draft.model_dump(), "salesforce_task": task}
+                # What the CSM reads on the agenda; not whether this try created or updated the task.
+                data = {**agenda.draft.model_dump(), "salesforce_task": {k: task[k] for k in ("id", "subject", "due")}}
                 return ActionResult(
                     artifact_id="call-agenda",
                     title=agenda.draft.title,

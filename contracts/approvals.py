@@ -79,6 +79,7 @@ class ApprovalOutcome(BaseModel):
             return f"Withdrawn: {self.reason}. Nothing was done."
         if self.status == "denied":
             return f"Denied{who}: {self.reason or 'no reason given'}"
-        count = len(self.approved_ids)
         edited = " with edits" if self.edits else ""
-        return f"{'Approved' if self.status == 'approved' else 'Partially approved'}{who}{edited}: {count} item(s)"
+        said = f"{'Approved' if self.status == 'approved' else 'Partially approved'}{who}{edited}"
+        # A request of one action (a renewal's email) has no items: counting them said "0 item(s)".
+        return f"{said}: {len(self.approved_ids)} item(s)" if self.approved_ids else said

@@ -243,7 +243,7 @@ class RenewalWorkflow:
 
     @choose.validator
     def _check_choose(self, inp: ChooseInput) -> None:
-        chat.validate_choose(self.state, inp)
+        chat.validate_choice(self.state, inp)  # validators do not run on replay: no history changes
 
     @workflow.update(name=names.RENEWAL_COMPLETE_STEP)
     async def complete_step(self, inp: CompleteStepInput) -> RenewalAck:

@@ -29,6 +29,16 @@ def validate_choose(state: RenewalState, inp: ChooseInput) -> Button:
     return button
 
 
+def validate_choice(state: RenewalState, inp: ChooseInput) -> None:
+    """What the choose update accepts: an offered button that is a choice. A Complete Step button opens the
+    step's outcome form; sent as a choice (the JSON API allows it) it only echoed its label and the step
+    stayed open, so it is refused, naming the outcomes to complete the step with."""
+    button = validate_choose(state, inp)
+    if button.action == "completeStep":
+        outcomes = ", ".join(definition_of(state).step(inp.step_id).outcomes)
+        raise ValueError(f"{inp.value!r} completes the step: complete it with one of its outcomes ({outcomes})")
+
+
 @dataclass
 class Choice:
     actions: list[str]  # the activity actions to run

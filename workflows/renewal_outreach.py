@@ -82,7 +82,8 @@ async def on_outcome(state: RenewalState, gate: ApprovalGate, outcome: ApprovalO
         data={"to": to, "subject": send.subject, "body": send.body, "approved_by": outcome.decided_by or ""},
         template=False,
         visible=True,
-        source=f"approved by {outcome.decided_by}" + (" with edits" if outcome.edits else ""),
+        # Shown as "Produced by …" under the artifact and beside the chat note: who made the email go out.
+        source=f"Renubu, approved by {outcome.decided_by}" + (" with edits" if outcome.edits else ""),
         created_at=now,
     )
     chat.add_artifact(state, step_id, artifact, f"Email sent to {to} ({outcome.summary()})", now)
