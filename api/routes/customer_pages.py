@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from api.customer_charts import CHARTS, SOURCE, User, load_chart, renewals_of
 from api.deps import DbDep, get_templates
-from db import intelligence_store
+from db import intelligence_store, renewal_projection
 from db.models import Customer
 
 router = APIRouter(tags=["customers"], include_in_schema=False)
@@ -28,6 +28,7 @@ async def customer_page(request: Request, customer_id: str, user: User, db: DbDe
                 status_code=404,
             )
         renewals = await renewals_of(session, customer_id, user)
+        scores = await renewal_projection.live_scores(session, renewals)  # as the queue shows them
         history = await intelligence_store.intelligence_history(session, customer_id)
         charts = [await load_chart(session, customer_id, c) for c in CHARTS]
     return get_templates(request).TemplateResponse(
@@ -37,6 +38,7 @@ async def customer_page(request: Request, customer_id: str, user: User, db: DbDe
             "customer": customer,
             "history": history,
             "renewals": renewals,
+            "scores": scores,
             "charts": charts,
             "chart_source": SOURCE.format(customer_id=quote(customer_id, safe="")),
         },
