@@ -37,6 +37,12 @@
     return newOrder.filter((id) => !stayed.has(id));
   };
 
+  // The filters' URL says only what is set: "/queue?stage=Critical", not "...&due=&q=".
+  document.addEventListener("formdata", (evt) => {
+    if (!evt.target.matches?.(".desk-filters")) return;
+    [...evt.formData.entries()].filter(([, v]) => v === "").forEach(([k]) => evt.formData.delete(k));
+  });
+
   document.addEventListener("htmx:configRequest", (evt) => {
     const region = evt.detail.elt;
     if (!region.matches?.("[data-desk]")) return;
