@@ -1,6 +1,7 @@
 """The live desk in the browser: a renewal escalated to Emergency moves to the top of its CSM's queue and of
 the manager's Team without a reload, is marked as moved, and is announced with a toast to both; the CSM's
-keyboard focus and scroll position survive the re-render. Cards at 1440 px, the table at 390 px."""
+keyboard focus and scroll position survive the re-render; reassigned, it leaves the old owner's queue and
+their part of Team. Cards at 1440 px, the table at 390 px."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from playwright.async_api import expect
 
 from contracts import ids
+from db import users
 from devstack.seed import DEMO_PASSWORD, MANAGER
 from tests.browser import chromium, login, screenshot
 from tests.desk_helpers import clear, fill, live_open, no_sideways_scroll
@@ -79,3 +81,13 @@ async def test_an_escalated_renewal_moves_live_with_focus_and_scroll_kept(
         if width < 400:
             await no_sideways_scroll(manager)
         await screenshot(manager, f"desk-live-team-{view}-{width}")
+
+        # Reassigned: it leaves the old owner's queue and their part of Team, live.
+        async with stack.db.session() as session:
+            to = next(u for u in await users.csms(session) if u.email != csm)
+        async with stack.browser_session(MANAGER[0]) as http:
+            moved = await http.post(f"/api/workflows/{wf_id}/reassign", json={"to_email": to.email, "reason": "test"})
+            assert moved.status_code == 200, moved.text
+        await expect(page.locator(f"[id='{item}']")).to_have_count(0)
+        await expect(manager.locator(f"[id='{item}']")).to_have_count(0)
+        await expect(page.locator(items)).to_have_count(len(others))
