@@ -37,6 +37,9 @@ async def test_an_escalated_renewal_moves_live_with_focus_and_scroll_kept(
     wf_id = ids.renewal(key, stack.account(key).renewal_date)
     row = await stack.wait_projection(wf_id, lambda r: r.stage == "Critical")
     csm = row.assigned_to
+    async with stack.db.session() as session:
+        team = await users.csms(session)
+    csm_name = next(u.name for u in team if u.email == csm)
     others = await fill(stack, csm)
     item = ("card-" if view == "cards" else "row-") + wf_id
     items = "#queue .qcard" if view == "cards" else "#queue tr.qrow"
@@ -77,14 +80,15 @@ async def test_an_escalated_renewal_moves_live_with_focus_and_scroll_kept(
         await screenshot(page, f"desk-live-queue-{view}-{width}")
 
         await expect(manager.locator(urgent).first).to_have_attribute("id", item)
-        await expect(manager.locator("#flash .emergency-toast")).to_contain_text(f"New Emergency: {row.customer_name}")
+        await expect(manager.locator("#flash .emergency-toast")).to_contain_text(
+            f"New Emergency for {csm_name}: {row.customer_name}"
+        )
         if width < 400:
             await no_sideways_scroll(manager)
         await screenshot(manager, f"desk-live-team-{view}-{width}")
 
         # Reassigned: it leaves the old owner's queue and their part of Team, live.
-        async with stack.db.session() as session:
-            to = next(u for u in await users.csms(session) if u.email != csm)
+        to = next(u for u in team if u.email != csm)
         async with stack.browser_session(MANAGER[0]) as http:
             moved = await http.post(f"/api/workflows/{wf_id}/reassign", json={"to_email": to.email, "reason": "test"})
             assert moved.status_code == 200, moved.text

@@ -116,8 +116,10 @@
     const link = document.createElement("a");
     link.href = `/renewals/${encodeURIComponent(p.workflow_id)}`;
     link.textContent = p.customer_name || p.workflow_id;
-    text.append(mine ? "New Emergency in your queue: " : "New Emergency: ", link);
-    if (!mine) text.append(` (${p.assigned_to})`);
+    // Managers read the CSM's name where the page lists the team (the CSM filter), else their address.
+    const owner = String(p.assigned_to || "");
+    const option = [...document.querySelectorAll("select[name=csm] option")].find((o) => o.value === owner);
+    text.append(mine ? "New Emergency in your queue: " : `New Emergency for ${option ? option.textContent : owner}: `, link);
     const close = document.createElement("button");
     close.className = "toast-close";
     close.type = "button";
