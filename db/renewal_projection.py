@@ -26,9 +26,7 @@ async def upsert(session: AsyncSession, values: dict[str, Any]) -> bool:
     values = {**values, "priority_weight": weight}
     before = (
         await session.execute(
-            select(WorkflowInstance.assigned_to, WorkflowInstance.stage, WorkflowInstance.status).where(
-                WorkflowInstance.id == values["id"]
-            )
+            select(WorkflowInstance.assigned_to, WorkflowInstance.stage).where(WorkflowInstance.id == values["id"])
         )
     ).first()
     stmt = dialect_insert(session, WorkflowInstance).values(**values, updated_at=func.now())

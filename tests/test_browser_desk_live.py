@@ -13,7 +13,7 @@ from playwright.async_api import expect
 from contracts import ids
 from db import users
 from devstack.seed import DEMO_PASSWORD, MANAGER
-from tests.browser import chromium, login, screenshot
+from tests.browser import ARTIFACTS, chromium, login, screenshot
 from tests.desk_helpers import clear, fill, live_open, no_sideways_scroll
 from tests.stack import LocalStack
 
@@ -69,6 +69,7 @@ async def test_an_escalated_renewal_moves_live_with_focus_and_scroll_kept(
 
         await expect(page.locator(items).first).to_have_attribute("id", item)
         await page.wait_for_function(f"() => (document.body.dataset.deskMoved || '').split(' ').includes('{item}')")
+        await page.locator(f"[id='{item}']").screenshot(path=str(ARTIFACTS / f"desk-moved-{view}-{width}.png"))
         toast = page.locator("#flash .emergency-toast")
         await expect(toast).to_contain_text(f"New Emergency in your queue: {row.customer_name}")
         await page.wait_for_function("() => Number(document.body.dataset.deskRenders || 0) > 0")

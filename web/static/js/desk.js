@@ -76,6 +76,15 @@
       if (target && region.contains(target)) target.focus({ preventScroll: true });
     }
     restoreScroll(state, region);
+  });
+
+  document.addEventListener("htmx:afterSettle", (evt) => {
+    const region = evt.detail.target;
+    const state = region && before.get(region);
+    if (!state) return;
+    before.delete(region);
+    restoreScroll(state, region); // settling (focus, attributes) must not have moved it either
+    // Marked after settling: htmx's settle resets the classes of elements that kept their id.
     const order = [...region.querySelectorAll(ITEMS)].map((el) => el.id);
     const changed = moved(state.order, order);
     changed.forEach((id) => {
@@ -86,14 +95,6 @@
       el.addEventListener("animationend", () => el.classList.remove("moved"), { once: true });
     });
     if (changed.length) document.body.dataset.deskMoved = changed.join(" "); // tests wait for it
-  });
-
-  document.addEventListener("htmx:afterSettle", (evt) => {
-    const region = evt.detail.target;
-    const state = region && before.get(region);
-    if (!state) return;
-    before.delete(region);
-    restoreScroll(state, region); // settling (focus, attributes) must not have moved it either
     document.body.dataset.deskRenders = String(Number(document.body.dataset.deskRenders || 0) + 1);
   });
 
