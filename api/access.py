@@ -78,7 +78,9 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /": EVERYONE,
     "GET /queue": OWN_READ,
     "GET /queue/items": OWN_READ,
+    "GET /queue/list": OWN_READ,  # the live re-render of /queue
     "GET /team": STAFF,
+    "GET /team/list": STAFF,
     "GET /renewals/{workflow_id}": OWN_READ,
     "POST /renewals/{workflow_id}/start": OWN_WRITE,
     "POST /renewals/{workflow_id}/choose": OWN_WRITE,
@@ -215,9 +217,10 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /leads/{lead_id}/details": STAFF,
 }
 
-# Live-event topics a CSM may follow: the kill switch banner. Everything else (runs, approvals, the
-# inbox, suppression contacts, leads) is manager/operator data; unknown topics are staff-only too.
-CSM_TOPICS = frozenset({"control"})
+# Live-event topics a CSM may follow: the kill switch banner, and renewals of their own queue (event_visible).
+# Everything else (runs, approvals, the inbox, suppression contacts, leads) is manager/operator data;
+# unknown topics are staff-only too.
+CSM_TOPICS = frozenset({"control", "renewal"})
 
 
 def visible_topics(role: str, wanted: set[str]) -> set[str] | None:
@@ -225,6 +228,16 @@ def visible_topics(role: str, wanted: set[str]) -> set[str] | None:
     if role == "csm":
         return set(CSM_TOPICS) & wanted if wanted else set(CSM_TOPICS)
     return wanted or None
+
+
+def event_visible(role: str, email: str, event: dict[str, object]) -> bool:
+    """Past the topic filter: a CSM sees only the renewal events of their own queue (the owner, or the
+    owner before a reassignment), never another CSM's customers."""
+    if role != "csm" or event.get("topic") != "renewal":
+        return True
+    payload = event.get("payload")
+    csms = payload.get("csms", []) if isinstance(payload, dict) else []
+    return email.lower() in {str(c).lower() for c in csms}
 
 
 def route_keys(app: FastAPI) -> dict[str, object]:

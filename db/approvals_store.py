@@ -60,3 +60,9 @@ async def notify(session: AsyncSession, *, ref: str, kind: str, title: str, body
 
 async def recent_notifications(session: AsyncSession, limit: int = 20) -> list[Notification]:
     return list(await session.scalars(select(Notification).order_by(Notification.id.desc()).limit(limit)))
+
+
+async def pending_for_workflow(session: AsyncSession, workflow_id: str) -> list[Approval]:
+    """A workflow's requests still waiting for a decision (a renewal asks its CSM about them before closing)."""
+    q = select(Approval).where(Approval.workflow_id == workflow_id, Approval.status == "pending")
+    return list(await session.scalars(q.order_by(Approval.requested_at)))

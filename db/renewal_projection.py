@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import live
 from db.models import User, WorkflowInstance
+from db.queue_filters import QueueFilter
 from db.upsert import dialect_insert
 from rules import scoring
 from rules.queue_order import STAGE_ORDER, URGENT_STAGES
@@ -23,6 +24,11 @@ async def upsert(session: AsyncSession, values: dict[str, Any]) -> bool:
     """Write a projection row unless a newer one (higher seq) is already there."""
     weight = scoring.stored_weight({"score": values.get("priority_score", 0), **(values.get("priority_factors") or {})})
     values = {**values, "priority_weight": weight}
+    before = (
+        await session.execute(
+            select(WorkflowInstance.assigned_to, WorkflowInstance.stage).where(WorkflowInstance.id == values["id"])
+        )
+    ).first()
     stmt = dialect_insert(session, WorkflowInstance).values(**values, updated_at=func.now())
     update = {k: stmt.excluded[k] for k in values if k not in ("id", "created_at")}
     update["updated_at"] = func.now()
@@ -30,9 +36,35 @@ async def upsert(session: AsyncSession, values: dict[str, Any]) -> bool:
         index_elements=["id"], set_=update, where=WorkflowInstance.seq < stmt.excluded.seq
     )
     written = bool(getattr((await session.execute(stmt)), "rowcount", 0))
+    if written:
+        _announce(session, values, before)
     if written and values.get("status") == "completed":  # the customer page's charts mark the outcome
         live.publish(session, "customer", values["customer_id"], {"workflow_id": values["id"], "status": "completed"})
     return written
+
+
+def _announce(session: AsyncSession, values: dict[str, Any], before: Any) -> None:
+    """Topic `renewal`: queues, Team and All renewals re-order themselves (created, re-scored, reassigned,
+    closed). `csms` names whose queue it touches (the owner, and the previous one after a reassign): a CSM
+    receives only those (api/access.py); an Emergency new to its CSM (created, escalated, reassigned) is toasted."""
+    owner, stage, status = values.get("assigned_to", ""), values.get("stage", ""), values.get("status", "")
+    opened = status in OPEN
+    live.publish(
+        session,
+        "renewal",
+        values["id"],
+        {
+            "workflow_id": values["id"],
+            "customer_name": values.get("customer_name", ""),
+            "stage": stage,
+            "status": status,
+            "assigned_to": owner,
+            "csms": sorted({owner, before.assigned_to} if before else {owner}),
+            "new_emergency": opened
+            and stage == "Emergency"
+            and (before is None or before.stage != "Emergency" or before.assigned_to != owner),
+        },
+    )
 
 
 async def get(session: AsyncSession, workflow_id: str) -> WorkflowInstance | None:
@@ -49,13 +81,15 @@ def _open_loads(csm_email: str | None) -> Any:
     return q.group_by(WorkflowInstance.assigned_to).subquery()
 
 
-def _ordered(q: Select[Any], loads: Any) -> Select[Any]:
-    """Urgency first (rules.queue_order), then the renewal due first, then the live score."""
+def _ordered(q: Select[Any], loads: Any, filters: QueueFilter | None = None) -> Select[Any]:
+    """Urgency first (rules.queue_order), then the renewal due first, then the live score; a column the
+    view sorts by (filters.sort) comes before them, and they break its ties."""
     rank = case({stage: i for i, stage in enumerate(STAGE_ORDER)}, value=WorkflowInstance.stage, else_=len(STAGE_ORDER))
     live: ColumnElement[int] = WorkflowInstance.priority_weight - scoring.WORKLOAD_PENALTY_PER_WORKFLOW * (
         loads.c.n - 1
     )
-    return q.order_by(rank, WorkflowInstance.renewal_date, live.desc(), WorkflowInstance.id)
+    first = filters.order(rank, live) if filters else []
+    return q.order_by(*first, rank, WorkflowInstance.renewal_date, live.desc(), WorkflowInstance.id)
 
 
 def _rescored(rows: list[Any], session: AsyncSession) -> list[WorkflowInstance]:
@@ -78,6 +112,7 @@ async def queue(
     offset: int = 0,
     stage: str | None = None,
     stages: tuple[str, ...] | None = None,
+    filters: QueueFilter | None = None,
 ) -> list[WorkflowInstance]:
     """Open renewals, most urgent first (a CSM's, or everyone's), scored with each CSM's load now."""
     loads = _open_loads(csm_email)
@@ -92,13 +127,17 @@ async def queue(
         q = q.where(WorkflowInstance.stage == stage)
     if stages:
         q = q.where(WorkflowInstance.stage.in_(stages))
-    rows = list((await session.execute(_ordered(q, loads).limit(limit).offset(offset))).all())
+    if filters:
+        q = filters.apply(q)
+    rows = list((await session.execute(_ordered(q, loads, filters).limit(limit).offset(offset))).all())
     return _rescored(rows, session)
 
 
-async def urgent(session: AsyncSession, limit: int = 1000) -> list[WorkflowInstance]:
+async def urgent(
+    session: AsyncSession, limit: int = 1000, filters: QueueFilter | None = None, csm_email: str | None = None
+) -> list[WorkflowInstance]:
     """Every CSM's Emergency and Critical renewals (the manager's Team page), most urgent first."""
-    return await queue(session, None, limit=limit, stages=URGENT_STAGES)
+    return await queue(session, csm_email, limit=limit, stages=URGENT_STAGES, filters=filters)
 
 
 async def queue_stats(session: AsyncSession, csm_email: str | None, since: datetime) -> dict[str, int]:
@@ -124,6 +163,16 @@ async def open_counts_by_csm(session: AsyncSession) -> dict[str, int]:
         .group_by(WorkflowInstance.assigned_to)
     )
     return {email: int(n) for email, n in rows.all()}
+
+
+async def live_scores(session: AsyncSession, rows: list[WorkflowInstance]) -> dict[str, int]:
+    """The score each open renewal has now, as its queue shows it (the CSM's load now); closed ones have none."""
+    loads = await open_counts_by_csm(session)
+    return {
+        r.id: scoring.live({**r.priority_factors, "weight": r.priority_weight}, loads.get(r.assigned_to, 1)).score
+        for r in rows
+        if r.status in OPEN
+    }
 
 
 async def open_renewal(session: AsyncSession, customer_id: str, renewal_date: date) -> WorkflowInstance | None:

@@ -12,7 +12,7 @@ from api.campaign_ui import render
 from api.customer_charts import CHARTS, SOURCE, User, load_chart, renewals_of
 from api.deps import DbDep
 from contracts import ids
-from db import downstream, intelligence_store
+from db import downstream, intelligence_store, renewal_projection
 from db.models import Customer
 
 router = APIRouter(tags=["customers"], include_in_schema=False)
@@ -25,6 +25,7 @@ async def customer_page(request: Request, customer_id: str, user: User, db: DbDe
         if customer is None:
             return render(request, "error.html", {"title": "Not found", "message": f"No customer {customer_id}."}, 404)
         renewals = await renewals_of(session, customer_id, user)
+        scores = await renewal_projection.live_scores(session, renewals)  # as the queue shows them
         history = await intelligence_store.intelligence_history(session, customer_id)
         charts = [await load_chart(session, customer_id, c) for c in CHARTS]
         # A signal held up by an outage waits in the customer's intelligence workflow: say so here too.
@@ -37,6 +38,7 @@ async def customer_page(request: Request, customer_id: str, user: User, db: DbDe
             "history": history,
             "renewals": renewals,
             "waits": waits,
+            "scores": scores,
             "charts": charts,
             "chart_source": SOURCE.format(customer_id=quote(customer_id, safe="")),
         },

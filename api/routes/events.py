@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, Depends, Query, Request
 from sse_starlette.sse import EventSourceResponse
 
-from api.access import visible_topics
+from api.access import event_visible, visible_topics
 from api.auth import CurrentUser, current_user
 from api.live import LiveBroker
 
@@ -28,6 +28,8 @@ async def stream(
             while True:
                 event = await queue.get()
                 if wanted is not None and event["topic"] not in wanted:
+                    continue
+                if not event_visible(user.role, user.email, event):
                     continue
                 yield {"event": event["topic"], "id": str(event["id"]), "data": json.dumps(event)}
 

@@ -23,7 +23,7 @@ HomeChart = Literal["arr-at-risk", "renewals-due", "csm-load", "completed-weekly
 # Where a click on a bar goes: the existing list pages and their filters.
 LINKS: dict[str, str] = {
     "arr-at-risk": "/queue?csm=all&stage={key}",
-    "renewals-due": "/queue?csm=all&stage={series}",
+    "renewals-due": "/queue?csm=all&view=table&stage={series}&due={key}",  # the table, due within the bar's days
     "csm-load": "/queue?csm={key}",
     "completed-weekly": "/analytics",
     "approvals-waiting": "/approvals?status=pending",

@@ -19,7 +19,7 @@ from api.campaign_ui import clock_in
 from api.deps import get_db, get_templates
 from api.renewal_service import UpdateOutcome
 from contracts import ids
-from db import downstream, step_history
+from db import approvals_store, downstream, step_history
 
 router = APIRouter(tags=["renewal pages"], include_in_schema=False)
 WORKFLOW_ID = r"^[A-Za-z0-9._:-]{1,200}$"
@@ -31,6 +31,7 @@ async def _page(
     user: CurrentUser,
     outcome: UpdateOutcome | None = None,
     partial: bool = False,
+    notice: str | None = None,
 ) -> Response:
     view = await actions.load_view(request, workflow_id, user, outcome.state if outcome else None)
     next_item = await actions.next_in_queue(request, view.state) if view.state.status == "completed" else None
@@ -38,6 +39,7 @@ async def _page(
         audit = await step_history.for_workflow(session, workflow_id)
         team = await reassign_choices.team(session) if user.is_manager else []
         waits = await downstream.by_system(session, [workflow_id, ids.intelligence(view.state.customer_id)])
+        pending_emails = await approvals_store.pending_for_workflow(session, workflow_id)
     clock = clock_in(ZoneInfo(request.app.state.settings.club_timezone))
     context = {
         "v": view,
@@ -47,10 +49,11 @@ async def _page(
         "waits": [
             {**vars(w), "name": w.name, "since_local": clock(w.since), "next_local": clock(w.next_try)} for w in waits
         ],
+        "pending_emails": pending_emails,
         "error": outcome.error if outcome else None,
         "notice": "Still working on it (the model is slow). Refresh in a moment."
         if outcome and outcome.still_running
-        else None,
+        else notice,
     }
     template = "partials/renewal_panel.html" if partial else "renewal.html"
     return get_templates(request).TemplateResponse(request, template, context)
@@ -116,8 +119,20 @@ async def complete(
     notes: str = Form(default="", max_length=4000),
     next_steps: str = Form(default="", max_length=4000),
     confidence: Literal["high", "medium", "low"] = Form(default="medium"),
+    pending: Literal["", "send", "drop"] = Form(default="", description="what to do with an email awaiting approval"),
     user: CurrentUser = Depends(current_user),
 ) -> Response:
+    # An email still awaiting approval is never dropped silently: the CSM chooses to send it first (the renewal
+    # stays open) or to drop it (withdrawn: renewal completed). The JSON API keeps its behaviour (it withdraws).
+    await actions.ensure_may_act(request, workflow_id, user)
+    async with get_db(request).session() as session:
+        waiting = await approvals_store.pending_for_workflow(session, workflow_id)
+    if waiting and pending != "drop":
+        if pending == "send":
+            notice = "Kept open: the email goes once a manager approves it. Complete the renewal after that."
+            return await _page(request, workflow_id, user, partial=_is_htmx(request), notice=notice)
+        error = "An email to the customer is waiting for a manager's approval: send it first, or drop it."
+        return await _page(request, workflow_id, user, UpdateOutcome(error=error), partial=_is_htmx(request))
     steps = [line.strip() for line in next_steps.splitlines() if line.strip()]
     result = await actions.complete(request, workflow_id, user, outcome, notes, steps, confidence)
     return await _page(request, workflow_id, user, result, partial=_is_htmx(request))
