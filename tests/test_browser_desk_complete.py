@@ -16,7 +16,7 @@ from devstack.seed import DEMO_PASSWORD
 from tests.browser import chromium, login, screenshot
 from tests.desk_helpers import clear, fill, no_sideways_scroll
 from tests.stack import LocalStack, wait_for
-from tests.test_renewal_workflow import new_renewal
+from tests.test_renewal_workflow import act, new_renewal
 from workflows.renewal import RenewalWorkflow
 
 pytestmark = pytest.mark.browser
@@ -37,11 +37,11 @@ async def _approval(stack: LocalStack, approval_id: str, status: str) -> Any:
 async def test_completing_with_an_email_awaiting_approval_asks_send_or_drop(stack: LocalStack) -> None:
     _, wf_id, csm = await new_renewal(stack, 77, days=4, risk=85)
     handle = stack.client.get_workflow_handle_for(RenewalWorkflow.run, wf_id)
-    state: RenewalState = await handle.execute_update(RenewalWorkflow.start, csm)
+    state: RenewalState = await act(handle, RenewalWorkflow.start, csm)
     assert state.definition is not None
     first = state.definition.steps[0].id
     await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=first, value="outreach"))
-    state = await handle.execute_update(RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=first, value="send"))
+    state = await act(handle, RenewalWorkflow.choose, ChooseInput(actor=csm, step_id=first, value="send"))
     [approval_id] = state.email_approvals
     await wait_for(lambda: _approval(stack, approval_id, "pending"), 20, "the approval request recorded")
     for spec in state.definition.steps:
