@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import reassign_choices
-from api.auth import CurrentUser, current_user, require_role
-from api.deps import DB_INT_MAX, get_db, get_templates
+from api.auth import SignedIn, Viewer
+from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_templates
 from api.renewal_queue import queue_owner, start_of_today
 from db import renewal_projection, users
-from db.engine import Database
 
 router = APIRouter(tags=["queue"], include_in_schema=False)
 PAGE = 50
@@ -18,17 +17,17 @@ STAGES = ("Emergency", "Critical", "Prepare", "Monitor")
 
 
 @router.get("/")
-async def home(user: CurrentUser = Depends(current_user)) -> Response:
+async def home(user: SignedIn) -> Response:
     return RedirectResponse("/queue" if user.role == "csm" else "/home", status_code=303)
 
 
 @router.get("/queue")
 async def queue_page(
     request: Request,
+    user: SignedIn,
+    db: DbDep,
     csm: str | None = None,
     stage: str | None = Query(None, max_length=20),
-    user: CurrentUser = Depends(current_user),
-    db: Database = Depends(get_db),
 ) -> Response:
     owner = queue_owner(user, csm)
     stage = stage if stage in STAGES else None
@@ -57,11 +56,11 @@ async def queue_page(
 @router.get("/queue/items")
 async def queue_items(
     request: Request,
+    user: SignedIn,
+    db: DbDep,
     offset: int = Query(0, ge=0, le=DB_INT_MAX),
     csm: str | None = None,
     stage: str | None = Query(None, max_length=20),
-    user: CurrentUser = Depends(current_user),
-    db: Database = Depends(get_db),
 ) -> Response:
     """The next page of queue cards, appended by htmx."""
     owner = queue_owner(user, csm)
@@ -85,11 +84,7 @@ async def queue_items(
 
 
 @router.get("/team")
-async def team_page(
-    request: Request,
-    user: CurrentUser = Depends(require_role("manager", "operator")),
-    db: Database = Depends(get_db),
-) -> Response:
+async def team_page(request: Request, _user: Viewer, db: DbDep, settings: SettingsDep) -> Response:
     async with db.session() as session:
         loads = await renewal_projection.team_load(session)
         stats = await renewal_projection.queue_stats(session, None, start_of_today())
@@ -103,6 +98,6 @@ async def team_page(
             "stats": stats,
             "urgent": urgent,
             "team": team,
-            "capacity": request.app.state.settings.csm_capacity,  # RENUBU_CSM_CAPACITY: the load bars' scale
+            "capacity": settings.csm_capacity,  # RENUBU_CSM_CAPACITY: the load bars' scale
         },
     )
