@@ -89,27 +89,15 @@ async def start(db: Database, temporal: TemporalGetter, workflow_id: str, user: 
 async def choose(
     db: Database, temporal: TemporalGetter, workflow_id: str, user: CurrentUser, step_id: str, value: str
 ) -> UpdateOutcome:
-    return await _act(
-        db,
-        temporal,
-        workflow_id,
-        user,
-        names.RENEWAL_CHOOSE,
-        ChooseInput(actor=user.actor, step_id=step_id, value=value),
-    )
+    arg = ChooseInput(actor=user.actor, step_id=step_id, value=value)
+    return await _act(db, temporal, workflow_id, user, names.RENEWAL_CHOOSE, arg)
 
 
 async def complete_step(
     db: Database, temporal: TemporalGetter, workflow_id: str, user: CurrentUser, step_id: str, outcome: str, notes: str
 ) -> UpdateOutcome:
-    return await _act(
-        db,
-        temporal,
-        workflow_id,
-        user,
-        names.RENEWAL_COMPLETE_STEP,
-        CompleteStepInput(actor=user.actor, step_id=step_id, outcome=outcome, notes=notes),
-    )
+    arg = CompleteStepInput(actor=user.actor, step_id=step_id, outcome=outcome, notes=notes)
+    return await _act(db, temporal, workflow_id, user, names.RENEWAL_COMPLETE_STEP, arg)
 
 
 async def complete(
@@ -122,22 +110,15 @@ async def complete(
     next_steps: list[str],
     confidence: str,
 ) -> UpdateOutcome:
-    return await _act(
-        db,
-        temporal,
-        workflow_id,
-        user,
-        names.RENEWAL_COMPLETE,
-        CompleteInput(actor=user.actor, outcome=outcome, notes=notes, next_steps=next_steps, confidence=confidence),
-    )
+    arg = CompleteInput(actor=user.actor, outcome=outcome, notes=notes, next_steps=next_steps, confidence=confidence)
+    return await _act(db, temporal, workflow_id, user, names.RENEWAL_COMPLETE, arg)
 
 
 async def cancel(
     db: Database, temporal: TemporalGetter, workflow_id: str, user: CurrentUser, reason: str
 ) -> UpdateOutcome:
-    return await _act(
-        db, temporal, workflow_id, user, names.RENEWAL_CANCEL, CancelInput(actor=user.actor, reason=reason)
-    )
+    arg = CancelInput(actor=user.actor, reason=reason)
+    return await _act(db, temporal, workflow_id, user, names.RENEWAL_CANCEL, arg)
 
 
 async def reassign(
