@@ -20,6 +20,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.agent_action_tools import AgentActionTools
 from activities.agent_control import AgentControlActivities
+from activities.agent_member_tools import MemberReadTools
 from activities.agent_read_tools import AgentReadTools
 from activities.agent_runs import AgentRunActivities
 from activities.approvals import ApprovalActivities
@@ -115,6 +116,7 @@ async def activity_set(
             RenewalActionActivities(db, salesforce, analyst, Smtp.from_settings(settings)),
             AgentRunActivities(db, settings, TargetResolver(clubos, db, settings), planner),
             AgentReadTools(clubos, db),
+            MemberReadTools(clubos, db),
             AgentActionTools(clubos, db, settings),
             ApprovalActivities(db, settings),
             AgentControlActivities(db, client, settings),

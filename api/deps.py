@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
@@ -77,9 +78,14 @@ async def get_temporal(request: Request) -> Client:
     return client
 
 
+def get_temporal_getter(request: Request) -> TemporalGetter:
+    return partial(get_temporal, request)
+
+
 # What routes declare (the template's `Annotated` habit): a route names what it needs, and passes
 # it to a service as an explicit argument. Temporal stays a call (get_temporal) where a route may
 # answer 404 or 422 first, so those answers never wait on a Temporal that is down.
 DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
+TemporalGetterDep = Annotated[TemporalGetter, Depends(get_temporal_getter)]  # for services that check first

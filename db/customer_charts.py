@@ -6,7 +6,7 @@ outcomes. Nothing here is fetched or invented: a week or a day without a stored 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select
@@ -14,15 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.charts import Chart, Marker, Series
 from contracts.intelligence import CustomerContext, RiskSignal
+from db.day_series import daily_chart, date_axis, day_of, last_days
 from db.models import CustomerIntelligence, WorkflowInstance, WorkflowStepHistory
 
 MIN_DAYS, MAX_DAYS = 14, 90
 Kind = Literal["signal", "step", "outcome"]
 Event = tuple[datetime, Kind, str]
-
-
-def _day(at: datetime) -> date:
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).date()
 
 
 async def _readings(session: AsyncSession, customer_id: str) -> list[CustomerIntelligence]:
@@ -82,7 +79,7 @@ def _markers(events: list[Event], index_of: dict[date, int], line: list[float | 
     """Each event at its label, drawn on the line there."""
     markers = []
     for at, kind, text in events:
-        i = index_of.get(_day(at))
+        i = index_of.get(day_of(at))
         if i is not None:
             markers.append(Marker(index=i, kind=kind, text=text, value=_on_line(line, i)))
     return markers
@@ -92,14 +89,14 @@ async def risk_over_time(session: AsyncSession, customer_id: str, today: date) -
     """Risk and health per day (the day's last analysis), over the days the history spans (14 to 90)."""
     readings = await _readings(session, customer_id)
     events = await _events(session, customer_id, readings)
-    first = min([_day(at) for at, _, _ in events], default=today)
+    first = min([day_of(at) for at, _, _ in events], default=today)
     span = min(MAX_DAYS, max(MIN_DAYS, (today - first).days + 1))
-    days = [today - timedelta(days=span - 1 - i) for i in range(span)]
+    days = last_days(today, span)
     index_of = {d: i for i, d in enumerate(days)}
     risk: list[float | None] = [None] * span
     health: list[float | None] = [None] * span
     for r in readings:  # oldest first: the day's last analysis wins
-        i = index_of.get(_day(r.created_at))
+        i = index_of.get(day_of(r.created_at))
         if i is not None:
             risk[i], health[i] = float(r.risk_score), float(r.health_score)
     latest = readings[-1] if readings else None
@@ -108,14 +105,12 @@ async def risk_over_time(session: AsyncSession, customer_id: str, today: date) -
         if latest
         else "No analysis of this customer is stored yet."
     )
-    return Chart(
-        id="risk",
-        title="Risk score over time",
-        summary=summary,
+    return daily_chart(
+        "risk",
+        "Risk score over time",
+        summary,
+        days,
         stacked=False,
-        category="Day",
-        labels=[d.strftime("%b %-d") for d in days],
-        keys=[d.isoformat() for d in days],
         series=[
             Series(name="Risk score", key="risk", values=risk, kind="line", join_gaps=True),
             Series(name="Health score", key="health", values=health, kind="line", join_gaps=True),
@@ -149,8 +144,7 @@ async def usage_over_time(session: AsyncSession, customer_id: str) -> Chart:
         summary=summary,
         stacked=False,
         category="Week of",
-        labels=[w.strftime("%b %-d") for w in weeks],
-        keys=[w.isoformat() for w in weeks],
+        **date_axis(weeks),
         series=[
             Series(name="Weekly active users", key="active_users", values=wau, kind="line"),
             Series(name="Licensed seats", key="licensed", values=[float(seats[w]) for w in weeks], kind="line"),

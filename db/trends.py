@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.charts import Chart, Series
+from db.day_series import count_per_day, daily_chart, date_axis, last_days, since, sum_per_day
 from db.home import OUTCOME_GROUPS, age_chart, outcome_group, usd
 from db.models import Agent, AgentRun, Approval, OutboxEntry, User, WorkflowInstance
 from db.models.outbox import OUTBOX_STATES
@@ -20,37 +21,6 @@ from db.models.outbox import OUTBOX_STATES
 RUN_RESULTS = ("succeeded", "failed", "killed", "budget_paused", "skipped", "waiting_approval", "running")
 GROUPS = [*OUTCOME_GROUPS, "other"]
 GROUP_NAMES = {**{k: name for k, (name, _) in OUTCOME_GROUPS.items()}, "other": "Other outcome"}
-
-
-def _days(today: date, days: int) -> list[date]:
-    return [today - timedelta(days=days - 1 - i) for i in range(days)]
-
-
-def _since(today: date, days: int) -> datetime:
-    return datetime.combine(today - timedelta(days=days - 1), time.min, tzinfo=UTC)
-
-
-def _per_day(rows: list[tuple[datetime, str]], days: list[date], keys: list[str]) -> dict[str, list[float]]:
-    """Counts per (key, day) of (timestamp, key) rows."""
-    index = {d: i for i, d in enumerate(days)}
-    counts = {k: [0.0] * len(days) for k in keys}
-    for at, key in rows:
-        i = index.get(at.astimezone(UTC).date())
-        if i is not None and key in counts:
-            counts[key][i] += 1
-    return counts
-
-
-def _daily_chart(chart_id: str, title: str, summary: str, days: list[date], series: list[Series]) -> Chart:
-    return Chart(
-        id=chart_id,
-        title=title,
-        summary=summary,
-        category="Day",
-        labels=[d.strftime("%b %-d") for d in days],
-        keys=[d.isoformat() for d in days],
-        series=series,
-    )
 
 
 def _mean(values: list[float]) -> float | None:
@@ -65,18 +35,18 @@ async def completions_per_day(session: AsyncSession, today: date, days: int = 30
     rows = (
         await session.execute(
             select(WorkflowInstance.completed_at, WorkflowInstance.definition_id).where(
-                WorkflowInstance.status == "completed", WorkflowInstance.completed_at >= _since(today, days)
+                WorkflowInstance.status == "completed", WorkflowInstance.completed_at >= since(today, days)
             )
         )
     ).all()
     types = sorted({t for _, t in rows})
-    counts = _per_day([(at, t) for at, t in rows], _days(today, days), types)
+    counts = count_per_day([(at, t) for at, t in rows], last_days(today, days), types)
     total = sum(sum(v) for v in counts.values())
-    return _daily_chart(
+    return daily_chart(
         "completions-per-day",
         "Workflows completed per day",
         f"{total:.0f} workflows completed in the last {days} days.",
-        _days(today, days),
+        last_days(today, days),
         [Series(name=_humanize(t), key=t, values=counts[t]) for t in types],
     )
 
@@ -130,7 +100,7 @@ async def outcomes_per_csm(session: AsyncSession) -> Chart:
 async def _runs(session: AsyncSession, today: date, days: int) -> list[tuple[datetime, str, str, float]]:
     rows = await session.execute(
         select(AgentRun.started_at, AgentRun.agent_id, AgentRun.status, AgentRun.cost_usd).where(
-            AgentRun.started_at >= _since(today, days)
+            AgentRun.started_at >= since(today, days)
         )
     )
     return [(at, agent, status, float(cost or 0)) for at, agent, status, cost in rows.all()]
@@ -139,13 +109,13 @@ async def _runs(session: AsyncSession, today: date, days: int) -> list[tuple[dat
 async def runs_per_day(session: AsyncSession, today: date, days: int = 14) -> Chart:
     runs = await _runs(session, today, days)
     results = [r for r in RUN_RESULTS if any(status == r for _, _, status, _ in runs)]
-    counts = _per_day([(at, status) for at, _, status, _ in runs], _days(today, days), results)
+    counts = count_per_day([(at, status) for at, _, status, _ in runs], last_days(today, days), results)
     failed = sum(1 for _, _, status, _ in runs if status in ("failed", "killed"))
-    return _daily_chart(
+    return daily_chart(
         "runs-per-day",
         "Agent runs per day",
         f"{len(runs)} runs in the last {days} days; {failed} failed or killed.",
-        _days(today, days),
+        last_days(today, days),
         [Series(name=_humanize(r), key=r, values=counts[r]) for r in results],
     )
 
@@ -171,12 +141,7 @@ async def runs_per_agent(session: AsyncSession, today: date, days: int = 14) -> 
 async def cost_per_day(session: AsyncSession, today: date, budget: float | None, days: int = 14) -> Chart:
     runs = await _runs(session, today, days)
     agents = dict((await session.execute(select(Agent.id, Agent.name))).all())
-    index = {d: i for i, d in enumerate(_days(today, days))}
-    cost: dict[str, list[float]] = defaultdict(lambda: [0.0] * days)
-    for at, agent, _, usd_ in runs:
-        i = index.get(at.astimezone(UTC).date())
-        if i is not None and usd_:
-            cost[agent][i] += usd_
+    cost = sum_per_day([(at, agent, usd_) for at, agent, _, usd_ in runs if usd_], last_days(today, days))
     series = [
         Series(name=agents.get(a, a), key=a, values=[round(v, 4) for v in cost[a]])
         for a in sorted(cost, key=lambda a: agents.get(a, a))
@@ -188,14 +153,14 @@ async def cost_per_day(session: AsyncSession, today: date, budget: float | None,
     limit = "; no daily budget set"
     if budget is not None:
         limit = f"; over the {usd(budget)} budget on {over} of {days} days"
-    chart = _daily_chart(
+    return daily_chart(
         "cost-per-day",
         "LLM cost per day",
         f"${spent:.2f} spent in the last {days} days{limit}.",
-        _days(today, days),
+        last_days(today, days),
         series,
+        unit="usd",
     )
-    return chart.model_copy(update={"unit": "usd"})
 
 
 async def messages_per_channel(session: AsyncSession, today: date, days: int = 14) -> Chart:
@@ -205,18 +170,18 @@ async def messages_per_channel(session: AsyncSession, today: date, days: int = 1
             select(OutboxEntry.updated_at, OutboxEntry.channel).where(
                 OutboxEntry.state == "sent",
                 OutboxEntry.channel.is_not(None),
-                OutboxEntry.updated_at >= _since(today, days),
+                OutboxEntry.updated_at >= since(today, days),
             )
         )
     ).all()
     channels = sorted({c for _, c in rows}) or ["sms", "email"]
-    counts = _per_day([(at, c) for at, c in rows], _days(today, days), channels)
+    counts = count_per_day([(at, c) for at, c in rows], last_days(today, days), channels)
     per = ", ".join(f"{sum(counts[c]):.0f} by {c.upper() if c == 'sms' else c}" for c in channels)
-    return _daily_chart(
+    return daily_chart(
         "messages-per-channel",
         "Messages sent per day",
         f"Messages sent in the last {days} days: {per}.",
-        _days(today, days),
+        last_days(today, days),
         [Series(name=c.upper() if c == "sms" else c.capitalize(), key=c, values=counts[c]) for c in channels],
     )
 
@@ -248,8 +213,7 @@ async def duration_per_type(session: AsyncSession, today: date, weeks: int = 12)
         stacked=False,
         unit="hours",
         category="Week of",
-        labels=[m.strftime("%b %-d") for m in mondays],
-        keys=[m.isoformat() for m in mondays],
+        **date_axis(mondays),
         series=series,
     )
 
@@ -258,16 +222,16 @@ async def outbox_per_state(session: AsyncSession, today: date, days: int = 14) -
     """Outbound side effects queued each day, by the state they are in now."""
     rows = (
         await session.execute(
-            select(OutboxEntry.created_at, OutboxEntry.state).where(OutboxEntry.created_at >= _since(today, days))
+            select(OutboxEntry.created_at, OutboxEntry.state).where(OutboxEntry.created_at >= since(today, days))
         )
     ).all()
-    counts = _per_day([(at, s) for at, s in rows], _days(today, days), list(OUTBOX_STATES))
+    counts = count_per_day([(at, s) for at, s in rows], last_days(today, days), list(OUTBOX_STATES))
     stuck = sum(1 for _, s in rows if s in ("failed", "rejected"))
-    return _daily_chart(
+    return daily_chart(
         "outbox-per-state",
         "Outbox throughput by state",
         f"{len(rows)} outbound actions in the last {days} days; {stuck} failed or rejected.",
-        _days(today, days),
+        last_days(today, days),
         [Series(name=_humanize(s), key=s, values=counts[s]) for s in OUTBOX_STATES if any(counts[s])],
     )
 
@@ -277,7 +241,7 @@ async def approval_waits(session: AsyncSession, today: date, days: int = 14) -> 
     rows = (
         await session.execute(
             select(Approval.status, Approval.requested_at, Approval.decided_at).where(
-                Approval.status != "pending", Approval.decided_at >= _since(today, days)
+                Approval.status != "pending", Approval.decided_at >= since(today, days)
             )
         )
     ).all()

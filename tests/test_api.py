@@ -213,3 +213,24 @@ async def test_api_key_authenticates_scripts(stack: LocalStack) -> None:
         bad = await http.get("/api/workflows/queue", headers={"X-API-Key": key + "x"})
     assert ok.status_code == 200 and "workflows" in ok.json()
     assert bad.status_code == 401
+
+
+async def test_campaign_inbox_and_analytics_json_keep_their_fields(stack: LocalStack) -> None:
+    """Their response models document these answers; scripts read the same field names as before them (the
+    agents' cards: tests/test_api_schema.py)."""
+    from db import users
+
+    async with stack.db.transaction() as session:
+        manager = await users.by_email(session, MANAGER[0])
+        assert manager is not None
+        key = await users.create_api_key(session, manager, "field names")
+    async with httpx.AsyncClient(base_url=stack.api_url, headers={"X-API-Key": key}, timeout=30) as http:
+        tools, metrics, analytics = [
+            (await http.get(path)).json() for path in ("/api/tools", "/api/inbox/metrics", "/api/analytics")
+        ]
+    assert tools and set(tools[0]) == {"name", "category", "description", "risk", "input_schema"}
+    assert set(metrics) == {"decisions", "rating_average", "rated", "unread", "requires_response", "mode"}
+    assert set(analytics) == {
+        *("completed_today", "completed_total", "by_type", "outcomes", "completed_today_by_csm", "steps"),
+        "closed",
+    }

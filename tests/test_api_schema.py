@@ -12,11 +12,21 @@ from pydantic import BaseModel
 
 from api.app import create_app
 from api.approval_service import ApprovalOut, approval_json
-from api.routes.agents_api import RunOut, _run
+from api.campaign_schemas import AgentOut, RunOut
+from api.routes.agents_api import _agent, _run
 from tests.stack import make_settings
 
 NOW = datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
-DOCUMENTED = ("/api/workflows", "/api/approvals", "/api/runs", "/api/journeys")
+DOCUMENTED = (
+    "/api/workflows",
+    "/api/approvals",
+    "/api/runs",
+    "/api/journeys",
+    "/api/agents",
+    "/api/inbox",
+    "/api/analytics",
+    "/api/tools",
+)
 FREE_FORM = {"GET /api/workflows/{workflow_id}/context"}  # the definition's template namespace, any shape
 
 
@@ -104,3 +114,26 @@ def test_run_json_matches_its_model(finished: bool) -> None:
         summary="done",
     )
     same(RunOut, _run(row))
+
+
+@pytest.mark.parametrize("has_run", [False, True])
+def test_agent_json_matches_its_model(has_run: bool) -> None:
+    run = SimpleNamespace(
+        id="agent-run-1", agent_id="win-back", status="succeeded", trigger="schedule", planner="offline planner",
+        dry_run=False, started_at=NOW, finished_at=NOW, duration_s=3.5, iterations=1, tool_calls=2,
+        tools_used=["search_members"], cost_usd=0.0, input_tokens=0, output_tokens=0, summary="done",
+    )  # fmt: skip
+    agent = SimpleNamespace(
+        id="win-back", name="Win-back", goal="Bring lapsed members back", schedule={"cron": "0 6 * * *"},
+        paused=False, dry_run=True, max_iterations=10, approval_required=False,
+    )  # fmt: skip
+    stats = SimpleNamespace(total_runs=4, success_rate=0.75, avg_duration_s=3.5, last=run) if has_run else None
+    card = SimpleNamespace(
+        agent=agent, status="scheduled", schedule_text="Every day at 6:00 AM", next_run=NOW, stats=stats
+    )
+    data = _agent(card)  # type: ignore[arg-type]
+    same(AgentOut, data)
+    assert set(data) == {
+        *("id", "name", "goal", "status", "schedule", "schedule_text", "paused", "next_run"),
+        *("settings", "stats", "last_run"),
+    }

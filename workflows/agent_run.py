@@ -9,12 +9,12 @@ written to the run's thread. Long runs continue as new, carrying the thread.
 from __future__ import annotations
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.agent_runs import AgentRunActivities
     from contracts import names
-    from contracts.approvals import ApprovalDecision, ApprovalOutcome, ApprovalRequest
+    from contracts.approvals import ApprovalRequest
     from contracts.campaigns import (
         AgentRunInput,
         Counters,
@@ -28,13 +28,13 @@ with workflow.unsafe.imports_passed_through():
     from workflows import policies
     from workflows.agent_thread import Thread
     from workflows.agent_tools import KillSwitchEngaged, run_calls
-    from workflows.approval_gate import ApprovalGate
+    from workflows.approval_gate import ApprovalGate, DecidesApprovals
 
 MAX_ITERATIONS_PER_RUN = 20  # continue as new after this many, carrying the thread
 
 
 @workflow.defn(name=names.AGENT_RUN)
-class AgentRunWorkflow:
+class AgentRunWorkflow(DecidesApprovals):
     def __init__(self) -> None:
         self.gate = ApprovalGate()
         self.thread: Thread | None = None
@@ -151,17 +151,6 @@ class AgentRunWorkflow:
         await self.thread.publish(finished=True)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return status
-
-    @workflow.update(name=names.DECIDE_APPROVAL)
-    async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
-        try:
-            return await self.gate.decide(decision)
-        except ValueError as err:
-            raise ApplicationError(str(err), type="InvalidDecision", non_retryable=True) from err
-
-    @decide_approval.validator
-    def _check_decision(self, decision: ApprovalDecision) -> None:
-        self.gate.validate(decision)
 
     @workflow.query(name=names.AGENT_RUN_PENDING_APPROVALS)
     def pending_approvals(self) -> list[ApprovalRequest]:

@@ -1,7 +1,9 @@
 """Approvals inside a workflow: ask, wait (with expiry), decide.
 
-Workflow code. A workflow keeps one gate, exposes a `decide_approval` update
-whose validator calls `gate.validate` and whose handler calls `gate.decide`.
+Workflow code. A workflow keeps one gate and inherits `DecidesApprovals`, which
+exposes the `decide_approval` update: its validator calls `gate.validate` and its
+handler `apply_decision` (by default `gate.decide`; a workflow that acts on a
+decision overrides `apply_decision`).
 An expired request resolves to the safe default: nothing is done. Deciding is
 idempotent: the same decision again (a double click, a retried POST) gets the
 recorded outcome back instead of an error.
@@ -12,9 +14,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.approvals import ApprovalActivities
+    from contracts import names
     from contracts.approvals import ApprovalDecision, ApprovalOutcome, ApprovalRequest
     from rules.approvals import decision_outcome, expired_outcome, withdrawn_outcome
     from workflows import policies
@@ -118,6 +122,29 @@ class ApprovalGate:
                 self.outcomes[req.id] = expired_outcome(req, workflow.now())
                 await _record_outcome(self.outcomes[req.id])
         return self.outcomes[req.id]
+
+
+class DecidesApprovals:
+    """The `decide_approval` update, once for every workflow that takes decisions (a mixin for the workflow class).
+
+    The workflow sets `self.gate`; the update name stays `names.DECIDE_APPROVAL`, which the API and scripts use."""
+
+    gate: ApprovalGate
+
+    @workflow.update(name=names.DECIDE_APPROVAL)
+    async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
+        return await self.apply_decision(decision)
+
+    @decide_approval.validator
+    def _check_decision(self, decision: ApprovalDecision) -> None:
+        self.gate.validate(decision)
+
+    async def apply_decision(self, decision: ApprovalDecision) -> ApprovalOutcome:
+        """Record the decision; the workflow waiting in `gate.ask` sees it. Override to act on it at once."""
+        try:
+            return await self.gate.decide(decision)
+        except ValueError as err:
+            raise ApplicationError(str(err), type="InvalidDecision", non_retryable=True) from err
 
 
 async def _record_outcome(outcome: ApprovalOutcome) -> None:

@@ -9,19 +9,15 @@ every step and on every event.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.nurture import NurtureActivities
     from contracts import names
     from contracts.journey_definitions import END, BranchStep, GoalStep
-    from contracts.journeys import Engagement, EnrollmentUpdate, JourneyInput, LeadSnapshot, Visit
-    from journeys.facts import facts_for
-    from rules.conditions import Event, Facts, evaluate
+    from contracts.journeys import Engagement, EnrollmentUpdate, JourneyInput, Visit
     from workflows import policies
-    from workflows.journey_steps import Finished, StepRunner
+    from workflows.journey_steps import Finished, JourneyProgress, StepRunner
 
 
 # Steps that decide without waiting: the projection catches up at the next step that waits.
@@ -30,18 +26,19 @@ INSTANT_STEPS = (BranchStep, GoalStep)
 
 @workflow.defn(name=names.JOURNEY)
 class JourneyWorkflow:
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-        self.lead: LeadSnapshot | None = None
+    @workflow.init
+    def __init__(self, inp: JourneyInput) -> None:
+        # The input arrives here (not in run) so signals delivered before run starts have somewhere to go.
+        self.inp = inp
+        self.progress = JourneyProgress(started_at=workflow.now())
+        self.steps = StepRunner(inp, self.progress)
         self.visits: list[Visit] = []
         self.status = "active"
         self.published = 0  # visits already sent to the projection
 
     @workflow.signal(name=names.JOURNEY_ENGAGEMENT)
     def engagement(self, e: Engagement) -> None:
-        if not any(ev.data.get("event_id") == e.event_id for ev in self.events):
-            self.events.append(Event(e.type, e.at, {**e.data, "event_id": e.event_id, "channel": e.channel}))
-            self.lead = e.lead
+        self.progress.record(e)
 
     @workflow.query(name=names.JOURNEY_PATH)
     def path(self) -> list[Visit]:
@@ -49,27 +46,24 @@ class JourneyWorkflow:
 
     @workflow.run
     async def run(self, inp: JourneyInput) -> str:
-        self.inp, defn = inp, inp.definition
-        self.started_at: datetime = workflow.now()
-        self.step_done_at: dict[str, datetime] = {}
-        self.lead = await workflow.execute_local_activity_method(
+        defn = inp.definition
+        self.progress.lead = await workflow.execute_local_activity_method(
             NurtureActivities.load_lead,
             inp.lead_id,
             start_to_close_timeout=policies.SHORT,
             retry_policy=policies.INTERNAL,
         )
-        runner = StepRunner(self)
         index: int | None = 0
         try:
             while index is not None:
-                self.check_goal_and_exit()
+                self.steps.check_goal_and_exit()
                 step = defn.steps[index]
                 visit = Visit(seq=len(self.visits) + 1, step_id=step.id, entered_at=workflow.now())
                 self.visits.append(visit)
                 if not isinstance(step, INSTANT_STEPS):
                     await self.publish(step.id)
-                visit.outcome, chosen = await runner.run(step)
-                visit.left_at = self.step_done_at[step.id] = workflow.now()
+                visit.outcome, chosen = await self.steps.run(step)
+                visit.left_at = self.progress.step_done_at[step.id] = workflow.now()
                 target = step.next or chosen
                 if target == END or (target is None and index + 1 == len(defn.steps)):
                     raise Finished("completed", "reached the end of the journey")
@@ -79,17 +73,6 @@ class JourneyWorkflow:
             await self.publish(None, exit_reason=done.reason, finished=True)
             return done.status
         raise AssertionError("unreachable")
-
-    def facts(self) -> Facts:
-        assert self.lead is not None
-        return facts_for(self.lead, self.events, self.step_done_at, workflow.now())
-
-    def check_goal_and_exit(self) -> None:
-        defn = self.inp.definition
-        if defn.goal is not None and evaluate(defn.goal, self.facts()):
-            raise Finished("goal_met", "the journey's goal was met")
-        if defn.exit is not None and evaluate(defn.exit, self.facts()):
-            raise Finished("exited", "the lead met the exit criteria")
 
     async def publish(self, current: str | None, *, exit_reason: str | None = None, finished: bool = False) -> None:
         inp = self.inp
@@ -106,7 +89,7 @@ class JourneyWorkflow:
                 status=self.status,
                 current_step=current,
                 exit_reason=exit_reason,
-                started_at=self.started_at,
+                started_at=self.progress.started_at,
                 finished_at=workflow.now() if finished else None,
                 visits=visits,
             ),

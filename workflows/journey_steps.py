@@ -1,10 +1,13 @@
-"""What each journey step does. Workflow code, run by JourneyWorkflow."""
+"""The journey interpreter: what each step does, and the state it decides on. Workflow code, run by JourneyWorkflow.
+
+The interpreter is handed what it needs (the input and a JourneyProgress) rather than the workflow, so this
+module depends on nothing above it and the workflow keeps only its own concerns (visits, the projection).
+"""
 
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError
@@ -21,13 +24,19 @@ with workflow.unsafe.imports_passed_through():
         UpdateLeadStep,
         WaitStep,
     )
-    from contracts.journeys import HandoffRequest, LeadChange, SendOutcome, SendRequest
+    from contracts.journeys import (
+        Engagement,
+        HandoffRequest,
+        JourneyInput,
+        LeadChange,
+        LeadSnapshot,
+        SendOutcome,
+        SendRequest,
+    )
+    from journeys.facts import facts_for
     from journeys.schema import parse_duration
-    from rules.conditions import evaluate, explain
+    from rules.conditions import Event, Facts, evaluate, explain
     from workflows import policies
-
-if TYPE_CHECKING:
-    from workflows.journey import JourneyWorkflow
 
 # A send refused for good (bad data) used to fail the journey and leave its enrolment "active"; executions that
 # replay without this marker keep that.
@@ -42,10 +51,39 @@ class Finished(Exception):
         self.status, self.reason = status, reason
 
 
+class JourneyProgress:
+    """What the journey knows of its lead: engagement events, the lead as last seen, when each step was done.
+
+    The facts that goals, exits and branches are evaluated on; signals write it, the interpreter reads it."""
+
+    def __init__(self, started_at: datetime) -> None:
+        self.started_at = started_at
+        self.events: list[Event] = []
+        self.lead: LeadSnapshot | None = None
+        self.step_done_at: dict[str, datetime] = {}
+
+    def record(self, e: Engagement) -> None:
+        """An engagement signal: kept once per event id, with the lead as it is now."""
+        if not any(ev.data.get("event_id") == e.event_id for ev in self.events):
+            self.events.append(Event(e.type, e.at, {**e.data, "event_id": e.event_id, "channel": e.channel}))
+            self.lead = e.lead
+
+    def facts(self) -> Facts:
+        assert self.lead is not None
+        return facts_for(self.lead, self.events, self.step_done_at, workflow.now())
+
+
 class StepRunner:
-    def __init__(self, journey: JourneyWorkflow) -> None:
-        self.j = journey
+    def __init__(self, inp: JourneyInput, progress: JourneyProgress) -> None:
+        self.inp, self.progress = inp, progress
         self.agents = ["email_agent"]  # who has worked the lead so far (handoff context)
+
+    def check_goal_and_exit(self) -> None:
+        defn, facts = self.inp.definition, self.progress.facts
+        if defn.goal is not None and evaluate(defn.goal, facts()):
+            raise Finished("goal_met", "the journey's goal was met")
+        if defn.exit is not None and evaluate(defn.exit, facts()):
+            raise Finished("exited", "the lead met the exit criteria")
 
     async def run(self, step: Step) -> tuple[str, str | None]:
         """Returns (outcome for the log, the next step when the step decides it)."""
@@ -56,30 +94,30 @@ class StepRunner:
                 return await self._wait(step), None
             case BranchStep():
                 for case in step.cases:
-                    if evaluate(case.when, self.j.facts()):
-                        return f"-> {case.next}: {explain(case.when, self.j.facts())}", case.next
+                    if evaluate(case.when, self.progress.facts()):
+                        return f"-> {case.next}: {explain(case.when, self.progress.facts())}", case.next
                 return f"-> {step.default} (no case matched)", step.default
             case HandoffStep():
                 return await self._handoff(step), None
             case UpdateLeadStep():
-                self.j.lead = await workflow.execute_local_activity_method(
+                self.progress.lead = await workflow.execute_local_activity_method(
                     NurtureActivities.update_lead,
-                    LeadChange(lead_id=self.j.inp.lead_id, set=step.set, score_delta=step.score_delta),
+                    LeadChange(lead_id=self.inp.lead_id, set=step.set, score_delta=step.score_delta),
                     start_to_close_timeout=policies.SHORT,
                     retry_policy=policies.INTERNAL,
                 )
                 return f"lead updated: {step.set or ''} score {step.score_delta:+d}", None
             case GoalStep():
-                met = evaluate(step.when, self.j.facts())
+                met = evaluate(step.when, self.progress.facts())
                 if met:
-                    raise Finished("goal_met", f"goal step {step.id}: {explain(step.when, self.j.facts())}")
-                return f"goal not met yet: {explain(step.when, self.j.facts())}", None
+                    raise Finished("goal_met", f"goal step {step.id}: {explain(step.when, self.progress.facts())}")
+                return f"goal not met yet: {explain(step.when, self.progress.facts())}", None
             case ExitStep():
                 raise Finished("exited", step.reason)
         raise ValueError(f"unknown step type {step!r}")
 
     async def _send(self, step: SendStep) -> str:
-        inp = self.j.inp
+        inp = self.inp
         request = SendRequest(
             key=f"{workflow.info().workflow_id}:{step.id}",
             enrollment_id=workflow.info().workflow_id,
@@ -107,48 +145,48 @@ class StepRunner:
                 break
             notes.append(f"deferred until {out.retry_at:%Y-%m-%d %H:%M} UTC ({out.detail})")
             await workflow.sleep(max(out.retry_at - workflow.now(), timedelta(seconds=1)))
-            self.j.check_goal_and_exit()
+            self.check_goal_and_exit()
         if out.opted_out_everywhere:
             raise Finished("exited", "the lead opted out of every channel")
         return "; ".join([*notes, f"{out.state} ({out.channel or step.channel}): {out.detail}"])
 
     async def _wait(self, step: WaitStep) -> str:
-        scale, j = self.j.inp.time_scale, self.j
+        scale, p = self.inp.time_scale, self.progress
         if step.until_event:
-            since = j.step_done_at.get(step.since_step, j.started_at) if step.since_step else j.started_at
+            since = p.step_done_at.get(step.since_step, p.started_at) if step.since_step else p.started_at
             wanted = set(step.until_event)
 
             def arrived() -> bool:
-                return any(e.type in wanted and e.at >= since for e in j.events)
+                return any(e.type in wanted and e.at >= since for e in p.events)
 
             timeout = parse_duration(step.timeout or "0s") * scale
             try:
                 await workflow.wait_condition(lambda: arrived() or self._ended(), timeout=max(timeout, timedelta(0)))
             except TimeoutError:
                 return f"no {'/'.join(step.until_event)} within {step.timeout}"
-            j.check_goal_and_exit()
-            return f"{'/'.join(sorted({e.type for e in j.events if e.type in wanted and e.at >= since}))} arrived"
+            self.check_goal_and_exit()
+            return f"{'/'.join(sorted({e.type for e in p.events if e.type in wanted and e.at >= since}))} arrived"
         if step.until_day is not None:
-            until = j.started_at + timedelta(days=step.until_day) * scale
+            until = p.started_at + timedelta(days=step.until_day) * scale
             delay = until - workflow.now()
         else:
             delay = parse_duration(step.duration or "0s") * scale
         if delay > timedelta(0):
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(self._ended, timeout=delay)
-        j.check_goal_and_exit()
+        self.check_goal_and_exit()
         return f"waited {step.duration or f'until day {step.until_day:g}'}"
 
     def _ended(self) -> bool:
         """Wakes a wait early when an event makes the goal or exit criteria true."""
         try:
-            self.j.check_goal_and_exit()
+            self.check_goal_and_exit()
         except Finished:
             return True
         return False
 
     async def _handoff(self, step: HandoffStep) -> str:
-        inp = self.j.inp
+        inp = self.inp
         await workflow.execute_activity_method(
             NurtureActivities.hand_off,
             HandoffRequest(

@@ -44,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import renewal_outreach as outreach
     from workflows import renewal_runs as runs
     from workflows import renewal_state as sm
-    from workflows.approval_gate import ApprovalGate
+    from workflows.approval_gate import ApprovalGate, DecidesApprovals
     from workflows.renewal_action import run_action
     from workflows.renewal_views import current_details, projection, search_attributes
 
@@ -60,7 +60,7 @@ APPROVAL_TIMER = "renewal-approval-timer"
 
 
 @workflow.defn(name=names.RENEWAL)
-class RenewalWorkflow:
+class RenewalWorkflow(DecidesApprovals):
     @workflow.init
     def __init__(self, inp: RenewalInput) -> None:
         # Built from the input, so handlers (even in a continued run's first task) never see a half-made renewal.
@@ -285,8 +285,8 @@ class RenewalWorkflow:
     def _check_cancel(self, inp: CancelInput) -> None:
         sm.validate_cancel(self.state, inp.actor)
 
-    @workflow.update(name=names.DECIDE_APPROVAL)
-    async def decide_approval(self, d: ApprovalDecision) -> ApprovalOutcome:
+    async def apply_decision(self, d: ApprovalDecision) -> ApprovalOutcome:
+        """A decision acts at once (the email is sent or dropped), under the lock the CSM's updates take."""
         async with self._lock:
             if self.gate.repeats(d) and workflow.patched(DECISION_RACE):
                 return self.gate.outcomes[d.approval_id]  # the same decision again: already applied
@@ -298,7 +298,3 @@ class RenewalWorkflow:
                 raise ApplicationError(str(err), type="ApprovalConflict", non_retryable=True) from err
             await self._resolve([outcome])
             return outcome
-
-    @decide_approval.validator
-    def _check_decision(self, d: ApprovalDecision) -> None:
-        self.gate.validate(d)

@@ -6,20 +6,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.agent_control import AgentControlActivities
     from agent.agents import describe_schedule
     from contracts import names
-    from contracts.approvals import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest
+    from contracts.approvals import ApprovalItem, ApprovalRequest
     from contracts.campaigns import ScheduleChange, ScheduleChangeInput
     from workflows import policies
-    from workflows.approval_gate import ApprovalGate, new_approval_id
+    from workflows.approval_gate import ApprovalGate, DecidesApprovals, new_approval_id
 
 
 @workflow.defn(name=names.SCHEDULE_CHANGE)
-class ScheduleChangeWorkflow:
+class ScheduleChangeWorkflow(DecidesApprovals):
     def __init__(self) -> None:
         self.gate = ApprovalGate()
 
@@ -51,14 +50,3 @@ class ScheduleChangeWorkflow:
         self.gate.closed = True
         await workflow.wait_condition(workflow.all_handlers_finished)
         return outcome.status
-
-    @workflow.update(name=names.DECIDE_APPROVAL)
-    async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
-        try:
-            return await self.gate.decide(decision)
-        except ValueError as err:
-            raise ApplicationError(str(err), type="InvalidDecision", non_retryable=True) from err
-
-    @decide_approval.validator
-    def _check_decision(self, decision: ApprovalDecision) -> None:
-        self.gate.validate(decision)

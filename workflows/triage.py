@@ -10,13 +10,13 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.approvals import ApprovalActivities
     from activities.inbox import InboxActivities
     from contracts import names
-    from contracts.approvals import ApprovalDecision, ApprovalItem, ApprovalOutcome, ApprovalRequest, ManagerAlert
+    from contracts.approvals import ApprovalItem, ApprovalOutcome, ApprovalRequest, ManagerAlert
     from contracts.inbox import (
         Classification,
         ClassifyRequest,
@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from rules.risk import describe
     from rules.triage import check_reply, decide
     from workflows import policies
-    from workflows.approval_gate import ApprovalGate, new_approval_id
+    from workflows.approval_gate import ApprovalGate, DecidesApprovals, new_approval_id
 
 # Issue 14, for executions started before it: alert managers on urgent flags, and send an automatic reply only
 # if it answers what was asked (older executions replay without either).
@@ -43,7 +43,7 @@ OPT_IN = "opt-in-keywords"
 
 
 @workflow.defn(name=names.MESSAGE_TRIAGE)
-class MessageTriageWorkflow:
+class MessageTriageWorkflow(DecidesApprovals):
     def __init__(self) -> None:
         self.gate = ApprovalGate()
 
@@ -243,14 +243,3 @@ class MessageTriageWorkflow:
         await workflow.execute_activity_method(
             InboxActivities.record_triage, record, start_to_close_timeout=policies.SHORT, retry_policy=policies.INTERNAL
         )
-
-    @workflow.update(name=names.DECIDE_APPROVAL)
-    async def decide_approval(self, decision: ApprovalDecision) -> ApprovalOutcome:
-        try:
-            return await self.gate.decide(decision)
-        except ValueError as err:
-            raise ApplicationError(str(err), type="InvalidDecision", non_retryable=True) from err
-
-    @decide_approval.validator
-    def _check_decision(self, decision: ApprovalDecision) -> None:
-        self.gate.validate(decision)

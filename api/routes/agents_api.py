@@ -9,12 +9,22 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from agent.catalog import TOOLS
 from api import agent_service, idempotency
 from api.agent_service import ScheduleBody, SettingsBody  # the request bodies, shared with the pages
 from api.auth import Manager, SignedIn
+from api.campaign_schemas import (
+    AgentOut,
+    AgentPausedOut,
+    RunDetailOut,
+    RunOut,
+    RunStartedOut,
+    ScheduleRequestedOut,
+    SettingsChangedOut,
+    ToolOut,
+)
 from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_temporal
 from api.idempotency import IdempotencyHeader, RequestIdField
 from db import agent_runs_store
@@ -28,69 +38,36 @@ class RunNowBody(BaseModel):
     request_id: RequestIdField = None
 
 
-class RunOut(BaseModel):
-    """One agent run (times are ISO 8601 text)."""
-
-    id: str
-    agent_id: str
-    status: str
-    trigger: str = Field(description="schedule / manual")
-    planner: str = Field(description="which model, or the offline planner")
-    dry_run: bool
-    started_at: str
-    finished_at: str | None
-    duration_s: float | None
-    iterations: int
-    tool_calls: int
-    tools_used: list[Any]
-    cost_usd: float
-    input_tokens: int
-    output_tokens: int
-    summary: str
-
-
-class RunEventOut(BaseModel):
-    seq: int
-    kind: str
-    title: str
-    body: str
-    data: dict[str, Any]
-    at: str
-
-
-class RunDetailOut(RunOut):
-    events: list[RunEventOut] = Field(description="the run's thread, after `after`")
-
-
-@router.get("/agents")
+@router.get("/agents", response_model=list[AgentOut])
 async def list_agents(request: Request, db: DbDep, _user: SignedIn) -> list[dict[str, Any]]:
     cards = await agent_service.agent_cards(db, await get_temporal(request))
-    return [
-        {
-            "id": c.agent.id,
-            "name": c.agent.name,
-            "goal": c.agent.goal,
-            "status": c.status,
-            "schedule": c.agent.schedule,
-            "schedule_text": c.schedule_text,
-            "paused": c.agent.paused,
-            "next_run": c.next_run.isoformat() if c.next_run else None,
-            "settings": {
-                "dry_run": c.agent.dry_run,
-                "max_iterations": c.agent.max_iterations,
-                "approval_required": c.agent.approval_required,
-            },
-            "stats": {
-                "total_runs": c.stats.total_runs,
-                "success_rate": c.stats.success_rate,
-                "avg_duration_s": c.stats.avg_duration_s,
-            }
-            if c.stats
-            else None,
-            "last_run": _run(c.stats.last) if c.stats and c.stats.last else None,
+    return [_agent(c) for c in cards]
+
+
+def _agent(c: agent_service.AgentCard) -> dict[str, Any]:
+    return {
+        "id": c.agent.id,
+        "name": c.agent.name,
+        "goal": c.agent.goal,
+        "status": c.status,
+        "schedule": c.agent.schedule,
+        "schedule_text": c.schedule_text,
+        "paused": c.agent.paused,
+        "next_run": c.next_run.isoformat() if c.next_run else None,
+        "settings": {
+            "dry_run": c.agent.dry_run,
+            "max_iterations": c.agent.max_iterations,
+            "approval_required": c.agent.approval_required,
+        },
+        "stats": {
+            "total_runs": c.stats.total_runs,
+            "success_rate": c.stats.success_rate,
+            "avg_duration_s": c.stats.avg_duration_s,
         }
-        for c in cards
-    ]
+        if c.stats
+        else None,
+        "last_run": _run(c.stats.last) if c.stats and c.stats.last else None,
+    }
 
 
 def _run(r: Any) -> dict[str, Any]:
@@ -114,7 +91,7 @@ def _run(r: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/agents/{agent_id}/run", status_code=202)
+@router.post("/agents/{agent_id}/run", status_code=202, response_model=RunStartedOut)
 async def run_now(
     request: Request,
     agent_id: str,
@@ -131,27 +108,27 @@ async def run_now(
     return {"run_id": run_id}
 
 
-@router.post("/agents/{agent_id}/pause")
+@router.post("/agents/{agent_id}/pause", response_model=AgentPausedOut)
 async def pause(request: Request, agent_id: str, user: Manager, db: DbDep) -> dict[str, Any]:
     agent = await agent_service.get_agent(db, agent_id)
     await agent_service.set_paused(db, await get_temporal(request), agent, True, user.email)
     return {"id": agent_id, "paused": True}
 
 
-@router.post("/agents/{agent_id}/resume")
+@router.post("/agents/{agent_id}/resume", response_model=AgentPausedOut)
 async def resume(request: Request, agent_id: str, user: Manager, db: DbDep) -> dict[str, Any]:
     agent = await agent_service.get_agent(db, agent_id)
     await agent_service.set_paused(db, await get_temporal(request), agent, False, user.email)
     return {"id": agent_id, "paused": False}
 
 
-@router.patch("/agents/{agent_id}/settings")
+@router.patch("/agents/{agent_id}/settings", response_model=SettingsChangedOut, response_model_exclude_unset=True)
 async def update_settings(agent_id: str, body: SettingsBody, user: Manager, db: DbDep) -> dict[str, Any]:
     changes = await agent_service.update_settings(db, agent_id, body, user.email)
     return {"id": agent_id, **changes}
 
 
-@router.post("/agents/{agent_id}/schedule", status_code=202)
+@router.post("/agents/{agent_id}/schedule", status_code=202, response_model=ScheduleRequestedOut)
 async def change_schedule(
     request: Request,
     agent_id: str,
@@ -220,7 +197,7 @@ async def tool_result_csv(result_id: str, db: DbDep, _user: SignedIn) -> Respons
     )
 
 
-@router.get("/tools")
+@router.get("/tools", response_model=list[ToolOut])
 async def tool_catalog(_user: SignedIn) -> list[dict[str, Any]]:
     return [
         {

@@ -1,20 +1,50 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from api import trends_view
 from api.auth import Viewer
-from api.deps import get_db, get_templates
+from api.deps import DbDep, get_templates
 from api.renewal_queue import start_of_today
 from db import step_history, users
-from db.engine import Database
 
 router = APIRouter(tags=["analytics"])
 
 
+class TypeDurationOut(BaseModel):
+    definition_id: str
+    count: int
+    avg_duration_s: float
+
+
+class OutcomeCountOut(BaseModel):
+    outcome: str
+    count: int
+
+
+class StepDurationOut(BaseModel):
+    definition_id: str
+    step: str
+    count: int
+    avg_duration_s: float
+
+
+class RenewalAnalyticsOut(BaseModel):
+    """Completed renewals (today and in all), by workflow type and outcome, per CSM today, and step times."""
+
+    completed_today: int
+    completed_total: int
+    by_type: list[TypeDurationOut]
+    outcomes: list[OutcomeCountOut]
+    completed_today_by_csm: dict[str, int] = Field(description="CSM email -> renewals completed today")
+    steps: list[StepDurationOut]
+    closed: dict[str, int] = Field(description="cancelled / expired -> how many")
+
+
 @router.get("/analytics", include_in_schema=False)
-async def analytics_page(request: Request, _user: Viewer, db: Database = Depends(get_db)) -> Response:
+async def analytics_page(request: Request, _user: Viewer, db: DbDep) -> Response:
     async with db.session() as session:
         data = await step_history.analytics(session, start_of_today())
         names = {u.email: u.name for u in await users.csms(session)}
@@ -22,7 +52,7 @@ async def analytics_page(request: Request, _user: Viewer, db: Database = Depends
     return get_templates(request).TemplateResponse(request, "analytics.html", context)
 
 
-@router.get("/api/analytics")
-async def analytics_json(_user: Viewer, db: Database = Depends(get_db)) -> dict[str, object]:
+@router.get("/api/analytics", response_model=RenewalAnalyticsOut)
+async def analytics_json(_user: Viewer, db: DbDep) -> dict[str, object]:
     async with db.session() as session:
         return await step_history.analytics(session, start_of_today())

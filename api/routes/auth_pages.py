@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.auth import SESSION_CSRF, CurrentUser, csrf_token, current_user, start_session
-from api.deps import get_db, get_templates
+from api.auth import SESSION_CSRF, SignedIn, csrf_token, start_session
+from api.deps import DbDep, get_templates
 from api.throttle import LoginThrottle
 from db import users
-from db.engine import Database
 
 router = APIRouter(tags=["auth"], include_in_schema=False)
 log = logging.getLogger("renubu.auth")
@@ -35,11 +33,11 @@ async def login_form(request: Request, next: str | None = None) -> Response:
 @router.post("/login")
 async def login(
     request: Request,
+    db: DbDep,
     email: str = Form(max_length=200),
     password: str = Form(max_length=200),
     next: str = Form(default="/"),
     csrf: str = Form(alias="csrf_token", default=""),
-    db: Database = Depends(get_db),
 ) -> Response:
     throttle: LoginThrottle = request.app.state.login_throttle
     address = request.client.host if request.client else "unknown"
@@ -73,15 +71,13 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(request: Request, _user: CurrentUser = Depends(current_user)) -> Response:
+async def logout(request: Request, _user: SignedIn) -> Response:
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
 
 @router.post("/logout/everywhere")
-async def logout_everywhere(
-    request: Request, user: Annotated[CurrentUser, Depends(current_user)], db: Annotated[Database, Depends(get_db)]
-) -> Response:
+async def logout_everywhere(request: Request, user: SignedIn, db: DbDep) -> Response:
     """Ends every session of this user (a lost laptop, a copied cookie), this one included."""
     async with db.transaction() as session:
         row = await session.get(users.User, user.id)

@@ -12,6 +12,16 @@ from pydantic import BaseModel, Field
 from api import inbox_service
 from api.auth import Manager, SignedIn, Viewer
 from api.deps import DbDep, DbId, SettingsDep, get_temporal
+from api.inbox_schemas import (
+    AiHandlingOut,
+    ConversationOut,
+    ConversationSummaryOut,
+    InboxMetricsOut,
+    ModeOut,
+    PollIntervalOut,
+    RatingOut,
+    StatusOut,
+)
 from api.inbox_service import IntervalBody, ModeBody, RatingBody  # request bodies, shared with the pages
 from contracts import names
 from db import control, inbox_store
@@ -23,7 +33,7 @@ class ReplyBody(BaseModel):
     body: str = Field(min_length=1, max_length=1600)
 
 
-@router.get("/conversations")
+@router.get("/conversations", response_model=list[ConversationSummaryOut])
 async def conversations(
     _user: Viewer,
     db: DbDep,
@@ -50,18 +60,18 @@ async def conversations(
     ]
 
 
-@router.get("/conversations/{conversation_id}")
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut)
 async def conversation(conversation_id: str, _user: Viewer, db: DbDep) -> dict[str, Any]:
     return await inbox_service.conversation_json(db, conversation_id)
 
 
-@router.post("/conversations/{conversation_id}/read")
+@router.post("/conversations/{conversation_id}/read", response_model=StatusOut)
 async def read(conversation_id: str, _user: Manager, db: DbDep) -> dict[str, str]:
     await inbox_service.mark_read(db, conversation_id)
     return {"status": "read"}
 
 
-@router.post("/conversations/{conversation_id}/reply")
+@router.post("/conversations/{conversation_id}/reply", response_model=StatusOut)
 async def reply(
     request: Request, conversation_id: str, body: ReplyBody, user: Manager, db: DbDep, settings: SettingsDep
 ) -> dict[str, str]:
@@ -73,7 +83,7 @@ async def reply(
     return {"status": result.state}
 
 
-@router.post("/conversations/{conversation_id}/{action}")
+@router.post("/conversations/{conversation_id}/{action}", response_model=AiHandlingOut)
 async def takeover(
     conversation_id: str, action: Literal["takeover", "handback"], _user: Manager, db: DbDep
 ) -> dict[str, Any]:
@@ -81,30 +91,30 @@ async def takeover(
     return {"ai_handling": action == "handback"}
 
 
-@router.post("/messages/{message_id}/rating")
+@router.post("/messages/{message_id}/rating", response_model=RatingOut)
 async def rate(message_id: DbId, body: RatingBody, user: Manager, db: DbDep) -> dict[str, Any]:
     return await inbox_service.rate(db, message_id, body.rating, user.email)
 
 
-@router.get("/metrics")
+@router.get("/metrics", response_model=InboxMetricsOut)
 async def metrics(_user: Viewer, db: DbDep) -> dict[str, Any]:
     async with db.session() as session:
         return {**await inbox_store.metrics(session), "mode": await control.inbox_mode(session)}
 
 
-@router.post("/mode")
+@router.post("/mode", response_model=ModeOut)
 async def set_mode(body: ModeBody, user: Manager, db: DbDep) -> dict[str, str]:
     await inbox_service.set_mode(db, body.mode, user.email)
     return {"mode": body.mode}
 
 
-@router.post("/sync-interval")
+@router.post("/sync-interval", response_model=PollIntervalOut)
 async def sync_interval(request: Request, body: IntervalBody, _user: Manager) -> dict[str, float]:
     await inbox_service.signal_sync(await get_temporal(request), names.INBOX_SYNC_SET_POLL_INTERVAL, body.seconds)
     return {"poll_interval_s": body.seconds}
 
 
-@router.post("/sync-now")
+@router.post("/sync-now", response_model=StatusOut)
 async def sync_now(request: Request, _user: SignedIn) -> dict[str, str]:
     await inbox_service.signal_sync(await get_temporal(request), names.INBOX_SYNC_POKE)
     return {"status": "syncing"}

@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from api import webhook_metrics
 from api.deps import TemporalUnavailable, get_settings_dep, get_temporal
 from api.signatures import check_request
+from api.webhook_models import parse_body
 from clients.clubos_models import InboxMessage as RemoteMessage
 from core.settings import Settings
 from inbox.intake import PushIntake
@@ -42,10 +42,7 @@ async def clubos_message(request: Request, settings: Annotated[Settings, Depends
         settings.active_signature_tolerance_s,
         prefix="X-ClubOS",
     )
-    try:
-        event = MessageCreated.model_validate_json(body)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False)) from exc
+    event = parse_body(MessageCreated, body)
     intake: PushIntake = request.app.state.push_intake
     message_id = await intake.store(synced(event.message))
     if message_id is None:

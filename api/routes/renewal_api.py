@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from api import renewal_actions as actions
 from api.auth import Manager, SignedIn
-from api.deps import DB_INT_MAX, DbDep
+from api.deps import DB_INT_MAX, DbDep, TemporalGetterDep
 from api.renewal_queue import queue_owner, start_of_today
 from api.renewal_service import UpdateOutcome
 from contracts.renewals import RenewalState
@@ -143,46 +143,56 @@ async def queue(
 
 
 @router.get("/{workflow_id}/status", response_model=RenewalState, response_model_by_alias=False)
-async def status(request: Request, workflow_id: str, user: SignedIn) -> dict[str, Any]:
-    view = await actions.load_view(request, workflow_id, user)
+async def status(workflow_id: str, user: SignedIn, db: DbDep, temporal: TemporalGetterDep) -> dict[str, Any]:
+    view = await actions.load_view(db, temporal, workflow_id, user)
     return view.state.model_dump(mode="json")
 
 
 @router.get("/{workflow_id}/context", response_model=dict[str, Any])
-async def context(request: Request, workflow_id: str, user: SignedIn) -> dict[str, Any]:
-    view = await actions.load_view(request, workflow_id, user)
+async def context(workflow_id: str, user: SignedIn, db: DbDep, temporal: TemporalGetterDep) -> dict[str, Any]:
+    view = await actions.load_view(db, temporal, workflow_id, user)
     return view.vars
 
 
 @router.post("/{workflow_id}/start", response_model=StateOrRunning, response_model_by_alias=False)
-async def start(request: Request, workflow_id: str, user: SignedIn) -> dict[str, Any]:
-    return _result(await actions.start(request, workflow_id, user))
+async def start(workflow_id: str, user: SignedIn, db: DbDep, temporal: TemporalGetterDep) -> dict[str, Any]:
+    return _result(await actions.start(db, temporal, workflow_id, user))
 
 
 @router.post("/{workflow_id}/actions/{value}", response_model=StateOrRunning, response_model_by_alias=False)
-async def choose(request: Request, workflow_id: str, value: str, body: ChooseBody, user: SignedIn) -> dict[str, Any]:
-    return _result(await actions.choose(request, workflow_id, user, body.step_id, value))
+async def choose(
+    workflow_id: str, value: str, body: ChooseBody, user: SignedIn, db: DbDep, temporal: TemporalGetterDep
+) -> dict[str, Any]:
+    return _result(await actions.choose(db, temporal, workflow_id, user, body.step_id, value))
 
 
 @router.post("/{workflow_id}/steps/{step_id}/complete", response_model=StateOrRunning, response_model_by_alias=False)
 async def complete_step(
-    request: Request, workflow_id: str, step_id: str, body: CompleteStepBody, user: SignedIn
+    workflow_id: str, step_id: str, body: CompleteStepBody, user: SignedIn, db: DbDep, temporal: TemporalGetterDep
 ) -> dict[str, Any]:
-    return _result(await actions.complete_step(request, workflow_id, user, step_id, body.outcome, body.notes))
+    return _result(await actions.complete_step(db, temporal, workflow_id, user, step_id, body.outcome, body.notes))
 
 
 @router.post("/{workflow_id}/complete", response_model=StateOrRunning, response_model_by_alias=False)
-async def complete(request: Request, workflow_id: str, body: CompleteBody, user: SignedIn) -> dict[str, Any]:
+async def complete(
+    workflow_id: str, body: CompleteBody, user: SignedIn, db: DbDep, temporal: TemporalGetterDep
+) -> dict[str, Any]:
     return _result(
-        await actions.complete(request, workflow_id, user, body.outcome, body.notes, body.next_steps, body.confidence)
+        await actions.complete(
+            db, temporal, workflow_id, user, body.outcome, body.notes, body.next_steps, body.confidence
+        )
     )
 
 
 @router.post("/{workflow_id}/reassign", response_model=StateOrRunning, response_model_by_alias=False)
-async def reassign(request: Request, workflow_id: str, body: ReassignBody, user: Manager) -> dict[str, Any]:
-    return _result(await actions.reassign(request, workflow_id, user, body.to_email, body.reason))
+async def reassign(
+    workflow_id: str, body: ReassignBody, user: Manager, db: DbDep, temporal: TemporalGetterDep
+) -> dict[str, Any]:
+    return _result(await actions.reassign(db, temporal, workflow_id, user, body.to_email, body.reason))
 
 
 @router.post("/{workflow_id}/cancel", response_model=StateOrRunning, response_model_by_alias=False)
-async def cancel(request: Request, workflow_id: str, body: CancelBody, user: Manager) -> dict[str, Any]:
-    return _result(await actions.cancel(request, workflow_id, user, body.reason))
+async def cancel(
+    workflow_id: str, body: CancelBody, user: Manager, db: DbDep, temporal: TemporalGetterDep
+) -> dict[str, Any]:
+    return _result(await actions.cancel(db, temporal, workflow_id, user, body.reason))
