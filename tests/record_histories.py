@@ -30,7 +30,7 @@ from contracts.search_attributes import ALL
 from db import control
 from db.models import Agent
 from devstack.seed import MANAGER
-from tests import history_store, record_paths
+from tests import history_store, record_actors, record_paths
 from tests.campaign_helpers import decide, fresh_gym, pending_approval, start_run
 from tests.conftest import TEMPORAL_BIN
 from tests.factories import update
@@ -160,6 +160,7 @@ SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
     "journey_holds": record_paths.record_journey_holds,
     "continue_as_new": record_paths.record_continue_as_new,
     "inbox_sync_signals": record_paths.record_inbox_sync_signals,
+    "actor_checks": record_actors.record_actor_checks,
 }
 # Extra dev server flags a scenario needs; each scenario gets a dev server and a stack of its own.
 SERVER_ARGS: dict[str, list[str]] = {"continue_as_new": record_paths.CAN_SERVER_ARGS}

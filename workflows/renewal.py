@@ -20,7 +20,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.renewals import RenewalActivities
     from contracts import names
-    from contracts.actors import Actor
+    from contracts.actors import Actor, Role
     from contracts.approvals import ApprovalDecision, ApprovalOutcome
     from contracts.renewal_definitions import WorkflowDefinition
     from contracts.renewals import (
@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import renewal_chat as chat
     from workflows import renewal_outreach as outreach
     from workflows import renewal_state as sm
+    from workflows.actor_check import CSM_OR_MANAGER, MANAGER, verify_actor
     from workflows.approval_gate import ApprovalGate
     from workflows.renewal_action import run_action
     from workflows.renewal_views import current_details, projection, search_attributes
@@ -195,10 +196,15 @@ class RenewalWorkflow:
     # run in between) and return the new state.
 
     async def _change(
-        self, change: Callable[[], T], then: Callable[[T], Awaitable[None]] | None = None
+        self,
+        who: tuple[Actor, tuple[Role, ...]],
+        change: Callable[[], T],
+        then: Callable[[T], Awaitable[None]] | None = None,
     ) -> RenewalState:
-        """Apply a state-machine change under the lock, run its follow-up, publish."""
+        """Apply a state-machine change under the lock, run its follow-up, publish. The actor is checked against
+        the users table first, under the lock, so updates still take the lock in the order they arrived."""
         async with self._lock:
+            await verify_actor(*who)
             try:
                 result = change()
             except ValueError as err:
@@ -210,7 +216,7 @@ class RenewalWorkflow:
 
     @workflow.update(name=names.RENEWAL_START)
     async def start(self, actor: Actor) -> RenewalState:
-        return await self._change(lambda: sm.start(self.state, actor, workflow.now()))
+        return await self._change((actor, CSM_OR_MANAGER), lambda: sm.start(self.state, actor, workflow.now()))
 
     @start.validator
     def _check_start(self, actor: Actor) -> None:
@@ -231,7 +237,9 @@ class RenewalWorkflow:
                 chat.say(self.state, choice.reply, workflow.now())
 
         return await self._change(
-            lambda: chat.choose(self.state, inp, workflow.now(), reply_after_actions=after), run_actions
+            (inp.actor, CSM_OR_MANAGER),
+            lambda: chat.choose(self.state, inp, workflow.now(), reply_after_actions=after),
+            run_actions,
         )
 
     @choose.validator
@@ -248,7 +256,9 @@ class RenewalWorkflow:
                 retry_policy=policies.INTERNAL,
             )
 
-        return await self._change(lambda: sm.complete_step(self.state, inp, workflow.now()), record)
+        return await self._change(
+            (inp.actor, CSM_OR_MANAGER), lambda: sm.complete_step(self.state, inp, workflow.now()), record
+        )
 
     @complete_step.validator
     def _check_complete_step(self, inp: CompleteStepInput) -> None:
@@ -256,7 +266,7 @@ class RenewalWorkflow:
 
     @workflow.update(name=names.RENEWAL_COMPLETE)
     async def complete(self, inp: CompleteInput) -> RenewalState:
-        return await self._change(lambda: sm.complete(self.state, inp, workflow.now()))
+        return await self._change((inp.actor, CSM_OR_MANAGER), lambda: sm.complete(self.state, inp, workflow.now()))
 
     @complete.validator
     def _check_complete(self, inp: CompleteInput) -> None:
@@ -264,7 +274,7 @@ class RenewalWorkflow:
 
     @workflow.update(name=names.RENEWAL_REASSIGN)
     async def reassign(self, inp: ReassignInput) -> RenewalState:
-        return await self._change(lambda: sm.reassign(self.state, inp, workflow.now()))
+        return await self._change((inp.actor, MANAGER), lambda: sm.reassign(self.state, inp, workflow.now()))
 
     @reassign.validator
     def _check_reassign(self, inp: ReassignInput) -> None:
@@ -272,7 +282,9 @@ class RenewalWorkflow:
 
     @workflow.update(name=names.RENEWAL_CANCEL)
     async def cancel(self, inp: CancelInput) -> RenewalState:
-        return await self._change(lambda: sm.cancel(self.state, inp.actor, inp.reason, workflow.now()))
+        return await self._change(
+            (inp.actor, MANAGER), lambda: sm.cancel(self.state, inp.actor, inp.reason, workflow.now())
+        )
 
     @cancel.validator
     def _check_cancel(self, inp: CancelInput) -> None:
