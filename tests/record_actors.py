@@ -88,3 +88,13 @@ async def record_actor_checks(stack: LocalStack, client: Client) -> None:
     await decide(stack, approval.id, approve=False, reason="I will call them")
     await decision(stack, cancel)
     save(await triage.fetch_history(), "triage_actor_verified")
+
+
+async def record_daily_limits(stack: LocalStack, client: Client) -> None:
+    """An agent run judged with the day's usage (the `agent-daily-limits` patch): its locks partly approved."""
+    await fresh_gym(stack)
+    run = await start_run(stack, "past_due_monitor")
+    approval = await pending_approval(stack, run.id)
+    await decide(stack, approval.id, approve=True, item_ids=[i["id"] for i in approval.items[:5]])
+    await run.result()
+    save(await run.fetch_history(), "agent_run_daily_limits")

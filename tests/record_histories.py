@@ -161,6 +161,7 @@ SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
     "continue_as_new": record_paths.record_continue_as_new,
     "inbox_sync_signals": record_paths.record_inbox_sync_signals,
     "actor_checks": record_actors.record_actor_checks,
+    "agent_daily_limits": record_actors.record_daily_limits,
 }
 # Extra dev server flags a scenario needs; each scenario gets a dev server and a stack of its own.
 SERVER_ARGS: dict[str, list[str]] = {"continue_as_new": record_paths.CAN_SERVER_ARGS}
