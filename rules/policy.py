@@ -70,6 +70,7 @@ class ActionContext:
     messaged_so_far: int = 0  # recipients already approved or messaged in this run
     approval_required: bool = False  # the agent's setting
     kill_switch: bool = False
+    model_wrote: bool = True  # False: the offline planner's own templates wrote the text, not a model
     today: Today | None = None  # None: a run from before the daily limits (it replays as it ran)
     limits: Limits = Limits()
 
@@ -103,7 +104,7 @@ def evaluate(ctx: ActionContext) -> Verdict:
 
 
 def _daily(ctx: ActionContext, today: Today, limits: Limits) -> Verdict | None:
-    if ctx.tool in MODEL_TEXT and ctx.messaged_so_far + ctx.targets > limits.model_text:
+    if ctx.model_wrote and ctx.tool in MODEL_TEXT and ctx.messaged_so_far + ctx.targets > limits.model_text:
         total = ctx.messaged_so_far + ctx.targets
         why = f"text written by the AI to {total} recipients (more than {limits.model_text})"
         return Verdict(Decision.APPROVE, why)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -69,6 +70,12 @@ def test_model_text_and_daily_limits_need_a_manager(
         assert verdict.decision is Decision.ALLOW, verdict
     else:
         assert verdict.decision is Decision.APPROVE and verdict.reason.startswith(expected), verdict
+
+
+def test_the_offline_planners_templates_are_not_model_text() -> None:
+    ctx = ActionContext(tool="send_bulk_campaign", risk=Risk.SIDE_EFFECTING, targets=50, today=Today())
+    assert evaluate(ctx).decision is Decision.APPROVE
+    assert evaluate(replace(ctx, model_wrote=False)).decision is Decision.ALLOW
 
 
 def test_a_member_at_the_daily_limit_counts_this_steps_calls_too() -> None:

@@ -21,6 +21,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.agent_runs import AgentRunActivities
     from agent.catalog import CATALOG, ToolSpec
+    from agent.offline_planner import LABEL_PREFIX as OFFLINE
     from contracts.approvals import ApprovalItem, ApprovalOutcome, ApprovalRequest
     from contracts.campaign_tools import Target, ToolOutput
     from contracts.campaigns import (
@@ -142,6 +143,7 @@ async def _prepare(thread: Thread, call: ToolCall, pending: list[_Pending]) -> T
             messaged_so_far=counters.messaged,
             approval_required=settings.approval_required,
             kill_switch=res.kill_switch,
+            model_wrote=not thread.carry.planner.startswith(OFFLINE),
             today=today,
             limits=limits,
         )
