@@ -1,7 +1,7 @@
 """Tables, one module per concern; importing this package registers them all."""
 
 from db.models.approvals import Approval, Notification
-from db.models.auth import ApiKey, User
+from db.models.auth import ApiKey, LoginFailure, User
 from db.models.base import Base
 from db.models.campaigns import Agent, AgentRun, RunEvent, ToolResult
 from db.models.control import ControlSetting, LiveEvent, Suppression
@@ -34,6 +34,7 @@ __all__ = [
     "Lead",
     "LeadEvent",
     "LiveEvent",
+    "LoginFailure",
     "Notification",
     "OutboxEntry",
     "RenewalPeriod",
