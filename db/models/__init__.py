@@ -9,7 +9,16 @@ from db.models.customers import Customer, CustomerIntelligence, WebhookEvent
 from db.models.downstream import DownstreamWait
 from db.models.inbox import InboxAiDecision, InboxConversation, InboxMessage
 from db.models.locks import AppLock
-from db.models.nurture import Enrollment, Handoff, Journey, JourneyVersion, Lead, LeadEvent, StepVisit
+from db.models.nurture import (
+    Enrollment,
+    Handoff,
+    IntakeRequest,
+    Journey,
+    JourneyVersion,
+    Lead,
+    LeadEvent,
+    StepVisit,
+)
 from db.models.outbox import OutboxEntry
 from db.models.renewals import RenewalPeriod, WorkflowInstance, WorkflowStepHistory
 
@@ -29,6 +38,7 @@ __all__ = [
     "InboxAiDecision",
     "InboxConversation",
     "InboxMessage",
+    "IntakeRequest",
     "Journey",
     "JourneyVersion",
     "Lead",
