@@ -18,6 +18,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.actors import ActorActivities
 from activities.agent_action_tools import AgentActionTools
 from activities.agent_control import AgentControlActivities
 from activities.agent_member_tools import MemberReadTools
@@ -123,6 +124,7 @@ async def activity_set(
             InboxActivities(db, clubos, client, settings, inbox_model),
             NurtureActivities(db, clubos, settings),
             JourneySweepActivities(db, client, settings),
+            ActorActivities(db),
         )
 
 

@@ -4,18 +4,20 @@ projection, and resolving who a side-effecting tool call would touch."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from temporalio import activity
 
 from agent import offline_planner
 from agent.llm_planner import LLMPlanner
 from agent.targets import TargetResolver
-from agent.toolsets import refusal
+from agent.toolsets import agent_of_run, refusal
 from clients.errors import activity_errors
 from contracts.campaigns import (
     PREVIEW_TARGETS,
     AgentConfig,
     AgentSettings,
+    DailyUsage,
     PlanRequest,
     PlanStep,
     Resolution,
@@ -24,7 +26,7 @@ from contracts.campaigns import (
     RunUpdate,
 )
 from core.settings import Settings
-from db import agent_runs_store, control
+from db import agent_runs_store, agent_usage, control
 from db.engine import Database
 from db.models import Agent
 
@@ -120,6 +122,23 @@ class AgentRunActivities:
                 ],
             )
 
+    async def _usage(self, run_id: str, target_ids: list[str]) -> DailyUsage:
+        """Today (the club's day) across runs: what this run's agent did and what agents sent these targets."""
+        s = self.settings
+        since = datetime.now(ZoneInfo(s.club_timezone)).replace(hour=0, minute=0, second=0, microsecond=0)
+        async with self.db.session() as session:
+            doors, recipients = await agent_usage.agent_counts(session, agent_of_run(run_id) or "", since)
+            members = await agent_usage.member_messages(session, target_ids, since)
+        return DailyUsage(
+            door_changes=doors,
+            recipients=recipients,
+            member_messages=members,
+            model_text_limit=s.agent_model_text_limit,
+            door_changes_per_day=s.agent_door_changes_per_day,
+            recipients_per_day=s.agent_recipients_per_day,
+            messages_per_member_per_day=s.agent_messages_per_member_per_day,
+        )
+
     @activity.defn(name="resolve_targets")
     async def resolve_targets(self, req: ResolveRequest) -> Resolution:
         async with self.db.session() as session:
@@ -128,6 +147,7 @@ class AgentRunActivities:
             return Resolution(title=f"{req.call.name} refused", targets=[], summary=refused, kill_switch=kill)
         async with activity_errors():
             resolution = await self.resolver.resolve(req.call)
+        resolution.usage = await self._usage(req.run_id, resolution.ids)
         if not req.by_reference:
             return resolution.model_copy(update={"kill_switch": kill})
         ref = f"{req.run_id}:{req.call.id}:targets"

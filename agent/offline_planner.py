@@ -11,8 +11,9 @@ from typing import Any
 
 from contracts.campaigns import AgentConfig, PlanStep, ToolCall, ToolResultTurn, Turn
 
-NO_KEY = "Offline planner (no ANTHROPIC_API_KEY)"
-FALLBACK = "Offline planner (fallback after model error)"
+LABEL_PREFIX = "Offline planner"  # its messages are our templates, not model-written text (rules.policy)
+NO_KEY = f"{LABEL_PREFIX} (no ANTHROPIC_API_KEY)"
+FALLBACK = f"{LABEL_PREFIX} (fallback after model error)"
 CAMPAIGNS_PER_DAY = 20
 PER_CAMPAIGN = 5
 

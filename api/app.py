@@ -132,7 +132,7 @@ def create_app(
     templates = Jinja2Templates(directory=ROOT / "web" / "templates")
     template_helpers.install(templates.env, settings)
     app.state.templates = templates
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = LoginThrottle(app.state.db)
 
     app.add_middleware(
         SessionMiddleware,

@@ -13,3 +13,15 @@ class Actor(BaseModel):
     email: str
     role: Role
     name: str | None = None
+
+
+class ActorCheck(BaseModel):
+    """Asks whether `actor` is an enabled user whose role (in the database) is theirs and one of `roles`."""
+
+    actor: Actor
+    roles: list[Role]
+
+
+class ActorVerdict(BaseModel):
+    ok: bool
+    reason: str = ""

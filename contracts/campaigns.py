@@ -158,6 +158,19 @@ class ResolveRequest(BaseModel):
 PREVIEW_TARGETS = 200  # targets carried inline by a by-reference resolution (the dry run shows them)
 
 
+class DailyUsage(BaseModel):
+    """The club's day so far across runs (from the outbox), read with a call's targets, and the configured
+    limits the policy (rules.policy) holds it to."""
+
+    door_changes: int = 0  # locks and unlocks by this agent today
+    recipients: int = 0  # messages sent by this agent today
+    member_messages: dict[str, int] = Field(default_factory=dict)  # agents' messages today to this call's targets
+    model_text_limit: int = 10
+    door_changes_per_day: int = 10
+    recipients_per_day: int = 100
+    messages_per_member_per_day: int = 2
+
+
 class Resolution(BaseModel):
     title: str  # the approval question: "Lock door access for 34 members?"
     targets: list[Target]  # all of them; by reference: the first PREVIEW_TARGETS
@@ -166,6 +179,11 @@ class Resolution(BaseModel):
     editable: dict[str, str] | None = None
     targets_ref: str | None = None  # by reference: where all the targets are stored
     target_ids: list[str] = Field(default_factory=list)  # by reference: every target's id, in order
+    usage: DailyUsage | None = None  # None: resolved before the daily limits existed
+
+    @property
+    def ids(self) -> list[str]:
+        return self.target_ids if self.targets_ref else [t.id for t in self.targets]
 
     @property
     def count(self) -> int:

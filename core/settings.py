@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     approval_ttl_hours: float = 24.0
     collections_email: str = "referrals@collections-partner.demo"
     reminder_window_days: int = 3  # proactive messages: never twice to the same person within this window
+    # Agent policy (rules.policy.Limits): model-written text to more recipients than this in a run needs approval;
+    # per club day, across runs: door changes and recipients per agent, messages per member from all agents.
+    agent_model_text_limit: int = Field(10, ge=0)
+    agent_door_changes_per_day: int = Field(10, ge=0)
+    agent_recipients_per_day: int = Field(100, ge=0)
+    agent_messages_per_member_per_day: int = Field(2, ge=1)
     csm_capacity: int = Field(30, ge=1)  # open renewals a CSM can carry; the manager home's load chart marks it
 
     # Nurture journeys: at most `nurture_cap` messages per lead per window, across channels and journeys,

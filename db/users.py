@@ -109,6 +109,19 @@ async def end_sessions(session: AsyncSession, user: User) -> None:
     await session.flush()
 
 
+async def refusal(session: AsyncSession, email: str, role: str, roles: list[str]) -> str | None:
+    """None when `email` is an enabled user whose role is `role` and one of `roles`; else why not. A payload
+    sent straight to Temporal can claim any role: this is what the claim is checked against."""
+    user = await by_email(session, email)
+    if user is None or not user.active:
+        return f"{email[:200]!r} is not an enabled user"
+    if user.role != role:
+        return f"{user.email} is a {user.role}, not a {role}"
+    if user.role not in roles:
+        return f"a {user.role} cannot do this (needs: {', '.join(roles)})"
+    return None
+
+
 async def csms(session: AsyncSession) -> list[User]:
     return list(
         await session.scalars(select(User).where(User.role == "csm", User.active.is_(True)).order_by(User.name))

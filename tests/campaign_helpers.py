@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from temporalio.client import WorkflowHandle
@@ -12,6 +14,7 @@ from agent.schedules import seed_agents
 from clients.clubos import ClubOSClient
 from contracts import ids
 from contracts.campaigns import AgentRunInput, AgentSettings
+from db import agent_usage
 from db.models import Approval, OutboxEntry, RunEvent
 from devstack.seed import MANAGER
 from tests.stack import LocalStack, wait_for
@@ -63,3 +66,13 @@ async def thread(stack: LocalStack, run_id: str) -> list[RunEvent]:
 async def outbox_rows(stack: LocalStack, run_id: str) -> list[OutboxEntry]:
     async with stack.db.session() as session:
         return list(await session.scalars(select(OutboxEntry).where(OutboxEntry.workflow_id == run_id)))
+
+
+async def agent_today(stack: LocalStack, agent: str) -> tuple[int, int]:
+    """(door changes, messages) by `agent` so far today: other tests share the database, limits count from here."""
+    async with stack.db.session() as session:
+        return await agent_usage.agent_counts(session, agent, club_day(stack))
+
+
+def club_day(stack: LocalStack) -> datetime:
+    return datetime.now(ZoneInfo(stack.settings.club_timezone)).replace(hour=0, minute=0, second=0, microsecond=0)

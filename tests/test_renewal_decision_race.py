@@ -17,7 +17,7 @@ from contracts import names
 from contracts.actors import Actor
 from contracts.approvals import ApprovalDecision, ApprovalOutcome
 from contracts.renewals import ChooseInput, CompleteStepInput, RenewalState
-from db import approvals_store
+from db import approvals_store, users
 from tests.stack import LocalStack, wait_for
 from tests.test_renewal_workflow import act, new_renewal, own_renewal
 from workflows.renewal import RenewalWorkflow
@@ -65,6 +65,8 @@ async def _slow_task(handle: WorkflowHandle[Any, Any], csm: Actor, step_id: str)
 
 
 async def test_two_decisions_racing_under_the_lock(stack: LocalStack) -> None:
+    async with stack.db.transaction() as session:  # workflows check the actor: the second manager is a real user
+        await users.ensure_user(session, email=OTHER_MANAGER.email, name="David Kim", role="manager", password="x" * 20)
     _, wf_id, csm = await new_renewal(stack, 40, days=4, risk=85)
     handle = stack.client.get_workflow_handle_for(RenewalWorkflow.run, wf_id)
     approval_id, state = await _ask(handle, csm)

@@ -18,7 +18,16 @@ from clients.clubos import ClubOSClient
 from contracts import ids
 from contracts.campaigns import AgentConfig, AgentSettings, PlanStep, ToolCall, Turn
 from rules.policy import ActionContext, Decision, Risk, evaluate
-from tests.campaign_helpers import decide, fresh_gym, locked_members, outbox_rows, pending_approval, start_run, thread
+from tests.campaign_helpers import (
+    agent_today,
+    decide,
+    fresh_gym,
+    locked_members,
+    outbox_rows,
+    pending_approval,
+    start_run,
+    thread,
+)
 from tests.stack import LocalStack, worker_for
 
 
@@ -130,7 +139,9 @@ class HostileModel:
         return None
 
 
-async def _hostile_run(stack: LocalStack, agent: str, lock: int) -> tuple[str, set[str], set[str]]:
+async def _hostile_run(
+    stack: LocalStack, agent: str, lock: int, door_changes_per_day: int = 1000
+) -> tuple[str, set[str], set[str]]:
     """Locks `lock` past-due members, then lets the hostile model loose as `agent`; denies any approval."""
     await fresh_gym(stack)
     async with ClubOSClient.from_settings(stack.settings) as clubos:
@@ -139,7 +150,9 @@ async def _hostile_run(stack: LocalStack, agent: str, lock: int) -> tuple[str, s
         for member in members[:lock]:
             await clubos.set_door_access(f"test-lock-{member.id}", member.id, lock=True, reason="test")
     before = await locked_members(stack)
-    settings = stack.settings.model_copy(update={"task_queue": f"{stack.settings.task_queue}-hostile-{agent}"})
+    queue = f"{stack.settings.task_queue}-hostile-{agent}"
+    limits = {"agent_door_changes_per_day": door_changes_per_day}
+    settings = stack.settings.model_copy(update={"task_queue": queue, **limits})
     model = HostileModel(sorted(before), prospects, members[0].id)
     async with worker_for(settings, stack.client, stack.db, planner=model):
         handle = await start_run(stack, agent, task_queue=settings.task_queue)
@@ -160,10 +173,16 @@ async def test_the_collections_agent_cannot_unlock_read_messages_or_send(stack: 
 
 
 async def test_unlocks_past_the_cap_wait_for_a_manager(stack: LocalStack) -> None:
-    run_id, before, after = await _hostile_run(stack, "past_due_monitor", lock=25)
+    doors, _ = await agent_today(stack, "past_due_monitor")
+    run_id, before, after = await _hostile_run(stack, "past_due_monitor", lock=25, door_changes_per_day=doors + 12)
     assert len(before) >= 25
     assert len(before - after) == 9  # the first batch of 9 is within the cap; the rest were put to the manager
     requests = [e.title for e in await thread(stack, run_id) if e.kind == "approval_request"]
     assert len(requests) == 1 and requests[0].startswith("Approve ")
     kinds = {r.kind for r in await outbox_rows(stack, run_id)}
     assert "door_unlock" in kinds and not kinds & {"message", "campaign", "reminder"}  # (email: the approval notice)
+    # The next run the same day: 9 more would pass the run's cap but not the agent's day (12 door changes).
+    run_id, before, after = await _hostile_run(stack, "past_due_monitor", lock=25, door_changes_per_day=doors + 12)
+    assert after == before
+    [request] = [e for e in await thread(stack, run_id) if e.kind == "approval_request"]
+    assert f"{doors + 18} door changes by this agent today (more than {doors + 12} a day)" in (request.body or "")

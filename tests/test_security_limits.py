@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -16,9 +16,11 @@ import pytest
 from api.app import create_app
 from api.throttle import BASE_LOCKOUT_S, FORGET_AFTER_S, LoginThrottle
 from contracts.journeys import LeadSnapshot
+from core.settings import Settings
 from db import users
 from db.engine import Database
 from db.migrate import upgrade
+from db.models import LoginFailure
 from journeys.facts import render
 from rules.spreadsheet import safe_cell
 from tests.stack import make_settings
@@ -31,6 +33,8 @@ TEMPLATES = Path("web/templates")
 class App:
     app: object
     manager_key: str
+    db: Database
+    settings: Settings
 
     def client(self, address: str = "10.0.0.1") -> httpx.AsyncClient:
         transport = httpx.ASGITransport(app=self.app, client=(address, 40000))  # type: ignore[arg-type]
@@ -48,11 +52,11 @@ async def api(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[App]:
         manager = await users.ensure_user(
             session, email="boss@example.com", name="B", role="manager", password=PASSWORD
         )
-        for n in range(8):
+        for n in range(10):
             await users.ensure_user(session, email=f"u{n}@example.com", name="U", role="csm", password=PASSWORD)
         key = await users.create_api_key(session, manager, "limits")
     settings = make_settings(data_dir=data, database_url=url, webhook_max_body_bytes=4096, max_body_bytes=16384)
-    yield App(create_app(settings, db=db), key)
+    yield App(create_app(settings, db=db), key, db, settings)
     await db.dispose()
 
 
@@ -122,24 +126,39 @@ async def test_login_is_throttled_per_address(api: App) -> None:
         assert (await _login(http, "u7@example.com", PASSWORD)).status_code == 303
 
 
-def test_lockouts_double_and_failures_are_forgotten() -> None:
-    now = [1000.0]
-    throttle = LoginThrottle(clock=lambda: now[0])
-    keys = LoginThrottle.keys("A@example.com ", "10.0.0.1")
+async def test_lockouts_double_and_failures_are_forgotten(api: App) -> None:
+    now = [datetime(2026, 12, 4, 12, 0, tzinfo=UTC)]
+    throttle = LoginThrottle(api.db, clock=lambda: now[0])
+    keys = LoginThrottle.keys("A@example.com ", "10.9.0.1")
     for _ in range(4):
-        throttle.failed(*keys)
-    assert throttle.retry_after(*keys) == 0
-    throttle.failed(*keys)
-    assert throttle.retry_after(*keys) == BASE_LOCKOUT_S
-    now[0] += BASE_LOCKOUT_S
-    throttle.failed(*keys)  # the sixth failure: twice as long
-    assert throttle.retry_after(*keys) == 2 * BASE_LOCKOUT_S
-    now[0] += FORGET_AFTER_S + 1
-    assert throttle.retry_after(*keys) == 0
-    throttle.failed(*keys)
-    assert throttle.retry_after(*keys) == 0  # counting starts over
-    throttle.succeeded(keys[0])
-    assert throttle.retry_after(keys[0]) == 0
+        await throttle.failed(*keys)
+    assert await throttle.retry_after(*keys) == 0
+    await throttle.failed(*keys)
+    assert await throttle.retry_after(*keys) == BASE_LOCKOUT_S
+    now[0] += timedelta(seconds=BASE_LOCKOUT_S)
+    await throttle.failed(*keys)  # the sixth failure: twice as long
+    assert await throttle.retry_after(*keys) == 2 * BASE_LOCKOUT_S
+    now[0] += timedelta(seconds=FORGET_AFTER_S + 1)
+    assert await throttle.retry_after(*keys) == 0
+    await throttle.failed(*keys)
+    assert await throttle.retry_after(*keys) == 0  # counting starts over
+    await throttle.succeeded(keys[0])
+    assert await throttle.retry_after(keys[0]) == 0
+
+
+async def test_every_api_process_counts_the_same_failures(api: App) -> None:
+    """Two API processes on one database: guesses spread over them add up (they counted apart before)."""
+    other = App(create_app(api.settings, db=api.db), api.manager_key, api.db, api.settings)
+    for n, app in enumerate([api, other, api, other, other]):
+        async with app.client(f"10.3.0.{n}") as http:
+            assert (await _login(http, "u8@example.com", "wrong")).status_code == 401
+    for app in (api, other):
+        async with app.client("10.3.1.1") as http:
+            locked = await _login(http, "u8@example.com", PASSWORD)
+        assert locked.status_code == 429 and 0 < int(locked.headers["retry-after"]) <= BASE_LOCKOUT_S
+    async with api.db.session() as session:
+        row = await session.get(LoginFailure, "account:u8@example.com")
+    assert row is not None and row.count == 5
 
 
 # --- headers and the front end ----------------------------------------------------------------------

@@ -33,7 +33,7 @@ async def app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
     await upgrade(url)
     db = Database(url)
     async with db.transaction() as session:
-        for name in ("ana", "bo"):
+        for name in ("ana", "bo", "cy"):
             await users.ensure_user(session, email=f"{name}@example.com", name=name, role="manager", password=PASSWORD)
     yield create_app(make_settings(data_dir=data, database_url=url), db=db)
     await db.dispose()
@@ -105,3 +105,24 @@ async def test_sessions_end_twelve_hours_after_login(app: Any) -> None:
         old = {"uid": uid, "sv": 0, "iat": now - SESSION_LIFETIME_S - 1}
         http.cookies.set("renubu_session", _forged(app.state.settings, old))
         assert (await http.get("/api/control")).status_code == 401
+
+
+async def test_the_log_out_everywhere_button_ends_the_other_sessions(app: Any) -> None:
+    desk, phone = await _logged_in(app, "cy@example.com"), await _logged_in(app, "cy@example.com")
+    try:
+        page = await desk.get("/approvals")
+        assert page.status_code == 200
+        form = re.search(
+            r'<form method="post" action="/logout/everywhere"[^>]*>\s*<input type="hidden" name="csrf_token" '
+            r'value="([^"]+)">\s*<button[^>]*>Log out everywhere</button>',
+            page.text,
+        )
+        assert form, "the account menu has a Log out everywhere button"
+        del desk.headers["X-CSRF-Token"]  # as the browser submits it: the form's own token
+        done = await desk.post("/logout/everywhere", data={"csrf_token": form.group(1)})
+        assert done.status_code == 303 and done.headers["location"] == "/login"
+        assert (await phone.get("/api/control")).status_code == 401  # the other device is logged out
+        assert (await desk.get("/api/control")).status_code == 401
+    finally:
+        await desk.aclose()
+        await phone.aclose()

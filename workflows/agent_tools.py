@@ -9,6 +9,7 @@ would happen; only then do the approved calls execute.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,10 +21,29 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.agent_runs import AgentRunActivities
     from agent.catalog import CATALOG, ToolSpec
+    from agent.offline_planner import LABEL_PREFIX as OFFLINE
     from contracts.approvals import ApprovalItem, ApprovalOutcome, ApprovalRequest
     from contracts.campaign_tools import Target, ToolOutput
-    from contracts.campaigns import Resolution, ResolveRequest, SideEffectRequest, ToolCall, ToolExecution
-    from rules.policy import DOOR_CHANGES, ActionContext, Decision, Risk, Verdict, evaluate
+    from contracts.campaigns import (
+        DailyUsage,
+        Resolution,
+        ResolveRequest,
+        SideEffectRequest,
+        ToolCall,
+        ToolExecution,
+    )
+    from rules.policy import (
+        DOOR_CHANGES,
+        MESSAGING,
+        ActionContext,
+        Decision,
+        Limits,
+        Risk,
+        Today,
+        Verdict,
+        evaluate,
+        members_at_limit,
+    )
     from workflows import policies
     from workflows.agent_thread import Thread
     from workflows.approval_gate import ApprovalGate, new_approval_id
@@ -42,6 +62,9 @@ SEND_RETRY = RetryPolicy(
 # new ones carry a reference to the stored targets and their ids, so no payload grows with the audience.
 TARGETS_BY_REFERENCE = "agent-targets-by-reference"
 UNLOCKS_COUNTED = "agent-unlocks-counted-with-locks"
+# Runs that resolved targets before this carry no daily usage: they are judged as they were (no daily limits,
+# no limit on model-written text).
+DAILY_LIMITS = "agent-daily-limits"
 
 
 class KillSwitchEngaged(Exception):
@@ -108,6 +131,9 @@ async def _prepare(thread: Thread, call: ToolCall, pending: list[_Pending]) -> T
     )
     if not res.count:
         return ToolOutput(summary=f"Nothing to do: {res.summary}")
+    today, limits = None, Limits()
+    if res.usage is not None and workflow.patched(DAILY_LIMITS):
+        today, limits = _today(res.usage, res.ids, pending), _limits(res.usage)
     verdict = evaluate(
         ActionContext(
             tool=spec.name,
@@ -117,6 +143,9 @@ async def _prepare(thread: Thread, call: ToolCall, pending: list[_Pending]) -> T
             messaged_so_far=counters.messaged,
             approval_required=settings.approval_required,
             kill_switch=res.kill_switch,
+            model_wrote=not thread.carry.planner.startswith(OFFLINE),
+            today=today,
+            limits=limits,
         )
     )
     if verdict.decision is Decision.DENY:
@@ -140,6 +169,28 @@ async def _prepare(thread: Thread, call: ToolCall, pending: list[_Pending]) -> T
     else:
         pending.append(_Pending(call, spec, res, verdict, targets=list(res.targets)))
     return None
+
+
+def _today(usage: DailyUsage, ids: list[str], pending: list[_Pending]) -> Today:
+    """Today across runs (the database) plus the calls of this step judged before this one, not yet done."""
+    doors = sum(p.res.count for p in pending if p.spec.name in DOOR_CHANGES)
+    messages = [p for p in pending if p.spec.name in MESSAGING]
+    asked = Counter(i for p in messages for i in p.res.ids)
+    most = usage.messages_per_member_per_day
+    return Today(
+        door_changes=usage.door_changes + doors,
+        recipients=usage.recipients + sum(p.res.count for p in messages),
+        members_at_limit=members_at_limit(ids, usage.member_messages, asked, most),
+    )
+
+
+def _limits(usage: DailyUsage) -> Limits:
+    return Limits(
+        model_text=usage.model_text_limit,
+        door_changes_per_day=usage.door_changes_per_day,
+        recipients_per_day=usage.recipients_per_day,
+        messages_per_member_per_day=usage.messages_per_member_per_day,
+    )
 
 
 async def _approve(thread: Thread, gate: ApprovalGate, asking: list[_Pending], outputs: dict[str, ToolOutput]) -> None:

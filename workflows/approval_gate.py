@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.approvals import ApprovalDecision, ApprovalOutcome, ApprovalRequest
     from rules.approvals import decision_outcome, expired_outcome, withdrawn_outcome
     from workflows import policies
+    from workflows.actor_check import MANAGER, verify_actor
 
 # Running executions decided before this existed replay the old answer (an error) for a repeated decision.
 REPEATED_DECISION = "approval-decision-repeat"
@@ -74,6 +75,7 @@ class ApprovalGate:
     async def decide(self, d: ApprovalDecision) -> ApprovalOutcome:
         if self.repeats(d) and workflow.patched(REPEATED_DECISION):
             return self.outcomes[d.approval_id]
+        await verify_actor(d.actor, MANAGER)  # the payload's "manager" is only a claim
         outcome = self._check(d)  # again: another update may have decided it meanwhile
         self.outcomes[d.approval_id] = outcome
         await _record_outcome(outcome)

@@ -22,7 +22,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.renewals import RenewalActivities
     from contracts import names
-    from contracts.actors import Actor
+    from contracts.actors import Actor, Role
     from contracts.approvals import ApprovalDecision, ApprovalOutcome
     from contracts.renewal_definitions import WorkflowDefinition
     from contracts.renewals import (
@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import renewal_outreach as outreach
     from workflows import renewal_runs as runs
     from workflows import renewal_state as sm
+    from workflows.actor_check import CSM_OR_MANAGER, MANAGER, verify_actor
     from workflows.approval_gate import ApprovalGate, DecidesApprovals
     from workflows.renewal_action import run_action
     from workflows.renewal_views import current_details, projection, search_attributes
@@ -202,9 +203,16 @@ class RenewalWorkflow(DecidesApprovals):
     # written to history; handlers re-check under the lock (another update may have
     # run in between) and answer a small ack (the state is a query away).
 
-    async def _change(self, change: Callable[[], T], then: Callable[[T], Awaitable[None]] | None = None) -> RenewalAck:
-        """Apply a state-machine change under the lock, run its follow-up, publish."""
+    async def _change(
+        self,
+        who: tuple[Actor, tuple[Role, ...]],
+        change: Callable[[], T],
+        then: Callable[[T], Awaitable[None]] | None = None,
+    ) -> RenewalAck:
+        """Apply a state-machine change under the lock, run its follow-up, publish. The actor is checked against
+        the users table first, under the lock, so updates still take the lock in the order they arrived."""
         async with self._lock:
+            await verify_actor(*who)
             try:
                 result = change()
             except ValueError as err:
@@ -217,7 +225,7 @@ class RenewalWorkflow(DecidesApprovals):
 
     @workflow.update(name=names.RENEWAL_START)
     async def start(self, actor: Actor) -> RenewalAck:
-        return await self._change(lambda: sm.start(self.state, actor, workflow.now()))
+        return await self._change((actor, CSM_OR_MANAGER), lambda: sm.start(self.state, actor, workflow.now()))
 
     @start.validator
     def _check_start(self, actor: Actor) -> None:
@@ -238,7 +246,9 @@ class RenewalWorkflow(DecidesApprovals):
                 chat.say(self.state, choice.reply, workflow.now())
 
         return await self._change(
-            lambda: chat.choose(self.state, inp, workflow.now(), reply_after_actions=after), run_actions
+            (inp.actor, CSM_OR_MANAGER),
+            lambda: chat.choose(self.state, inp, workflow.now(), reply_after_actions=after),
+            run_actions,
         )
 
     @choose.validator
@@ -255,7 +265,9 @@ class RenewalWorkflow(DecidesApprovals):
                 retry_policy=policies.INTERNAL,
             )
 
-        return await self._change(lambda: sm.complete_step(self.state, inp, workflow.now()), record)
+        return await self._change(
+            (inp.actor, CSM_OR_MANAGER), lambda: sm.complete_step(self.state, inp, workflow.now()), record
+        )
 
     @complete_step.validator
     def _check_complete_step(self, inp: CompleteStepInput) -> None:
@@ -263,7 +275,7 @@ class RenewalWorkflow(DecidesApprovals):
 
     @workflow.update(name=names.RENEWAL_COMPLETE)
     async def complete(self, inp: CompleteInput) -> RenewalAck:
-        return await self._change(lambda: sm.complete(self.state, inp, workflow.now()))
+        return await self._change((inp.actor, CSM_OR_MANAGER), lambda: sm.complete(self.state, inp, workflow.now()))
 
     @complete.validator
     def _check_complete(self, inp: CompleteInput) -> None:
@@ -271,7 +283,7 @@ class RenewalWorkflow(DecidesApprovals):
 
     @workflow.update(name=names.RENEWAL_REASSIGN)
     async def reassign(self, inp: ReassignInput) -> RenewalAck:
-        return await self._change(lambda: sm.reassign(self.state, inp, workflow.now()))
+        return await self._change((inp.actor, MANAGER), lambda: sm.reassign(self.state, inp, workflow.now()))
 
     @reassign.validator
     def _check_reassign(self, inp: ReassignInput) -> None:
@@ -279,7 +291,9 @@ class RenewalWorkflow(DecidesApprovals):
 
     @workflow.update(name=names.RENEWAL_CANCEL)
     async def cancel(self, inp: CancelInput) -> RenewalAck:
-        return await self._change(lambda: sm.cancel(self.state, inp.actor, inp.reason, workflow.now()))
+        return await self._change(
+            (inp.actor, MANAGER), lambda: sm.cancel(self.state, inp.actor, inp.reason, workflow.now())
+        )
 
     @cancel.validator
     def _check_cancel(self, inp: CancelInput) -> None:

@@ -42,7 +42,7 @@ async def login(
     throttle: LoginThrottle = request.app.state.login_throttle
     address = request.client.host if request.client else "unknown"
     account, source = LoginThrottle.keys(email, address)
-    wait = throttle.retry_after(account, source)
+    wait = await throttle.retry_after(account, source)
     expected = request.session.get(SESSION_CSRF, "")
     if wait:  # checked before the password, so a locked-out guesser learns nothing
         error = f"Too many failed logins. Try again in {wait} seconds."
@@ -55,7 +55,7 @@ async def login(
             user = await users.authenticate(session, email, password)
         error = None if user else "Wrong email or password."
         if user is None:
-            throttle.failed(account, source)
+            await throttle.failed(account, source)
             log.warning("failed login for %r from %s", email[:200], address)
     if user is None:
         return get_templates(request).TemplateResponse(
@@ -65,7 +65,7 @@ async def login(
             status_code=429 if wait else 401,
             headers={"Retry-After": str(wait)} if wait else None,
         )
-    throttle.succeeded(account)
+    await throttle.succeeded(account)
     start_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 

@@ -4,6 +4,8 @@ with a staff API key (`X-API-Key`)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -13,14 +15,14 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from temporalio.service import RPCError, RPCStatusCode
 
-from api import webhook_metrics
+from api import idempotency, webhook_metrics
 from api.deps import get_db, get_settings_dep, get_temporal, temporal_call
 from api.signatures import check_request
 from api.webhook_models import parse_body
 from contracts import names
 from contracts.journeys import Engagement
 from core.settings import Settings
-from db import nurture_store, users
+from db import intake_requests, nurture_store, users
 from db.engine import Database
 from db.models import Lead
 from journeys import enroll
@@ -43,6 +45,7 @@ class LeadIn(_Strict):
     region: str | None = Field(None, max_length=60)
     timezone: str = Field("America/New_York", max_length=60)
     properties: dict[str, Any] = Field(default_factory=dict)
+    request_id: idempotency.RequestIdField  # or the Idempotency-Key header: a retry answers as the first did
 
     @field_validator("first_name", "last_name", "source", "region")
     @classmethod
@@ -105,11 +108,35 @@ async def authenticate(request: Request, settings: Settings, db: Database) -> by
 
 @router.post("/webhook/lead", status_code=201, openapi_extra=_body(LeadIn))
 async def intake(
-    request: Request, settings: Settings = Depends(get_settings_dep), db: Database = Depends(get_db)
+    request: Request,
+    idempotency_key: idempotency.IdempotencyHeader = None,
+    settings: Settings = Depends(get_settings_dep),
+    db: Database = Depends(get_db),
 ) -> dict[str, Any]:
+    """With an idempotency key (`Idempotency-Key` header or `request_id`), a retried POST gets the first answer
+    back and creates or enrols nothing more; the same key with another lead is a 422."""
     lead_in: LeadIn = parse_body(LeadIn, await authenticate(request, settings, db))
+    key = idempotency.request_id(lead_in.request_id, idempotency_key)
+    fields = lead_in.model_dump(exclude={"request_id"})
+    digest = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+    if key:
+        async with db.session() as session:
+            try:
+                first = await intake_requests.answered(session, key, digest)
+            except intake_requests.KeyReused as exc:
+                raise HTTPException(422, str(exc)) from exc
+        if first is not None:
+            return first
+    answer = await _intake(request, settings, db, fields)
+    if key:  # kept only once it succeeded: a 503 (Temporal unreachable) is retried for real
+        async with db.transaction() as session:
+            await intake_requests.remember(session, key, digest, answer)
+    return answer
+
+
+async def _intake(request: Request, settings: Settings, db: Database, fields: dict[str, Any]) -> dict[str, Any]:
     async with db.transaction() as session:
-        lead, created = await nurture_store.upsert_lead(session, lead_in.model_dump())
+        lead, created = await nurture_store.upsert_lead(session, fields)
         # The retry of an intake whose enrolment failed part-way (Temporal unreachable: 503) is still the lead's
         # first: its new-lead journeys are started again (idempotent: one workflow id per lead and journey).
         first = created or lead.created_at > datetime.now(UTC) - INTAKE_RETRY_WINDOW

@@ -1,7 +1,7 @@
 """Tables, one module per concern; importing this package registers them all."""
 
 from db.models.approvals import Approval, Notification
-from db.models.auth import ApiKey, User
+from db.models.auth import ApiKey, LoginFailure, User
 from db.models.base import Base
 from db.models.campaigns import Agent, AgentRun, RunEvent, ToolResult
 from db.models.control import ControlSetting, LiveEvent, Suppression
@@ -9,7 +9,16 @@ from db.models.customers import Customer, CustomerIntelligence, WebhookEvent
 from db.models.downstream import DownstreamWait
 from db.models.inbox import InboxAiDecision, InboxConversation, InboxMessage
 from db.models.locks import AppLock
-from db.models.nurture import Enrollment, Handoff, Journey, JourneyVersion, Lead, LeadEvent, StepVisit
+from db.models.nurture import (
+    Enrollment,
+    Handoff,
+    IntakeRequest,
+    Journey,
+    JourneyVersion,
+    Lead,
+    LeadEvent,
+    StepVisit,
+)
 from db.models.outbox import OutboxEntry
 from db.models.renewals import RenewalPeriod, WorkflowInstance, WorkflowStepHistory
 
@@ -29,11 +38,13 @@ __all__ = [
     "InboxAiDecision",
     "InboxConversation",
     "InboxMessage",
+    "IntakeRequest",
     "Journey",
     "JourneyVersion",
     "Lead",
     "LeadEvent",
     "LiveEvent",
+    "LoginFailure",
     "Notification",
     "OutboxEntry",
     "RenewalPeriod",

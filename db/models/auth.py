@@ -40,3 +40,15 @@ class ApiKey(Base):
     last_used_at: Mapped[datetime | None]
     revoked: Mapped[bool] = mapped_column(default=False)
     expires_at: Mapped[datetime | None]  # None: made before keys expired (listed, revocable)
+
+
+class LoginFailure(Base):
+    """Failed logins per account and per address, shared by every API process: the login throttle counts here,
+    so running several API processes does not multiply the guesses allowed."""
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)  # "account:<email>" or "address:<ip>"
+    count: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[datetime] = mapped_column(index=True)
+    blocked_until: Mapped[datetime | None]

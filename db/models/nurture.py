@@ -127,3 +127,15 @@ class Handoff(Base):
     reason: Mapped[str] = mapped_column(String(300))
     context: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IntakeRequest(Base):
+    """A lead intake answered under an idempotency key: a retried POST with the key gets this answer back and
+    creates or enrols nothing more. Kept only for intakes that succeeded (a 503 is retried for real)."""
+
+    __tablename__ = "intake_requests"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    body_sha256: Mapped[str] = mapped_column(String(64))  # the same key with another body is refused
+    response: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
