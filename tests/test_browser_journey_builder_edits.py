@@ -2,7 +2,8 @@
 onto another step (and by the keyboard), the YAML staying exactly what a person would write; moved steps
 keep their place after a reload without the journey or its YAML changing; leaving with unpublished edits
 asks first (a link, closing the tab) and publishing clears that; on a phone a finger moves a step by its
-grip, re-points an edge and drags a step in from the palette (touch events, as a touch screen sends them)."""
+grip, re-points an edge, drags a step in from the palette (touch events, as a touch screen sends them) and
+a tapped step's settings, which are under the canvas there, come into view."""
 
 from __future__ import annotations
 
@@ -224,6 +225,12 @@ async def test_a_finger_moves_repoints_and_adds_steps_on_a_phone(stack: LocalSta
         await touch_drag(page, *await ends(tool, node(page, "hello"), dy=-20))  # just above the first step
         await expect(steps).to_have_count(1)
         await expect(page.locator("#jb-panel h3")).to_have_text("Step 1 · Wait")
+        # the settings are under the canvas here: a tapped step's come into view, and a link goes back
+        await node(page, "bye").tap()
+        await expect(page.locator("#jb-panel h3")).to_have_text("Step 5 · Exit")
+        await expect(page.locator("#jb-panel h3")).to_be_in_viewport()
+        await page.get_by_role("link", name="↑ Back to the canvas").tap()
+        await expect(page.locator("#jb-scroll")).to_be_in_viewport()
         overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"the builder overflows by {overflow}px at 390px"
         await screenshot(page, "journey-builder-touch-390")

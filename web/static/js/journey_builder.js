@@ -207,14 +207,14 @@ function pick(i) {  // a click or Enter on a node: End only means something whil
   if (i === state.model.steps.length) { if (state.connectFrom !== null) select(i); return; }
   select(i);
 }
-svg.addEventListener("click", (e) => {
-  const g = e.target.closest(".jb-node");
+function tapped(id) {  // a click or a tap on a node (journey_builder_pointer.js)
+  const g = svg.querySelector(`.jb-node[data-step="${id}"]`);
   if (!g) return;
   const connecting = state.connectFrom !== null;
   pick(indexOfNode(g));
   // Narrow screens put the settings under the canvas: a tapped step's settings come into view.
   if (!connecting && panel.getBoundingClientRect().top > window.innerHeight) panel.scrollIntoView({ block: "start" });
-});
+}
 svg.addEventListener("keydown", (e) => {
   const end = e.target.closest(".jb-edge-end");
   if (end && (e.key === "Enter" || e.key === " ")) {  // the keyboard's way to drag an edge's end
@@ -234,7 +234,7 @@ svg.addEventListener("keydown", (e) => {
   else if (e.key === "Escape") { state.connectFrom = null; say("Connecting cancelled."); draw(); }
 });
 const connectFrom = (index, slot) => { state.selected = index; startConnect(slot); };
-attachPointer(svg, { state, draw, layout: () => layout(state), say, setSlot, indexOfNode, moved: placed, startConnect: connectFrom });
+attachPointer(svg, { state, draw, layout: () => layout(state), say, setSlot, indexOfNode, tapped, moved: placed, startConnect: connectFrom });
 
 // The palette: a click (or Enter) adds after the selected step; dragging drops it where it lands.
 for (const tool of root.querySelectorAll(".jb-tool")) {

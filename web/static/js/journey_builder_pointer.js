@@ -16,31 +16,35 @@ function nodeAt(x, y) {
   return null;
 }
 
+// A press on a step is a tap (select it) unless it moves: selection happens on the pointer's release,
+// by the step's id, because the canvas may be redrawn (a validation arriving) between press and release,
+// and a click whose press landed on a node that has since been replaced never comes.
 export function attachPointer(svg, ctx) {
-  let drag = null;  // {kind: "move"|"edge", id, ...}
-  let swallowClick = false;
+  let drag = null;  // {kind: "move" | "tap" | "edge", ...}
 
   svg.addEventListener("pointerdown", (e) => {
-    swallowClick = false;
     if (e.button !== 0 || ctx.state.model === null) return;
     const end = e.target.closest(".jb-edge-end");
     const g = e.target.closest(".jb-node");
+    const at = { pointer: e.pointerId, cx: e.clientX, cy: e.clientY, moved: false };
     if (end) {
       e.preventDefault();
       const from = ctx.state.model.steps.findIndex((x) => x.id === end.dataset.from);
       const dot = end.querySelector(".jb-dot");
-      drag = { kind: "edge", index: from, slot: end.dataset.slot, pointer: e.pointerId, cx: e.clientX, cy: e.clientY, x0: Number(dot.getAttribute("cx")), y0: Number(dot.getAttribute("cy")), moved: false };
-    } else if (g && !["entry", "end"].includes(g.dataset.step) && (e.pointerType === "mouse" || e.target.closest(".jb-grip"))) {
+      drag = { ...at, kind: "edge", index: from, slot: end.dataset.slot, x0: Number(dot.getAttribute("cx")), y0: Number(dot.getAttribute("cy")) };
+    } else if (g) {
+      const movable = !["entry", "end"].includes(g.dataset.step) && (e.pointerType === "mouse" || e.target.closest(".jb-grip"));
       const start = ctx.layout().get(g.dataset.step);
-      drag = { kind: "move", id: g.dataset.step, pointer: e.pointerId, cx: e.clientX, cy: e.clientY, x0: start.x, y0: start.y, moved: false };
+      drag = { ...at, kind: movable ? "move" : "tap", id: g.dataset.step, x0: start.x, y0: start.y };
+    } else {
+      drag = null;
     }
   });
 
-  // Once it moves it is a drag (until then a click): the nodes are redrawn while dragging, so the svg
-  // keeps the gesture.
+  // Once it moves it is a drag: the nodes are redrawn while dragging, so the svg keeps the gesture.
   const started = (e) => {
     drag.moved = true;
-    svg.setPointerCapture(e.pointerId);
+    if (drag.kind !== "tap") svg.setPointerCapture(e.pointerId);
   };
 
   svg.addEventListener("pointermove", (e) => {
@@ -48,6 +52,7 @@ export function attachPointer(svg, ctx) {
     const dx = e.clientX - drag.cx, dy = e.clientY - drag.cy;
     if (!drag.moved && Math.hypot(dx, dy) < SLOP) return;
     if (!drag.moved) started(e);
+    if (drag.kind === "tap") return;  // a finger off the grip: the page scrolls
     if (drag.kind === "move") {
       const snap = (v) => Math.max(0, Math.round(v / GRID) * GRID);
       ctx.state.positions[drag.id] = { x: snap(drag.x0 + dx), y: snap(drag.y0 + dy) };
@@ -71,16 +76,17 @@ export function attachPointer(svg, ctx) {
     const done = drag;
     drag = null;
     if (svg.hasPointerCapture(e.pointerId)) svg.releasePointerCapture(e.pointerId);
-    swallowClick = done.moved;
     svg.querySelector(".jb-drag-line")?.remove();
-    if (done.kind === "move") {
-      if (done.moved && !cancelled) ctx.moved(done.id);
+    if (cancelled) { ctx.draw(); return; }
+    if (done.kind !== "edge") {
+      if (!done.moved) ctx.tapped(done.id);
+      else if (done.kind === "move") ctx.moved(done.id);
       return;
     }
-    if (!done.moved && !cancelled) { ctx.startConnect(done.index, done.slot); return; }  // a click or tap: then one on the target
-    const target = cancelled ? null : nodeAt(e.clientX, e.clientY);
+    if (!done.moved) { ctx.startConnect(done.index, done.slot); return; }  // a click or tap: then one on the target
+    const target = nodeAt(e.clientX, e.clientY);
     if (!target || target.dataset.step === "entry") {
-      ctx.say(done.moved ? "Drop the end of the edge on a step or on End to point it there." : "");
+      ctx.say("Drop the end of the edge on a step or on End to point it there.");
       ctx.draw();
       return;
     }
@@ -91,8 +97,6 @@ export function attachPointer(svg, ctx) {
   svg.addEventListener("touchstart", (e) => { if (e.target.closest(".jb-grip, .jb-edge-end")) e.preventDefault(); }, { passive: false });
   svg.addEventListener("pointerup", (e) => finish(e, false));
   svg.addEventListener("pointercancel", (e) => finish(e, true));
-  // A drag ends with a click on whatever is under the pointer; it is not a selection.
-  svg.addEventListener("click", (e) => { if (swallowClick) { swallowClick = false; e.stopImmediatePropagation(); } }, true);
 }
 
 // A finger drags a palette tool: a ghost follows it, and letting go over the canvas adds the step there.
