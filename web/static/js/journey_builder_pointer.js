@@ -102,8 +102,12 @@ export function attachPointer(svg, ctx) {
 // A finger drags a palette tool: a ghost follows it, and letting go over the canvas adds the step there.
 export function attachTouchPalette(tools, frame, ctx) {
   for (const tool of tools) {
+    let finger = false;
+    // A long press on a draggable button starts the browser's own drag on some phones: ours does it here.
+    tool.addEventListener("dragstart", (e) => { if (finger) e.preventDefault(); });
     tool.addEventListener("pointerdown", (e) => {
-      if (e.pointerType === "mouse") return;
+      finger = e.pointerType !== "mouse";
+      if (!finger) return;
       const start = { x: e.clientX, y: e.clientY };
       let ghost = null;
       const move = (ev) => {
