@@ -198,6 +198,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "POST /api/journeys/{journey_id}/builder/yaml": MANAGER,
     "POST /api/journeys/{journey_id}/builder/publish": MANAGER,
     "POST /api/journeys/{journey_id}/builder/dry-run": MANAGER,
+    "PUT /api/journeys/{journey_id}/builder/positions": MANAGER,
     "GET /api/journeys/{journey_id}/charts/{chart}": STAFF,  # the analytics as charts
     "GET /api/pipeline": STAFF,
     "GET /api/leads/{lead_id}": STAFF,

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import live
-from db.models import Enrollment, Journey, JourneyVersion, Lead, LeadEvent, StepVisit
+from db.models import Enrollment, Journey, JourneyCanvas, JourneyVersion, Lead, LeadEvent, StepVisit
 from db.models.base import utcnow
 from db.upsert import dialect_insert, insert_ignore, upsert_statement
 from rules.engagement import LeadState, apply_event
@@ -209,6 +209,21 @@ async def publish(
         journey.active_version = number
     live.publish(session, "journey", journey_id, {"version": number})
     return number
+
+
+async def canvas_positions(session: AsyncSession, journey_id: str) -> dict[str, Any]:
+    """Where the builder draws each step ({step id: {x, y}}); empty when nobody has moved one."""
+    row = await session.get(JourneyCanvas, journey_id)
+    return dict(row.positions) if row is not None else {}
+
+
+async def save_canvas_positions(session: AsyncSession, journey_id: str, positions: dict[str, Any], by: str) -> None:
+    """Replaces the layout whole: the canvas sends every position it knows, its other versions' steps too."""
+    row = await session.get(JourneyCanvas, journey_id)
+    if row is None:
+        session.add(JourneyCanvas(journey_id=journey_id, positions=positions, updated_by=by))
+    else:
+        row.positions, row.updated_by = positions, by
 
 
 async def pipeline(session: AsyncSession) -> dict[str, int]:

@@ -98,6 +98,37 @@ async def test_publish_from_the_canvas_creates_a_version_then_dry_run(fast: Loca
     assert run.json()["outcome"] == "completed"
 
 
+async def test_canvas_positions_are_kept_beside_the_journey_not_in_it(fast: LocalStack) -> None:
+    journey_id = f"canvas-{uuid.uuid4().hex[:6]}"
+    placed = {"hello": {"x": 300, "y": 40}, "pause": {"x": 26, "y": 210}}
+    async with fast.browser_session(MANAGER[0]) as http:
+        first = await http.post(
+            "/api/journeys/new/builder/publish", json={"definition": draft(journey_id), "positions": placed}
+        )
+        assert first.status_code == 201, first.text
+        loaded = (await http.get(f"/api/journeys/{journey_id}/builder")).json()
+        moved = {**placed, "nudge": {"x": 500, "y": 400}}
+        saved = await http.put(f"/api/journeys/{journey_id}/builder/positions", json={"positions": moved})
+        again = (await http.get(f"/api/journeys/{journey_id}/builder")).json()
+        stored = (await http.get(f"/api/journeys/{journey_id}")).json()
+        bad_id = await http.put(
+            f"/api/journeys/{journey_id}/builder/positions", json={"positions": {"Not An Id": {"x": 1, "y": 1}}}
+        )
+        bad_x = await http.put(
+            f"/api/journeys/{journey_id}/builder/positions", json={"positions": {"hello": {"x": -5, "y": 1}}}
+        )
+        missing = await http.put("/api/journeys/no-such-journey/builder/positions", json={"positions": {}})
+    async with fast.browser_session(OPERATOR[0]) as http:
+        operator = await http.put(f"/api/journeys/{journey_id}/builder/positions", json={"positions": {}})
+    assert loaded["positions"] == placed  # a new journey's layout lands with its first version
+    assert saved.status_code == 200 and again["positions"] == moved
+    assert again["version"] == 1 and again["yaml"] == first.json()["yaml"] == stored["source"]  # no new version
+    assert "300" not in stored["source"] and "positions" not in stored["source"]
+    assert bad_id.status_code == 422 and bad_id.json()["detail"][0]["loc"][:2] == ["body", "positions"]
+    assert bad_x.status_code == 422 and bad_x.json()["detail"][0]["loc"][-1] == "x"
+    assert missing.status_code == 404 and operator.status_code == 403
+
+
 async def test_only_managers_use_the_builder(fast: LocalStack) -> None:
     async with fast.browser_session(OPERATOR[0]) as http:
         page = await http.get("/journeys/welcome-series/builder")
@@ -121,6 +152,7 @@ async def test_openapi_declares_the_builder_models(fast: LocalStack) -> None:
         ("post", "/api/journeys/{journey_id}/builder/yaml", "200"): "DraftResult",
         ("post", "/api/journeys/{journey_id}/builder/publish", "201"): "BuilderPublished",
         ("post", "/api/journeys/{journey_id}/builder/dry-run", "200"): "DryRunResult",
+        ("put", "/api/journeys/{journey_id}/builder/positions", "200"): "CanvasPositions",
     }
     for (method, path, code), model in expected.items():
         schema = spec["paths"][path][method]["responses"][code]["content"]["application/json"]["schema"]

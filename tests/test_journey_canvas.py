@@ -26,6 +26,19 @@ def test_all_four_prebuilt_are_covered() -> None:
     assert [p.stem for p in PREBUILT] == ["geographic", "high-intent-fast-track", "re-engagement", "welcome-series"]
 
 
+def test_repointing_a_branch_case_changes_only_its_next_line() -> None:
+    """What the canvas does when a case's edge is dragged onto another step: the YAML a person would
+    write by changing that one line (geographic: Texas leads go where Californian ones do)."""
+    source = (PREBUILT[0].parent / "geographic.yaml").read_text()
+    model = canvas_model(source)
+    branch = next(s for s in model["steps"] if s["type"] == "branch")
+    branch["cases"][1]["next"] = "california"
+    branch["default"] = "texas"
+    expected = source.replace("        next: texas\n", "        next: california\n")
+    assert to_yaml(model) == expected.replace("    default: elsewhere\n", "    default: texas\n")
+    assert to_yaml(model) != source
+
+
 def three_steps() -> dict[str, Any]:
     return {
         "id": "canvas-made",

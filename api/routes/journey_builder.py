@@ -1,7 +1,8 @@
 """The visual journey builder's JSON API. The canvas edits the definition as JSON (journeys.canvas
 model); the server writes it as YAML (the source of truth), validates it with the schema every
 publish uses, publishes through journeys_api.publish and dry-runs unsaved drafts with the same
-simulator as the journey page. "new" stands for a journey that does not exist yet."""
+simulator as the journey page. "new" stands for a journey that does not exist yet. Where the canvas
+draws each step is saved beside the journey (db JourneyCanvas), never in its YAML or versions."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from api import journey_service
 from api.auth import Manager
@@ -37,6 +38,18 @@ class Problem(BaseModel):
     message: str
 
 
+StepId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")]
+
+
+class Point(BaseModel):
+    x: int = Field(ge=0, le=20_000)
+    y: int = Field(ge=0, le=20_000)
+
+
+class CanvasPositions(BaseModel):
+    positions: dict[StepId, Point] = Field(max_length=500, description="where the canvas draws each step, by id")
+
+
 class BuilderModel(BaseModel):
     journey_id: str
     version: int | None = Field(description="the version loaded; none for a new journey")
@@ -45,6 +58,7 @@ class BuilderModel(BaseModel):
     definition: dict[str, Any] = Field(description="the canvas model: the definition, defaults left out")
     yaml: str
     template_fields: list[str]
+    positions: dict[str, Point] = Field(description="steps a manager has moved; the others are laid out")
 
 
 class Draft(BaseModel):
@@ -60,6 +74,7 @@ class DraftResult(BaseModel):
 class BuilderPublishBody(Draft):
     note: str = Field("", max_length=300)
     activate: bool = True
+    positions: dict[StepId, Point] | None = Field(None, max_length=500, description="a new journey's layout")
 
 
 class BuilderPublished(BaseModel):
@@ -122,11 +137,13 @@ async def builder_model(
             definition=blank,
             yaml=to_yaml(blank),
             template_fields=TEMPLATE_FIELDS,
+            positions={},
         )
     journey = await journey_service.get_journey(get_db(request), journey_id)
     async with get_db(request).session() as session:
         chosen = await nurture_store.version(session, journey_id, version)
         history = await nurture_store.versions(session, journey_id)
+        positions = await nurture_store.canvas_positions(session, journey_id)
     if chosen is None:
         raise HTTPException(404, f"no version {version} of {journey_id!r}")
     try:
@@ -141,7 +158,18 @@ async def builder_model(
         definition=model,
         yaml=to_yaml(model),
         template_fields=TEMPLATE_FIELDS,
+        positions=positions,
     )
+
+
+@router.put("/journeys/{journey_id}/builder/positions", response_model=CanvasPositions)
+async def builder_positions(request: Request, journey_id: str, body: CanvasPositions, user: Manager) -> CanvasPositions:
+    """Saves where the canvas draws the steps, at once: layout is not a change of the journey (no version)."""
+    async with get_db(request).transaction() as session:
+        if await session.get(Journey, journey_id) is None:
+            raise HTTPException(404, f"no journey {journey_id!r}")
+        await nurture_store.save_canvas_positions(session, journey_id, body.model_dump()["positions"], user.email)
+    return body
 
 
 @router.post("/journeys/{journey_id}/builder/yaml", response_model=DraftResult)
@@ -178,6 +206,10 @@ async def builder_publish(
         )
     except journey_service.PublishRejected as exc:  # the same rules said no: show them as the canvas shows its own
         return JSONResponse({"detail": [p | {"step": None, "number": None} for p in exc.errors]}, 422)
+    if body.positions is not None and journey_id == NEW:  # a new journey's layout lands with it
+        async with get_db(request).transaction() as session:
+            positions = CanvasPositions(positions=body.positions).model_dump()["positions"]
+            await nurture_store.save_canvas_positions(session, model["id"], positions, user.email)
     return BuilderPublished(journey_id=model["id"], version=result["version"], active=result["active"], yaml=text)
 
 

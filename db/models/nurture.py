@@ -70,6 +70,18 @@ class JourneyVersion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class JourneyCanvas(Base):
+    """Where the builder draws a journey's steps ({step id: {x, y}}): layout only, so it lives beside the
+    versions, is kept across them (steps keep their ids) and no walk or YAML export ever reads it."""
+
+    __tablename__ = "journey_canvas"
+
+    journey_id: Mapped[str] = mapped_column(ForeignKey("journeys.id"), primary_key=True)
+    positions: Mapped[dict[str, Any]]
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class Enrollment(Base):
     """Projection of one lead walking one journey (a JourneyWorkflow)."""
 

@@ -2,7 +2,7 @@
 (they were kept in each process's memory, so N processes allowed N times the guesses). intake_requests: lead
 intakes answered under an idempotency key, so a retried POST gets the first answer and creates nothing more.
 
-Revision ID: 0011_security_limits
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-04 17:40:00.000000
 """
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 
 import db.models.base
 
-revision: str = "0011_security_limits"
+revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,16 +1,19 @@
 // The visual journey builder: the state, the actions on it (palette, drag and drop, connect, delete,
 // reorder) and the calls to the server, which writes the YAML, validates, publishes and dry-runs it.
 // The JSON model is edited here (drawing: journey_builder_draw.js, side panel: journey_builder_panel.js).
-// Every pointer action has a keyboard path.
-import { H, GY, PAD, drawCanvas } from "./journey_builder_draw.js";
+// Every pointer action has a keyboard path. Where steps are drawn is saved at once (it is not a change of
+// the journey); edits are not saved until published, and leaving with some asks first.
+import { H, drawCanvas, layout, slotName } from "./journey_builder_draw.js";
 import { KINDS, el, renderPanel } from "./journey_builder_panel.js";
+import { attachForms } from "./journey_builder_forms.js";
+import { attachPointer, attachTouchPalette } from "./journey_builder_pointer.js";
 
 const CSRF = document.querySelector("meta[name=csrf-token]").content;  // cookie sessions: writes carry the token
 const root = document.getElementById("journey-builder");
 const svg = document.getElementById("jb-svg");
 const panel = document.getElementById("jb-panel");
 const status = document.getElementById("jb-status");
-const state = { journeyId: root.dataset.journey, model: null, selected: -1, connectFrom: null, problems: [], visit: {}, taken: new Set(), fields: [] };
+const state = { journeyId: root.dataset.journey, model: null, selected: -1, connectFrom: null, problems: [], visit: {}, taken: new Set(), fields: [], positions: {}, dirty: false };
 const DEFAULTS = {
   send: () => ({ channel: "email", subject: "Hello {first_name}", body: "Hi {first_name}!" }),
   wait: () => ({ duration: "1d" }),
@@ -21,10 +24,10 @@ const DEFAULTS = {
   exit: () => ({ reason: "journey finished" }),
 };
 
-async function api(path, body) {
+async function api(path, body, method = "POST") {
   const response = await fetch(`/api/journeys/${encodeURIComponent(state.journeyId)}/builder${path}`, body === undefined
     ? { headers: { accept: "application/json" } }
-    : { method: "POST", headers: { "content-type": "application/json", accept: "application/json", "X-CSRF-Token": CSRF }, body: JSON.stringify(body) });
+    : { method, headers: { "content-type": "application/json", accept: "application/json", "X-CSRF-Token": CSRF }, body: JSON.stringify(body) });
   const type = response.headers.get("content-type") || "";
   return { status: response.status, data: type.includes("json") ? await response.json() : { detail: `${response.status} ${response.statusText}` } };
 }
@@ -40,8 +43,19 @@ function redrawPanel() {
   });
 }
 
+function setDirty(on) {
+  state.dirty = on;
+  document.getElementById("jb-dirty").hidden = !on;
+}
+window.addEventListener("beforeunload", (e) => {  // navigation, the version picker, closing the tab
+  if (!state.dirty) return;
+  e.preventDefault();
+  e.returnValue = "You have unsaved changes";  // older browsers need a non-empty value to ask
+});
+
 let timer = null;
 function changed() {
+  setDirty(true);
   state.visit = {}; state.taken = new Set();
   draw();
   clearTimeout(timer);
@@ -72,7 +86,7 @@ function showProblems() {
 }
 
 function select(index) {
-  if (state.connectFrom !== null && index >= 0) return connect(index);
+  if (state.connectFrom !== null && index >= 0) return setSlot(state.connectFrom.index, state.connectFrom.slot, index);
   state.selected = index;
   draw(); redrawPanel();
   svg.querySelector(`[data-step="${index < 0 ? "entry" : state.model.steps[index].id}"]`)?.focus();
@@ -106,6 +120,7 @@ function refs(fn) {  // every place a step is named: next, branch targets, since
 function rename(index, id) {
   const old = state.model.steps[index].id;
   state.model.steps[index].id = id;
+  if (state.positions[old]) state.positions[id] = state.positions[old];  // the old id keeps its place until published
   refs((obj, k) => { if (obj[k] === old) obj[k] = id; });
   changed();
 }
@@ -134,21 +149,51 @@ function move(index, by) {
   changed(); select(to);
 }
 
-function startConnect() {
+// Connecting: which of a step's edges (slot: "next", "default" or "case:N", as drawn) is being pointed
+// elsewhere; C picks the step's own (a branch's otherwise), an edge's handle picks that edge.
+function startConnect(slot) {
   if (state.selected < 0) return say("Select the step to connect from first.");
-  state.connectFrom = state.selected;
-  say(`Connecting from step ${state.selected + 1}: choose the step it goes to (Enter or click), End, or press Escape.`);
+  const step = state.model.steps[state.selected];
+  if (step.type === "exit") return say("An exit step ends the journey: it goes nowhere.");
+  state.connectFrom = { index: state.selected, slot: slot || (step.type === "branch" ? "default" : "next") };
+  say(`Connecting step ${state.selected + 1} (${slotName(state.connectFrom.slot)}): choose the step it goes to (Enter or click), End, or press Escape.`);
   draw();
 }
 
-function connect(target) {  // target: a step index, or steps.length for End
-  const from = state.model.steps[state.connectFrom];
-  const id = target >= state.model.steps.length ? "end" : state.model.steps[target].id;
+function setSlot(index, slot, target) {  // target: a step index, or steps.length for End
+  const steps = state.model.steps;
+  const from = steps[index];
   state.connectFrom = null;
-  if (from.type === "branch") from.default = id; else if (from.type !== "exit") from.next = id;
+  if (target === index || target < 0) { say("A step cannot go to itself or back to the entry."); draw(); return; }
+  const id = target >= steps.length ? "end" : steps[target].id;
+  if (slot.startsWith("case:")) from.cases[Number(slot.slice(5))].next = id;
+  else if (slot === "default") from.default = id;
+  else from.next = id;
   tidy();
-  say(`Step ${state.model.steps.indexOf(from) + 1} now goes to ${id}${from.type === "branch" ? " (otherwise)" : ""}.`);
-  changed(); select(state.model.steps.indexOf(from));
+  const which = slot.startsWith("case:") ? ` ${slotName(slot)}` : "";
+  say(`Step ${index + 1}${which} now goes to ${id}${slot === "default" ? " (otherwise)" : ""}.`);
+  changed(); select(index);
+}
+
+// Where the steps are drawn: saved for the journey at once (a new one's with its first publish).
+let saving = null;
+function saveLayout(done) {
+  if (state.journeyId === "new") return say(`${done}; it is saved when you publish.`);
+  clearTimeout(saving);  // arrow keys nudge in steps: one save when they stop
+  saving = setTimeout(async () => {
+    const { status: code, data } = await api("/positions", { positions: state.positions }, "PUT");
+    say(code === 200 ? `${done}; saved.` : `Could not save where the steps are: ${JSON.stringify(data.detail)}`);
+  }, 250);
+}
+const placed = (id) => saveLayout(`Moved step ${state.model.steps.findIndex((x) => x.id === id) + 1}`);
+
+function nudge(i, key) {
+  const id = state.model.steps[i].id;
+  const p = layout(state).get(id);
+  const [dx, dy] = { ArrowLeft: [-20, 0], ArrowRight: [20, 0], ArrowUp: [0, -20], ArrowDown: [0, 20] }[key];
+  state.positions[id] = { x: Math.max(0, p.x + dx), y: Math.max(0, p.y + dy) };
+  draw(); placed(id);
+  svg.querySelector(`[data-step="${id}"]`)?.focus();
 }
 
 function indexOfNode(g) {
@@ -158,22 +203,38 @@ function indexOfNode(g) {
   return state.model.steps.findIndex((x) => x.id === id);
 }
 
-svg.addEventListener("click", (e) => {
-  const g = e.target.closest(".jb-node");
-  if (!g) return;
-  const i = indexOfNode(g);
-  if (i === state.model.steps.length) { if (state.connectFrom !== null) connect(i); return; }
+function pick(i) {  // a click or Enter on a node: End only means something while connecting
+  if (i === state.model.steps.length) { if (state.connectFrom !== null) select(i); return; }
   select(i);
-});
-svg.addEventListener("keydown", (e) => {
-  const g = e.target.closest(".jb-node");
+}
+function tapped(id) {  // a click or a tap on a node (journey_builder_pointer.js)
+  const g = svg.querySelector(`.jb-node[data-step="${id}"]`);
   if (!g) return;
-  const i = indexOfNode(g);
-  if (e.key === "Enter" || e.key === " ") { e.preventDefault(); if (i === state.model.steps.length) { if (state.connectFrom !== null) connect(i); } else select(i); }
-  else if ((e.key === "Delete" || e.key === "Backspace") && i >= 0 && i < state.model.steps.length) { e.preventDefault(); removeStep(i); }
-  else if (e.key === "c" && i >= 0) { state.selected = i; startConnect(); }
+  const connecting = state.connectFrom !== null;
+  pick(indexOfNode(g));
+  // Narrow screens put the settings under the canvas: a tapped step's settings come into view.
+  if (!connecting && panel.getBoundingClientRect().top > window.innerHeight) panel.scrollIntoView({ block: "start" });
+}
+svg.addEventListener("keydown", (e) => {
+  const end = e.target.closest(".jb-edge-end");
+  if (end && (e.key === "Enter" || e.key === " ")) {  // the keyboard's way to drag an edge's end
+    e.preventDefault();
+    connectFrom(state.model.steps.findIndex((x) => x.id === end.dataset.from), end.dataset.slot);
+    svg.querySelector(`.jb-edge-end[data-from="${end.dataset.from}"][data-slot="${end.dataset.slot}"]`)?.focus();
+    return;
+  }
+  const g = e.target.closest(".jb-node");
+  if (!g && e.key !== "Escape") return;
+  const i = g ? indexOfNode(g) : -1;
+  const step = i >= 0 && i < state.model.steps.length;
+  if (e.key === "Enter" || e.key === " ") { e.preventDefault(); pick(i); }
+  else if ((e.key === "Delete" || e.key === "Backspace") && step) { e.preventDefault(); removeStep(i); }
+  else if (e.key === "c" && step) { state.selected = i; startConnect(); }
+  else if (e.altKey && e.key.startsWith("Arrow") && step) { e.preventDefault(); nudge(i, e.key); }
   else if (e.key === "Escape") { state.connectFrom = null; say("Connecting cancelled."); draw(); }
 });
+const connectFrom = (index, slot) => { state.selected = index; startConnect(slot); };
+attachPointer(svg, { state, draw, layout: () => layout(state), say, setSlot, indexOfNode, tapped, moved: placed, startConnect: connectFrom });
 
 // The palette: a click (or Enter) adds after the selected step; dragging drops it where it lands.
 for (const tool of root.querySelectorAll(".jb-tool")) {
@@ -183,13 +244,21 @@ for (const tool of root.querySelectorAll(".jb-tool")) {
 const frame = document.getElementById("jb-scroll");
 frame.addEventListener("dragover", (e) => { e.preventDefault(); frame.classList.add("drop"); });
 frame.addEventListener("dragleave", () => frame.classList.remove("drop"));
+function dropAt(kind, clientY) {  // before the first step drawn below where it lands
+  if (!KINDS[kind]) return;
+  const y = clientY - svg.getBoundingClientRect().top;
+  const at = layout(state);
+  const below = state.model.steps.findIndex((x) => at.get(x.id).y + H / 2 > y);
+  insert(kind, below < 0 ? state.model.steps.length : below);
+}
 frame.addEventListener("drop", (e) => {
   e.preventDefault(); frame.classList.remove("drop");
-  const kind = e.dataTransfer.getData("text/plain");
-  if (!KINDS[kind]) return;
-  const y = e.clientY - svg.getBoundingClientRect().top;
-  const at = state.model.steps.filter((_, i) => PAD + (i + 1) * (H + GY) + H / 2 < y).length;
-  insert(kind, at);
+  dropAt(e.dataTransfer.getData("text/plain"), e.clientY);
+});
+attachTouchPalette(root.querySelectorAll(".jb-tool"), frame, { dropAt });
+document.getElementById("jb-tidy").addEventListener("click", () => {
+  for (const x of state.model.steps) delete state.positions[x.id];
+  draw(); saveLayout("Laid out again in step order");
 });
 document.getElementById("jb-connect").addEventListener("click", startConnect);
 document.getElementById("jb-delete").addEventListener("click", () => { if (state.selected >= 0) removeStep(state.selected); });
@@ -197,53 +266,7 @@ document.getElementById("jb-blank").addEventListener("click", () => {
   state.model.steps = []; state.selected = -1; say("Cleared: add the first step from the palette."); changed(); redrawPanel();
 });
 
-document.getElementById("jb-publish").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  const form = new FormData(e.target);
-  const { status: code, data } = await api("/publish", { definition: state.model, note: form.get("note") || "", activate: form.get("activate") === "true" });
-  const out = document.getElementById("jb-publish-result");
-  if (code === 201) {
-    out.replaceChildren(el("p", { class: "flash ok" }, `Published version ${data.version}${data.active ? " and made it active" : ""}. `,
-      el("a", { href: `/journeys/${data.journey_id}` }, "Open the journey")));
-    if (state.journeyId === "new") {  // from now on it is that journey: its id is fixed
-      state.journeyId = root.dataset.journey = data.journey_id;
-      document.getElementById("jb-title").textContent = `Builder · ${state.model.name}`;
-      history.replaceState(null, "", `/journeys/${data.journey_id}/builder`);
-      redrawPanel();
-    }
-    document.getElementById("jb-yaml").textContent = data.yaml;
-  } else {
-    state.problems = Array.isArray(data.detail) ? data.detail : [{ step: null, message: String(data.detail) }];
-    out.replaceChildren(el("p", { class: "flash error", role: "alert" }, "Not published: fix the problems listed under the canvas."));
-    showProblems(); draw(); redrawPanel();
-  }
-});
-
-document.getElementById("jb-dry-run").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  const form = new FormData(e.target);
-  const lead = { first_name: form.get("first_name"), stage: form.get("stage"), channel_preference: form.get("channel_preference"), score: Number(form.get("score") || 0) };
-  if (form.get("region")) lead.region = form.get("region");
-  const events = form.get("event_type") ? [{ type: form.get("event_type"), after: form.get("event_after") || "0s" }] : [];
-  const { status: code, data } = await api("/dry-run", { definition: state.model, lead, events });
-  const out = document.getElementById("jb-dry-result");
-  if (code !== 200) {
-    out.replaceChildren(el("p", { class: "flash error", role: "alert" }, `Dry run not run: ${Array.isArray(data.detail) ? data.detail.map((p) => p.message).join("; ") : data.detail}`));
-    return;
-  }
-  state.visit = {}; state.taken = new Set();
-  data.path.forEach((p, n) => {
-    (state.visit[p.step_id] ||= []).push(n + 1);
-    const next = data.path[n + 1];
-    if (next) state.taken.add(`${p.step_id}>${next.step_id}`);
-  });
-  if (data.path.length) state.taken.add(`entry>${data.path[0].step_id}`);
-  draw();
-  out.replaceChildren(el("p", { class: "outcome" }, el("b", {}, "Outcome: "), data.outcome),
-    el("ol", { class: "path" }, data.path.map((p) => el("li", { class: `path-line path-${p.kind}` },
-      el("span", { class: "num-badge" }, String(p.number)), ` ${p.step_id}: ${p.action}`, p.why ? el("div", { class: "why" }, p.why) : null))));
-  say(`Dry run: ${data.path.length} steps, ${data.outcome}. Visited steps are highlighted in order.`);
-});
+attachForms({ state, root, api, say, draw, showProblems, redrawPanel, setDirty });
 
 async function load() {
   const version = root.dataset.version;
@@ -251,6 +274,7 @@ async function load() {
   if (code !== 200) { say(`Could not load the journey: ${data.detail}`); return; }
   state.model = data.definition;
   state.fields = data.template_fields;
+  state.positions = data.positions;
   document.getElementById("jb-yaml").textContent = data.yaml;
   document.getElementById("jb-loaded").textContent = data.version ? `Loaded version ${data.version}${data.version === data.active_version ? " (active)" : ""}` : "A new journey";
   const picker = document.getElementById("jb-version");
