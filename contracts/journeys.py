@@ -62,6 +62,7 @@ class SendRequest(BaseModel):
     channel: Literal["email", "sms", "chat", "auto"]
     subject: str | None
     body: str
+    holds: int = 0  # times the kill switch has held this send so far (the next check backs off further)
 
 
 class SendOutcome(BaseModel):
@@ -70,6 +71,7 @@ class SendOutcome(BaseModel):
     channel: str | None = None
     retry_at: datetime | None = None
     opted_out_everywhere: bool = False
+    held: bool = False  # deferred by the kill switch: lifting it signals the journey (retry_at is a fallback)
 
 
 class HandoffRequest(BaseModel):

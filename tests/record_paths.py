@@ -199,6 +199,31 @@ async def record_journey_holds(stack: LocalStack, client: Client) -> None:
     await save_latest(client, wf_id, "journey_held_by_kill_switch")
 
 
+async def record_journey_hold_released(stack: LocalStack, client: Client) -> None:
+    """The kill switch holds a welcome email (the send waits for the lift's signal, checking again 0.2 s, 0.4 s, ...
+    later) until a manager lifts it through the API, whose signal resumes the journey."""
+    await speed_up(stack)
+    stack.settings.kill_switch_recheck_s = 0.2
+    async with stack.db.transaction() as session:
+        await control.set_kill_switch(session, True, MANAGER[0], "checking the copy")
+    held = (await new_lead(stack))["lead_id"]
+    wf_id = ids.journey("welcome-series", held)
+    try:
+        await wait_for(lambda: _deferrals(client, wf_id, "kill switch on", 3), 30, "three held checks")
+    finally:
+        async with stack.browser_session(MANAGER[0]) as http:
+            lifted = await http.post("/api/control/kill-switch", json={"on": False})
+        stack.settings.kill_switch_recheck_s = 60.0
+    assert lifted.status_code == 200, lifted.text
+    await wait_for(lambda: _sent(stack, held), 30, "the welcome email once lifted")
+    await wait_for(lambda: _reached_wait(stack, held), 30, "the step after the email")
+    await save_latest(client, wf_id, "journey_held_until_released")
+
+
+async def _reached_wait(stack: LocalStack, lead_id: str) -> bool:
+    return len(await visits(stack, "welcome-series", lead_id)) >= 2
+
+
 async def _deferred_by_cap(stack: LocalStack, lead_id: str) -> str | None:
     for journey in ("welcome-series", "geographic"):
         outcomes = [v.outcome for v in await visits(stack, journey, lead_id)]

@@ -36,12 +36,17 @@ class JourneyWorkflow:
         self.visits: list[Visit] = []
         self.status = "active"
         self.published = 0  # visits already sent to the projection
+        self.releases = 0  # times the kill switch was lifted while this journey ran (a held send waits for one)
 
     @workflow.signal(name=names.JOURNEY_ENGAGEMENT)
     def engagement(self, e: Engagement) -> None:
         if not any(ev.data.get("event_id") == e.event_id for ev in self.events):
             self.events.append(Event(e.type, e.at, {**e.data, "event_id": e.event_id, "channel": e.channel}))
             self.lead = e.lead
+
+    @workflow.signal(name=names.JOURNEY_RELEASE)
+    def release_hold(self) -> None:
+        self.releases += 1
 
     @workflow.query(name=names.JOURNEY_PATH)
     def path(self) -> list[Visit]:

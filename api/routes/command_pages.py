@@ -16,7 +16,7 @@ from api import agent_service, campaign_view, control_service, trends_view
 from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, kill_state, problem_text, render
 from api.control_service import BudgetBody, KillSwitchBody
-from api.deps import DbDep, get_db, get_temporal
+from api.deps import DbDep, TemporalDep, get_db, get_temporal
 from db import agent_runs_store, approvals_store, downstream
 
 router = APIRouter(tags=["command center"], route_class=InlineErrors, include_in_schema=False)
@@ -93,11 +93,16 @@ async def _controls_response(request: Request, user: CurrentUser, status_code: i
 
 @router.post("/command/kill-switch")
 async def kill_switch(
-    request: Request, user: Manager, db: DbDep, on: bool = Form(), reason: str = Form("", max_length=300)
+    request: Request,
+    user: Manager,
+    db: DbDep,
+    client: TemporalDep,
+    on: bool = Form(),
+    reason: str = Form("", max_length=300),
 ) -> Response:
     if on and not reason.strip():
         return await _controls_response(request, user, 422, error="Say why you are stopping every agent.")
-    await control_service.set_kill_switch(db, KillSwitchBody(on=on, reason=reason.strip()), user.email)
+    await control_service.set_kill_switch(db, client, KillSwitchBody(on=on, reason=reason.strip()), user.email)
     notice = "Kill switch ON: agents stop before their next action." if on else "Kill switch off: agents run again."
     return await _controls_response(request, user, notice=notice)
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from api import control_service
 from api.auth import Manager, SignedIn, Viewer
 from api.control_service import BudgetBody, KillSwitchBody, SuppressionBody  # the request bodies
-from api.deps import DbDep, DbId
+from api.deps import DbDep, DbId, TemporalDep
 from db import approvals_store, suppression
 
 router = APIRouter(tags=["control"])
@@ -21,8 +21,8 @@ async def get_control(db: DbDep, _user: SignedIn) -> dict[str, Any]:
 
 
 @router.post("/api/control/kill-switch", response_model=control_service.KillSwitchOut)
-async def kill_switch(body: KillSwitchBody, user: Manager, db: DbDep) -> dict[str, Any]:
-    await control_service.set_kill_switch(db, body, user.email)
+async def kill_switch(body: KillSwitchBody, user: Manager, db: DbDep, client: TemporalDep) -> dict[str, Any]:
+    await control_service.set_kill_switch(db, client, body, user.email)
     return {"on": body.on}
 
 

@@ -9,7 +9,16 @@ from db.models.customers import Customer, CustomerIntelligence, WebhookEvent
 from db.models.downstream import DownstreamWait
 from db.models.inbox import InboxAiDecision, InboxConversation, InboxMessage
 from db.models.locks import AppLock
-from db.models.nurture import Enrollment, Handoff, Journey, JourneyVersion, Lead, LeadEvent, StepVisit
+from db.models.nurture import (
+    Enrollment,
+    Handoff,
+    Journey,
+    JourneyHold,
+    JourneyVersion,
+    Lead,
+    LeadEvent,
+    StepVisit,
+)
 from db.models.outbox import OutboxEntry
 from db.models.renewals import RenewalPeriod, WorkflowInstance, WorkflowStepHistory
 
@@ -30,6 +39,7 @@ __all__ = [
     "InboxConversation",
     "InboxMessage",
     "Journey",
+    "JourneyHold",
     "JourneyVersion",
     "Lead",
     "LeadEvent",
