@@ -51,7 +51,7 @@ async def bootstrap(settings: Settings) -> None:
         await release_held(client, db)  # the API may have stopped between lifting the kill switch and signalling
     finally:
         await db.dispose()
-    log.info("schema up to date; %d agent schedule(s) created", created)
+    log.info("schema up to date; %d agent schedule(s) created, the others reconciled", created)
 
 
 if __name__ == "__main__":
