@@ -12,11 +12,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api import agent_service, campaign_view, control_service, trends_view
+from api import agent_overruns, agent_service, campaign_view, control_service, trends_view
 from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, kill_state, problem_text, render
 from api.control_service import BudgetBody, KillSwitchBody
-from api.deps import DbDep, TemporalDep, get_db, get_temporal
+from api.deps import DbDep, TemporalDep, get_db, get_settings_dep, get_temporal
 from db import agent_runs_store, approvals_store, downstream
 
 router = APIRouter(tags=["command center"], route_class=InlineErrors, include_in_schema=False)
@@ -30,10 +30,13 @@ async def _counts(request: Request, _user: CurrentUser) -> dict[str, Any]:
 
 
 async def _runs(request: Request, _user: CurrentUser) -> dict[str, Any]:
-    async with get_db(request).session() as session:
+    db = get_db(request)
+    overran = await agent_overruns.overruns(db, await get_temporal(request), get_settings_dep(request))
+    async with db.session() as session:
         return {
             "runs": await agent_runs_store.runs(session, None, RECENT_RUNS),
             "names": await campaign_view.agent_names(session),
+            "overran": overran,
         }
 
 
