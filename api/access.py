@@ -199,6 +199,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /api/journeys/{journey_id}/charts/{chart}": STAFF,  # the analytics as charts
     "GET /api/pipeline": STAFF,
     "GET /api/leads/{lead_id}": STAFF,
+    "POST /api/leads/{lead_id}/retry": MANAGER,  # a journey send that failed for good, run again
     "GET /journeys": STAFF,
     "GET /ui/journeys": STAFF,
     "GET /journeys/{journey_id}": STAFF,
@@ -213,6 +214,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /ui/pipeline": STAFF,
     "GET /leads/{lead_id}": STAFF,
     "GET /leads/{lead_id}/details": STAFF,
+    "POST /leads/{lead_id}/retry": MANAGER,
 }
 
 # Live-event topics a CSM may follow: the kill switch banner. Everything else (runs, approvals, the

@@ -91,6 +91,13 @@ class LeadChange(BaseModel):
     score_delta: int = 0
 
 
+class RetryStepInput(BaseModel):
+    """A manager retries a step that failed for good (its data fixed since)."""
+
+    step_id: str = Field(min_length=1, max_length=60)
+    by: str = Field(min_length=1, max_length=200)
+
+
 class Visit(BaseModel):
     seq: int
     step_id: str

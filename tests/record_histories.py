@@ -159,6 +159,7 @@ SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
     "renewal_superseded": record_paths.record_renewal_superseded,
     "journey_holds": record_paths.record_journey_holds,
     "journey_hold_released": record_paths.record_journey_hold_released,
+    "journey_step_retried": record_paths.record_journey_step_retried,
     "continue_as_new": record_paths.record_continue_as_new,
     "inbox_sync_signals": record_paths.record_inbox_sync_signals,
 }

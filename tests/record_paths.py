@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import yaml
 from temporalio.client import Client, WorkflowHistory
 
 from contracts import ids, names
 from contracts.actors import Actor
 from contracts.renewals import ChooseInput, CompleteStepInput, RenewalInput, RenewalState
 from db import approvals_store, control, intelligence_store
+from db.models import Lead
 from devstack.seed import MANAGER
 from tests import history_store
 from tests.campaign_helpers import decide, fresh_gym, pending_approval, start_run
@@ -218,6 +220,44 @@ async def record_journey_hold_released(stack: LocalStack, client: Client) -> Non
     await wait_for(lambda: _sent(stack, held), 30, "the welcome email once lifted")
     await wait_for(lambda: _reached_wait(stack, held), 30, "the step after the email")
     await save_latest(client, wf_id, "journey_held_until_released")
+
+
+async def record_journey_step_retried(stack: LocalStack, client: Client) -> None:
+    """A journey's SMS refused by ClubOS (a malformed number: a failed step), retried by a manager once fixed."""
+    await speed_up(stack, cap=20)
+    journey_id = "retry-recorded"
+    definition = {
+        "id": journey_id,
+        "name": "Retry check",
+        "trigger": {"type": "webhook"},
+        "steps": [
+            {"id": "text", "type": "send", "channel": "sms", "body": "Hi {first_name}, your tour is booked."},
+            {"id": "later", "type": "wait", "duration": "60d"},
+        ],
+    }
+    lead_id = (await new_lead(stack))["lead_id"]
+    async with stack.db.transaction() as session:
+        lead = await session.get(Lead, lead_id)
+        assert lead is not None
+        lead.phone = "555 0100"
+    wf_id = ids.journey(journey_id, lead_id)
+    async with stack.browser_session(MANAGER[0]) as http:
+        source = yaml.safe_dump(definition)
+        assert (await http.post(f"/api/journeys/{journey_id}/versions", json={"source": source})).status_code == 201
+        assert (await http.post(f"/api/journeys/{journey_id}/enroll", json={"lead_id": lead_id})).status_code == 200
+        await wait_for(lambda: _text_failed(stack, journey_id, lead_id), 60, "the failed send")
+        async with stack.db.transaction() as session:
+            lead = await session.get(Lead, lead_id)
+            assert lead is not None
+            lead.phone = "+15550100999"
+        body = {"enrollment_id": wf_id, "step_id": "text", "request_id": "recorded-retry"}
+        retried = await http.post(f"/api/leads/{lead_id}/retry", json=body)
+    assert retried.status_code == 202 and "sent" in (retried.json()["outcome"] or ""), retried.text
+    await save_latest(client, wf_id, "journey_step_retried")
+
+
+async def _text_failed(stack: LocalStack, journey_id: str, lead_id: str) -> bool:
+    return any(v.step_id == "text" and "failed: " in v.outcome for v in await visits(stack, journey_id, lead_id))
 
 
 async def _reached_wait(stack: LocalStack, lead_id: str) -> bool:

@@ -55,7 +55,7 @@ class StepRunner:
         """Returns (outcome for the log, the next step when the step decides it)."""
         match step:
             case SendStep():
-                return await self._send(step), None
+                return await self.send(step), None
             case WaitStep():
                 return await self._wait(step), None
             case BranchStep():
@@ -82,7 +82,7 @@ class StepRunner:
                 raise Finished("exited", step.reason)
         raise ValueError(f"unknown step type {step!r}")
 
-    async def _send(self, step: SendStep) -> str:
+    async def send(self, step: SendStep) -> str:
         inp = self.j.inp
         request = SendRequest(
             key=f"{workflow.info().workflow_id}:{step.id}",
