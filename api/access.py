@@ -119,6 +119,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "POST /api/approvals/{approval_id}/decide": MANAGER,
     "GET /api/control": STAFF,
     "POST /api/control/kill-switch": MANAGER,
+    "POST /api/signals/{event_id}/retry": MANAGER,  # a risk signal that failed for good, sent again
     "POST /api/control/budget": MANAGER,
     "GET /api/metrics": STAFF,
     "GET /api/notifications": STAFF,
@@ -145,6 +146,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /command": STAFF,
     "GET /command/{section}": STAFF,
     "POST /command/kill-switch": MANAGER,
+    "POST /command/signals/{event_id}/retry": MANAGER,
     "POST /command/budget": MANAGER,
     "GET /suppression": STAFF,
     "GET /suppression/list": STAFF,

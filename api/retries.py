@@ -1,10 +1,13 @@
-"""Retry: a unit of work that ended for good on bad data (a journey send refused as invalid) is run again once
-the data is fixed. Manager-only; a request id makes a double click or a retried POST one retry (it is the
-update's id, and Temporal answers a repeated update id with the first one)."""
+"""Retry: a unit of work that ended for good on bad data (a journey send refused as invalid, a risk signal whose
+Salesforce record did not parse) is run again once the data is fixed. Manager-only; a request id makes a double
+click or a retried POST one retry (a step's retry is an update with that id, and Temporal answers a repeated
+update id with the first one; a signal's retry is an event id made from it, which the workflow de-duplicates)."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import uuid
 
 from fastapi import HTTPException
 from pydantic import BaseModel, Field
@@ -13,10 +16,13 @@ from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateS
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.idempotency import RequestIdField
-from contracts import names
+from contracts import ids, names
+from contracts.intelligence import IntelligenceInput, RiskSignal
 from contracts.journeys import RetryStepInput
+from core.settings import Settings
+from db import failed_signals
 from db.engine import Database
-from db.models import Enrollment, StepVisit
+from db.models import Enrollment, FailedSignal, StepVisit
 from rules.step_outcomes import failure
 
 RESULT_WAIT_S = 5.0
@@ -71,3 +77,35 @@ async def retry_step(db: Database, client: Client, lead_id: str, body: RetryStep
         if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
             raise HTTPException(409, "enrollment_id: the journey is no longer running") from exc
         raise
+
+
+class RetrySignalBody(BaseModel):
+    request_id: RequestIdField = None
+
+
+async def retry_signal(
+    db: Database, client: Client, settings: Settings, event_id: str, request_id: str | None, by: str
+) -> str:
+    """Sends the failed signal to its customer's workflow again, as a new event that names the one it retries
+    (the failure is resolved when its analysis is stored, or recorded again); returns the new event id."""
+    async with db.session() as session:
+        failed = await session.get(FailedSignal, event_id)
+    if failed is None:
+        raise HTTPException(404, f"event_id: no failed signal {event_id!r}")
+    if failed.resolved_at is not None:
+        raise HTTPException(409, "event_id: this signal's retry already went through")
+    token = hashlib.sha256((request_id or uuid.uuid4().hex).encode()).hexdigest()[:12]
+    signal = RiskSignal.model_validate({**failed.signal, "event_id": f"{event_id[:80]}~retry-{token}"})
+    signal.retry_of = event_id
+    await client.start_workflow(
+        names.CUSTOMER_INTELLIGENCE,
+        IntelligenceInput(customer_id=failed.customer_id),
+        id=ids.intelligence(failed.customer_id),
+        task_queue=settings.task_queue,
+        start_signal=names.CUSTOMER_UPDATE,
+        start_signal_args=[signal],
+        static_summary=f"Customer intelligence · {failed.customer_id}",
+    )
+    async with db.transaction() as session:
+        await failed_signals.retried(session, event_id, by)
+    return signal.event_id

@@ -5,7 +5,7 @@ from db.models.auth import ApiKey, User
 from db.models.base import Base
 from db.models.campaigns import Agent, AgentRun, RunEvent, ToolResult
 from db.models.control import ControlSetting, LiveEvent, Suppression
-from db.models.customers import Customer, CustomerIntelligence, WebhookEvent
+from db.models.customers import Customer, CustomerIntelligence, FailedSignal, WebhookEvent
 from db.models.downstream import DownstreamWait
 from db.models.inbox import InboxAiDecision, InboxConversation, InboxMessage
 from db.models.locks import AppLock
@@ -34,6 +34,7 @@ __all__ = [
     "CustomerIntelligence",
     "DownstreamWait",
     "Enrollment",
+    "FailedSignal",
     "Handoff",
     "InboxAiDecision",
     "InboxConversation",
