@@ -160,6 +160,8 @@ SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
     "journey_holds": record_paths.record_journey_holds,
     "journey_hold_released": record_paths.record_journey_hold_released,
     "journey_step_retried": record_paths.record_journey_step_retried,
+    "signal_failed_and_retried": record_paths.record_signal_failed_and_retried,
+    "agent_sends_with_deadline": record_paths.record_agent_sends_with_deadline,
     "continue_as_new": record_paths.record_continue_as_new,
     "inbox_sync_signals": record_paths.record_inbox_sync_signals,
 }

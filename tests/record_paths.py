@@ -16,7 +16,7 @@ from contracts import ids, names
 from contracts.actors import Actor
 from contracts.renewals import ChooseInput, CompleteStepInput, RenewalInput, RenewalState
 from db import approvals_store, control, intelligence_store
-from db.models import Lead
+from db.models import FailedSignal, Lead
 from devstack.seed import MANAGER
 from tests import history_store
 from tests.campaign_helpers import decide, fresh_gym, pending_approval, start_run
@@ -254,6 +254,37 @@ async def record_journey_step_retried(stack: LocalStack, client: Client) -> None
         retried = await http.post(f"/api/leads/{lead_id}/retry", json=body)
     assert retried.status_code == 202 and "sent" in (retried.json()["outcome"] or ""), retried.text
     await save_latest(client, wf_id, "journey_step_retried")
+
+
+async def record_signal_failed_and_retried(stack: LocalStack, client: Client) -> None:
+    """A risk signal Active refuses (400: failed for good, recorded with its payload), retried by a manager once
+    Active takes the request again."""
+    key = stack.healthy_account(66)
+    stack.set_account(key, renewal_in_days=20)
+    await stack.set_faults("active", error_rate=1.0, error_status=400)
+    try:
+        assert (await stack.post_signal(key, risk=40, event_id="evt-recorded-refused")).status_code == 202
+        await wait_for(lambda: _failed_signal(stack, "evt-recorded-refused"), 60, "the failure recorded")
+    finally:
+        await stack.set_faults("active", error_rate=0.0, error_status=503)
+    async with stack.browser_session(MANAGER[0]) as http:
+        retried = await http.post("/api/signals/evt-recorded-refused/retry", json={"request_id": "recorded"})
+    assert retried.status_code == 202, retried.text
+    await stack.wait_projection(ids.renewal(key, stack.account(key).renewal_date))
+    await save_latest(client, ids.intelligence(key), "intelligence_signal_failed_and_retried")
+
+
+async def record_agent_sends_with_deadline(stack: LocalStack, client: Client) -> None:
+    """Daily campaigns sent by an agent run whose bulk sends carry a schedule-to-close timeout."""
+    await fresh_gym(stack)
+    run = await start_run(stack, "daily_campaigns")
+    assert await run.result() == "succeeded"
+    await save_latest(client, run.id, "agent_run_sends_with_deadline")
+
+
+async def _failed_signal(stack: LocalStack, event_id: str) -> bool:
+    async with stack.db.session() as session:
+        return await session.get(FailedSignal, event_id) is not None
 
 
 async def _text_failed(stack: LocalStack, journey_id: str, lead_id: str) -> bool:
