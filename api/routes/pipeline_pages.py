@@ -6,6 +6,8 @@ escape it (never |safe)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy import select
@@ -38,12 +40,12 @@ async def pipeline_board(request: Request, _user: Viewer) -> Response:
     return render(request, "partials/journeys/board.html", await _board(request))
 
 
-async def _lead(request: Request, lead_id: str) -> dict[str, object] | None:
+async def _lead(request: Request, lead_id: str) -> dict[str, Any] | None:
     db = get_db(request)
     async with db.session() as session:
         detail = await lead_view.lead_detail(session, lead_id)
     if detail is not None:
-        detail["failed"] = await retries.failed_steps(db, [e.id for e in detail["enrollments"]])  # type: ignore[attr-defined]
+        detail["failed"] = await retries.failed_steps(db, [e.id for e in detail["enrollments"]])
     return detail
 
 
