@@ -16,6 +16,7 @@ from db import users
 from db.engine import Database
 from db.migrate import upgrade
 from inbox.sync_starter import ensure_inbox_sync
+from journeys.holds import release_held
 from journeys.schedules import sync_all as sync_journey_schedules
 from journeys.setup import seed_prebuilt
 
@@ -47,9 +48,10 @@ async def bootstrap(settings: Settings) -> None:
         await ensure_inbox_sync(client, settings)
         await seed_prebuilt(db)
         await sync_journey_schedules(client, db, settings)
+        await release_held(client, db)  # the API may have stopped between lifting the kill switch and signalling
     finally:
         await db.dispose()
-    log.info("schema up to date; %d agent schedule(s) created", created)
+    log.info("schema up to date; %d agent schedule(s) created, the others reconciled", created)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ from clients.active import ActiveClient
 from clients.errors import activity_errors
 from clients.salesforce import SalesforceClient
 from contracts.analysis import AnalysisResult
-from contracts.intelligence import AnalyzeInput, ContextData, CustomerContext, RiskSignal
-from db import intelligence_store
+from contracts.intelligence import AnalyzeInput, ContextData, CustomerContext, RiskSignal, SignalFailure
+from db import failed_signals, intelligence_store
 from db.engine import Database
 from llm.base import Analyst
 from llm.factory import offline_fallback
@@ -55,6 +55,18 @@ class IntelligenceActivities:
         async with activity_errors():
             return await analyst.analyze(inp.context)
 
+    @activity.defn(name="record_failed_signal")
+    async def record_failed_signal(self, failure: SignalFailure) -> None:
+        signal = failure.signal
+        async with self.db.transaction() as session:
+            await failed_signals.record(
+                session,
+                signal.retry_of or signal.event_id,
+                signal.customer_id,
+                signal.model_dump(mode="json", by_alias=False, exclude={"retry_of"}),
+                failure.reason,
+            )
+
     @activity.defn(name="store_intelligence")
     async def store_intelligence(self, context: CustomerContext, result: AnalysisResult) -> int:
         """Idempotent by event id: a retry returns the row the first attempt wrote."""
@@ -62,6 +74,8 @@ class IntelligenceActivities:
         signal = context.signal
         event_id = signal.event_id if signal else f"manual-{activity.info().workflow_id}"
         async with self.db.transaction() as session:
+            if signal is not None and signal.retry_of:  # a manager's retry went through
+                await failed_signals.resolve(session, signal.retry_of)
             await intelligence_store.upsert_customer(
                 session,
                 id=customer.id,

@@ -56,6 +56,11 @@ class NurtureActivities:
             lead.score = min(100, max(0, lead.score + change.score_delta))
             return snapshot(lead)
 
+    def _recheck(self, holds: int) -> timedelta:
+        """The fallback check of a held send backs off (the lift's signal is what normally wakes it)."""
+        s = self.settings
+        return timedelta(seconds=min(s.kill_switch_recheck_s * 2 ** min(holds, 30), s.kill_switch_recheck_max_s))
+
     @staticmethod
     async def _channel(session: AsyncSession, requested: str, lead: Lead) -> tuple[str | None, bool]:
         """The channel to use, and whether the lead can no longer be reached on email or SMS."""
@@ -87,10 +92,19 @@ class NurtureActivities:
             if lead is None:
                 raise ValueError(f"no lead {req.lead_id!r}")
             channel, unreachable = await self._channel(session, req.channel, lead)
-        if kill["on"]:  # the journey holds its step and asks again; nothing is lost or sent meanwhile
+        if kill["on"]:  # the journey holds its step until the switch is lifted; nothing is lost or sent meanwhile
             metrics.JOURNEY_DEFERRED.inc(reason="kill switch")
-            recheck = datetime.now(UTC) + timedelta(seconds=self.settings.kill_switch_recheck_s)
-            return SendOutcome(state="deferred", detail=f"kill switch on: {kill.get('reason') or ''}", retry_at=recheck)
+            async with self.db.transaction() as session:
+                await nurture_store.hold(session, req.enrollment_id)
+            return SendOutcome(
+                state="deferred",
+                detail=f"kill switch on: {kill.get('reason') or ''}",
+                retry_at=datetime.now(UTC) + self._recheck(req.holds),
+                held=True,
+            )
+        if req.holds:
+            async with self.db.transaction() as session:
+                await nurture_store.unhold(session, [req.enrollment_id])
         if channel is None:
             metrics.SENDS.inc(channel=req.channel, outcome="skipped")
             return SendOutcome(

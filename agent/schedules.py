@@ -1,6 +1,7 @@
 """Temporal Schedules replace cron: one schedule per agent (`agent-<id>`), each
-starting an AgentRunWorkflow. `ensure_schedules` creates what is missing and is
-safe to run on every start."""
+starting an AgentRunWorkflow. `ensure_schedules` reconciles them with the agents
+and settings (creates what is missing, brings the others' spec and action up to
+date, keeping an operator's pause) and is safe to run on every start."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from temporalio.client import (
     SchedulePolicy,
     ScheduleSpec,
     ScheduleState,
+    ScheduleUpdate,
+    ScheduleUpdateInput,
 )
 
 from agent.agents import DEFAULT_AGENTS
@@ -60,15 +63,23 @@ async def seed_agents(db: Database) -> None:
 
 
 async def ensure_schedules(client: Client, db: Database, settings: Settings) -> int:
-    """Creates the agents and their schedules if missing; returns how many schedules were created."""
+    """Creates the agents and their schedules if missing, and brings existing schedules in line with the agent's
+    schedule and the settings (cron or interval, time zone, timeout, task queue); a schedule's state (paused, and
+    the note saying by whom) is left as it is. Returns how many schedules were created."""
     await seed_agents(db)
     async with db.session() as session:
         agents = list(await session.scalars(select(Agent)))
     created = 0
     for agent in agents:
+        wanted = schedule_for(agent, settings)
         try:
-            await client.create_schedule(ids.agent_schedule(agent.id), schedule_for(agent, settings))
+            await client.create_schedule(ids.agent_schedule(agent.id), wanted)
             created += 1
         except ScheduleAlreadyRunningError:
-            pass
+
+            def reconcile(current: ScheduleUpdateInput, wanted: Schedule = wanted) -> ScheduleUpdate:
+                wanted.state = current.description.schedule.state  # keep a pause an operator set
+                return ScheduleUpdate(schedule=wanted)
+
+            await client.get_schedule_handle(ids.agent_schedule(agent.id)).update(reconcile)
     return created

@@ -121,6 +121,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "POST /api/approvals/{approval_id}/decide": MANAGER,
     "GET /api/control": STAFF,
     "POST /api/control/kill-switch": MANAGER,
+    "POST /api/signals/{event_id}/retry": MANAGER,  # a risk signal that failed for good, sent again
     "POST /api/control/budget": MANAGER,
     "GET /api/metrics": STAFF,
     "GET /api/notifications": STAFF,
@@ -147,6 +148,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /command": STAFF,
     "GET /command/{section}": STAFF,
     "POST /command/kill-switch": MANAGER,
+    "POST /command/signals/{event_id}/retry": MANAGER,
     "POST /command/budget": MANAGER,
     "GET /suppression": STAFF,
     "GET /suppression/list": STAFF,
@@ -202,6 +204,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /api/journeys/{journey_id}/charts/{chart}": STAFF,  # the analytics as charts
     "GET /api/pipeline": STAFF,
     "GET /api/leads/{lead_id}": STAFF,
+    "POST /api/leads/{lead_id}/retry": MANAGER,  # a journey send that failed for good, run again
     "GET /journeys": STAFF,
     "GET /ui/journeys": STAFF,
     "GET /journeys/{journey_id}": STAFF,
@@ -216,6 +219,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /ui/pipeline": STAFF,
     "GET /leads/{lead_id}": STAFF,
     "GET /leads/{lead_id}/details": STAFF,
+    "POST /leads/{lead_id}/retry": MANAGER,
 }
 
 # Live-event topics a CSM may follow: the kill switch banner, and renewals of their own queue (event_visible).

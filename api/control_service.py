@@ -9,11 +9,13 @@ from typing import Annotated, Any, Literal
 from fastapi import HTTPException
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
+from temporalio.client import Client
 
 from api.deps import NoBool
 from db import agent_runs_store, control, suppression
 from db.engine import Database
 from db.models import Approval, OutboxEntry
+from journeys.holds import release_held
 from rules.contacts import contact_problem
 
 
@@ -114,9 +116,11 @@ async def get_control(db: Database) -> dict[str, Any]:
         }
 
 
-async def set_kill_switch(db: Database, body: KillSwitchBody, by: str) -> None:
+async def set_kill_switch(db: Database, client: Client, body: KillSwitchBody, by: str) -> None:
     async with db.transaction() as session:
         await control.set_kill_switch(session, body.on, by, body.reason)
+    if not body.on:  # the journeys it held wait for this signal to send again
+        await release_held(client, db)
 
 
 async def set_budget(db: Database, body: BudgetBody, by: str) -> None:

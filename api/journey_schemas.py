@@ -113,6 +113,14 @@ class LeadDetail(BaseModel):
     handoffs: list[HandoffOut]
 
 
+class RetryStarted(BaseModel):
+    """The journey accepted the retry: the step's outcome after it, or null while it still goes on (a hold)."""
+
+    enrollment_id: str
+    step_id: str
+    outcome: str | None
+
+
 class PublishError(BaseModel):
     path: str  # where in the journey definition, "(root)" for the whole of it
     message: str

@@ -113,12 +113,20 @@ class RiskSignal(_Model):
     support_tickets_open: int | None = None
     renewal_date: date | None = None
     notes: str | None = None
+    retry_of: str | None = None  # a manager's retry of this failed event (its own event id is new)
 
 
 class CustomerContext(_Model):
     customer: CustomerInfo
     data: ContextData = Field(default_factory=ContextData)
     signal: RiskSignal | None = None
+
+
+class SignalFailure(BaseModel):
+    """A signal whose processing failed for good, kept so a manager can retry it."""
+
+    signal: RiskSignal
+    reason: str
 
 
 class SignalOutcome(BaseModel):

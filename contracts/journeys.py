@@ -62,6 +62,7 @@ class SendRequest(BaseModel):
     channel: Literal["email", "sms", "chat", "auto"]
     subject: str | None
     body: str
+    holds: int = 0  # times the kill switch has held this send so far (the next check backs off further)
 
 
 class SendOutcome(BaseModel):
@@ -70,6 +71,7 @@ class SendOutcome(BaseModel):
     channel: str | None = None
     retry_at: datetime | None = None
     opted_out_everywhere: bool = False
+    held: bool = False  # deferred by the kill switch: lifting it signals the journey (retry_at is a fallback)
 
 
 class HandoffRequest(BaseModel):
@@ -87,6 +89,13 @@ class LeadChange(BaseModel):
     lead_id: str
     set: dict[str, Any] = Field(default_factory=dict)
     score_delta: int = 0
+
+
+class RetryStepInput(BaseModel):
+    """A manager retries a step that failed for good (its data fixed since)."""
+
+    step_id: str = Field(min_length=1, max_length=60)
+    by: str = Field(min_length=1, max_length=200)
 
 
 class Visit(BaseModel):

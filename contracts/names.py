@@ -49,3 +49,5 @@ INBOX_SYNC_STATUS = "status"  # query -> SyncStatus
 # JourneyWorkflow
 JOURNEY_ENGAGEMENT = "engagement"  # signal: Engagement
 JOURNEY_PATH = "path"  # query -> list[Visit]
+JOURNEY_RETRY_STEP = "retry_step"  # update: RetryStepInput -> the step's outcome after the retry
+JOURNEY_RELEASE = "release_hold"  # signal: the kill switch was lifted; a held send tries again now

@@ -98,7 +98,10 @@ class Settings(BaseSettings):
     nurture_cap_window_s: int = 24 * 3600
     quiet_hours_start: int = 21
     quiet_hours_end: int = 8
-    kill_switch_recheck_s: float = 60.0  # a journey held by the kill switch asks again this often
+    # A journey held by the kill switch waits for the signal that lifting it sends; in case that signal is lost
+    # (the API stopped between lifting and signalling) it also asks again after recheck_s, doubling up to max_s.
+    kill_switch_recheck_s: float = 60.0
+    kill_switch_recheck_max_s: float = 3600.0
     booking_url: str = "https://book.riverside-fitness.demo/tour"
     nurture_time_scale: float = 1.0  # <1 shortens journey waits (a demo: 1/1440 makes a day a minute)
     intake_webhook_secret: SecretStr = SecretStr("intake-webhook-secret")

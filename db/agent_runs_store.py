@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -68,6 +69,17 @@ async def runs(session: AsyncSession, agent_id: str | None = None, limit: int = 
     q = select(AgentRun).order_by(AgentRun.started_at.desc()).limit(limit)
     if agent_id:
         q = q.where(AgentRun.agent_id == agent_id)
+    return list(await session.scalars(q))
+
+
+async def open_runs_started_before(session: AsyncSession, before: datetime, limit: int) -> list[AgentRun]:
+    """Runs still shown as going (running, waiting for approval) that started before `before`."""
+    q = (
+        select(AgentRun)
+        .where(AgentRun.status.in_(("running", "waiting_approval")), AgentRun.started_at < before)
+        .order_by(AgentRun.started_at.desc())
+        .limit(limit)
+    )
     return list(await session.scalars(q))
 
 

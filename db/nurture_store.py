@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import live
-from db.models import Enrollment, Journey, JourneyCanvas, JourneyVersion, Lead, LeadEvent, StepVisit
+from db.models import Enrollment, Journey, JourneyCanvas, JourneyHold, JourneyVersion, Lead, LeadEvent, StepVisit
 from db.models.base import utcnow
 from db.upsert import dialect_insert, insert_ignore, upsert_statement
 from rules.engagement import LeadState, apply_event
@@ -241,3 +241,18 @@ async def enrollment_counts(session: AsyncSession) -> dict[str, dict[str, int]]:
     for journey_id, status, n in rows.all():
         counts.setdefault(journey_id, {})[status] = int(n)
     return counts
+
+
+# -- journeys held by the kill switch ------------------------------------------------------
+
+
+async def hold(session: AsyncSession, workflow_id: str) -> None:
+    await insert_ignore(session, JourneyHold, {"workflow_id": workflow_id}, ["workflow_id"])
+
+
+async def held(session: AsyncSession, limit: int) -> list[str]:
+    return list(await session.scalars(select(JourneyHold.workflow_id).order_by(JourneyHold.since).limit(limit)))
+
+
+async def unhold(session: AsyncSession, workflow_ids: list[str]) -> None:
+    await session.execute(delete(JourneyHold).where(JourneyHold.workflow_id.in_(workflow_ids)))

@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import yaml
 from temporalio.client import Client, WorkflowHistory
 
 from contracts import ids, names
 from contracts.actors import Actor
 from contracts.renewals import ChooseInput, CompleteStepInput, RenewalInput, RenewalState
 from db import approvals_store, control, intelligence_store
+from db.models import FailedSignal, Lead
 from devstack.seed import MANAGER
 from tests import history_store
 from tests.campaign_helpers import decide, fresh_gym, pending_approval, start_run
@@ -197,6 +199,100 @@ async def record_journey_holds(stack: LocalStack, client: Client) -> None:
         stack.settings.kill_switch_recheck_s = 60.0
     await wait_for(lambda: _sent(stack, held), 30, "the welcome email once released")
     await save_latest(client, wf_id, "journey_held_by_kill_switch")
+
+
+async def record_journey_hold_released(stack: LocalStack, client: Client) -> None:
+    """The kill switch holds a welcome email (the send waits for the lift's signal, checking again 0.2 s, 0.4 s, ...
+    later) until a manager lifts it through the API, whose signal resumes the journey."""
+    await speed_up(stack)
+    stack.settings.kill_switch_recheck_s = 0.2
+    async with stack.db.transaction() as session:
+        await control.set_kill_switch(session, True, MANAGER[0], "checking the copy")
+    held = (await new_lead(stack))["lead_id"]
+    wf_id = ids.journey("welcome-series", held)
+    try:
+        await wait_for(lambda: _deferrals(client, wf_id, "kill switch on", 3), 30, "three held checks")
+    finally:
+        async with stack.browser_session(MANAGER[0]) as http:
+            lifted = await http.post("/api/control/kill-switch", json={"on": False})
+        stack.settings.kill_switch_recheck_s = 60.0
+    assert lifted.status_code == 200, lifted.text
+    await wait_for(lambda: _sent(stack, held), 30, "the welcome email once lifted")
+    await wait_for(lambda: _reached_wait(stack, held), 30, "the step after the email")
+    await save_latest(client, wf_id, "journey_held_until_released")
+
+
+async def record_journey_step_retried(stack: LocalStack, client: Client) -> None:
+    """A journey's SMS refused by ClubOS (a malformed number: a failed step), retried by a manager once fixed."""
+    await speed_up(stack, cap=20)
+    journey_id = "retry-recorded"
+    definition = {
+        "id": journey_id,
+        "name": "Retry check",
+        "trigger": {"type": "webhook"},
+        "steps": [
+            {"id": "text", "type": "send", "channel": "sms", "body": "Hi {first_name}, your tour is booked."},
+            {"id": "later", "type": "wait", "duration": "60d"},
+        ],
+    }
+    lead_id = (await new_lead(stack))["lead_id"]
+    async with stack.db.transaction() as session:
+        lead = await session.get(Lead, lead_id)
+        assert lead is not None
+        lead.phone = "555 0100"
+    wf_id = ids.journey(journey_id, lead_id)
+    async with stack.browser_session(MANAGER[0]) as http:
+        source = yaml.safe_dump(definition)
+        assert (await http.post(f"/api/journeys/{journey_id}/versions", json={"source": source})).status_code == 201
+        assert (await http.post(f"/api/journeys/{journey_id}/enroll", json={"lead_id": lead_id})).status_code == 200
+        await wait_for(lambda: _text_failed(stack, journey_id, lead_id), 60, "the failed send")
+        async with stack.db.transaction() as session:
+            lead = await session.get(Lead, lead_id)
+            assert lead is not None
+            lead.phone = "+15550100999"
+        body = {"enrollment_id": wf_id, "step_id": "text", "request_id": "recorded-retry"}
+        retried = await http.post(f"/api/leads/{lead_id}/retry", json=body)
+    assert retried.status_code == 202 and "sent" in (retried.json()["outcome"] or ""), retried.text
+    await save_latest(client, wf_id, "journey_step_retried")
+
+
+async def record_signal_failed_and_retried(stack: LocalStack, client: Client) -> None:
+    """A risk signal Active refuses (400: failed for good, recorded with its payload), retried by a manager once
+    Active takes the request again."""
+    key = stack.healthy_account(66)
+    stack.set_account(key, renewal_in_days=20)
+    await stack.set_faults("active", error_rate=1.0, error_status=400)
+    try:
+        assert (await stack.post_signal(key, risk=40, event_id="evt-recorded-refused")).status_code == 202
+        await wait_for(lambda: _failed_signal(stack, "evt-recorded-refused"), 60, "the failure recorded")
+    finally:
+        await stack.set_faults("active", error_rate=0.0, error_status=503)
+    async with stack.browser_session(MANAGER[0]) as http:
+        retried = await http.post("/api/signals/evt-recorded-refused/retry", json={"request_id": "recorded"})
+    assert retried.status_code == 202, retried.text
+    await stack.wait_projection(ids.renewal(key, stack.account(key).renewal_date))
+    await save_latest(client, ids.intelligence(key), "intelligence_signal_failed_and_retried")
+
+
+async def record_agent_sends_with_deadline(stack: LocalStack, client: Client) -> None:
+    """Daily campaigns sent by an agent run whose bulk sends carry a schedule-to-close timeout."""
+    await fresh_gym(stack)
+    run = await start_run(stack, "daily_campaigns")
+    assert await run.result() == "succeeded"
+    await save_latest(client, run.id, "agent_run_sends_with_deadline")
+
+
+async def _failed_signal(stack: LocalStack, event_id: str) -> bool:
+    async with stack.db.session() as session:
+        return await session.get(FailedSignal, event_id) is not None
+
+
+async def _text_failed(stack: LocalStack, journey_id: str, lead_id: str) -> bool:
+    return any(v.step_id == "text" and "failed: " in v.outcome for v in await visits(stack, journey_id, lead_id))
+
+
+async def _reached_wait(stack: LocalStack, lead_id: str) -> bool:
+    return len(await visits(stack, "welcome-series", lead_id)) >= 2
 
 
 async def _deferred_by_cap(stack: LocalStack, lead_id: str) -> str | None:

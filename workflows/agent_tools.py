@@ -49,6 +49,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.approval_gate import ApprovalGate, new_approval_id
 
 SEND_TIMEOUT = timedelta(minutes=15)
+# However long its retries go on, a bulk send gives up after this: the run then ends "failed" with the reason,
+# instead of holding its schedule's slot (overlap SKIP) until the run's own timeout cuts it off unexplained.
+SEND_DEADLINE = timedelta(hours=1)
 SEND_HEARTBEAT = timedelta(seconds=10)  # a killed worker's batch is picked up again within seconds
 # Sends retry until they succeed (the outbox makes a retry safe), except when told to stop.
 SEND_RETRY = RetryPolicy(
@@ -65,6 +68,8 @@ UNLOCKS_COUNTED = "agent-unlocks-counted-with-locks"
 # Runs that resolved targets before this carry no daily usage: they are judged as they were (no daily limits,
 # no limit on model-written text).
 DAILY_LIMITS = "agent-daily-limits"
+# Sends scheduled before this had no schedule-to-close timeout.
+SEND_HAS_DEADLINE = "agent-send-schedule-to-close"
 
 
 class KillSwitchEngaged(Exception):
@@ -272,6 +277,7 @@ async def _execute(thread: Thread, p: _Pending) -> ToolOutput:
                 target_ids=p.target_ids,
             ),
             result_type=ToolExecution,
+            schedule_to_close_timeout=SEND_DEADLINE if workflow.patched(SEND_HAS_DEADLINE) else None,
             start_to_close_timeout=SEND_TIMEOUT,
             heartbeat_timeout=SEND_HEARTBEAT,
             retry_policy=SEND_RETRY,

@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         CustomerContext,
         IntelligenceInput,
         RiskSignal,
+        SignalFailure,
         SignalOutcome,
         UpsertRenewal,
     )
@@ -41,6 +42,8 @@ DRAIN_ON_IDLE = "intelligence-drain-on-idle"
 # A signal whose enrichment fails for good (bad data: a 4xx) is reported as failed instead of failing the whole
 # workflow and losing the signals queued behind it.
 KEEP_GOING = "intelligence-failed-signal-reported"
+# ... and recorded with its payload (an activity), so the command center lists it and a manager can retry it.
+FAILURE_RECORDED = "intelligence-failed-signal-recorded"
 
 
 @workflow.defn(name=names.CUSTOMER_INTELLIGENCE)
@@ -106,6 +109,13 @@ class CustomerIntelligenceWorkflow:
             if not workflow.patched(KEEP_GOING):
                 raise
             workflow.logger.error("signal %s failed for good: %s", signal.event_id, err.cause or err)
+            if workflow.patched(FAILURE_RECORDED):
+                await workflow.execute_activity_method(
+                    IntelligenceActivities.record_failed_signal,
+                    SignalFailure(signal=signal, reason=str(err.cause or err)),
+                    start_to_close_timeout=policies.SHORT,
+                    retry_policy=policies.INTERNAL,
+                )
             return SignalOutcome(event_id=signal.event_id, result="failed", detail=str(err.cause or err))
         analysis = await self._analyse(context)
         stored = await workflow.execute_activity_method(

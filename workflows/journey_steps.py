@@ -41,6 +41,10 @@ with workflow.unsafe.imports_passed_through():
 # A send refused for good (bad data) used to fail the journey and leave its enrolment "active"; executions that
 # replay without this marker keep that.
 SEND_FAILS_STEP = "journey-send-failure-is-a-step-outcome"
+# A send held by the kill switch used to ask again every minute (an activity and a timer each time); now it waits
+# for the signal lifting the switch sends, with a backing-off check in case that is lost. Executions that replay
+# without this marker keep polling.
+HOLD_UNTIL_RELEASED = "journey-kill-switch-hold-waits-for-release"
 
 
 class Finished(Exception):
@@ -61,6 +65,7 @@ class JourneyProgress:
         self.events: list[Event] = []
         self.lead: LeadSnapshot | None = None
         self.step_done_at: dict[str, datetime] = {}
+        self.releases = 0  # times the kill switch was lifted while this journey ran (a held send waits for one)
 
     def record(self, e: Engagement) -> None:
         """An engagement signal: kept once per event id, with the lead as it is now."""
@@ -89,7 +94,7 @@ class StepRunner:
         """Returns (outcome for the log, the next step when the step decides it)."""
         match step:
             case SendStep():
-                return await self._send(step), None
+                return await self.send(step), None
             case WaitStep():
                 return await self._wait(step), None
             case BranchStep():
@@ -116,7 +121,7 @@ class StepRunner:
                 raise Finished("exited", step.reason)
         raise ValueError(f"unknown step type {step!r}")
 
-    async def _send(self, step: SendStep) -> str:
+    async def send(self, step: SendStep) -> str:
         inp = self.inp
         request = SendRequest(
             key=f"{workflow.info().workflow_id}:{step.id}",
@@ -129,7 +134,9 @@ class StepRunner:
             body=step.body,
         )
         notes: list[str] = []
+        held_since: datetime | None = None
         while True:
+            released = self.progress.releases  # a release that arrives while the send is being tried counts
             try:
                 out: SendOutcome = await workflow.execute_activity_method(
                     NurtureActivities.send_journey_message,
@@ -141,8 +148,16 @@ class StepRunner:
                 if not workflow.patched(SEND_FAILS_STEP):
                     raise
                 return "; ".join([*notes, f"failed: {err.cause or err}"])
+            if held_since is not None and not out.held:
+                notes.append(f"held by the kill switch from {held_since:%Y-%m-%d %H:%M} UTC ({request.holds} checks)")
+                held_since, request.holds = None, 0
             if out.state != "deferred" or out.retry_at is None:
                 break
+            if out.held and workflow.patched(HOLD_UNTIL_RELEASED):
+                held_since = held_since or workflow.now()
+                request.holds += 1
+                await self._hold(released, out.retry_at - workflow.now())
+                continue
             notes.append(f"deferred until {out.retry_at:%Y-%m-%d %H:%M} UTC ({out.detail})")
             await workflow.sleep(max(out.retry_at - workflow.now(), timedelta(seconds=1)))
             self.check_goal_and_exit()
@@ -176,6 +191,15 @@ class StepRunner:
                 await workflow.wait_condition(self._ended, timeout=delay)
         self.check_goal_and_exit()
         return f"waited {step.duration or f'until day {step.until_day:g}'}"
+
+    async def _hold(self, released: int, fallback: timedelta) -> None:
+        """Until the kill switch is lifted (its signal), the fallback check is due, or the goal or exit is met."""
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: self.progress.releases > released or self._ended(),
+                timeout=max(fallback, timedelta(milliseconds=50)),
+            )
+        self.check_goal_and_exit()
 
     def _ended(self) -> bool:
         """Wakes a wait early when an event makes the goal or exit criteria true."""

@@ -12,15 +12,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api import agent_service, campaign_view, control_service, trends_view
+from api import agent_overruns, agent_service, campaign_view, control_service, retries, trends_view
 from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, kill_state, problem_text, render
 from api.control_service import BudgetBody, KillSwitchBody
-from api.deps import DbDep, get_db, get_temporal
-from db import agent_runs_store, approvals_store, downstream
+from api.deps import DbDep, TemporalDep, get_db, get_settings_dep, get_temporal
+from api.idempotency import PATTERN
+from db import agent_runs_store, approvals_store, downstream, failed_signals
 
 router = APIRouter(tags=["command center"], route_class=InlineErrors, include_in_schema=False)
-Section = Literal["downstream", "counts", "runs", "controls", "agents", "approvals", "notifications"]
+Section = Literal["downstream", "failures", "counts", "runs", "controls", "agents", "approvals", "notifications"]
 RECENT_RUNS = 20
 QUEUE_SIZE = 50
 
@@ -30,10 +31,13 @@ async def _counts(request: Request, _user: CurrentUser) -> dict[str, Any]:
 
 
 async def _runs(request: Request, _user: CurrentUser) -> dict[str, Any]:
-    async with get_db(request).session() as session:
+    db = get_db(request)
+    overran = await agent_overruns.overruns(db, await get_temporal(request), get_settings_dep(request))
+    async with db.session() as session:
         return {
             "runs": await agent_runs_store.runs(session, None, RECENT_RUNS),
             "names": await campaign_view.agent_names(session),
+            "overran": overran,
         }
 
 
@@ -61,8 +65,14 @@ async def _downstream(request: Request, _user: CurrentUser) -> dict[str, Any]:
         return {"waits": await downstream.by_system(session)}
 
 
+async def _failures(request: Request, _user: CurrentUser) -> dict[str, Any]:
+    async with get_db(request).session() as session:
+        return {"failures": await failed_signals.open_failures(session)}
+
+
 SECTIONS: dict[str, Callable[[Request, CurrentUser], Awaitable[dict[str, Any]]]] = {
     "downstream": _downstream,
+    "failures": _failures,
     "counts": _counts,
     "runs": _runs,
     "controls": _controls,
@@ -93,11 +103,16 @@ async def _controls_response(request: Request, user: CurrentUser, status_code: i
 
 @router.post("/command/kill-switch")
 async def kill_switch(
-    request: Request, user: Manager, db: DbDep, on: bool = Form(), reason: str = Form("", max_length=300)
+    request: Request,
+    user: Manager,
+    db: DbDep,
+    client: TemporalDep,
+    on: bool = Form(),
+    reason: str = Form("", max_length=300),
 ) -> Response:
     if on and not reason.strip():
         return await _controls_response(request, user, 422, error="Say why you are stopping every agent.")
-    await control_service.set_kill_switch(db, KillSwitchBody(on=on, reason=reason.strip()), user.email)
+    await control_service.set_kill_switch(db, client, KillSwitchBody(on=on, reason=reason.strip()), user.email)
     notice = "Kill switch ON: agents stop before their next action." if on else "Kill switch off: agents run again."
     return await _controls_response(request, user, notice=notice)
 
@@ -113,3 +128,17 @@ async def budget(
     await control_service.set_budget(db, body, user.email)
     notice = "Daily budget removed." if body.usd is None else "Daily budget saved."
     return await _controls_response(request, user, notice=notice)
+
+
+@router.post("/command/signals/{event_id}/retry")
+async def retry_signal(
+    request: Request,
+    event_id: str,
+    user: Manager,
+    db: DbDep,
+    client: TemporalDep,
+    request_id: str | None = Form(None, pattern=PATTERN),
+) -> Response:
+    await retries.retry_signal(db, client, get_settings_dep(request), event_id, request_id, user.email)
+    context = {**await _failures(request, user), "notice": "Sent again: it is resolved once its analysis is stored."}
+    return render(request, "partials/campaigns/command_failures.html", context)

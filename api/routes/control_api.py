@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 
-from api import control_service
+from api import control_service, retries
 from api.auth import Manager, SignedIn, Viewer
 from api.control_service import BudgetBody, KillSwitchBody, SuppressionBody  # the request bodies
-from api.deps import DbDep, DbId
+from api.deps import DbDep, DbId, SettingsDep, TemporalDep
 from db import approvals_store, suppression
 
 router = APIRouter(tags=["control"])
@@ -21,9 +22,27 @@ async def get_control(db: DbDep, _user: SignedIn) -> dict[str, Any]:
 
 
 @router.post("/api/control/kill-switch", response_model=control_service.KillSwitchOut)
-async def kill_switch(body: KillSwitchBody, user: Manager, db: DbDep) -> dict[str, Any]:
-    await control_service.set_kill_switch(db, body, user.email)
+async def kill_switch(body: KillSwitchBody, user: Manager, db: DbDep, client: TemporalDep) -> dict[str, Any]:
+    await control_service.set_kill_switch(db, client, body, user.email)
     return {"on": body.on}
+
+
+class SignalRetryOut(BaseModel):
+    retry_event_id: str = Field(description="the retry's own event id; the failure resolves when it is analysed")
+
+
+@router.post("/api/signals/{event_id}/retry", status_code=202, response_model=SignalRetryOut)
+async def retry_signal(
+    event_id: str,
+    body: retries.RetrySignalBody,
+    user: Manager,
+    db: DbDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+) -> dict[str, Any]:
+    """Sends a risk signal that failed for good (its data fixed since) to its customer's workflow again."""
+    new_id = await retries.retry_signal(db, client, settings, event_id, body.request_id, user.email)
+    return {"retry_event_id": new_id}
 
 
 @router.post("/api/control/budget", response_model=control_service.BudgetOut)

@@ -11,9 +11,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from api import journey_schemas as out
-from api import journey_service
+from api import journey_service, retries
 from api.auth import CurrentUser, Manager, Viewer
-from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
+from api.deps import DB_INT_MAX, DbDep, SettingsDep, TemporalDep, get_db, get_settings_dep, get_temporal
 from api.journey_service import DryRunBody, PublishBody  # the request bodies, shared with the pages
 from db import nurture_store
 from db.models import Enrollment, Handoff, Lead, LeadEvent
@@ -188,3 +188,12 @@ async def lead_detail(lead_id: str, _user: Viewer, db: DbDep) -> dict[str, Any]:
         "events": [{"type": e.type, "channel": e.channel, "at": e.occurred_at.isoformat()} for e in events],
         "handoffs": [{"to": h.to_agent, "reason": h.reason, "context": h.context} for h in handoffs],
     }
+
+
+@router.post("/leads/{lead_id}/retry", status_code=202, response_model=out.RetryStarted)
+async def retry_step(
+    lead_id: str, body: retries.RetryStepBody, user: Manager, db: DbDep, client: TemporalDep
+) -> dict[str, Any]:
+    """Retries a journey send that failed for good (its data fixed since); the step's outcome follows."""
+    outcome = await retries.retry_step(db, client, lead_id, body, user.email)
+    return {"enrollment_id": body.enrollment_id, "step_id": body.step_id, "outcome": outcome}

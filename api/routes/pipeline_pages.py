@@ -6,14 +6,17 @@ escape it (never |safe)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from api import lead_view
-from api.auth import Viewer
+from api import lead_view, retries
+from api.auth import Manager, Viewer
 from api.campaign_ui import InlineErrors, render
-from api.deps import get_db
+from api.deps import TemporalDep, get_db
+from api.idempotency import PATTERN
 from db import downstream
 from db.models import Enrollment
 
@@ -37,9 +40,13 @@ async def pipeline_board(request: Request, _user: Viewer) -> Response:
     return render(request, "partials/journeys/board.html", await _board(request))
 
 
-async def _lead(request: Request, lead_id: str) -> dict[str, object] | None:
-    async with get_db(request).session() as session:
-        return await lead_view.lead_detail(session, lead_id)
+async def _lead(request: Request, lead_id: str) -> dict[str, Any] | None:
+    db = get_db(request)
+    async with db.session() as session:
+        detail = await lead_view.lead_detail(session, lead_id)
+    if detail is not None:
+        detail["failed"] = await retries.failed_steps(db, [e.id for e in detail["enrollments"]])
+    return detail
 
 
 @router.get("/leads/{lead_id}")
@@ -59,3 +66,21 @@ async def lead_details(request: Request, lead_id: str, _user: Viewer) -> Respons
     if detail is None:
         raise HTTPException(404, f"no lead {lead_id!r}")
     return render(request, "partials/journeys/lead_details.html", detail)
+
+
+@router.post("/leads/{lead_id}/retry")
+async def retry_step(
+    request: Request,
+    lead_id: str,
+    user: Manager,
+    client: TemporalDep,
+    enrollment_id: str = Form(max_length=200),
+    step_id: str = Form(max_length=60),
+    request_id: str | None = Form(None, pattern=PATTERN),
+) -> Response:
+    body = retries.RetryStepBody(enrollment_id=enrollment_id, step_id=step_id, request_id=request_id)
+    done = await retries.retry_step(get_db(request), client, lead_id, body, user.email)
+    detail = await _lead(request, lead_id)
+    assert detail is not None
+    retrying = None if done else (enrollment_id, step_id)  # else the step's outcome is already on the page
+    return render(request, "partials/journeys/lead_details.html", {**detail, "retrying": retrying})

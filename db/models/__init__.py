@@ -5,7 +5,7 @@ from db.models.auth import ApiKey, LoginFailure, User
 from db.models.base import Base
 from db.models.campaigns import Agent, AgentRun, RunEvent, ToolResult
 from db.models.control import ControlSetting, LiveEvent, Suppression
-from db.models.customers import Customer, CustomerIntelligence, WebhookEvent
+from db.models.customers import Customer, CustomerIntelligence, FailedSignal, WebhookEvent
 from db.models.downstream import DownstreamWait
 from db.models.inbox import InboxAiDecision, InboxConversation, InboxMessage
 from db.models.locks import AppLock
@@ -15,6 +15,7 @@ from db.models.nurture import (
     IntakeRequest,
     Journey,
     JourneyCanvas,
+    JourneyHold,
     JourneyVersion,
     Lead,
     LeadEvent,
@@ -35,6 +36,7 @@ __all__ = [
     "CustomerIntelligence",
     "DownstreamWait",
     "Enrollment",
+    "FailedSignal",
     "Handoff",
     "InboxAiDecision",
     "InboxConversation",
@@ -42,6 +44,7 @@ __all__ = [
     "IntakeRequest",
     "Journey",
     "JourneyCanvas",
+    "JourneyHold",
     "JourneyVersion",
     "Lead",
     "LeadEvent",

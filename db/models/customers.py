@@ -60,3 +60,19 @@ class CustomerIntelligence(Base):
     context: Mapped[dict[str, Any]]  # the enriched data the analysis saw
     signal: Mapped[dict[str, Any]]  # the Active payload
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FailedSignal(Base):
+    """A risk signal whose processing failed for good (bad data, e.g. a Salesforce record that does not parse), kept
+    with its payload so a manager can retry it once the data is fixed. Resolved when a retry goes through."""
+
+    __tablename__ = "failed_signals"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)  # the original event's id
+    customer_id: Mapped[str] = mapped_column(String(100))
+    signal: Mapped[dict[str, Any]]
+    reason: Mapped[str] = mapped_column(String(500))
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retries: Mapped[int] = mapped_column(default=0)
+    retried_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -151,3 +151,13 @@ class IntakeRequest(Base):
     body_sha256: Mapped[str] = mapped_column(String(64))  # the same key with another body is refused
     response: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class JourneyHold(Base):
+    """A journey whose send the kill switch holds: it waits for a signal, which lifting the switch sends to
+    every journey listed here (then the row goes)."""
+
+    __tablename__ = "journey_holds"
+
+    workflow_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    since: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,6 +16,8 @@ _FAULT_MESSAGES = {
     429: "Too many requests; retry later",
     500: "An unexpected error occurred",
     503: "Service temporarily unavailable",
+    400: "The request was refused as invalid",
+    422: "The request could not be processed",
 }
 
 
