@@ -21,7 +21,8 @@ class FaultSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     error_rate: float = Field(0.0, ge=0.0, le=1.0)
-    error_status: Literal[500, 503] = 503
+    # 400: the service refuses the request as bad data, which no retry can fix (clients must end that unit of work).
+    error_status: Literal[400, 500, 503] = 503
     rate_limit_rate: float = Field(0.0, ge=0.0, le=1.0)
     retry_after_s: int = Field(1, ge=1, le=3600)
     latency_ms: int = Field(0, ge=0, le=60_000)

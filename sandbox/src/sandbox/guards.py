@@ -13,6 +13,7 @@ from sandbox.state import get_state
 
 ADMIN_HEADER = "X-Sandbox-Admin"
 _FAULT_MESSAGES = {
+    400: "The request was refused as invalid",
     429: "Too many requests; retry later",
     500: "An unexpected error occurred",
     503: "Service temporarily unavailable",
