@@ -30,7 +30,7 @@ from contracts.search_attributes import ALL
 from db import control
 from db.models import Agent
 from devstack.seed import MANAGER
-from tests import history_store, record_new_paths, record_paths
+from tests import history_store, record_handler_paths, record_new_paths, record_paths
 from tests.campaign_helpers import decide, fresh_gym, pending_approval, start_run
 from tests.conftest import TEMPORAL_BIN
 from tests.factories import update
@@ -162,6 +162,7 @@ SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
     "inbox_sync_signals": record_paths.record_inbox_sync_signals,
     "renewal_continue_as_new": record_new_paths.record_renewal_continue_as_new,
     "patched_paths": record_new_paths.record_patched_paths,
+    **record_handler_paths.SCENARIOS,
 }
 # Extra dev server flags a scenario needs; each scenario gets a dev server and a stack of its own.
 SERVER_ARGS: dict[str, list[str]] = {
