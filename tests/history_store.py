@@ -7,12 +7,16 @@ never replaced: a new scenario, or the same one after a version bump, is a new f
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent / "histories"
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+# The marker the Temporal SDK records for each `workflow.patched()` id an execution took.
+PATCH_MARKER = "core_patch"
 VERSION = re.compile(r"^\d+\.\d+\.\d+([.-]?[0-9A-Za-z.]+)?$")
 
 
@@ -53,3 +57,14 @@ def write_new(name: str, text: str, version: str | None = None, root: Path = ROO
 
 def _release_key(name: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", name))
+
+
+def patch_markers(history_json: str) -> set[str]:
+    """The `workflow.patched()` ids a history recorded: the paths its execution took behind a patch."""
+    found = set()
+    for e in json.loads(history_json)["events"]:
+        marker = e.get("markerRecordedEventAttributes")
+        if marker and marker.get("markerName") == PATCH_MARKER:
+            for payload in marker["details"]["patch-data"]["payloads"]:
+                found.add(json.loads(base64.b64decode(payload["data"]))["id"])
+    return found

@@ -30,7 +30,7 @@ from contracts.search_attributes import ALL
 from db import control
 from db.models import Agent
 from devstack.seed import MANAGER
-from tests import history_store, record_actors, record_new_paths, record_paths
+from tests import history_store, record_actors, record_handler_paths, record_new_paths, record_paths
 from tests.campaign_helpers import decide, fresh_gym, pending_approval, start_run
 from tests.conftest import TEMPORAL_BIN
 from tests.factories import update
@@ -168,6 +168,7 @@ SCENARIOS: dict[str, Callable[[LocalStack, Client], Awaitable[None]]] = {
     "patched_paths": record_new_paths.record_patched_paths,
     "actor_checks": record_actors.record_actor_checks,
     "agent_daily_limits": record_actors.record_daily_limits,
+    **record_handler_paths.SCENARIOS,
 }
 # Extra dev server flags a scenario needs; each scenario gets a dev server and a stack of its own.
 SERVER_ARGS: dict[str, list[str]] = {

@@ -4,6 +4,7 @@ here, not in production."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import _Definition
 
+import workflows
 from tests import history_store
 from worker import WORKFLOWS
 
@@ -52,6 +54,55 @@ def test_every_handler_and_continue_as_new_is_in_a_kept_history() -> None:
         if gaps := wanted - seen.get(defn.name, set()):
             missing[defn.name] = sorted(gaps)
     assert missing == {}, "record a scenario (tests/record_histories.py) that takes these paths"
+
+
+def patch_ids_in_code() -> dict[str, str]:
+    """Every `workflow.patched(...)` id in workflows/, with where it is asked: a literal, or a module-level
+    constant of the module that asks (or of the module it names, e.g. `runs.CONTINUE_AS_NEW`)."""
+    root = Path(workflows.__file__).parent
+    trees = {p.stem: ast.parse(p.read_text()) for p in root.glob("*.py")}
+    constants = {
+        (mod, t.id): node.value.value
+        for mod, tree in trees.items()
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
+    aliases = {
+        (mod, a.asname or a.name): a.name
+        for mod, tree in trees.items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "workflows"
+        for a in node.names
+    }
+    found: dict[str, str] = {}
+    for mod, tree in trees.items():
+        for call in ast.walk(tree):
+            if not (isinstance(call, ast.Call) and ast.unparse(call.func) == "workflow.patched"):
+                continue
+            where, [arg] = f"workflows/{mod}.py:{call.lineno}", call.args
+            if isinstance(arg, ast.Constant):
+                found[str(arg.value)] = where
+            elif isinstance(arg, ast.Name) and (mod, arg.id) in constants:
+                found[constants[(mod, arg.id)]] = where
+            elif isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name):
+                owner = aliases.get((mod, arg.value.id), arg.value.id)
+                found[constants[(owner, arg.attr)]] = where
+            else:
+                found[ast.unparse(arg)] = f"{where} (name a literal or a module constant)"
+    return found
+
+
+def test_every_patch_is_taken_by_a_kept_history() -> None:
+    """A `workflow.patched()` branch no history took is one the replay cannot guard: a later change to it (or
+    dropping the guard) would break running executions unseen. Each patch id is recorded as a marker by some
+    kept history."""
+    in_code = patch_ids_in_code()
+    assert "renewal-continue-as-new" in in_code and "approval-decision-repeat" in in_code  # the scan finds them
+    recorded = set().union(*(history_store.patch_markers(p.read_text()) for p in HISTORIES))
+    missing = {patch: where for patch, where in in_code.items() if patch not in recorded}
+    assert missing == {}, "record a scenario (tests/record_histories.py) that takes these patched paths"
 
 
 def test_histories_are_kept_per_release() -> None:

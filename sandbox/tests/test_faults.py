@@ -90,6 +90,14 @@ async def test_probabilistic_faults(client: httpx.AsyncClient, sf: dict[str, str
     assert statuses == {200, 500}  # error_status is still 500: updates merge
 
 
+async def test_a_bad_request_fault(client: httpx.AsyncClient, sf: dict[str, str]) -> None:
+    """Bad data, not an outage: the service refuses with a 400 that no retry can fix."""
+    await set_faults(client, {"salesforce": {"error_rate": 1.0, "error_status": 400}})
+    response = await sf_query(client, sf)
+    assert response.status_code == 400 and response.headers["X-Sandbox-Fault"] == "injected"
+    assert "refused as invalid" in response.text
+
+
 async def test_latency(client: httpx.AsyncClient, sf: dict[str, str]) -> None:
     await set_faults(client, {"salesforce": {"latency_ms": 150, "latency_jitter_ms": 20}})
     started = time.perf_counter()
