@@ -24,8 +24,8 @@ def _patched() -> bool:
     """Updates accepted before this existed replay without the check. One marker per update: `patched` is
     memoised for a whole run, so with one id a renewal (it lives for months) that replayed an older update
     would skip the check for every later one."""
-    info = workflow.current_update_info()
-    return workflow.patched(f"{VERIFY_ACTOR}:{info.id}" if info is not None else VERIFY_ACTOR)
+    info = workflow.current_update_info()  # always an update today (decisions and renewal changes)
+    return workflow.patched(f"{VERIFY_ACTOR}:{info.id if info is not None else 'outside-an-update'}")
 
 
 async def verify_actor(actor: Actor, roles: tuple[Role, ...]) -> None:
