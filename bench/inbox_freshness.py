@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -35,6 +36,8 @@ from bench.daily_campaigns import ADMIN, login
 from bench.sse import sse_events
 from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit, sandbox_url
 from clients.clubos import ClubOSClient
+from contracts import ids, names
+from contracts.inbox import SyncStatus
 from contracts.search_attributes import ALL
 from core.settings import Settings
 from inbox.sync_starter import ensure_inbox_sync
@@ -87,12 +90,23 @@ async def throughput(sandbox: httpx.AsyncClient, events: Events, members: list[s
     return n / (at - started), written_s
 
 
+async def idle_sync(client: Client) -> None:
+    """Until the sync has stayed idle for 3 s (its poll may queue behind triage's activities)."""
+    handle = client.get_workflow_handle(ids.INBOX_SYNC)
+    last, quiet_since = -1, time.monotonic()
+    while time.monotonic() - quiet_since < 3:
+        polls = (await handle.query(names.INBOX_SYNC_STATUS, result_type=SyncStatus)).polls
+        if polls != last:
+            last, quiet_since = polls, time.monotonic()
+        await asyncio.sleep(0.5)
+
+
 async def backlog(
-    http: httpx.AsyncClient, sandbox: httpx.AsyncClient, events: Events, members: list[str], n: int
+    http: httpx.AsyncClient, client: Client, sandbox: httpx.AsyncClient, events: Events, members: list[str], n: int
 ) -> None:
     """The sync waits (1 h poll) while `n` messages are written; then one "sync now": messages/s stored."""
     await http.post("/api/inbox/sync-interval", json={"seconds": 3600})
-    await asyncio.sleep(2)  # the poke that came with the new interval has run
+    await idle_sync(client)
     gate = asyncio.Semaphore(32)
 
     async def write(i: int) -> None:
@@ -180,7 +194,7 @@ async def run(settings: Settings, env: WorkflowEnvironment, args: argparse.Names
                 " push off, 1 s poll)"
             )
             if args.backlog:
-                await backlog(http, sandbox, events, members, args.backlog)
+                await backlog(http, env.client, sandbox, events, members, args.backlog)
             if args.push_burst:
                 await sandbox.put("/_sandbox/clubos/push", json={"enabled": True})
                 await http.post("/api/inbox/sync-interval", json={"seconds": 10})
