@@ -40,6 +40,7 @@ from clients.active import ActiveClient
 from clients.clubos import ClubOSClient
 from clients.notify import Smtp
 from clients.salesforce import SalesforceClient
+from core import memstudy
 from core.logs import setup_logging
 from core.settings import Settings, get_settings
 from core.telemetry import WorkflowStarts, worker_runtime
@@ -144,6 +145,7 @@ def build_worker(client: Client, settings: Settings, activities: Sequence[Any], 
 
 
 async def main() -> None:
+    memstudy.install()
     settings = get_settings()
     setup_logging("worker")
     await refuse_unsafe_deployment(settings)

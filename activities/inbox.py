@@ -23,7 +23,7 @@ from contracts.inbox import (
     TriageRecord,
 )
 from core.settings import Settings
-from db import control, inbox_store, suppression
+from db import control, inbox_store, inbox_sync_store, suppression
 from db.engine import Database
 from db.models import InboxConversation, InboxMessage
 from inbox import offline
@@ -57,7 +57,7 @@ class InboxActivities:
             if page.messages:
                 async with self.db.transaction() as session:
                     batch = [synced(m) for m in page.messages]
-                    stored += len(await inbox_store.store_synced(session, batch, history=history))
+                    stored += len(await inbox_sync_store.store_synced(session, batch, history=history))
             fetched, cursor = fetched + len(page.messages), page.next_cursor
             if not page.has_more:
                 break

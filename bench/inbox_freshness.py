@@ -1,13 +1,15 @@
 """Inbox benchmarks.
 
-    .venv/bin/python -m bench.inbox_freshness [--messages 30] [--burst 1000] [--push-burst 1000]
+    .venv/bin/python -m bench.inbox_freshness [--messages 30] [--burst 1000] [--backlog 1000] [--push-burst 1000]
 
 1. Freshness: a member's message created in the ClubOS sandbox -> the server-sent
    event that shows it in the open inbox, p50/p95, with push (the fast path) and
    with push off at 1 s and 10 s polling. Messages arrive at random moments, so
    polling shows its real average wait, not a best case.
 2. Throughput: a burst of messages written while push is off; messages/s the sync
-   stores (each also starts its triage workflow).
+   stores (each also starts its triage workflow), from the first write (the writes'
+   own time included) and from a backlog (all written while the sync waits, then one
+   "sync now").
 3. Push burst: a burst written with push on; the API's push acknowledgement p50/p99
    (as the sandbox timed each delivery, timeouts and retries counted) and freshness p95.
 
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -33,6 +36,8 @@ from bench.daily_campaigns import ADMIN, login
 from bench.sse import sse_events
 from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit, sandbox_url
 from clients.clubos import ClubOSClient
+from contracts import ids, names
+from contracts.inbox import SyncStatus
 from contracts.search_attributes import ALL
 from core.settings import Settings
 from inbox.sync_starter import ensure_inbox_sync
@@ -66,7 +71,8 @@ async def freshness(sandbox: httpx.AsyncClient, events: Events, members: list[st
     return [(arrived[c] - written[c]) * 1000 for c in written]
 
 
-async def throughput(sandbox: httpx.AsyncClient, events: Events, members: list[str], n: int) -> float:
+async def throughput(sandbox: httpx.AsyncClient, events: Events, members: list[str], n: int) -> tuple[float, float]:
+    """Messages/s stored from the first write to the last stored, and the seconds the writes took."""
     gate = asyncio.Semaphore(32)
 
     async def write(i: int) -> None:
@@ -76,11 +82,48 @@ async def throughput(sandbox: httpx.AsyncClient, events: Events, members: list[s
 
     started = time.perf_counter()
     await asyncio.gather(*(write(i) for i in range(n)))
+    written_s = time.perf_counter() - started
     stored = 0
     while stored < n:
         at, event = await asyncio.wait_for(events.get(), 120)
         stored += event["payload"].get("direction") == "incoming"
-    return n / (at - started)
+    return n / (at - started), written_s
+
+
+async def idle_sync(client: Client) -> None:
+    """Until the sync has stayed idle for 3 s (its poll may queue behind triage's activities)."""
+    handle = client.get_workflow_handle(ids.INBOX_SYNC)
+    last, quiet_since = -1, time.monotonic()
+    while time.monotonic() - quiet_since < 3:
+        polls = (await handle.query(names.INBOX_SYNC_STATUS, result_type=SyncStatus)).polls
+        if polls != last:
+            last, quiet_since = polls, time.monotonic()
+        await asyncio.sleep(0.5)
+
+
+async def backlog(
+    http: httpx.AsyncClient, client: Client, sandbox: httpx.AsyncClient, events: Events, members: list[str], n: int
+) -> None:
+    """The sync waits (1 h poll) while `n` messages are written; then one "sync now": messages/s stored."""
+    await http.post("/api/inbox/sync-interval", json={"seconds": 3600})
+    await idle_sync(client)
+    gate = asyncio.Semaphore(32)
+
+    async def write(i: int) -> None:
+        async with gate:
+            body = {"member_id": members[i % len(members)], "body": f"Backlog {i}: is the sauna open?"}
+            (await sandbox.post("/_sandbox/clubos/inbound", json=body)).raise_for_status()
+
+    await asyncio.gather(*(write(i) for i in range(n)))
+    while not events.empty():
+        events.get_nowait()
+    started = time.perf_counter()
+    (await http.post("/api/inbox/sync-now")).raise_for_status()
+    stored = 0
+    while stored < n:
+        at, event = await asyncio.wait_for(events.get(), 120)
+        stored += event["payload"].get("direction") == "incoming"
+    print(f"Sync backlog     {n / (at - started):.0f} messages/s stored ({n} waiting, one sync, push off)")
 
 
 async def push_burst(sandbox: httpx.AsyncClient, events: Events, members: list[str], n: int) -> None:
@@ -145,8 +188,13 @@ async def run(settings: Settings, env: WorkflowEnvironment, args: argparse.Names
             await asyncio.sleep(2)
             while not events.empty():
                 events.get_nowait()
-            rate = await throughput(sandbox, events, members, args.burst)
-            print(f"Sync throughput  {rate:.0f} messages/s stored ({args.burst} written at once, push off, 1 s poll)")
+            rate, written_s = await throughput(sandbox, events, members, args.burst)
+            print(
+                f"Sync throughput  {rate:.0f} messages/s stored ({args.burst} written at once in {written_s:.1f} s,"
+                " push off, 1 s poll)"
+            )
+            if args.backlog:
+                await backlog(http, env.client, sandbox, events, members, args.backlog)
             if args.push_burst:
                 await sandbox.put("/_sandbox/clubos/push", json={"enabled": True})
                 await http.post("/api/inbox/sync-interval", json={"seconds": 10})
@@ -179,6 +227,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=30, help="messages per freshness setting")
     parser.add_argument("--burst", type=int, default=1000)
+    parser.add_argument("--backlog", type=int, default=1000, help="messages in the backlog the sync finds (0: skip)")
     parser.add_argument("--push-burst", type=int, default=1000, help="messages in the push-on burst (0: skip)")
     parser.add_argument("--database-url", default="")
     run_and_exit(main(parser.parse_args()))

@@ -6,7 +6,9 @@ Enrols N new leads in the welcome series through the signed `POST /webhook/lead`
 (each is its own journey workflow), posts an "opened" event for every other lead
 during its first wait, and lets every journey run to its end with a journey day
 lasting `--day-s` seconds. Reports enrolments/s, events/s, journeys finished/s,
-messages sent, and the worker process's peak memory (VmHWM).
+messages sent, the worker's workflow cache size and the worker process's peak memory (VmHWM).
+With --tracemalloc the worker traces its allocations (slower) and reports its largest allocation sites
+once every lead is enrolled and its event sent, when every journey is running.
 
 The sandbox, API and worker run as separate processes, as `./dev up` runs them.
 """
@@ -16,6 +18,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import signal
 import tempfile
 import time
 import uuid
@@ -50,10 +54,10 @@ async def post_all(http: httpx.AsyncClient, path: str, payloads: list[dict[str, 
 
     async def post(payload: dict[str, object]) -> dict:
         body = json.dumps(payload).encode()
-        ts = int(time.time())
-        headers = {"content-type": "application/json", "x-renubu-timestamp": str(ts)}
-        headers["x-renubu-signature"] = sign(SECRET, ts, body)
-        async with gate:
+        async with gate:  # signed when sent: 10,000 waiting their turn outlive the signature's window
+            ts = int(time.time())
+            headers = {"content-type": "application/json", "x-renubu-timestamp": str(ts)}
+            headers["x-renubu-signature"] = sign(SECRET, ts, body)
             response = await http.post(path, content=body, headers=headers)
         assert response.status_code == expect, response.text
         return dict(response.json())
@@ -91,6 +95,8 @@ async def run(settings: Settings, worker_pid: int, args: argparse.Namespace) -> 
         events_s = time.perf_counter() - started
         rate = len(events) / events_s
         print(f"events           {rate:8.0f} /s   ({len(events)} 'opened' signals in {events_s:.1f} s)")
+        if args.tracemalloc:
+            allocation_report(worker_pid, args.tracemalloc)
 
     begun = time.perf_counter()
     while (done := await count(db, Enrollment.journey_id == "welcome-series", Enrollment.finished_at.is_not(None))) < (
@@ -108,7 +114,25 @@ async def run(settings: Settings, worker_pid: int, args: argparse.Namespace) -> 
     print(f"journeys done    {args.leads / finish_s:8.0f} /s   (all finished {finish_s:.0f} s after the first lead;")
     print(f"                            each journey waits 7 journey days = {7 * args.day_s:.0f} s)")
     print(f"messages sent    {sent:8d}      (email + SMS through the outbox)")
-    print(f"worker peak RSS  {peak_rss_mb(worker_pid):8.0f} MB")
+    cache = settings.worker_max_cached_workflows
+    print(f"worker peak RSS  {peak_rss_mb(worker_pid):8.0f} MB   (workflow cache {cache})")
+
+
+def allocation_report(worker_pid: int, path: Path) -> None:
+    """Blocks while the worker writes it: nothing else of the benchmark runs meanwhile."""
+    path.unlink(missing_ok=True)
+    os.kill(worker_pid, signal.SIGUSR1)
+    while not path.exists() or not path.read_text().endswith("\n"):
+        time.sleep(1)
+    print(f"worker allocations now (RSS {rss_mb(worker_pid):.0f} MB):")
+    print(path.read_text())
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -124,6 +148,8 @@ async def main(args: argparse.Namespace) -> None:
         "RENUBU_NURTURE_CAP": "10",
         "RENUBU_QUIET_HOURS_START": "0",
         "RENUBU_QUIET_HOURS_END": "0",
+        **({"RENUBU_TRACEMALLOC": str(args.tracemalloc)} if args.tracemalloc else {}),
+        **({"RENUBU_WORKER_MAX_CACHED_WORKFLOWS": str(args.cache)} if args.cache else {}),
     }
     stack = Supervisor(NEVER_RESTART)
     try:
@@ -148,4 +174,6 @@ if __name__ == "__main__":
     parser.add_argument("--day-s", type=float, default=20.0, help="seconds in a journey day")
     parser.add_argument("--timeout-s", type=float, default=3600)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--cache", type=int, default=0, help="the worker's workflow cache (default: the setting's)")
+    parser.add_argument("--tracemalloc", type=Path, help="report the worker's largest allocation sites to this file")
     run_and_exit(main(parser.parse_args()))

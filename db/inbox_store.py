@@ -1,123 +1,21 @@
-"""The inbox: synced ClubOS messages, conversations, AI decisions, ratings."""
+"""The inbox: conversations, AI decisions, ratings (synced ClubOS messages are stored by inbox_sync_store)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import live, locks
+from db import live
 from db.models import InboxAiDecision, InboxConversation, InboxMessage
 from db.models.base import utcnow
-from db.upsert import insert_ignore
 
 FLAG_TAG = "flag:"  # conversation tags from the risk screen: "flag:safety"
 
 
-@dataclass(frozen=True)
-class Synced:
-    """A ClubOS inbox message, as the sync activity hands it over."""
-
-    clubos_id: str
-    cursor: str
-    conversation_id: str
-    member_id: str
-    member_name: str
-    direction: str  # inbound / outbound
-    channel: str
-    subject: str | None
-    body: str
-    sent_at: datetime
-
-
-async def _conversation(session: AsyncSession, m: Synced) -> InboxConversation:
-    conv = await session.get(InboxConversation, m.conversation_id)
-    if conv is None:
-        conv = InboxConversation(
-            id=m.conversation_id,
-            member_id=m.member_id,
-            member_name=m.member_name,
-            last_message_at=m.sent_at,
-            last_message_preview="",
-            tags=[],
-        )
-        session.add(conv)
-        await session.flush()
-    if m.sent_at >= conv.last_message_at or not conv.last_message_preview:
-        conv.last_message_at, conv.last_message_preview = m.sent_at, m.body[:300]
-    return conv
-
-
-async def store_synced(session: AsyncSession, messages: list[Synced], *, history: bool = False) -> list[int]:
-    """Stores what is new; returns the ids of newly stored member (inbound) messages.
-    `history`: the first import of old conversations, which nobody should answer now."""
-    new_inbound: list[int] = []
-    # Push and polling deliver the same messages concurrently; one at a time keeps
-    # conversation rows and unread counts right.
-    await locks.take(session, "inbox:store")
-    for m in messages:
-        if await session.scalar(select(InboxMessage.id).where(InboxMessage.clubos_message_id == m.clubos_id)):
-            continue
-        conv = await _conversation(session, m)
-        if m.direction == "outbound" and await _reconcile(session, m):
-            continue
-        inserted = await insert_ignore(
-            session,
-            InboxMessage,
-            {
-                "conversation_id": m.conversation_id,
-                "clubos_message_id": m.clubos_id,
-                "clubos_cursor": m.cursor,
-                "direction": "incoming" if m.direction == "inbound" else "outgoing",
-                "channel": m.channel,
-                "subject": m.subject,
-                "content": m.body,
-                "from_member_id": m.member_id if m.direction == "inbound" else None,
-                "from_member_name": m.member_name if m.direction == "inbound" else None,
-                "sent_by": None if m.direction == "inbound" else "clubos",
-                "sent_at": m.sent_at,
-                "status": ("read" if history else "unread") if m.direction == "inbound" else "replied",
-                "triage_started": history,
-            },
-            ["clubos_message_id"],
-        )
-        if inserted and m.direction == "inbound" and not history:
-            conv.unread_count += 1
-            message_id = await session.scalar(
-                select(InboxMessage.id).where(InboxMessage.clubos_message_id == m.clubos_id)
-            )
-            assert message_id is not None
-            new_inbound.append(message_id)
-            live.publish(session, "inbox", m.conversation_id, {"message_id": message_id, "direction": "incoming"})
-    return new_inbound
-
-
-async def _reconcile(session: AsyncSession, m: Synced) -> bool:
-    """Our own reply (stored when we sent it) coming back from ClubOS: link, don't duplicate."""
-    local = await session.scalar(
-        select(InboxMessage)
-        .where(
-            InboxMessage.conversation_id == m.conversation_id,
-            InboxMessage.clubos_message_id.is_(None),
-            InboxMessage.direction == "outgoing",
-            InboxMessage.content == m.body,
-        )
-        .order_by(InboxMessage.id)
-        .limit(1)
-    )
-    if local is None:
-        return False
-    local.clubos_message_id, local.clubos_cursor = m.clubos_id, m.cursor
-    return True
-
-
-async def untriaged(session: AsyncSession, limit: int = 500, only: list[int] | None = None) -> list[int]:
+async def untriaged(session: AsyncSession, limit: int = 500) -> list[int]:
     query = select(InboxMessage.id).where(InboxMessage.direction == "incoming", InboxMessage.triage_started.is_(False))
-    if only is not None:
-        query = query.where(InboxMessage.id.in_(only))
     return list(await session.scalars(query.order_by(InboxMessage.id).limit(limit)))
 
 

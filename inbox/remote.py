@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from clients.clubos_models import InboxMessage
-from db import inbox_store
+from db import inbox_sync_store
 
 
-def synced(m: InboxMessage) -> inbox_store.Synced:
-    return inbox_store.Synced(
+def synced(m: InboxMessage) -> inbox_sync_store.Synced:
+    return inbox_sync_store.Synced(
         clubos_id=m.id,
         cursor=m.cursor,
         conversation_id=m.conversation_id,

@@ -20,13 +20,13 @@ from db.models import InboxMessage
 STARTS_AT_ONCE = 32  # concurrent start requests to Temporal from one sweep
 
 
-async def start_pending_triage(client: Client, db: Database, settings: Settings, only: list[int] | None = None) -> int:
-    """Starts triage for every stored member message that has none yet (or just for `only`: a push asks for
-    its own message, so its cost does not grow with a backlog the sync will sweep); returns how many started.
-    Starts run side by side and are marked in one write; a crash in between means a second start that
-    Temporal rejects as a duplicate, never a second triage."""
+async def start_pending_triage(client: Client, db: Database, settings: Settings) -> int:
+    """Starts triage for every stored member message that has none yet (up to 500 a call: the inbox sync
+    calls it after every poll, and a push pokes the sync); returns how many started. Starts run side by
+    side and are marked in one write; a crash in between means a second start that Temporal rejects as a
+    duplicate, never a second triage."""
     async with db.session() as session:
-        pending = await inbox_store.untriaged(session, only=only)
+        pending = await inbox_store.untriaged(session)
         rows = {m.id: m for m in await session.scalars(select(InboxMessage).where(InboxMessage.id.in_(pending)))}
     gate = asyncio.Semaphore(STARTS_AT_ONCE)
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from db import inbox_store, intelligence_store, outbox, renewal_projection, step_history, users
+from db import intelligence_store, outbox, renewal_projection, step_history, users
 from db.engine import Database
-from db.models import InboxConversation
-from inbox.intake import PushIntake
 from rules.queue_order import STAGE_ORDER
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
@@ -231,48 +227,6 @@ async def test_users_passwords_and_api_keys(any_db: Database) -> None:
         assert await users.authenticate(s, "nobody@x", "pw") is None
         found = await users.user_for_api_key(s, key)
     assert found is not None and found.email == email
-
-
-def _pushed(tag: str, i: int) -> inbox_store.Synced:
-    return inbox_store.Synced(
-        clubos_id=f"{tag}-{i}",
-        cursor=f"{tag}-{i}",
-        conversation_id=f"conv-{tag}-{i % 3}",
-        member_id="M1",
-        member_name="Sam",
-        direction="inbound",
-        channel="sms",
-        subject=None,
-        body=f"message {i}",
-        sent_at=datetime.now(UTC),
-    )
-
-
-async def test_a_push_triages_only_its_own_message(any_db: Database) -> None:
-    """The push handler asks for its own message only, so its cost does not grow with a backlog."""
-    tag = uuid.uuid4().hex[:8]
-    async with any_db.transaction() as session:
-        ids_ = await inbox_store.store_synced(session, [_pushed(tag, i) for i in range(4)])
-    async with any_db.session() as session:
-        assert await inbox_store.untriaged(session, only=[ids_[-1]]) == [ids_[-1]]
-        assert set(ids_) <= set(await inbox_store.untriaged(session))
-
-
-async def test_concurrent_pushes_share_commits_and_store_each_message_once(any_db: Database) -> None:
-    tag, intake = uuid.uuid4().hex[:8], PushIntake(any_db)
-    # 40 messages, each pushed twice at once (a redelivery racing the first delivery).
-    results = await asyncio.gather(*(intake.store(_pushed(tag, i % 40)) for i in range(80)))
-    pairs = list(zip(results[:40], results[40:], strict=True))
-    # Each message is stored once: in one commit both deliveries learn its id, in two the later is a duplicate.
-    assert all(a or b for a, b in pairs) and all(a == b for a, b in pairs if a and b)
-    assert len({a or b for a, b in pairs}) == 40
-    assert await intake.store(_pushed(tag, 0)) is None  # a later redelivery is a duplicate
-    async with any_db.session() as session:
-        convs = {
-            c.id: c.unread_count
-            for c in await session.scalars(select(InboxConversation).where(InboxConversation.id.like(f"conv-{tag}-%")))
-        }
-    assert convs == {f"conv-{tag}-{k}": n for k, n in ((0, 14), (1, 13), (2, 13))}
 
 
 async def test_a_new_emergency_tops_a_full_queue_and_every_urgent_renewal_is_on_team(any_db: Database) -> None:

@@ -21,7 +21,7 @@ from activities.inbox import InboxActivities
 from clients.clubos import ClubOSClient
 from contracts import ids
 from contracts.inbox import TriageInput
-from db import control, inbox_store
+from db import control, inbox_sync_store
 from db.models import InboxAiDecision, InboxMessage, Notification
 from inbox.claude import ClaudeInbox
 from tests.inbox_helpers import a_member, sent_to
@@ -80,10 +80,10 @@ async def _triage(stack: LocalStack, worker: Worker, text: str) -> tuple[str, In
     member = await a_member(stack)
     clubos_id = f"CLAUDE-{uuid.uuid4().hex[:10]}"
     async with stack.db.transaction() as session:
-        await inbox_store.store_synced(
+        await inbox_sync_store.store_synced(
             session,
             [
-                inbox_store.Synced(
+                inbox_sync_store.Synced(
                     clubos_id=clubos_id,
                     cursor=clubos_id,
                     conversation_id=f"CVC{uuid.uuid4().hex[:8]}",

@@ -1,11 +1,11 @@
 """ClubOS's new-message push: the fast path into the inbox. Signed like Active's
 webhooks; storing is idempotent by message id, so a push racing the poll, or a
 redelivery, stores one message and starts one triage. Answered once the message is
-committed (concurrent pushes share a commit), with triage started just after."""
+committed (concurrent pushes share a commit); the inbox sync, poked just after,
+starts its triage (inbox/intake.py)."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api import webhook_metrics
-from api.deps import TemporalUnavailable, get_settings_dep, get_temporal
+from api.deps import get_settings_dep, get_temporal
 from api.signatures import check_request
 from api.webhook_models import parse_body
 from clients.clubos_models import InboxMessage as RemoteMessage
@@ -47,10 +47,10 @@ async def clubos_message(request: Request, settings: Annotated[Settings, Depends
     message_id = await intake.store(synced(event.message))
     if message_id is None:
         webhook_metrics.duplicate("clubos")
-    else:
-        with contextlib.suppress(TemporalUnavailable):  # stored: the sync starts its triage when Temporal is back
-            intake.hand_off(await get_temporal(request), settings, message_id)
-    # "triage_started": handed to triage (it starts right after this answer; the sync sweeps a lost start).
+    # Every delivery pokes, a redelivery too: one whose first copy was stored while Temporal was down still
+    # gets its triage now. Nothing here waits on Temporal, so a 202 never waits on it either.
+    intake.hand_off(lambda: get_temporal(request), settings)
+    # "triage_started": handed to triage (the sync starts it just after this answer, or at its next poll).
     return JSONResponse(
         {"status": "stored" if message_id else "duplicate", "triage_started": int(message_id is not None)},
         status_code=202,
