@@ -50,7 +50,11 @@ def make_settings(**overrides: Any) -> Settings:
     results, with the credentials and secrets of the sandbox's test settings. No metrics endpoints unless
     asked for (tests run side by side, and beside `./dev up`)."""
     quiet = {"api_metrics_port": 0, "worker_metrics_port": 0}
-    return Settings(_env_file=None, **{"env": "dev", **_shared(make_sandbox_settings()), **quiet, **overrides})
+    # Tests share one club all day long: the agents' daily limits would make results depend on test order, so
+    # they are out of reach here; the tests of those limits set them on their own worker.
+    daily = {"agent_door_changes_per_day": 10_000, "agent_recipients_per_day": 100_000}
+    daily |= {"agent_messages_per_member_per_day": 1_000}
+    return Settings(_env_file=None, **{"env": "dev", **_shared(make_sandbox_settings()), **quiet, **daily, **overrides})
 
 
 def sandbox_settings_for(settings: Settings, **own: Any) -> SandboxSettings:

@@ -102,7 +102,8 @@ class SpammingModel:
 
 async def _spam_run(stack: LocalStack, model: SpammingModel, recipients_per_day: int) -> str:
     queue = f"{stack.settings.task_queue}-spam"
-    settings = stack.settings.model_copy(update={"task_queue": queue, "agent_recipients_per_day": recipients_per_day})
+    limits = {"agent_recipients_per_day": recipients_per_day, "agent_messages_per_member_per_day": 2}
+    settings = stack.settings.model_copy(update={"task_queue": queue, **limits})
     async with worker_for(settings, stack.client, stack.db, planner=model):
         handle = await start_run(stack, "daily_campaigns", task_queue=queue)
         approval = await pending_approval(stack, handle.id)

@@ -36,7 +36,14 @@
     if (replaces(el) && typingIn(el)) {
       if (waiting.has(el)) return;
       waiting.add(el);
-      el.addEventListener("focusout", () => setTimeout(() => { waiting.delete(el); fire(el, detail); }), { once: true });
+      // Only once focus leaves the element: moving to its own button (send the edited draft) must not swap the
+      // form away under the click and lose the edit.
+      const left = (evt) => {
+        if (evt.relatedTarget && el.contains(evt.relatedTarget)) return;
+        el.removeEventListener("focusout", left);
+        setTimeout(() => { waiting.delete(el); fire(el, detail); });
+      };
+      el.addEventListener("focusout", left);
       return;
     }
     htmx.trigger(el, "live", detail);
