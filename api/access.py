@@ -82,6 +82,7 @@ ROUTE_ROLES: dict[str, Access] = {
     "GET /team": STAFF,
     "GET /team/list": STAFF,
     "GET /renewals/{workflow_id}": OWN_READ,
+    "GET /renewals/{workflow_id}/panel": OWN_READ,
     "POST /renewals/{workflow_id}/start": OWN_WRITE,
     "POST /renewals/{workflow_id}/choose": OWN_WRITE,
     "POST /renewals/{workflow_id}/steps/{step_id}/complete": OWN_WRITE,

@@ -81,6 +81,12 @@ async def renewal_page(workflow_id: str, user: SignedIn, page: Page) -> Response
     return await page.render(workflow_id, user)
 
 
+@router.get("/renewals/{workflow_id}/panel")
+async def renewal_panel(workflow_id: str, user: SignedIn, page: Page) -> Response:
+    """The panel alone: the page redraws it live when the renewal changes elsewhere."""
+    return await page.render(workflow_id, user, partial=True)
+
+
 @router.post("/renewals/{workflow_id}/start")
 async def start(workflow_id: str, user: SignedIn, page: Page, from_queue: bool = Form(default=False)) -> Response:
     outcome = await actions.start(page.db, page.temporal, workflow_id, user)

@@ -74,6 +74,22 @@
     if (el.dataset.liveParam && ref) evt.detail.parameters[el.dataset.liveParam] = ref;
   });
 
+  // A live redraw keeps what the reader opened: <details> open before stay open (matched by id, else class, else
+  // position), so a panel refreshed by someone else's change does not fold the form the reader was in.
+  const detailsKey = (d, i) => d.id || d.className || `#${i}`;
+  const opened = new Map();
+  document.addEventListener("htmx:beforeSwap", (evt) => {
+    const el = evt.detail.elt;
+    if (!el?.id || evt.detail.requestConfig?.triggeringEvent?.type !== "live") return;
+    opened.set(el.id, new Set([...el.querySelectorAll("details")].filter((d) => d.open).map(detailsKey)));
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    opened.forEach((keys, id) => {
+      document.getElementById(id)?.querySelectorAll("details").forEach((d, i) => { if (keys.has(detailsKey(d, i))) d.open = true; });
+    });
+    opened.clear();
+  });
+
   // Two events about the same new thing can both fetch it; the second answer is dropped.
   document.addEventListener("htmx:beforeSwap", (evt) => {
     const prefix = evt.detail.elt?.dataset?.liveNew;
