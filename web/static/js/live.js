@@ -38,17 +38,12 @@
     if (replaces(el) && typingIn(el)) {
       if (waiting.has(el)) return;
       waiting.add(el);
-      const release = () => {
-        if (!waiting.has(el)) return;
-        el.removeEventListener("focusout", left);
-        waiting.delete(el);
-        setTimeout(() => fire(el, detail));
-      };
-      // Focus moving to the element's own button (send the edited draft) waits for that click to go through: a
-      // swap under the pointer would lose the click, and the form's text goes with its request.
+      // Only once focus leaves the element: moving to its own button (send the edited draft) must not swap the
+      // form away under the click and lose the edit.
       const left = (evt) => {
-        if (evt.relatedTarget && el.contains(evt.relatedTarget)) el.addEventListener("click", release, { once: true });
-        else release();
+        if (evt.relatedTarget && el.contains(evt.relatedTarget)) return;
+        el.removeEventListener("focusout", left);
+        setTimeout(() => { waiting.delete(el); fire(el, detail); });
       };
       el.addEventListener("focusout", left);
       return;
