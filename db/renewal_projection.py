@@ -55,7 +55,6 @@ def _announce(session: AsyncSession, values: dict[str, Any], before: Any) -> Non
         values["id"],
         {
             "workflow_id": values["id"],
-            "seq": values.get("seq"),  # a page already showing this state (the answer to its own action) skips it
             "customer_name": values.get("customer_name", ""),
             "stage": stage,
             "status": status,

@@ -5,7 +5,6 @@
 //   data-live-children="topic ..."  topics of elements that will be swapped in later (subscribed from the start)
 //   data-live-key="id"      only events whose ref, payload.agent_id, payload.workflow_id or payload.lead_id is this id
 //   data-live-status="s"    the status the element shows: an event reporting that same status is news to nobody
-//   data-live-seq="n"       the state's sequence number the element shows: an event up to it is already there
 //   data-live-new="prefix"  only events about something not on the page yet (no element #prefix+ref)
 //   data-live-param="name"  sends the event's ref as this query parameter
 //   data-seq-cursor         an append-only list: sends after=<largest data-seq among its items>
@@ -22,7 +21,6 @@
     const payload = event.payload || {};
     if (key && ![event.ref, payload.agent_id, payload.workflow_id, payload.lead_id].includes(key)) return false;
     if (el.dataset.liveStatus && el.dataset.liveStatus === payload.status) return false;
-    if (el.dataset.liveSeq && payload.seq != null && Number(payload.seq) <= Number(el.dataset.liveSeq)) return false;
     const prefix = el.dataset.liveNew;
     return !(prefix && document.getElementById(prefix + event.ref));
   };
