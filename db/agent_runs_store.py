@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import live
@@ -19,8 +19,11 @@ FINISHED = ("succeeded", "failed", "killed", "budget_paused", "skipped")
 async def upsert_run(session: AsyncSession, values: dict[str, Any]) -> None:
     stmt = dialect_insert(session, AgentRun).values(**values)
     update = {k: stmt.excluded[k] for k in values if k not in ("id", "started_at")}
-    # >=: a publish may change the status without adding an event; publishes are sequential per run.
-    stmt = stmt.on_conflict_do_update(index_elements=["id"], set_=update, where=AgentRun.seq <= stmt.excluded.seq)
+    # >=: a publish may change the status without adding an event. A finished run stays finished: a publish of the
+    # same seq still "running" (an approval handler's, or a retried activity's) can land after the final one.
+    newer = AgentRun.seq <= stmt.excluded.seq
+    not_reopened = or_(AgentRun.status.not_in(FINISHED), stmt.excluded.status.in_(FINISHED))
+    stmt = stmt.on_conflict_do_update(index_elements=["id"], set_=update, where=and_(newer, not_reopened))
     await session.execute(stmt)
     live.publish(session, "run", values["id"], {"agent_id": values["agent_id"], "status": values["status"]})
 
