@@ -86,11 +86,7 @@ async def agent_cards(db: Database, client: Client) -> list[AgentCard]:
     async with db.session() as session:
         agents = await agent_runs_store.agents(session)
         stats = await agent_runs_store.stats(session)
-        current = {
-            r.agent_id: r
-            for r in await agent_runs_store.runs(session, limit=200)
-            if r.status in ("running", "waiting_approval")
-        }
+        current = await agent_runs_store.going_runs(session)
     nexts = await asyncio.gather(*(_next_run(client, a.id) for a in agents))
     return [
         AgentCard(a, describe_schedule(a.schedule), n, stats.get(a.id), current.get(a.id))

@@ -14,6 +14,7 @@ from db.models import Agent, AgentRun, RunEvent, ToolResult
 from db.upsert import dialect_insert, insert_ignore
 
 FINISHED = ("succeeded", "failed", "killed", "budget_paused", "skipped")
+GOING = ("running", "waiting_approval")
 
 
 async def upsert_run(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -73,6 +74,24 @@ async def runs(session: AsyncSession, agent_id: str | None = None, limit: int = 
     if agent_id:
         q = q.where(AgentRun.agent_id == agent_id)
     return list(await session.scalars(q))
+
+
+async def going_runs(session: AsyncSession) -> dict[str, AgentRun]:
+    """Each agent's newest run, where that run is still going (running or waiting for approval).
+
+    Only the newest counts: an older run left "waiting_approval" (its workflow timed out before
+    it recorded an outcome) must not outrank the run that came after it.
+    """
+    newest = (
+        select(AgentRun.agent_id, func.max(AgentRun.started_at).label("started_at"))
+        .group_by(AgentRun.agent_id)
+        .subquery()
+    )
+    q = select(AgentRun).join(
+        newest,
+        and_(AgentRun.agent_id == newest.c.agent_id, AgentRun.started_at == newest.c.started_at),
+    )
+    return {r.agent_id: r for r in await session.scalars(q) if r.status in GOING}
 
 
 async def open_runs_started_before(session: AsyncSession, before: datetime, limit: int) -> list[AgentRun]:
