@@ -101,6 +101,19 @@ async def idle_sync(client: Client) -> None:
         await asyncio.sleep(0.5)
 
 
+async def triage_settled(client: Client) -> int:
+    """Until the number of running triage workflows has not moved for 3 s (those left wait for a manager):
+    the push burst is measured on its own, not behind the earlier phases' 2,000 triages. Returns that number."""
+    query = f"WorkflowType='{names.MESSAGE_TRIAGE}' AND ExecutionStatus='Running'"
+    last, quiet_since = -1, time.monotonic()
+    while time.monotonic() - quiet_since < 3:
+        running = (await client.count_workflows(query)).count
+        if running != last:
+            last, quiet_since = running, time.monotonic()
+        await asyncio.sleep(0.5)
+    return last
+
+
 async def backlog(
     http: httpx.AsyncClient, client: Client, sandbox: httpx.AsyncClient, events: Events, members: list[str], n: int
 ) -> None:
@@ -196,6 +209,8 @@ async def run(settings: Settings, env: WorkflowEnvironment, args: argparse.Names
             if args.backlog:
                 await backlog(http, env.client, sandbox, events, members, args.backlog)
             if args.push_burst:
+                waiting = await triage_settled(env.client)
+                print(f"Earlier triage settled ({waiting} waiting for a manager)")
                 await sandbox.put("/_sandbox/clubos/push", json={"enabled": True})
                 await http.post("/api/inbox/sync-interval", json={"seconds": 10})
                 while not events.empty():

@@ -118,6 +118,7 @@ class WebhookDispatcher:
         self._secret = secret
         self._timeout_s = timeout_s
         self._transport = transport
+        self._client: httpx.AsyncClient | None = None
         self._sleep = sleep
         self._header_prefix = header_prefix
         self._user_agent = user_agent
@@ -219,17 +220,33 @@ class WebhookDispatcher:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def _http(self) -> httpx.AsyncClient:
+        """One client, kept-alive connections, for every delivery, as a provider's sender has: a client per
+        delivery cost each one a new connection and the client's own set-up (proxies read from the
+        environment), so in a burst the sandbox's loop, not the receiver, made most of the time it records.
+        No connection limit: a delivery never queues behind others inside the sandbox. Idle connections are
+        dropped after 2 s, before a server's usual 5 s keep-alive, so a delivery never races a closing one."""
+        if self._client is None:
+            limits = httpx.Limits(max_connections=None, max_keepalive_connections=64, keepalive_expiry=2.0)
+            self._client = httpx.AsyncClient(
+                transport=self._transport, timeout=self._timeout_s, verify=_tls(), limits=limits
+            )
+        return self._client
 
     async def _run(self, event: WebhookEvent, first: asyncio.Future[DeliveryAttempt] | None, start: int) -> None:
         try:
-            async with httpx.AsyncClient(transport=self._transport, timeout=self._timeout_s, verify=_tls()) as client:
-                for number in range(start, MAX_ATTEMPTS + 1):
-                    attempt = await self._attempt(client, event, number)
-                    if first is not None and not first.done():
-                        first.set_result(attempt)
-                    if attempt.retry_in_s is None:
-                        return
-                    await self._sleep(attempt.retry_in_s)
+            client = self._http()
+            for number in range(start, MAX_ATTEMPTS + 1):
+                attempt = await self._attempt(client, event, number)
+                if first is not None and not first.done():
+                    first.set_result(attempt)
+                if attempt.retry_in_s is None:
+                    return
+                await self._sleep(attempt.retry_in_s)
         finally:
             if first is not None and not first.done():
                 first.set_exception(RuntimeError(f"delivery of {event.event_id} was aborted"))
