@@ -21,11 +21,18 @@ class LiveBroker:
         self.db = db
         self._subscribers: set[asyncio.Queue[dict[str, Any]]] = set()
         self._task: asyncio.Task[None] | None = None
+        self._positioned = asyncio.Event()
         self._last_id = 0
 
     async def _tail(self) -> None:
-        async with self.db.session() as session:
-            self._last_id = await live.last_id(session)
+        while not self._positioned.is_set():
+            try:
+                async with self.db.session() as session:
+                    self._last_id = await live.last_id(session)
+                self._positioned.set()
+            except Exception:  # the database blinked: subscribers wait until it answers
+                log.exception("live feed position read failed")
+                await asyncio.sleep(1)
         while self._subscribers:
             try:
                 async with self.db.session() as session:
@@ -48,8 +55,12 @@ class LiveBroker:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._subscribers.add(queue)
         if self._task is None or self._task.done():
+            self._positioned.clear()
             self._task = asyncio.create_task(self._tail())
         try:
+            # Ready only once the tailer knows where it starts: an event committed in
+            # between would otherwise count as already seen and be skipped.
+            await self._positioned.wait()
             yield queue
         finally:
             self._subscribers.discard(queue)
