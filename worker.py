@@ -30,8 +30,8 @@ from activities.downstream import DownstreamWaits
 from activities.inbox import InboxActivities
 from activities.intelligence import IntelligenceActivities
 from activities.journey_sweep import JourneySweepActivities
-from activities.nurture import NurtureActivities
-from activities.renewal_actions import RenewalActionActivities
+from activities.journeys import JourneyActivities
+from activities.renewal_side_effects import RenewalSideEffectActivities
 from activities.renewals import RenewalActivities
 from agent.llm_planner import LLMPlanner, make_planner
 from agent.targets import TargetResolver
@@ -73,7 +73,7 @@ WORKFLOWS: Sequence[type] = (
 )
 log = logging.getLogger("renubu.worker")
 # One copy of the retry policies for every workflow run (constants only; tests shorten the outage cap there).
-PASSTHROUGH = SandboxRestrictions.default.with_passthrough_modules("workflows.policies")
+PASSTHROUGH = SandboxRestrictions.default.with_passthrough_modules("workflows.retry_policies")
 RUNNER = SandboxedWorkflowRunner(restrictions=PASSTHROUGH)
 
 
@@ -115,7 +115,7 @@ async def activity_set(
             IntelligenceActivities(db, salesforce, active, analyst),
             RenewalActivities(db, client, settings.task_queue, approval_ttl_s=settings.approval_ttl_s),
             AssignmentActivities(db),
-            RenewalActionActivities(db, salesforce, analyst, Smtp.from_settings(settings)),
+            RenewalSideEffectActivities(db, salesforce, analyst, Smtp.from_settings(settings)),
             AgentRunActivities(db, settings, TargetResolver(clubos, db, settings), planner),
             AgentReadTools(clubos, db),
             MemberReadTools(clubos, db),
@@ -123,7 +123,7 @@ async def activity_set(
             ApprovalActivities(db, settings),
             AgentControlActivities(db, client, settings),
             InboxActivities(db, clubos, client, settings, inbox_model),
-            NurtureActivities(db, clubos, settings),
+            JourneyActivities(db, clubos, settings),
             JourneySweepActivities(db, client, settings),
             ActorActivities(db),
         )

@@ -12,7 +12,7 @@ import io
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from agent import copy
+from agent import wording
 from agent.targets import REMINDER_KINDS
 from agent.toolsets import refusal
 from clients.clubos import ClubOSClient
@@ -105,7 +105,7 @@ class AgentActionTools:
 
         async def body(t: m.Target) -> str:
             link = await self.clubos.create_payment_link(t.id, idempotency_key=_key(req, t.id, ":link"))
-            return copy.payment_reminder(
+            return wording.payment_reminder(
                 t.first_name, float(t.data.get("amount") or 0), link.url, self.settings.club_name, t.id
             )
 
@@ -120,7 +120,7 @@ class AgentActionTools:
         text = (req.edits or {}).get("body", inp.body)
 
         async def body(t: m.Target) -> str:
-            return copy.personalise(text, t.first_name)
+            return wording.personalise(text, t.first_name)
 
         async with activity_errors():
             results = await self._send_each(req, "message", inp.channel, body)
@@ -133,7 +133,7 @@ class AgentActionTools:
         text = (req.edits or {}).get("body", inp.body)
 
         async def body(t: m.Target) -> str:
-            return copy.personalise(text, t.first_name)
+            return wording.personalise(text, t.first_name)
 
         async with activity_errors():
             results = await self._send_each(req, "campaign", inp.channel, body)

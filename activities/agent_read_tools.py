@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from temporalio import activity
 
 from activities.agent_read_base import ReadToolBase, today
-from agent import copy, segments
+from agent import segments, wording
 from agent.toolsets import refusal
 from clients.errors import activity_errors
 from contracts import campaign_tools as m
@@ -53,7 +53,7 @@ class AgentReadTools(ReadToolBase):
     async def draft_message(self, run_id: str, call_id: str, inp: m.DraftRequest) -> m.ToolOutput:
         if refused := refusal(run_id, "draft_message"):
             return m.ToolOutput(ok=False, summary=f"Not allowed: {refused}.")
-        text = copy.draft(f"{inp.purpose} {inp.audience}")
+        text = wording.draft(f"{inp.purpose} {inp.audience}")
         return m.ToolOutput(summary=f"Drafted: {text}", data={"text": text, "channel": inp.channel})
 
     @activity.defn(name="tool.get_message_history")

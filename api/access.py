@@ -4,7 +4,7 @@ Every route of the app (HTML, JSON, CSV, SSE, webhooks) is declared in ROUTE_ROL
 app-wide dependency, checks the caller's role against it before the route runs, and refuses a route
 the table does not know (fail closed). Routes keep their own `require_role` as a second line; a test
 (tests/test_security_matrix.py) fails when a route is missing here. Ownership (a CSM only on their own
-renewals and customers) is checked where the renewal is loaded: api/renewal_actions.py, queue_owner.
+renewals and customers) is checked where the renewal is loaded: api/renewal_action_service.py, queue_owner.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ ROUTE_ROLES: dict[str, Access] = {
     # webhooks (signature checked in the route)
     "POST /webhooks/active/customer-update": SIGNED,
     "POST /webhooks/clubos/messages": SIGNED,
-    "POST /webhook/lead": SIGNED_OR_KEY,
+    "POST /webhooks/lead": SIGNED_OR_KEY,
+    "POST /webhook/lead": SIGNED_OR_KEY,  # deprecated path of /webhooks/lead
     "POST /webhooks/events": SIGNED_OR_KEY,
     # renewals: the queue, the workflow page and its JSON API
     "GET /": EVERYONE,

@@ -47,8 +47,8 @@ from api.routes import (
     journey_charts_api,
     journey_dry_run,
     journey_pages,
+    journey_webhooks,
     journeys_api,
-    nurture_webhooks,
     pipeline_pages,
     queue_pages,
     renewal_api,
@@ -74,7 +74,7 @@ if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
 
 log = logging.getLogger("renubu.api")
-WEBHOOKS = (webhooks, inbox_webhook, nurture_webhooks)  # unauthenticated until the signature: a tight body limit
+WEBHOOKS = (webhooks, inbox_webhook, journey_webhooks)  # unauthenticated until the signature: a tight body limit
 
 
 def create_app(
@@ -163,7 +163,7 @@ def create_app(
         events,
         inbox_webhook,
         inbox_api,
-        nurture_webhooks,
+        journey_webhooks,
         journeys_api,
         journey_builder,
         journey_charts_api,

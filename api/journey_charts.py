@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import journey_flow
 from api.journey_view import diagram
 from contracts.charts import Chart
-from db import journey_charts, nurture_store
+from db import journey_charts, journey_store
 from db.engine import Database
 from journeys.schema import parse_definition
 
@@ -33,7 +33,7 @@ async def chart_context(db: Database, journey_id: str, version: int | None) -> d
     """The charts and the flow with counts, for one version or every version (the flow: the version chosen,
     else the active one, since edges differ between versions)."""
     async with db.session() as session:
-        shown = await nurture_store.version(session, journey_id, version)
+        shown = await journey_store.version(session, journey_id, version)
         if shown is None:
             return {"charts": [], "flow": None}
         charts = [await load(session, journey_id, version) for load in LOADERS.values()]

@@ -10,7 +10,7 @@ from fastapi import HTTPException
 
 from api import journey_service, journey_view
 from api.deps import DB_INT_MAX
-from db import nurture_store
+from db import journey_store
 from db.engine import Database
 from db.models import Journey, JourneyVersion
 from journeys.schema import parse_definition
@@ -39,8 +39,8 @@ def totals(counts: dict[str, int]) -> dict[str, Any]:
 async def loaded(db: Database, journey_id: str, version: int | None) -> tuple[Journey, JourneyVersion, list[Any]]:
     async with db.session() as session:
         journey = await session.get(Journey, journey_id)
-        shown = await nurture_store.version(session, journey_id, version) if journey else None
-        history = await nurture_store.versions(session, journey_id)
+        shown = await journey_store.version(session, journey_id, version) if journey else None
+        history = await journey_store.versions(session, journey_id)
     if journey is None or shown is None:
         raise HTTPException(404, f"no journey {journey_id!r}" + (f" version {version}" if version else ""))
     return journey, shown, history
@@ -71,7 +71,7 @@ async def journey_context(
     """Everything but the analytics: the journey, the version shown, its diagram, the counts."""
     journey, shown, history = await loaded(db, journey_id, version)
     async with db.session() as session:
-        counts = (await nurture_store.enrollment_counts(session)).get(journey_id, {})
+        counts = (await journey_store.enrollment_counts(session)).get(journey_id, {})
     defn = parse_definition(shown.definition)
     return {
         "j": journey,

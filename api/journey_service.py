@@ -15,11 +15,11 @@ from api.deps import TemporalGetter
 from contracts.journey_definitions import Duration
 from contracts.journeys import LeadSnapshot
 from core.settings import Settings
-from db import journey_analytics, live, nurture_store
+from db import journey_analytics, journey_store, live
 from db.engine import Database
 from db.models import Journey
 from journeys import enroll, schedules
-from journeys.schema import DefinitionError, parse_definition, parse_duration
+from journeys.schema import JourneyDefinitionError, parse_definition, parse_duration
 from journeys.simulate import SampleEvent, simulate
 
 
@@ -71,12 +71,12 @@ async def publish(
         definition = parse_definition(data)
     except yaml.YAMLError as exc:
         raise PublishRejected([{"path": "source", "message": f"not valid YAML: {exc}"}]) from exc
-    except DefinitionError as exc:
+    except JourneyDefinitionError as exc:
         raise PublishRejected(exc.errors) from exc
     if definition.id != journey_id:
         raise PublishRejected([{"path": "id", "message": f"must be {journey_id!r}"}])
     async with db.transaction() as session:
-        number = await nurture_store.publish(
+        number = await journey_store.publish(
             session,
             journey_id=journey_id,
             name=definition.name,
@@ -96,7 +96,7 @@ async def activate_version(
 ) -> dict[str, Any]:
     """Rollback (or forward): new enrollments take this version; running ones keep theirs."""
     async with db.transaction() as session:
-        if await nurture_store.version(session, journey_id, version) is None:
+        if await journey_store.version(session, journey_id, version) is None:
             raise HTTPException(404, f"no version {version} of {journey_id!r}")
         journey = await session.get(Journey, journey_id)
         assert journey is not None
@@ -123,7 +123,7 @@ async def set_active(
 async def dry_run(db: Database, journey_id: str, body: DryRunBody, version: int | None) -> dict[str, Any]:
     """The path a sample lead would take; ValueError (a bad sample) reaches the caller."""
     async with db.session() as session:
-        chosen = await nurture_store.version(session, journey_id, version)
+        chosen = await journey_store.version(session, journey_id, version)
     if chosen is None:
         raise HTTPException(404, f"no journey {journey_id!r}")
     now = datetime.now(UTC)
@@ -141,7 +141,7 @@ async def dry_run(db: Database, journey_id: str, body: DryRunBody, version: int 
 
 async def analytics(db: Database, journey_id: str, version: int | None) -> dict[str, Any]:
     async with db.session() as session:
-        chosen = await nurture_store.version(session, journey_id, version)
+        chosen = await journey_store.version(session, journey_id, version)
         if chosen is None:
             raise HTTPException(404, f"no journey {journey_id!r}")
         order = [s["id"] for s in chosen.definition["steps"]]

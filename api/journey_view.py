@@ -124,7 +124,7 @@ def rule_text(rule: Rule, nested: bool = False) -> str:
 
 def trigger_lines(t: Trigger) -> list[str]:
     first = {
-        "new_lead": "A new lead arrives (POST /webhook/lead)",
+        "new_lead": "A new lead arrives (POST /webhooks/lead)",
         "event": f"The lead does: {t.event}",
         "condition": "A lead starts matching the condition",
         "schedule": f"On the schedule {t.schedule} (club time), for each lead that qualifies",

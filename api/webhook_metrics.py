@@ -10,7 +10,8 @@ from core import metrics
 SOURCES = {
     "/webhooks/active/customer-update": "active",
     "/webhooks/clubos/messages": "clubos",
-    "/webhook/lead": "lead_intake",
+    "/webhooks/lead": "lead_intake",
+    "/webhook/lead": "lead_intake",  # deprecated path
     "/webhooks/events": "engagement",
 }
 

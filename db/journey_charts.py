@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.charts import Chart, Series
-from db import journey_analytics, nurture_store
+from db import journey_analytics, journey_store
 from db.models import Enrollment, JourneyVersion, StepVisit
 
 # Time-in-step buckets, in seconds: wide on purpose, so a demo clock (a day a minute) and real journeys
@@ -33,7 +33,7 @@ def bucket(seconds: float) -> str:
 
 
 async def _versions(session: AsyncSession, journey_id: str, version: int | None) -> list[JourneyVersion]:
-    every = sorted(await nurture_store.versions(session, journey_id), key=lambda v: v.version)
+    every = sorted(await journey_store.versions(session, journey_id), key=lambda v: v.version)
     return [v for v in every if version is None or v.version == version]
 
 
@@ -54,7 +54,7 @@ Frame = tuple[list[JourneyVersion], list[str], dict[str, str]]
 
 async def _frame(session: AsyncSession, journey_id: str, version: int | None) -> Frame:
     shown = await _versions(session, journey_id, version)
-    active = await nurture_store.version(session, journey_id, version)
+    active = await journey_store.version(session, journey_id, version)
     order, names = _steps(shown, active)
     return shown, order, names
 

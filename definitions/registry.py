@@ -13,7 +13,7 @@ from contracts.renewal_definitions import WorkflowDefinition
 DEFINITIONS_DIR = Path(__file__).resolve().parent
 
 
-class DefinitionError(ValueError):
+class RenewalDefinitionError(ValueError):
     pass
 
 
@@ -22,7 +22,7 @@ def load_file(path: Path) -> WorkflowDefinition:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         return WorkflowDefinition.model_validate(raw)
     except (yaml.YAMLError, ValidationError) as exc:
-        raise DefinitionError(f"{path.name}: {exc}") from exc
+        raise RenewalDefinitionError(f"{path.name}: {exc}") from exc
 
 
 @lru_cache
@@ -35,4 +35,4 @@ def get_definition(definition_id: str) -> WorkflowDefinition:
     try:
         return all_definitions()[definition_id]
     except KeyError:
-        raise DefinitionError(f"unknown workflow definition {definition_id!r}") from None
+        raise RenewalDefinitionError(f"unknown workflow definition {definition_id!r}") from None

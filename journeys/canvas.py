@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from journeys.schema import DefinitionError, parse_definition
+from journeys.schema import JourneyDefinitionError, parse_definition
 
 WIDTH = 120  # a collection goes on one line ({...} / [...]) when that line fits, as in journeys/prebuilt
 TOP = ("id", "name", "description", "trigger", "goal", "exit", "steps")
@@ -20,11 +20,11 @@ _INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
 
 
 def canvas_model(source: str) -> dict[str, Any]:
-    """YAML (a published version's source) → the JSON the canvas edits. Raises DefinitionError."""
+    """YAML (a published version's source) → the JSON the canvas edits. Raises JourneyDefinitionError."""
     try:
         data = yaml.safe_load(source)
     except yaml.YAMLError as exc:
-        raise DefinitionError([{"path": "source", "message": f"not valid YAML: {exc}"}]) from exc
+        raise JourneyDefinitionError([{"path": "source", "message": f"not valid YAML: {exc}"}]) from exc
     return model_of(data)
 
 

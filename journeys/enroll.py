@@ -17,7 +17,7 @@ from contracts import ids, names
 from contracts.journey_definitions import JourneyDefinition
 from contracts.journeys import JourneyInput, LeadSnapshot
 from core.settings import Settings
-from db import nurture_store
+from db import journey_store
 from db.engine import Database
 from db.models import Journey, JourneyVersion
 from journeys.facts import facts_for
@@ -82,14 +82,14 @@ async def _walk(
     if check_trigger and when is not None and not evaluate(when, facts_for(lead, [], {}, datetime.now(UTC))):
         return "not_eligible", ids.journey(journey_id, lead.id)
     async with db.transaction() as session:
-        walk, new = await nurture_store.claim_walk(
+        walk, new = await journey_store.claim_walk(
             session, lead.id, journey_id, version, lambda n: ids.journey(journey_id, lead.id, n), again=again
         )
         claimed = (walk.id, walk.status, walk.walk) if walk is not None else None
     if claimed is None:  # a concurrent enrolment claimed it: that one starts the walk
         return "already_enrolled", ids.journey(journey_id, lead.id)
     workflow_id, status, number = claimed
-    if status != nurture_store.ACTIVE:
+    if status != journey_store.ACTIVE:
         return "already_enrolled", workflow_id
     # A new claim starts its walk; an active one is started again in case its start never happened (a crash or a
     # Temporal error between the claim and the start): Temporal refuses the duplicate when it did.
@@ -129,7 +129,7 @@ async def _start(
     except WorkflowAlreadyStartedError:
         return "already_enrolled"
     async with db.transaction() as session:  # events for this lead are routed to it from now on
-        await nurture_store.project(
+        await journey_store.project(
             session,
             {
                 "id": workflow_id,

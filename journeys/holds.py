@@ -10,7 +10,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from contracts import names
-from db import control, nurture_store
+from db import control, journey_store
 from db.engine import Database
 
 log = logging.getLogger("renubu.journeys")
@@ -36,11 +36,11 @@ async def release_held(client: Client, db: Database) -> int:
         async with db.session() as session:
             if (await control.kill_switch(session))["on"]:
                 return released
-            held = await nurture_store.held(session, BATCH)
+            held = await journey_store.held(session, BATCH)
         if not held:
             return released
         await asyncio.gather(*(wake(w) for w in held))
         async with db.transaction() as session:
-            await nurture_store.unhold(session, held)
+            await journey_store.unhold(session, held)
         released += len(held)
         log.info("kill switch lifted: %d held journey(s) signalled", len(held))

@@ -28,7 +28,7 @@ def parse_duration(text: str) -> timedelta:
 _ADAPTER = TypeAdapter(JourneyDefinition)
 
 
-class DefinitionError(ValueError):
+class JourneyDefinitionError(ValueError):
     """Validation errors, each with the path of what is wrong (e.g. steps.2.timeout)."""
 
     def __init__(self, errors: list[dict[str, str]]) -> None:
@@ -40,6 +40,6 @@ def parse_definition(data: Any) -> JourneyDefinition:
     try:
         return _ADAPTER.validate_python(data)
     except ValidationError as exc:
-        raise DefinitionError(
+        raise JourneyDefinitionError(
             [{"path": ".".join(str(p) for p in e["loc"]) or "(root)", "message": e["msg"]} for e in exc.errors()]
         ) from exc

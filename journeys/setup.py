@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 from sqlalchemy import select
 
-from db import nurture_store
+from db import journey_store
 from db.engine import Database
 from db.models import Journey
 from journeys.library import prebuilt
@@ -19,7 +19,7 @@ async def seed_prebuilt(db: Database) -> int:
             if definition.id in existing:
                 continue
             source = yaml.safe_dump(definition.model_dump(mode="json", exclude_none=True), sort_keys=False)
-            await nurture_store.publish(
+            await journey_store.publish(
                 session,
                 journey_id=definition.id,
                 name=definition.name,

@@ -18,7 +18,7 @@ import httpx
 
 from api.app import create_app
 from contracts.intelligence import ContextData, CustomerContext, CustomerInfo, RiskSignal, Usage, UsagePoint
-from db import intelligence_store, nurture_store, renewal_projection, users
+from db import intelligence_store, journey_store, renewal_projection, users
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import Enrollment, Lead, StepVisit, WorkflowStepHistory
@@ -154,7 +154,7 @@ async def seed_journey(db: Database, journey_id: str, today: date) -> None:
     start = _at(today, 10)
     async with db.transaction() as session:
         for note in ("first", "second"):
-            await nurture_store.publish(
+            await journey_store.publish(
                 session,
                 journey_id=journey_id,
                 name=f"Fast track ({journey_id})",

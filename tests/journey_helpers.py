@@ -49,7 +49,7 @@ async def new_lead(stack: LocalStack, **fields: Any) -> dict[str, Any]:
         "source": "web form",
         **fields,
     }
-    response = await signed_post(stack, "/webhook/lead", payload)
+    response = await signed_post(stack, "/webhooks/lead", payload)
     assert response.status_code == 201, response.text
     return dict(response.json())
 

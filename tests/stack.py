@@ -274,7 +274,7 @@ async def running_stack(
         active_webhook_url=f"{api_url}/webhooks/active/customer-update",
         clubos_webhook_url=f"{api_url}/webhooks/clubos/messages",
         engagement_webhook_url=f"{api_url}/webhooks/events",
-        lead_intake_url=f"{api_url}/webhook/lead",
+        lead_intake_url=f"{api_url}/webhooks/lead",
     )
     await upgrade(settings.resolved_database_url)
     db = Database(settings.resolved_database_url)

@@ -39,7 +39,12 @@ async def test_webhook_signature_is_enforced(stack: LocalStack, tamper: str) -> 
 
 @pytest.mark.parametrize(
     ("path", "prefix"),
-    [(HOOK, "X-Active"), ("/webhook/lead", "X-Renubu"), ("/webhooks/clubos/messages", "X-ClubOS")],
+    [
+        (HOOK, "X-Active"),
+        ("/webhooks/lead", "X-Renubu"),
+        ("/webhook/lead", "X-Renubu"),
+        ("/webhooks/clubos/messages", "X-ClubOS"),
+    ],
 )
 async def test_signature_errors_name_the_endpoints_own_headers(stack: LocalStack, path: str, prefix: str) -> None:
     others = {"X-Active", "X-Renubu", "X-ClubOS"} - {prefix}

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from markupsafe import Markup
 
-from definitions.registry import DefinitionError, all_definitions, load_file
+from definitions.registry import RenewalDefinitionError, all_definitions, load_file
 from definitions.render import Placeholder, render_text, render_value
 
 CONTEXT = {
@@ -43,7 +43,7 @@ def test_invalid_definition_names_the_problem(tmp_path: Path) -> None:
     raw["steps"][0]["chat"]["branches"]["snapshot"]["artifactId"] = "nope"
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(raw))
-    with pytest.raises(DefinitionError, match="unknown artifact 'nope'"):
+    with pytest.raises(RenewalDefinitionError, match="unknown artifact 'nope'"):
         load_file(bad)
 
 

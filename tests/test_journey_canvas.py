@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from journeys.canvas import canvas_model, model_of, problems, to_yaml
-from journeys.schema import DefinitionError, parse_definition
+from journeys.schema import JourneyDefinitionError, parse_definition
 
 PREBUILT = sorted((Path(__file__).resolve().parent.parent / "journeys" / "prebuilt").glob("*.yaml"))
 
@@ -88,7 +88,7 @@ def test_problems_name_the_step_with_a_1_based_number() -> None:
     del data["steps"][1]["duration"]
     data["steps"][2]["next"] = "nowhere"
     data["steps"][0]["channel"] = "pigeon"
-    with pytest.raises(DefinitionError) as caught:
+    with pytest.raises(JourneyDefinitionError) as caught:
         parse_definition(data)
     found = problems(caught.value.errors, data)
     by_step = {p["number"]: p["message"] for p in found}
@@ -97,7 +97,7 @@ def test_problems_name_the_step_with_a_1_based_number() -> None:
     assert "a wait needs a duration" in by_step[2] and by_step[2].startswith("Step 2 (pause): ")
     data["steps"][0]["channel"] = "email"
     data["steps"][1]["duration"] = "1d"
-    with pytest.raises(DefinitionError) as caught:
+    with pytest.raises(JourneyDefinitionError) as caught:
         parse_definition(data)
     (only,) = problems(caught.value.errors, data)
     assert only == {"step": 2, "number": 3, "field": "", "message": "Step 3 (nudge): unknown next step 'nowhere'"}
@@ -106,7 +106,7 @@ def test_problems_name_the_step_with_a_1_based_number() -> None:
 def test_problems_outside_steps_keep_their_field() -> None:
     data = three_steps()
     data["name"] = ""
-    with pytest.raises(DefinitionError) as caught:
+    with pytest.raises(JourneyDefinitionError) as caught:
         parse_definition(data)
     (only,) = problems(caught.value.errors, data)
     assert only["step"] is None and only["message"] == "name: cannot be empty"
@@ -116,7 +116,7 @@ def test_pattern_errors_are_said_in_plain_words() -> None:
     data = three_steps()
     data["steps"][1]["duration"] = "soon"
     data["steps"][2]["id"] = "Nudge Me"
-    with pytest.raises(DefinitionError) as caught:
+    with pytest.raises(JourneyDefinitionError) as caught:
         parse_definition(data)
     messages = [p["message"] for p in problems(caught.value.errors, data)]
     assert messages == [

@@ -10,7 +10,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
 
 from contracts import ids, names
-from db import control, nurture_store
+from db import control, journey_store
 from devstack.seed import MANAGER
 from tests.journey_helpers import new_lead, sends, speed_up
 from tests.stack import LocalStack, wait_for
@@ -45,7 +45,7 @@ async def test_a_long_hold_adds_few_events_and_the_lift_resumes_it(stack: LocalS
         handle = stack.client.get_workflow_handle(ids.journey("welcome-series", lead_id))
         await wait_for(lambda: _checked(handle, HELD_CHECKS), 120, f"{HELD_CHECKS} checks of the held send")
         async with stack.db.session() as session:
-            assert handle.id in await nurture_store.held(session, 1000)
+            assert handle.id in await journey_store.held(session, 1000)
     finally:
         async with stack.browser_session(MANAGER[0]) as http:
             lifted = await http.post("/api/control/kill-switch", json={"on": False})
@@ -76,7 +76,7 @@ async def test_a_long_hold_adds_few_events_and_the_lift_resumes_it(stack: LocalS
     assert EventType.EVENT_TYPE_TIMER_FIRED not in after[:send]
     assert EventType.EVENT_TYPE_TIMER_CANCELED in after[:send]
     async with stack.db.session() as session:
-        assert handle.id not in await nurture_store.held(session, 1000)
+        assert handle.id not in await journey_store.held(session, 1000)
 
 
 async def _sent(stack: LocalStack, lead_id: str) -> bool:

@@ -91,8 +91,8 @@ async def test_duplicate_events_count_once_and_bad_input_is_refused(fast: LocalS
     assert first.json()["status"] == "accepted" and again.json()["status"] == "duplicate"
     bad = await event(fast, lead_id, "teleported")
     assert bad.status_code == 422 and "type" in bad.text
-    nobody = await signed_post(fast, "/webhook/lead", {"first_name": "No Contact"})
+    nobody = await signed_post(fast, "/webhooks/lead", {"first_name": "No Contact"})
     assert nobody.status_code == 422 and "email or a phone" in nobody.text
     # A time zone the workflow could not use is refused at intake, naming the field.
-    lost = await signed_post(fast, "/webhook/lead", {"email": "tz@example.com", "timezone": "Mars/Olympus_Mons"})
+    lost = await signed_post(fast, "/webhooks/lead", {"email": "tz@example.com", "timezone": "Mars/Olympus_Mons"})
     assert lost.status_code == 422 and "timezone" in lost.text and "Mars/Olympus_Mons" in lost.text

@@ -20,7 +20,7 @@ from db.models import DownstreamWait, Lead, WorkflowInstance
 from devstack.seed import MANAGER
 from tests.journey_helpers import mail_to, new_lead, speed_up
 from tests.stack import LocalStack, wait_for, worker_for
-from workflows import policies
+from workflows import retry_policies
 from workflows.inbox_sync import InboxSyncWorkflow
 from workflows.intelligence import CustomerIntelligenceWorkflow
 
@@ -36,7 +36,7 @@ async def _waits(stack: LocalStack, workflow_ids: list[str]) -> list[DownstreamW
 
 async def test_a_long_salesforce_outage_loses_no_signal(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
     # The same policy with a 1 s cap, so the old budget is spent in seconds.
-    monkeypatch.setattr(policies, "EXTERNAL", policies.external(timedelta(seconds=1)))
+    monkeypatch.setattr(retry_policies, "EXTERNAL", retry_policies.external(timedelta(seconds=1)))
     monkeypatch.setattr(stack.settings, "downstream_alert_after_s", 3.0)  # the worker reads the stack's settings
     keys = [stack.healthy_account(i) for i in CUSTOMERS]
     for key in keys:
@@ -96,7 +96,7 @@ async def _cleared(stack: LocalStack, workflow_ids: list[str]) -> bool:
 
 
 async def test_the_renewal_page_says_what_it_waits_for(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(policies, "EXTERNAL", policies.external(timedelta(seconds=1)))
+    monkeypatch.setattr(retry_policies, "EXTERNAL", retry_policies.external(timedelta(seconds=1)))
     key = stack.healthy_account(17)
     stack.set_account(key, renewal_in_days=25)
     assert (await stack.post_signal(key, risk=50)).status_code == 202
@@ -124,7 +124,7 @@ async def test_the_renewal_page_says_what_it_waits_for(stack: LocalStack, monkey
 async def test_a_journey_waits_out_a_mail_outage(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
     """The SMTP relay is down for longer than the old budget when a lead's welcome email is due: the journey
     waits (visibly), then sends it exactly once and carries on."""
-    monkeypatch.setattr(policies, "EXTERNAL", policies.external(timedelta(seconds=1)))
+    monkeypatch.setattr(retry_policies, "EXTERNAL", retry_policies.external(timedelta(seconds=1)))
     await speed_up(stack)
     await stack.sandbox.mail.stop()
     try:

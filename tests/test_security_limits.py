@@ -63,7 +63,9 @@ async def api(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[App]:
 # --- request bodies ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/webhooks/active/customer-update", "/webhooks/clubos/messages", "/webhook/lead"])
+@pytest.mark.parametrize(
+    "path", ["/webhooks/active/customer-update", "/webhooks/clubos/messages", "/webhooks/lead", "/webhook/lead"]
+)
 async def test_webhook_bodies_over_the_limit_get_413(api: App, path: str) -> None:
     async def chunked() -> AsyncIterator[bytes]:  # no Content-Length: counted while read
         for _ in range(8):

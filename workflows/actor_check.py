@@ -13,7 +13,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.actors import ActorActivities
     from contracts.actors import Actor, ActorCheck, Role
-    from workflows import policies
+    from workflows import retry_policies
 
 VERIFY_ACTOR = "verify-actor"
 MANAGER: tuple[Role, ...] = ("manager",)
@@ -34,8 +34,8 @@ async def verify_actor(actor: Actor, roles: tuple[Role, ...]) -> None:
     verdict = await workflow.execute_activity_method(
         ActorActivities.verify_actor,
         ActorCheck(actor=actor, roles=list(roles)),
-        start_to_close_timeout=policies.SHORT,
-        retry_policy=policies.INTERNAL,
+        start_to_close_timeout=retry_policies.SHORT,
+        retry_policy=retry_policies.INTERNAL,
     )
     if not verdict.ok:
         raise ApplicationError(f"refused: {verdict.reason}", type="ActorRefused", non_retryable=True)

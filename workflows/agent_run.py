@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
         ToolResultTurn,
         Turn,
     )
-    from workflows import policies
+    from workflows import retry_policies
     from workflows.agent_thread import Thread
     from workflows.agent_tools import KillSwitchEngaged, run_calls
     from workflows.approval_gate import ApprovalGate, DecidesApprovals
@@ -96,8 +96,8 @@ class AgentRunWorkflow(DecidesApprovals):
         start: RunStart = await workflow.execute_activity_method(
             AgentRunActivities.load_run_start,
             inp.agent_id,
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
         config = start.config
         if inp.settings is not None:
@@ -130,12 +130,12 @@ class AgentRunWorkflow(DecidesApprovals):
         method = AgentRunActivities.plan_next_step
         try:
             step = await workflow.execute_activity_method(
-                method, req, start_to_close_timeout=policies.LLM_TIMEOUT, retry_policy=policies.LLM
+                method, req, start_to_close_timeout=retry_policies.LLM_TIMEOUT, retry_policy=retry_policies.LLM
             )
         except ActivityError as err:
             req.offline_reason = str(err.cause or err)
             step = await workflow.execute_activity_method(
-                method, req, start_to_close_timeout=policies.SHORT, retry_policy=policies.EXTERNAL
+                method, req, start_to_close_timeout=retry_policies.SHORT, retry_policy=retry_policies.EXTERNAL
             )
         c = carry.counters
         c.input_tokens, c.output_tokens = c.input_tokens + step.input_tokens, c.output_tokens + step.output_tokens

@@ -10,7 +10,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.agent_runs import AgentRunActivities
     from contracts.campaigns import RunCarry, RunProjection, RunUpdate, ThreadEvent
-    from workflows import policies
+    from workflows import retry_policies
 
 
 class Thread:
@@ -52,6 +52,6 @@ class Thread:
         await workflow.execute_activity_method(
             AgentRunActivities.publish_run,
             RunUpdate(projection=projection, events=events),
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )

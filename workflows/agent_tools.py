@@ -44,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
         evaluate,
         members_at_limit,
     )
-    from workflows import policies
+    from workflows import retry_policies
     from workflows.agent_thread import Thread
     from workflows.approval_gate import ApprovalGate, new_approval_id
 
@@ -57,7 +57,7 @@ SEND_HEARTBEAT = timedelta(seconds=10)  # a killed worker's batch is picked up a
 SEND_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     maximum_interval=timedelta(seconds=30),
-    non_retryable_error_types=[*policies.NON_RETRYABLE, "KillSwitchEngaged"],
+    non_retryable_error_types=[*retry_policies.NON_RETRYABLE, "KillSwitchEngaged"],
 )
 
 
@@ -125,14 +125,14 @@ async def _prepare(thread: Thread, call: ToolCall, pending: list[_Pending]) -> T
             args=[thread.run_id, call.id, call.input],
             result_type=ToolOutput,
             start_to_close_timeout=timedelta(minutes=2),
-            retry_policy=policies.EXTERNAL,
+            retry_policy=retry_policies.EXTERNAL,
         )
         return output
     res = await workflow.execute_activity_method(
         AgentRunActivities.resolve_targets,
         ResolveRequest(run_id=thread.run_id, call=call, by_reference=workflow.patched(TARGETS_BY_REFERENCE)),
         start_to_close_timeout=timedelta(minutes=2),
-        retry_policy=policies.EXTERNAL,
+        retry_policy=retry_policies.EXTERNAL,
     )
     if not res.count:
         return ToolOutput(summary=f"Nothing to do: {res.summary}")

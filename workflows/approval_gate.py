@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts import names
     from contracts.approvals import ApprovalDecision, ApprovalOutcome, ApprovalRequest
     from rules.approvals import decision_outcome, expired_outcome, withdrawn_outcome
-    from workflows import policies
+    from workflows import retry_policies
     from workflows.actor_check import MANAGER, verify_actor
 
 # Running executions decided before this existed replay the old answer (an error) for a repeated decision.
@@ -87,8 +87,8 @@ class ApprovalGate:
         await workflow.execute_activity_method(
             ApprovalActivities.record_request,
             req,
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
 
     def next_expiry(self) -> datetime | None:
@@ -153,6 +153,6 @@ async def _record_outcome(outcome: ApprovalOutcome) -> None:
     await workflow.execute_activity_method(
         ApprovalActivities.record_outcome,
         outcome,
-        start_to_close_timeout=policies.SHORT,
-        retry_policy=policies.INTERNAL,
+        start_to_close_timeout=retry_policies.SHORT,
+        retry_policy=retry_policies.INTERNAL,
     )

@@ -20,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.inbox import InboxActivities
     from contracts import names
     from contracts.inbox import InboxSyncInput, SyncStatus
-    from workflows import policies
+    from workflows import retry_policies
 
 
 @workflow.defn(name=names.INBOX_SYNC)
@@ -41,7 +41,7 @@ class InboxSyncWorkflow:
                 s.cursor,
                 start_to_close_timeout=timedelta(minutes=2),
                 heartbeat_timeout=timedelta(seconds=30),
-                retry_policy=policies.INTERNAL,
+                retry_policy=retry_policies.INTERNAL,
             )
             s.cursor, s.polls, s.stored = result.cursor, s.polls + 1, s.stored + result.stored
             with contextlib.suppress(TimeoutError):  # the poll interval passed

@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from contracts.renewals import IntelligenceUpdate, RenewalInput
     from rules.determination import days_until, determine_stage
-    from workflows import policies
+    from workflows import retry_policies
 
 MAX_SIGNALS_PER_RUN = 200
 SEEN_KEPT = 500
@@ -100,8 +100,8 @@ class CustomerIntelligenceWorkflow:
             context = await workflow.execute_activity_method(
                 IntelligenceActivities.fetch_customer_context,
                 signal,
-                start_to_close_timeout=policies.SHORT,
-                retry_policy=policies.EXTERNAL,
+                start_to_close_timeout=retry_policies.SHORT,
+                retry_policy=retry_policies.EXTERNAL,
             )
         except ActivityError as err:
             if isinstance(err.cause, ApplicationError) and err.cause.type == "NotFoundError":
@@ -113,16 +113,16 @@ class CustomerIntelligenceWorkflow:
                 await workflow.execute_activity_method(
                     IntelligenceActivities.record_failed_signal,
                     SignalFailure(signal=signal, reason=str(err.cause or err)),
-                    start_to_close_timeout=policies.SHORT,
-                    retry_policy=policies.INTERNAL,
+                    start_to_close_timeout=retry_policies.SHORT,
+                    retry_policy=retry_policies.INTERNAL,
                 )
             return SignalOutcome(event_id=signal.event_id, result="failed", detail=str(err.cause or err))
         analysis = await self._analyse(context)
         stored = await workflow.execute_activity_method(
             IntelligenceActivities.store_intelligence,
             args=[context, analysis],
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
         return await self._route(signal, context, analysis, stored)
 
@@ -131,8 +131,8 @@ class CustomerIntelligenceWorkflow:
             return await workflow.execute_activity_method(
                 IntelligenceActivities.analyze_customer,
                 AnalyzeInput(context=context),
-                start_to_close_timeout=policies.LLM_TIMEOUT,
-                retry_policy=policies.LLM,
+                start_to_close_timeout=retry_policies.LLM_TIMEOUT,
+                retry_policy=retry_policies.LLM,
             )
         except ActivityError as err:
             reason = str(err.cause or err)
@@ -140,8 +140,8 @@ class CustomerIntelligenceWorkflow:
             return await workflow.execute_activity_method(
                 IntelligenceActivities.analyze_customer,
                 AnalyzeInput(context=context, offline_reason=reason),
-                start_to_close_timeout=policies.SHORT,
-                retry_policy=policies.EXTERNAL,
+                start_to_close_timeout=retry_policies.SHORT,
+                retry_policy=retry_policies.EXTERNAL,
             )
 
     async def _route(
@@ -171,8 +171,8 @@ class CustomerIntelligenceWorkflow:
                 summary=analysis.analysis.summary,
                 analysis_source=analysis.provenance.label,
             ),
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
         update = IntelligenceUpdate(
             event_id=signal.event_id,
@@ -200,8 +200,8 @@ class CustomerIntelligenceWorkflow:
                     customer_id=customer.id, customer_name=customer.name, renewal_date=customer.renewal_date
                 ),
             ),
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
         if not applied:
             return SignalOutcome(

@@ -13,12 +13,12 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.nurture import NurtureActivities
+    from activities.journeys import JourneyActivities
     from contracts import names
     from contracts.journey_definitions import END, BranchStep, GoalStep, SendStep
     from contracts.journeys import Engagement, EnrollmentUpdate, JourneyInput, RetryStepInput, Visit
     from rules.step_outcomes import failure, retried
-    from workflows import policies
+    from workflows import retry_policies
     from workflows.journey_steps import Finished, JourneyProgress, StepRunner
 
 
@@ -85,10 +85,10 @@ class JourneyWorkflow:
     async def run(self, inp: JourneyInput) -> str:
         defn = inp.definition
         self.progress.lead = await workflow.execute_local_activity_method(
-            NurtureActivities.load_lead,
+            JourneyActivities.load_lead,
             inp.lead_id,
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
         index: int | None = 0
         try:
@@ -127,7 +127,7 @@ class JourneyWorkflow:
             visits = self.visits[max(0, self.published - 1) :]
             self.published = len(self.visits)
         await workflow.execute_local_activity_method(
-            NurtureActivities.project_enrollment,
+            JourneyActivities.project_enrollment,
             EnrollmentUpdate(
                 id=workflow.info().workflow_id,
                 lead_id=inp.lead_id,
@@ -140,6 +140,6 @@ class JourneyWorkflow:
                 finished_at=workflow.now() if finished else None,
                 visits=visits,
             ),
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )

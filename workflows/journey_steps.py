@@ -13,7 +13,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.nurture import NurtureActivities
+    from activities.journeys import JourneyActivities
     from contracts.journey_definitions import (
         BranchStep,
         ExitStep,
@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from journeys.facts import facts_for
     from journeys.schema import parse_duration
     from rules.conditions import Event, Facts, evaluate, explain
-    from workflows import policies
+    from workflows import retry_policies
 
 # A send refused for good (bad data) used to fail the journey and leave its enrolment "active"; executions that
 # replay without this marker keep that.
@@ -106,10 +106,10 @@ class StepRunner:
                 return await self._handoff(step), None
             case UpdateLeadStep():
                 self.progress.lead = await workflow.execute_local_activity_method(
-                    NurtureActivities.update_lead,
+                    JourneyActivities.update_lead,
                     LeadChange(lead_id=self.inp.lead_id, set=step.set, score_delta=step.score_delta),
-                    start_to_close_timeout=policies.SHORT,
-                    retry_policy=policies.INTERNAL,
+                    start_to_close_timeout=retry_policies.SHORT,
+                    retry_policy=retry_policies.INTERNAL,
                 )
                 return f"lead updated: {step.set or ''} score {step.score_delta:+d}", None
             case GoalStep():
@@ -139,10 +139,10 @@ class StepRunner:
             released = self.progress.releases  # a release that arrives while the send is being tried counts
             try:
                 out: SendOutcome = await workflow.execute_activity_method(
-                    NurtureActivities.send_journey_message,
+                    JourneyActivities.send_journey_message,
                     request,
-                    start_to_close_timeout=policies.SHORT,
-                    retry_policy=policies.EXTERNAL,
+                    start_to_close_timeout=retry_policies.SHORT,
+                    retry_policy=retry_policies.EXTERNAL,
                 )
             except ActivityError as err:  # only bad data gets here (outages are retried): the step fails visibly
                 if not workflow.patched(SEND_FAILS_STEP):
@@ -212,7 +212,7 @@ class StepRunner:
     async def _handoff(self, step: HandoffStep) -> str:
         inp = self.inp
         await workflow.execute_activity_method(
-            NurtureActivities.hand_off,
+            JourneyActivities.hand_off,
             HandoffRequest(
                 key=f"{workflow.info().workflow_id}:{step.id}",
                 enrollment_id=workflow.info().workflow_id,
@@ -223,8 +223,8 @@ class StepRunner:
                 reason=step.reason,
                 previous_agents=list(self.agents),
             ),
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
         self.agents.append(step.to)
         return f"handed off to {step.to}: {step.reason}"

@@ -10,7 +10,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.journey_sweep import JourneySweepActivities
     from contracts import names
-    from workflows import policies
+    from workflows import retry_policies
 
 
 @workflow.defn(name=names.JOURNEY_SWEEP)
@@ -22,5 +22,5 @@ class JourneySweepWorkflow:
             journey_id,
             start_to_close_timeout=timedelta(minutes=30),
             heartbeat_timeout=timedelta(minutes=1),
-            retry_policy=policies.EXTERNAL,
+            retry_policy=retry_policies.EXTERNAL,
         )

@@ -39,15 +39,15 @@ with workflow.unsafe.imports_passed_through():
         SupersedeInput,
     )
     from rules.determination import days_until
-    from workflows import policies
     from workflows import renewal_chat as chat
     from workflows import renewal_outreach as outreach
     from workflows import renewal_runs as runs
     from workflows import renewal_state as sm
+    from workflows import retry_policies
     from workflows.actor_check import CSM_OR_MANAGER, MANAGER, verify_actor
     from workflows.approval_gate import ApprovalGate, DecidesApprovals
-    from workflows.renewal_action import run_action
-    from workflows.renewal_views import current_details, projection, search_attributes
+    from workflows.renewal_action_runner import run_action
+    from workflows.renewal_search_attributes import current_details, projection, search_attributes
 
 
 T = TypeVar("T")
@@ -170,8 +170,8 @@ class RenewalWorkflow(DecidesApprovals):
         return await workflow.execute_activity_method(
             RenewalActivities.load_definition,
             definition_id,
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
 
     async def _publish(self) -> None:
@@ -182,8 +182,8 @@ class RenewalWorkflow(DecidesApprovals):
         await workflow.execute_activity_method(
             RenewalActivities.project_renewal,
             projection(s),
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
 
     @workflow.signal(name=names.INTELLIGENCE_UPDATE)
@@ -261,8 +261,8 @@ class RenewalWorkflow(DecidesApprovals):
             await workflow.execute_activity_method(
                 RenewalActivities.record_step,
                 rec,
-                start_to_close_timeout=policies.SHORT,
-                retry_policy=policies.INTERNAL,
+                start_to_close_timeout=retry_policies.SHORT,
+                retry_policy=retry_policies.INTERNAL,
             )
 
         return await self._change(

@@ -10,11 +10,11 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.renewal_actions import RenewalActionActivities
+    from activities.renewal_side_effects import RenewalSideEffectActivities
     from contracts.approvals import ApprovalOutcome, ApprovalRequest
     from contracts.renewals import ArtifactState, ChooseInput, OutreachSend, RenewalState
-    from workflows import policies
     from workflows import renewal_chat as chat
+    from workflows import retry_policies
     from workflows.approval_gate import ApprovalGate, new_approval_id
 
 ACTION = "send_renewal_email"
@@ -67,10 +67,10 @@ async def on_outcome(state: RenewalState, gate: ApprovalGate, outcome: ApprovalO
     )
     try:
         to = await workflow.execute_activity_method(
-            RenewalActionActivities.send_outreach,
+            RenewalSideEffectActivities.send_outreach,
             send,
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERACTIVE,  # the manager's decision waits; a failure is noted on the step
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERACTIVE,  # the manager's decision waits; a failure is noted on the step
         )
     except ActivityError as err:
         return chat.add_note(state, step_id, f"Approved, but sending failed ({err.cause or err}).", now)

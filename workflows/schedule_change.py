@@ -13,7 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts import names
     from contracts.approvals import ApprovalItem, ApprovalRequest
     from contracts.campaigns import ScheduleChange, ScheduleChangeInput
-    from workflows import policies
+    from workflows import retry_policies
     from workflows.approval_gate import ApprovalGate, DecidesApprovals, new_approval_id
 
 
@@ -43,8 +43,8 @@ class ScheduleChangeWorkflow(DecidesApprovals):
             await workflow.execute_activity_method(
                 AgentControlActivities.apply_schedule_change,
                 ScheduleChange(agent_id=inp.agent_id, schedule=inp.proposed, approved_by=outcome.decided_by or ""),
-                start_to_close_timeout=policies.SHORT,
-                retry_policy=policies.INTERNAL,
+                start_to_close_timeout=retry_policies.SHORT,
+                retry_policy=retry_policies.INTERNAL,
             )
         # The decide_approval update is still recording this outcome; let it finish first.
         self.gate.closed = True

@@ -9,7 +9,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.inbox import InboxActivities
     from contracts import names
     from contracts.inbox import ReplyRequest, ReplyResult
-    from workflows import policies
+    from workflows import retry_policies
 
 
 @workflow.defn(name=names.STAFF_REPLY)
@@ -17,5 +17,8 @@ class StaffReplyWorkflow:
     @workflow.run
     async def run(self, req: ReplyRequest) -> ReplyResult:
         return await workflow.execute_activity_method(
-            InboxActivities.send_reply, req, start_to_close_timeout=policies.SHORT, retry_policy=policies.EXTERNAL
+            InboxActivities.send_reply,
+            req,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.EXTERNAL,
         )

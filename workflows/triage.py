@@ -30,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from inbox.keywords import is_opt_in, is_opt_out
     from rules.risk import describe
     from rules.triage import check_reply, decide
-    from workflows import policies
+    from workflows import retry_policies
     from workflows.approval_gate import ApprovalGate, DecidesApprovals, new_approval_id
 
 # Issue 14, for executions started before it: alert managers on urgent flags, and send an automatic reply only
@@ -52,8 +52,8 @@ class MessageTriageWorkflow(DecidesApprovals):
         ctx: TriageContext = await workflow.execute_activity_method(
             InboxActivities.load_triage_context,
             inp.message_id,
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.EXTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.EXTERNAL,
         )
         if is_opt_in(ctx.body) and workflow.patched(OPT_IN):
             return await self._opt_in(ctx)
@@ -120,28 +120,34 @@ class MessageTriageWorkflow(DecidesApprovals):
             return await workflow.execute_activity_method(
                 InboxActivities.classify_message,
                 req,
-                start_to_close_timeout=policies.LLM_TIMEOUT,
-                retry_policy=policies.LLM,
+                start_to_close_timeout=retry_policies.LLM_TIMEOUT,
+                retry_policy=retry_policies.LLM,
             )
         except ActivityError as err:
             req.offline_reason = str(err.cause or err)
             return await workflow.execute_activity_method(
                 InboxActivities.classify_message,
                 req,
-                start_to_close_timeout=policies.SHORT,
-                retry_policy=policies.EXTERNAL,
+                start_to_close_timeout=retry_policies.SHORT,
+                retry_policy=retry_policies.EXTERNAL,
             )
 
     async def _draft(self, ctx: TriageContext, cls: Classification) -> Draft:
         req = DraftRequest(context=ctx, classification=cls)
         try:
             return await workflow.execute_activity_method(
-                InboxActivities.draft_reply, req, start_to_close_timeout=policies.LLM_TIMEOUT, retry_policy=policies.LLM
+                InboxActivities.draft_reply,
+                req,
+                start_to_close_timeout=retry_policies.LLM_TIMEOUT,
+                retry_policy=retry_policies.LLM,
             )
         except ActivityError as err:
             req.offline_reason = str(err.cause or err)
             return await workflow.execute_activity_method(
-                InboxActivities.draft_reply, req, start_to_close_timeout=policies.SHORT, retry_policy=policies.EXTERNAL
+                InboxActivities.draft_reply,
+                req,
+                start_to_close_timeout=retry_policies.SHORT,
+                retry_policy=retry_policies.EXTERNAL,
             )
 
     async def _send(
@@ -157,14 +163,17 @@ class MessageTriageWorkflow(DecidesApprovals):
                 key=f"triage:{ctx.clubos_message_id}:{suffix}",
                 opt_out_confirmation=opt_out_confirmation,
             ),
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.EXTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.EXTERNAL,
         )
         return result.state
 
     async def _opt_out(self, ctx: TriageContext) -> None:
         await workflow.execute_activity_method(
-            InboxActivities.suppress_member, ctx, start_to_close_timeout=policies.SHORT, retry_policy=policies.INTERNAL
+            InboxActivities.suppress_member,
+            ctx,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
         await self._send(
             ctx,
@@ -179,8 +188,8 @@ class MessageTriageWorkflow(DecidesApprovals):
         lifted = await workflow.execute_activity_method(
             InboxActivities.resubscribe_member,
             ctx,
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
         channel = "email" if ctx.channel == "email" else "SMS"
         reason = f"the member opted back in to {channel} messages"
@@ -235,11 +244,14 @@ class MessageTriageWorkflow(DecidesApprovals):
                 "handle it.",
                 link=f"/inbox?c={quote(ctx.conversation_id)}",
             ),
-            start_to_close_timeout=policies.SHORT,
-            retry_policy=policies.INTERNAL,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )
 
     async def _record(self, record: TriageRecord) -> None:
         await workflow.execute_activity_method(
-            InboxActivities.record_triage, record, start_to_close_timeout=policies.SHORT, retry_policy=policies.INTERNAL
+            InboxActivities.record_triage,
+            record,
+            start_to_close_timeout=retry_policies.SHORT,
+            retry_policy=retry_policies.INTERNAL,
         )

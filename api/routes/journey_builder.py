@@ -18,10 +18,10 @@ from api import journey_service
 from api.auth import Manager
 from api.deps import DB_INT_MAX, get_db, get_settings_dep, get_temporal
 from contracts.journeys import LeadSnapshot
-from db import nurture_store
+from db import journey_store
 from db.models import Journey
 from journeys.canvas import canvas_model, model_of, problems, to_yaml
-from journeys.schema import DefinitionError, parse_definition, parse_duration
+from journeys.schema import JourneyDefinitionError, parse_definition, parse_duration
 from journeys.simulate import SampleEvent, simulate
 
 router = APIRouter(prefix="/api", tags=["journeys"])
@@ -107,7 +107,7 @@ def _validated(definition: dict[str, Any]) -> tuple[dict[str, Any] | None, str, 
     """The model (or None), its YAML, and what is wrong with it."""
     try:
         model = model_of(definition)
-    except DefinitionError as exc:
+    except JourneyDefinitionError as exc:
         try:
             text = to_yaml(definition)
         except (AttributeError, TypeError):  # too broken to write; the problems say why
@@ -141,14 +141,14 @@ async def builder_model(
         )
     journey = await journey_service.get_journey(get_db(request), journey_id)
     async with get_db(request).session() as session:
-        chosen = await nurture_store.version(session, journey_id, version)
-        history = await nurture_store.versions(session, journey_id)
-        positions = await nurture_store.canvas_positions(session, journey_id)
+        chosen = await journey_store.version(session, journey_id, version)
+        history = await journey_store.versions(session, journey_id)
+        positions = await journey_store.canvas_positions(session, journey_id)
     if chosen is None:
         raise HTTPException(404, f"no version {version} of {journey_id!r}")
     try:
         model = canvas_model(chosen.source)
-    except DefinitionError:  # a source the schema has since tightened: the stored definition still loads
+    except JourneyDefinitionError:  # a source the schema has since tightened: the stored definition still loads
         model = model_of(chosen.definition)
     return BuilderModel(
         journey_id=journey_id,
@@ -168,7 +168,7 @@ async def builder_positions(request: Request, journey_id: str, body: CanvasPosit
     async with get_db(request).transaction() as session:
         if await session.get(Journey, journey_id) is None:
             raise HTTPException(404, f"no journey {journey_id!r}")
-        await nurture_store.save_canvas_positions(session, journey_id, body.model_dump()["positions"], user.email)
+        await journey_store.save_canvas_positions(session, journey_id, body.model_dump()["positions"], user.email)
     return body
 
 
@@ -209,7 +209,7 @@ async def builder_publish(
     if body.positions is not None and journey_id == NEW:  # a new journey's layout lands with it
         async with get_db(request).transaction() as session:
             positions = CanvasPositions(positions=body.positions).model_dump()["positions"]
-            await nurture_store.save_canvas_positions(session, model["id"], positions, user.email)
+            await journey_store.save_canvas_positions(session, model["id"], positions, user.email)
     return BuilderPublished(journey_id=model["id"], version=result["version"], active=result["active"], yaml=text)
 
 

@@ -10,7 +10,7 @@ from api.auth import Viewer
 from api.deps import DB_INT_MAX, DbDep
 from api.journey_charts import LOADERS, JourneyChart
 from contracts.charts import Chart
-from db import nurture_store
+from db import journey_store
 
 router = APIRouter(tags=["journeys"])
 
@@ -25,6 +25,6 @@ async def journey_chart(
 ) -> Chart:
     """The funnel per version, drop-off per step, or time in step, for one version of the journey or all."""
     async with db.session() as session:
-        if await nurture_store.version(session, journey_id, version) is None:
+        if await journey_store.version(session, journey_id, version) is None:
             raise HTTPException(404, f"no journey {journey_id!r}" + (f" version {version}" if version else ""))
         return await LOADERS[chart](session, journey_id, version)

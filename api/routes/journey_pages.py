@@ -17,7 +17,7 @@ from api.auth import CurrentUser, Manager, Viewer
 from api.campaign_ui import InlineErrors, render
 from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
 from api.journey_page_view import partial, totals, version_param
-from db import nurture_store
+from db import journey_store
 from journeys.schema import parse_definition
 
 router = APIRouter(tags=["journey pages"], route_class=InlineErrors, include_in_schema=False)
@@ -28,16 +28,16 @@ VERSION_CHANGED = "journey-version"  # HX-Trigger after a publish or rollback: t
 async def _list_context(request: Request) -> dict[str, Any]:
     rows = []
     async with get_db(request).session() as session:
-        counts = await nurture_store.enrollment_counts(session)
-        for journey in await nurture_store.journeys(session):
-            shown = await nurture_store.version(session, journey.id)
+        counts = await journey_store.enrollment_counts(session)
+        for journey in await journey_store.journeys(session):
+            shown = await journey_store.version(session, journey.id)
             defn = parse_definition(shown.definition) if shown else None
             rows.append(
                 {
                     "j": journey,
                     "description": defn.description if defn else "",
                     "trigger": journey_view.trigger_lines(defn.trigger)[0] if defn else "—",
-                    "versions": len(await nurture_store.versions(session, journey.id)),
+                    "versions": len(await journey_store.versions(session, journey.id)),
                     **totals(counts.get(journey.id, {})),
                 }
             )

@@ -15,7 +15,7 @@ from api import journey_service, retries
 from api.auth import CurrentUser, Manager, Viewer
 from api.deps import DB_INT_MAX, DbDep, SettingsDep, TemporalDep, get_db, get_settings_dep, get_temporal
 from api.journey_service import DryRunBody, PublishBody  # the request bodies, shared with the pages
-from db import nurture_store
+from db import journey_store
 from db.models import Enrollment, Handoff, Lead, LeadEvent
 from journeys import enroll
 from journeys.facts import snapshot
@@ -26,8 +26,8 @@ router = APIRouter(prefix="/api", tags=["journeys"])
 @router.get("/journeys", response_model=list[out.JourneySummary])
 async def list_journeys(_user: Viewer, db: DbDep) -> list[dict[str, Any]]:
     async with db.session() as session:
-        rows = await nurture_store.journeys(session)
-        counts = await nurture_store.enrollment_counts(session)
+        rows = await journey_store.journeys(session)
+        counts = await journey_store.enrollment_counts(session)
     return [
         {
             "id": j.id,
@@ -46,8 +46,8 @@ async def get_journey(
 ) -> dict[str, Any]:
     journey = await journey_service.get_journey(db, journey_id)
     async with db.session() as session:
-        chosen = await nurture_store.version(session, journey_id, version)
-        history = await nurture_store.versions(session, journey_id)
+        chosen = await journey_store.version(session, journey_id, version)
+        history = await journey_store.versions(session, journey_id)
     if chosen is None:
         raise HTTPException(404, f"no version {version} of {journey_id!r}")
     return {
@@ -158,7 +158,7 @@ async def analytics(
 @router.get("/pipeline", response_model=dict[str, int])
 async def pipeline(_user: Viewer, db: DbDep) -> dict[str, int]:
     async with db.session() as session:
-        return await nurture_store.pipeline(session)
+        return await journey_store.pipeline(session)
 
 
 @router.get("/leads/{lead_id}", response_model=out.LeadDetail)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
-from api import renewal_actions as actions
+from api import renewal_action_service as actions
 from api.auth import Manager, SignedIn
 from api.deps import DB_INT_MAX, DbDep, TemporalGetterDep
 from api.renewal_queue import queue_owner, start_of_today

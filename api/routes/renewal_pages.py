@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from markupsafe import escape
 
 from api import reassign_choices
-from api import renewal_actions as actions
+from api import renewal_action_service as actions
 from api.auth import CurrentUser, Manager, SignedIn
 from api.campaign_ui import clock_in
 from api.deps import DbDep, SettingsDep, TemporalGetterDep, get_templates

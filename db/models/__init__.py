@@ -8,8 +8,7 @@ from db.models.control import ControlSetting, LiveEvent, Suppression
 from db.models.customers import Customer, CustomerIntelligence, FailedSignal, WebhookEvent
 from db.models.downstream import DownstreamWait
 from db.models.inbox import InboxAiDecision, InboxConversation, InboxMessage
-from db.models.locks import AppLock
-from db.models.nurture import (
+from db.models.journeys import (
     Enrollment,
     Handoff,
     IntakeRequest,
@@ -21,6 +20,7 @@ from db.models.nurture import (
     LeadEvent,
     StepVisit,
 )
+from db.models.locks import AppLock
 from db.models.outbox import OutboxEntry
 from db.models.renewals import RenewalPeriod, WorkflowInstance, WorkflowStepHistory
 

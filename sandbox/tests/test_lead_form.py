@@ -1,5 +1,5 @@
 """The sandbox's Leads tab posts a lead like the club's website form: a signed
-`POST /webhook/lead` to Renubu, retried on a 5xx, with Renubu's answer (lead id,
+`POST /webhooks/lead` to Renubu, retried on a 5xx, with Renubu's answer (lead id,
 journeys enrolled) shown on the page and in the admin API."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sandbox.state import SandboxState
 from sandbox.testing import ADMIN, check_signature, make_settings, sandbox_client
 
 SECRET = "intake-test-secret"
-URL = "http://renubu.test/webhook/lead"
+URL = "http://renubu.test/webhooks/lead"
 SCRIPT = "<script>alert('x')</script>"
 FORM = {
     "first_name": "Robin",
@@ -36,7 +36,7 @@ FORM = {
 
 
 class FakeRenubu:
-    """Answers like `POST /webhook/lead` (201, lead id, enrolments), or with the scripted error statuses first."""
+    """Answers like `POST /webhooks/lead` (201, lead id, enrolments), or with the scripted error statuses first."""
 
     def __init__(self, *errors: int) -> None:
         self.errors = deque(errors)

@@ -1,5 +1,5 @@
 """The club website's lead form, as the outside world: a submission becomes a signed
-`POST /webhook/lead` to Renubu (X-Renubu-Timestamp and X-Renubu-Signature, HMAC with
+`POST /webhooks/lead` to Renubu (X-Renubu-Timestamp and X-Renubu-Signature, HMAC with
 the intake secret) through the shared dispatcher, so a 5xx is retried and every
 attempt is logged. Renubu's answer (the lead id, the journeys it enrolled the lead
 in) is kept with the submission; submissions are kept in the state file."""

@@ -33,7 +33,7 @@ class SandboxSettings(BaseSettings):
     active_webhook_url: str = "http://127.0.0.1:8000/webhooks/active/customer-update"
     clubos_webhook_url: str = "http://127.0.0.1:8000/webhooks/clubos/messages"
     engagement_webhook_url: str = "http://127.0.0.1:8000/webhooks/events"
-    lead_intake_url: str = "http://127.0.0.1:8000/webhook/lead"
+    lead_intake_url: str = "http://127.0.0.1:8000/webhooks/lead"
 
     # Shared with Renubu, under the same names.
     data_dir: Path | None = None  # the sandbox keeps its state in <data_dir>/sandbox.db; unset: in memory only

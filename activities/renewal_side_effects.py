@@ -25,7 +25,7 @@ from llm.base import Analyst
 from llm.factory import offline_fallback
 
 
-class RenewalActionActivities:
+class RenewalSideEffectActivities:
     def __init__(self, db: Database, salesforce: SalesforceClient, analyst: Analyst, smtp: Smtp) -> None:
         self.db, self.salesforce, self.analyst, self.smtp = db, salesforce, analyst, smtp
 

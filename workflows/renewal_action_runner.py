@@ -10,10 +10,10 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.renewal_actions import RenewalActionActivities
+    from activities.renewal_side_effects import RenewalSideEffectActivities
     from contracts.renewals import ActionRequest, ActionResult, ArtifactState, ChooseInput, RenewalState
-    from workflows import policies
     from workflows import renewal_chat as chat
+    from workflows import retry_policies
 
 
 async def run_action(state: RenewalState, action: str, inp: ChooseInput) -> bool:
@@ -33,13 +33,13 @@ async def run_action(state: RenewalState, action: str, inp: ChooseInput) -> bool
         actor=inp.actor,
     )
     try:
-        result = await _perform(req, policies.LLM, policies.LLM_TIMEOUT)
+        result = await _perform(req, retry_policies.LLM, retry_policies.LLM_TIMEOUT)
     except ActivityError as err:
         if action == "createTask":  # no model involved: nothing to fall back to
             return _failed(state, step.step_id, err)
         req.offline_reason = str(err.cause or err)
         try:
-            result = await _perform(req, policies.INTERACTIVE, policies.SHORT)
+            result = await _perform(req, retry_policies.INTERACTIVE, retry_policies.SHORT)
         except ActivityError as err2:
             return _failed(state, step.step_id, err2)
     artifact = ArtifactState(
@@ -59,7 +59,7 @@ async def run_action(state: RenewalState, action: str, inp: ChooseInput) -> bool
 
 async def _perform(req: ActionRequest, retry: RetryPolicy, limit: timedelta) -> ActionResult:
     return await workflow.execute_activity_method(
-        RenewalActionActivities.perform_action, req, start_to_close_timeout=limit, retry_policy=retry
+        RenewalSideEffectActivities.perform_action, req, start_to_close_timeout=limit, retry_policy=retry
     )
 
 

@@ -1,6 +1,6 @@
-"""Lead intake and engagement events (seed 002's `POST /webhook/lead`, seed 003's
-events). Signed (`X-Renubu-Timestamp`, `X-Renubu-Signature: v1=<hmac>`) or sent
-with a staff API key (`X-API-Key`)."""
+"""Lead intake and engagement events: seed 002's lead intake at `POST /webhooks/lead` (beside the other
+webhooks; `POST /webhook/lead` is its deprecated old path) and seed 003's events. Signed
+(`X-Renubu-Timestamp`, `X-Renubu-Signature: v1=<hmac>`) or sent with a staff API key (`X-API-Key`)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from api.webhook_models import parse_body
 from contracts import names
 from contracts.journeys import Engagement
 from core.settings import Settings
-from db import intake_requests, nurture_store, users
+from db import intake_requests, journey_store, users
 from db.engine import Database
 from db.models import Lead
 from journeys import enroll
@@ -106,7 +106,8 @@ async def authenticate(request: Request, settings: Settings, db: Database) -> by
     return body
 
 
-@router.post("/webhook/lead", status_code=201, openapi_extra=_body(LeadIn))
+@router.post("/webhooks/lead", status_code=201, openapi_extra=_body(LeadIn))
+@router.post("/webhook/lead", status_code=201, openapi_extra=_body(LeadIn), deprecated=True)
 async def intake(
     request: Request,
     idempotency_key: idempotency.IdempotencyHeader = None,
@@ -136,7 +137,7 @@ async def intake(
 
 async def _intake(request: Request, settings: Settings, db: Database, fields: dict[str, Any]) -> dict[str, Any]:
     async with db.transaction() as session:
-        lead, created = await nurture_store.upsert_lead(session, fields)
+        lead, created = await journey_store.upsert_lead(session, fields)
         # The retry of an intake whose enrolment failed part-way (Temporal unreachable: 503) is still the lead's
         # first: its new-lead journeys are started again (idempotent: one workflow id per lead and journey).
         first = created or lead.created_at > datetime.now(UTC) - INTAKE_RETRY_WINDOW
@@ -163,15 +164,15 @@ async def event(
         lead = (
             (await session.get(Lead, e.lead_id))
             if e.lead_id
-            else await nurture_store.find_lead(session, e.email, e.phone)
+            else await journey_store.find_lead(session, e.email, e.phone)
         )
         if lead is None:
             raise HTTPException(404, "no such lead")
-        new = await nurture_store.record_event(
+        new = await journey_store.record_event(
             session, event_id=e.event_id, lead=lead, type=e.type, channel=e.channel, data=e.data, occurred_at=occurred
         )
         snap = snapshot(lead)
-        enrollments = await nurture_store.active_enrollments(session, lead.id)
+        enrollments = await journey_store.active_enrollments(session, lead.id)
     signal = Engagement(event_id=e.event_id, type=e.type, channel=e.channel, at=occurred, data=e.data, lead=snap)
     async with temporal_call():
         for enrollment in enrollments:

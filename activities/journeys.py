@@ -16,7 +16,7 @@ from clients.notify import Smtp, send_email
 from contracts.journeys import EnrollmentUpdate, HandoffRequest, LeadChange, LeadSnapshot, SendOutcome, SendRequest
 from core import metrics
 from core.settings import Settings
-from db import approvals_store, control, locks, nurture_store, outbox, suppression
+from db import approvals_store, control, journey_store, locks, outbox, suppression
 from db.engine import Database
 from db.models import Handoff, Lead, LeadEvent, OutboxEntry
 from db.upsert import insert_ignore
@@ -26,7 +26,7 @@ from rules.frequency import next_allowed
 JOURNEY_KINDS = ("journey_email", "journey_sms", "journey_chat")
 
 
-class NurtureActivities:
+class JourneyActivities:
     def __init__(self, db: Database, clubos: ClubOSClient, settings: Settings) -> None:
         self.db, self.clubos, self.settings = db, clubos, settings
 
@@ -95,7 +95,7 @@ class NurtureActivities:
         if kill["on"]:  # the journey holds its step until the switch is lifted; nothing is lost or sent meanwhile
             metrics.JOURNEY_DEFERRED.inc(reason="kill switch")
             async with self.db.transaction() as session:
-                await nurture_store.hold(session, req.enrollment_id)
+                await journey_store.hold(session, req.enrollment_id)
             return SendOutcome(
                 state="deferred",
                 detail=f"kill switch on: {kill.get('reason') or ''}",
@@ -104,7 +104,7 @@ class NurtureActivities:
             )
         if req.holds:
             async with self.db.transaction() as session:
-                await nurture_store.unhold(session, [req.enrollment_id])
+                await journey_store.unhold(session, [req.enrollment_id])
         if channel is None:
             metrics.SENDS.inc(channel=req.channel, outcome="skipped")
             return SendOutcome(
@@ -227,7 +227,7 @@ class NurtureActivities:
     @activity.defn(name="project_enrollment")
     async def project_enrollment(self, u: EnrollmentUpdate) -> None:
         async with self.db.transaction() as session:
-            await nurture_store.project(
+            await journey_store.project(
                 session,
                 {
                     "id": u.id,

@@ -1,8 +1,8 @@
 """Nurture benchmark.
 
-    .venv/bin/python -m bench.nurture_enrolments [--leads 10000] [--day-s 20]
+    .venv/bin/python -m bench.journey_enrolments [--leads 10000] [--day-s 20]
 
-Enrols N new leads in the welcome series through the signed `POST /webhook/lead`
+Enrols N new leads in the welcome series through the signed `POST /webhooks/lead`
 (each is its own journey workflow), posts an "opened" event for every other lead
 during its first wait, and lets every journey run to its end with a journey day
 lasting `--day-s` seconds. Reports enrolments/s, events/s, journeys finished/s,
@@ -80,7 +80,7 @@ async def run(settings: Settings, worker_pid: int, args: argparse.Namespace) -> 
     ]
     async with httpx.AsyncClient(base_url=settings.public_url, timeout=120) as http:
         started = time.perf_counter()
-        enrolled = await post_all(http, "/webhook/lead", leads, 201)
+        enrolled = await post_all(http, "/webhooks/lead", leads, 201)
         enrol_s = time.perf_counter() - started
         assert all("welcome-series" in e["enrolled"] for e in enrolled)
         print(f"enrolments       {args.leads / enrol_s:8.0f} /s   ({args.leads} leads in {enrol_s:.1f} s)")
