@@ -148,7 +148,7 @@ def problem_text(exc: Exception) -> str:
 
 def flash(request: Request, message: str, status_code: int) -> Response:
     """The message into the page's toast area (#flash in base.html), whatever the request's target."""
-    response = render(request, "partials/campaigns/flash.html", {"message": message}, status_code, inline=True)
+    response = render(request, "partials/shell/flash.html", {"message": message}, status_code, inline=True)
     response.headers["HX-Retarget"] = "#flash"
     response.headers["HX-Reswap"] = "afterbegin"
     return response

@@ -21,14 +21,14 @@ BELL_SIZE = 10
 async def kill_banner(request: Request, db: DbDep, _user: SignedIn) -> Response:
     async with db.session() as session:
         state = kill_state(await control.kill_switch(session))
-    return render(request, "partials/campaigns/kill_banner.html", {"ks": state})
+    return render(request, "partials/shell/kill_banner.html", {"ks": state})
 
 
 @router.get("/approvals-badge")
 async def approvals_badge(request: Request, user: Viewer, db: DbDep) -> Response:
     return render(
         request,
-        "partials/campaigns/approvals_badge.html",
+        "partials/shell/approvals_badge.html",
         {"pending": await control_service.pending_approvals(db)},
     )
 
@@ -40,7 +40,7 @@ async def _bell(request: Request, mark_seen: bool) -> Response:
         request.session[SEEN] = notes[0].id
     seen = request.session.get(SEEN, 0)
     unseen = sum(1 for n in notes if n.id > seen)
-    return render(request, "partials/campaigns/bell.html", {"notes": notes, "unseen": unseen})
+    return render(request, "partials/shell/bell.html", {"notes": notes, "unseen": unseen})
 
 
 @router.get("/bell")
