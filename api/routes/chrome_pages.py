@@ -8,8 +8,8 @@ from fastapi.responses import Response
 
 from api import control_service
 from api.auth import SignedIn, Viewer
-from api.campaign_ui import kill_state, render
 from api.deps import DbDep, get_db
+from api.html import render
 from db import approvals_store, control
 
 router = APIRouter(prefix="/ui", tags=["page chrome"], include_in_schema=False)
@@ -20,7 +20,7 @@ BELL_SIZE = 10
 @router.get("/kill-banner")
 async def kill_banner(request: Request, db: DbDep, _user: SignedIn) -> Response:
     async with db.session() as session:
-        state = kill_state(await control.kill_switch(session))
+        state = control_service.kill_state(await control.kill_switch(session))
     return render(request, "partials/shell/kill_banner.html", {"ks": state})
 
 

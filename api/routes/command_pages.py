@@ -14,9 +14,9 @@ from pydantic import ValidationError
 
 from api import agent_overruns, agent_service, campaign_view, control_service, retries, trends_view
 from api.auth import CurrentUser, Manager, Viewer
-from api.campaign_ui import InlineErrors, kill_state, problem_text, render
 from api.control_service import BudgetBody, KillSwitchBody
 from api.deps import DbDep, TemporalDep, get_db, get_settings_dep, get_temporal
+from api.html import InlineErrors, problem_text, render
 from api.idempotency import PATTERN
 from db import agent_runs_store, approvals_store, downstream, failed_signals
 
@@ -43,7 +43,7 @@ async def _runs(request: Request, _user: CurrentUser) -> dict[str, Any]:
 
 async def _controls(request: Request, _user: CurrentUser) -> dict[str, Any]:
     ctl = await control_service.get_control(get_db(request))
-    return {"ctl": {**ctl, "kill_switch": kill_state(ctl["kill_switch"])}}
+    return {"ctl": {**ctl, "kill_switch": control_service.kill_state(ctl["kill_switch"])}}
 
 
 async def _agents(request: Request, _user: CurrentUser) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from fastapi.responses import Response
 
 from api import member_context
 from api.auth import Viewer
-from api.campaign_ui import InlineErrors, render
 from api.deps import DbDep, DbId, get_db, get_settings_dep, get_temporal
+from api.html import InlineErrors, render
 from api.inbox_page_view import VIEWS, Filters, list_context, message_view, metrics_context, thread_context
 from api.inbox_page_view import controls_context as _controls_context
 from db import downstream

@@ -14,8 +14,8 @@ from fastapi.responses import Response
 
 from api import journey_charts, journey_page_view, journey_service, journey_view
 from api.auth import CurrentUser, Manager, Viewer
-from api.campaign_ui import InlineErrors, render
 from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_db, get_settings_dep, get_temporal
+from api.html import InlineErrors, render
 from api.journey_page_view import partial, totals, version_param
 from db import nurture_store
 from journeys.schema import parse_definition
