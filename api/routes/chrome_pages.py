@@ -8,9 +8,10 @@ from fastapi.responses import Response
 
 from api import control_service
 from api.auth import SignedIn, Viewer
-from api.deps import DbDep, get_db
+from api.deps import DbDep
 from api.html import render
 from db import approvals_store, control
+from db.engine import Database
 
 router = APIRouter(prefix="/ui", tags=["page chrome"], include_in_schema=False)
 SEEN = "seen_notification"  # session: the newest notification this browser has opened the bell on
@@ -33,8 +34,8 @@ async def approvals_badge(request: Request, user: Viewer, db: DbDep) -> Response
     )
 
 
-async def _bell(request: Request, mark_seen: bool) -> Response:
-    async with get_db(request).session() as session:
+async def _bell(request: Request, db: Database, mark_seen: bool) -> Response:
+    async with db.session() as session:
         notes = await approvals_store.recent_notifications(session, BELL_SIZE)
     if mark_seen and notes:
         request.session[SEEN] = notes[0].id
@@ -44,10 +45,10 @@ async def _bell(request: Request, mark_seen: bool) -> Response:
 
 
 @router.get("/bell")
-async def bell(request: Request, _user: Viewer) -> Response:
-    return await _bell(request, mark_seen=False)
+async def bell(request: Request, _user: Viewer, db: DbDep) -> Response:
+    return await _bell(request, db, mark_seen=False)
 
 
 @router.post("/bell/seen")
-async def bell_seen(request: Request, _user: Viewer) -> Response:
-    return await _bell(request, mark_seen=True)
+async def bell_seen(request: Request, _user: Viewer, db: DbDep) -> Response:
+    return await _bell(request, db, mark_seen=True)

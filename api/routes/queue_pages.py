@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api import reassign_choices
 from api.auth import CurrentUser, SignedIn, Viewer, current_user
-from api.deps import DB_INT_MAX, DbDep
+from api.deps import DB_INT_MAX, DbDep, SettingsDep
 from api.html import render
 from api.queue_query import COLUMNS, DUE_CHOICES, QueueQuery, QueueQueryDep
 from api.renewal_queue import queue_owner, start_of_today
@@ -135,13 +135,13 @@ async def _team_context(db: Database, user: CurrentUser, qq: QueueQuery, capacit
 
 
 @router.get("/team")
-async def team_page(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep) -> Response:
-    context = await _team_context(db, user, qq, request.app.state.settings.csm_capacity)
+async def team_page(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep, settings: SettingsDep) -> Response:
+    context = await _team_context(db, user, qq, settings.csm_capacity)
     return render(request, "team.html", context)
 
 
 @router.get("/team/list")
-async def team_list(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep) -> Response:
+async def team_list(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep, settings: SettingsDep) -> Response:
     """Team again (live): loads and every Emergency and Critical renewal, in order."""
-    context = await _team_context(db, user, qq, request.app.state.settings.csm_capacity)
+    context = await _team_context(db, user, qq, settings.csm_capacity)
     return render(request, "partials/team_body.html", context)
