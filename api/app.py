@@ -19,6 +19,7 @@ from temporalio.client import Client
 from api import access, metrics_server, template_helpers
 from api.auth import SESSION_LIFETIME_S, Forbidden, NotAuthenticated
 from api.deps import TemporalUnavailable
+from api.html import render
 from api.live import LiveBroker
 from api.renewal_service import RenewalNotFound
 from api.routes import (
@@ -218,17 +219,13 @@ def _errors(app: FastAPI) -> None:
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": exc.message}, status_code=403)
-        return request.app.state.templates.TemplateResponse(
-            request, "error.html", {"title": "Not allowed", "message": exc.message}, status_code=403
-        )
+        return render(request, "error.html", {"title": "Not allowed", "message": exc.message}, 403)
 
     @app.exception_handler(RenewalNotFound)
     async def _not_found(request: Request, exc: RenewalNotFound) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": f"renewal {exc} not found"}, status_code=404)
-        return request.app.state.templates.TemplateResponse(
-            request, "error.html", {"title": "Not found", "message": f"No renewal {exc}."}, status_code=404
-        )
+        return render(request, "error.html", {"title": "Not found", "message": f"No renewal {exc}."}, 404)
 
     @app.exception_handler(TemporalUnavailable)
     async def _temporal_down(request: Request, exc: TemporalUnavailable) -> Response:

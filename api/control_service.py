@@ -4,6 +4,7 @@ no Request, so an HTML route asks this module instead of calling a JSON route.""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import HTTPException
@@ -114,6 +115,12 @@ async def get_control(db: Database) -> dict[str, Any]:
             "daily_budget_usd": await control.daily_budget(session),
             "spent_today_usd": await control.spent_today(session),
         }
+
+
+def kill_state(value: dict[str, Any]) -> dict[str, Any]:
+    """The kill switch as control.kill_switch gives it, its time parsed (it is stored as ISO text), for the pages."""
+    at = value.get("at")
+    return {**value, "at": datetime.fromisoformat(at) if isinstance(at, str) else None}
 
 
 async def set_kill_switch(db: Database, client: Client, body: KillSwitchBody, by: str) -> None:

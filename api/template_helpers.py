@@ -1,11 +1,16 @@
-"""Filters and globals for the dashboard templates."""
+"""Filters and globals for the dashboard templates, registered once at start (install):
+money and time formatting, the club's clock, links and ids for forms."""
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import UTC, date, datetime
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
@@ -19,6 +24,7 @@ from rules.risk import FLAGS
 
 ACRONYMS = {"arr", "nps", "qbr", "csm", "id", "url"}
 STAGE_CLASS = {"Emergency": "emergency", "Critical": "critical", "Prepare": "prepare", "Monitor": "monitor"}
+ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 def money(value: Any) -> str:
@@ -72,7 +78,82 @@ def number(value: Any) -> Any:
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
 
 
+def ago(value: datetime | None) -> str:
+    if value is None:
+        return "never"
+    seconds = (datetime.now(UTC) - value).total_seconds()
+    if seconds < 45:
+        return "just now"
+    return f"{_span(seconds)} ago"
+
+
+def until(value: datetime | None) -> str:
+    if value is None:
+        return "not scheduled"
+    seconds = (value - datetime.now(UTC)).total_seconds()
+    return "due now" if seconds < 45 else f"in {_span(seconds)}"
+
+
+def _span(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    return f"{int(seconds // 86400)}d"
+
+
+def clock_in(tz: ZoneInfo) -> Callable[[datetime | None], str]:
+    """Times in the club's time zone: "6:00 AM" (today), "Tomorrow 6:00 AM", "Mon 9:00 AM", "Mar 3 9:00 AM"."""
+
+    def clock(value: datetime | None) -> str:
+        if value is None:
+            return "—"
+        local, today = value.astimezone(tz), datetime.now(tz).date()
+        time = local.strftime("%I:%M %p").lstrip("0")
+        if local.date() == today:
+            return time
+        if local.date() == today + timedelta(days=1):
+            return f"Tomorrow {time}"
+        if abs((local.date() - today).days) < 7:
+            return f"{local:%a} {time}"
+        return f"{local:%b} {local.day} {time}"
+
+    return clock
+
+
+def usd(value: float | None) -> str:
+    """LLM costs are often fractions of a cent: keep enough digits to see them."""
+    amount = float(value or 0)
+    return f"${amount:.4f}" if 0 < amount < 0.01 else f"${amount:,.2f}"
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def safe_link(link: str | None) -> str | None:
+    """Only local paths become links (never javascript: or another site)."""
+    return link if link and link.startswith("/") and not link.startswith("//") else None
+
+
+def cell(value: Any) -> Any:
+    """A tool result's table cell: timestamps shortened to their day, amounts with separators."""
+    if isinstance(value, str) and ISO_TIMESTAMP.match(value):
+        return value[:10]
+    return "—" if value is None else number(value)
+
+
+def pretty_json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def new_request_id() -> str:
+    """An idempotency id for a form (api/idempotency.py): one per rendering."""
+    return uuid.uuid4().hex
+
+
 def install(env: Environment, settings: Settings) -> None:
+    tz = ZoneInfo(settings.club_timezone)
     env.filters.update(
         money=money,
         trend=trend,
@@ -95,4 +176,15 @@ def install(env: Environment, settings: Settings) -> None:
         flag_tag=FLAG_TAG,
         chart_link=chart_link,
         reassign_choices=reassign_choices.choices,
+        # Called as functions in the templates (`ago(dt)`), hence globals rather than filters.
+        ago=ago,
+        until=until,
+        clock=clock_in(tz),
+        club_tz=tz.key,
+        usd=usd,
+        pct=pct,
+        safe_link=safe_link,
+        json=pretty_json,
+        cell=cell,
+        new_request_id=new_request_id,
     )

@@ -15,9 +15,9 @@ from agent.agents import describe_schedule
 from api import agent_service
 from api.agent_service import ScheduleBody, SettingsBody
 from api.auth import CurrentUser, Manager
-from api.campaign_ui import InlineErrors, problem_text, render
 from api.campaign_view import card_context
 from api.deps import DbDep, get_db, get_settings_dep, get_temporal
+from api.html import InlineErrors, problem_text, render
 from core.settings import Settings
 from db.models import Agent
 

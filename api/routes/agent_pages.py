@@ -10,8 +10,8 @@ from agent.catalog import CATEGORIES, TOOLS
 from api import agent_service, campaign_view, control_service
 from api.agent_service import AgentCard
 from api.auth import Viewer
-from api.campaign_ui import render
 from api.deps import DbDep, get_db, get_temporal
+from api.html import render
 
 router = APIRouter(tags=["agent pages"], include_in_schema=False)
 AGENT_ID = Query(None, max_length=60)

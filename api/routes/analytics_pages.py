@@ -6,7 +6,8 @@ from pydantic import BaseModel, Field
 
 from api import trends_view
 from api.auth import Viewer
-from api.deps import DbDep, get_templates
+from api.deps import DbDep
+from api.html import render
 from api.renewal_queue import start_of_today
 from db import step_history, users
 
@@ -49,7 +50,7 @@ async def analytics_page(request: Request, _user: Viewer, db: DbDep) -> Response
         data = await step_history.analytics(session, start_of_today())
         names = {u.email: u.name for u in await users.csms(session)}
     context = {"a": data, "names": names, **await trends_view.chart_context(db, trends_view.ANALYTICS)}
-    return get_templates(request).TemplateResponse(request, "analytics.html", context)
+    return render(request, "analytics.html", context)
 
 
 @router.get("/api/analytics", response_model=RenewalAnalyticsOut)

@@ -15,8 +15,8 @@ from starlette.datastructures import FormData
 from api import approval_service, control_service, idempotency
 from api.approval_service import DecisionBody
 from api.auth import Manager, Viewer
-from api.campaign_ui import InlineErrors, problem_text, render
 from api.deps import DbDep, get_db, get_temporal
+from api.html import InlineErrors, problem_text, render
 from api.idempotency import IdempotencyHeader
 from db import approvals_store, inbox_store
 from db.models import Approval

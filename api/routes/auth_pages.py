@@ -9,7 +9,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.auth import SESSION_CSRF, SignedIn, csrf_token, start_session
-from api.deps import DbDep, get_templates
+from api.deps import DbDep
+from api.html import render
 from api.throttle import LoginThrottle
 from db import users
 
@@ -27,7 +28,7 @@ def _safe_next(target: str | None) -> str:
 @router.get("/login")
 async def login_form(request: Request, next: str | None = None) -> Response:
     csrf_token(request)
-    return get_templates(request).TemplateResponse(request, "login.html", {"next": _safe_next(next), "error": None})
+    return render(request, "login.html", {"next": _safe_next(next), "error": None})
 
 
 @router.post("/login")
@@ -58,13 +59,11 @@ async def login(
             await throttle.failed(account, source)
             log.warning("failed login for %r from %s", email[:200], address)
     if user is None:
-        return get_templates(request).TemplateResponse(
-            request,
-            "login.html",
-            {"next": _safe_next(next), "error": error, "email": email},
-            status_code=429 if wait else 401,
-            headers={"Retry-After": str(wait)} if wait else None,
-        )
+        context = {"next": _safe_next(next), "error": error, "email": email}
+        response = render(request, "login.html", context, 429 if wait else 401)
+        if wait:
+            response.headers["Retry-After"] = str(wait)
+        return response
     await throttle.succeeded(account)
     start_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)

@@ -8,9 +8,10 @@ from fastapi.responses import Response
 
 from api import control_service
 from api.auth import SignedIn, Viewer
-from api.campaign_ui import kill_state, render
-from api.deps import DbDep, get_db
+from api.deps import DbDep
+from api.html import render
 from db import approvals_store, control
+from db.engine import Database
 
 router = APIRouter(prefix="/ui", tags=["page chrome"], include_in_schema=False)
 SEEN = "seen_notification"  # session: the newest notification this browser has opened the bell on
@@ -20,34 +21,34 @@ BELL_SIZE = 10
 @router.get("/kill-banner")
 async def kill_banner(request: Request, db: DbDep, _user: SignedIn) -> Response:
     async with db.session() as session:
-        state = kill_state(await control.kill_switch(session))
-    return render(request, "partials/campaigns/kill_banner.html", {"ks": state})
+        state = control_service.kill_state(await control.kill_switch(session))
+    return render(request, "partials/shell/kill_banner.html", {"ks": state})
 
 
 @router.get("/approvals-badge")
 async def approvals_badge(request: Request, user: Viewer, db: DbDep) -> Response:
     return render(
         request,
-        "partials/campaigns/approvals_badge.html",
+        "partials/shell/approvals_badge.html",
         {"pending": await control_service.pending_approvals(db)},
     )
 
 
-async def _bell(request: Request, mark_seen: bool) -> Response:
-    async with get_db(request).session() as session:
+async def _bell(request: Request, db: Database, mark_seen: bool) -> Response:
+    async with db.session() as session:
         notes = await approvals_store.recent_notifications(session, BELL_SIZE)
     if mark_seen and notes:
         request.session[SEEN] = notes[0].id
     seen = request.session.get(SEEN, 0)
     unseen = sum(1 for n in notes if n.id > seen)
-    return render(request, "partials/campaigns/bell.html", {"notes": notes, "unseen": unseen})
+    return render(request, "partials/shell/bell.html", {"notes": notes, "unseen": unseen})
 
 
 @router.get("/bell")
-async def bell(request: Request, _user: Viewer) -> Response:
-    return await _bell(request, mark_seen=False)
+async def bell(request: Request, _user: Viewer, db: DbDep) -> Response:
+    return await _bell(request, db, mark_seen=False)
 
 
 @router.post("/bell/seen")
-async def bell_seen(request: Request, _user: Viewer) -> Response:
-    return await _bell(request, mark_seen=True)
+async def bell_seen(request: Request, _user: Viewer, db: DbDep) -> Response:
+    return await _bell(request, db, mark_seen=True)

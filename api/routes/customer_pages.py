@@ -8,9 +8,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.campaign_ui import render
 from api.customer_charts import CHARTS, SOURCE, User, load_chart, renewals_of
 from api.deps import DbDep
+from api.html import render
 from contracts import ids
 from db import downstream, intelligence_store, renewal_projection
 from db.models import Customer

@@ -12,7 +12,8 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import Viewer
-from api.deps import DbDep, SettingsDep, get_templates
+from api.deps import DbDep, SettingsDep
+from api.html import render
 from contracts.charts import Chart
 from core.settings import Settings
 from db import home
@@ -52,11 +53,7 @@ async def _charts(db: Database, settings: Settings, names: list[str]) -> list[Ch
 @router.get("/home", include_in_schema=False)
 async def home_page(request: Request, _user: Viewer, db: DbDep, settings: SettingsDep) -> Response:
     charts = await _charts(db, settings, list(LINKS))
-    return get_templates(request).TemplateResponse(
-        request,
-        "home.html",
-        {"charts": charts, "topics": TOPICS, "source": "/api/home/charts/"},
-    )
+    return render(request, "home.html", {"charts": charts, "topics": TOPICS, "source": "/api/home/charts/"})
 
 
 @router.get("/api/home/charts/{chart}", response_model=Chart)

@@ -17,8 +17,8 @@ from temporalio.service import RPCError
 from api import approval_service, inbox_service
 from api.approval_service import DecisionBody
 from api.auth import Manager
-from api.campaign_ui import InlineErrors, problem_text, render
 from api.deps import DbDep, DbId, SettingsDep, get_db, get_settings_dep, get_temporal
+from api.html import InlineErrors, problem_text, render
 from api.inbox_page_view import NO_FILTERS, message_view, thread_context
 from api.inbox_page_view import controls_context as _controls_context
 from api.inbox_service import IntervalBody

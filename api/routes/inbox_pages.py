@@ -4,8 +4,6 @@ when its live topic changes. Staff actions are in inbox_actions."""
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -13,10 +11,17 @@ from fastapi.responses import Response
 
 from api import member_context
 from api.auth import Viewer
-from api.campaign_ui import InlineErrors, render
-from api.deps import DbDep, DbId, get_db, get_settings_dep, get_temporal
-from api.inbox_page_view import VIEWS, Filters, list_context, message_view, metrics_context, thread_context
-from api.inbox_page_view import controls_context as _controls_context
+from api.deps import DbDep, DbId, SettingsDep, TemporalGetterDep
+from api.html import InlineErrors, render
+from api.inbox_page_view import (
+    VIEWS,
+    Filters,
+    controls_context,
+    list_context,
+    message_view,
+    metrics_context,
+    thread_context,
+)
 from db import downstream
 
 router = APIRouter(tags=["inbox pages"], route_class=InlineErrors, include_in_schema=False)
@@ -29,20 +34,18 @@ def filters(
     return Filters(view if view in VIEWS else "all", tag.strip(), q.strip())
 
 
-def club_tz(request: Request) -> ZoneInfo:
-    return ZoneInfo(request.app.state.settings.club_timezone)
-
-
-async def controls_context(request: Request) -> dict[str, Any]:
-    return await _controls_context(get_db(request), get_settings_dep(request), partial(get_temporal, request))
-
-
 @router.get("/inbox")
 async def inbox_page(
-    request: Request, _user: Viewer, db: DbDep, f: Filters = Depends(filters), c: str = Query("", max_length=60)
+    request: Request,
+    _user: Viewer,
+    db: DbDep,
+    settings: SettingsDep,
+    temporal: TemporalGetterDep,
+    f: Filters = Depends(filters),
+    c: str = Query("", max_length=60),
 ) -> Response:
-    context = {**await list_context(db, f, c), **await metrics_context(db, club_tz(request))}
-    context.update(await controls_context(request))
+    context = {**await list_context(db, f, c), **await metrics_context(db, ZoneInfo(settings.club_timezone))}
+    context.update(await controls_context(db, settings, temporal))
     async with db.session() as session:  # the sync and triage wait while ClubOS is down
         context["waits"] = await downstream.by_system(session, system="clubos")
     if c:
@@ -64,13 +67,15 @@ async def conversation_list(
 
 
 @router.get("/inbox/metrics")
-async def metrics(request: Request, _user: Viewer, db: DbDep) -> Response:
-    return render(request, "partials/inbox/metrics.html", await metrics_context(db, club_tz(request)))
+async def metrics(request: Request, _user: Viewer, db: DbDep, settings: SettingsDep) -> Response:
+    return render(request, "partials/inbox/metrics.html", await metrics_context(db, ZoneInfo(settings.club_timezone)))
 
 
 @router.get("/inbox/controls")
-async def controls(request: Request, _user: Viewer) -> Response:
-    return render(request, "partials/inbox/controls.html", await controls_context(request))
+async def controls(
+    request: Request, _user: Viewer, db: DbDep, settings: SettingsDep, temporal: TemporalGetterDep
+) -> Response:
+    return render(request, "partials/inbox/controls.html", await controls_context(db, settings, temporal))
 
 
 @router.get("/inbox/thread/{conversation_id}")
@@ -82,11 +87,17 @@ async def thread(
 
 @router.get("/inbox/thread/{conversation_id}/{part}")
 async def thread_part(
-    request: Request, conversation_id: str, part: str, _user: Viewer, db: DbDep, f: Filters = Depends(filters)
+    request: Request,
+    conversation_id: str,
+    part: str,
+    _user: Viewer,
+    db: DbDep,
+    settings: SettingsDep,
+    f: Filters = Depends(filters),
 ) -> Response:
     if part == "member":  # the member panel, loaded after the thread: ClubOS is not on the thread's path
         async with db.session() as session:
-            ctx = await member_context.panel(session, request.app.state.settings, conversation_id)
+            ctx = await member_context.panel(session, settings, conversation_id)
         return render(request, "partials/inbox/member.html", {"mc": ctx, "conversation_id": conversation_id})
     templates = {"head": "partials/inbox/head.html", "messages": "partials/inbox/message_items.html"}
     if part not in templates:

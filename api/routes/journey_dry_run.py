@@ -16,8 +16,8 @@ from starlette.datastructures import FormData
 
 from api import journey_service
 from api.auth import Viewer
-from api.campaign_ui import InlineErrors, problem_text, render
 from api.deps import DbDep
+from api.html import InlineErrors, problem_text, render
 from api.journey_page_view import journey_context, version_param
 from api.journey_service import DryRunBody
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from api import lead_view, retries
 from api.auth import Manager, Viewer
-from api.campaign_ui import InlineErrors, render
 from api.deps import TemporalDep, get_db
+from api.html import InlineErrors, render
 from api.idempotency import PATTERN
 from db import downstream
 from db.models import Enrollment

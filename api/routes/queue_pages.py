@@ -10,7 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from api import reassign_choices
 from api.auth import CurrentUser, SignedIn, Viewer, current_user
-from api.deps import DB_INT_MAX, DbDep, get_templates
+from api.deps import DB_INT_MAX, DbDep, SettingsDep
+from api.html import render
 from api.queue_query import COLUMNS, DUE_CHOICES, QueueQuery, QueueQueryDep
 from api.renewal_queue import queue_owner, start_of_today
 from db import renewal_projection, users
@@ -64,7 +65,7 @@ async def home(user: CurrentUser = Depends(current_user)) -> Response:
 @router.get("/queue")
 async def queue_page(request: Request, qq: QueueQueryDep, user: SignedIn, db: DbDep) -> Response:
     context = await _queue_context(db, user, qq, PAGE)
-    return get_templates(request).TemplateResponse(request, "queue.html", context)
+    return render(request, "queue.html", context)
 
 
 @router.get("/queue/list")
@@ -77,7 +78,7 @@ async def queue_list(
 ) -> Response:
     """The queue view again (live): as many cards as the page showed, or the table."""
     context = await _queue_context(db, user, qq, max(PAGE, limit))
-    return get_templates(request).TemplateResponse(request, "partials/queue_body.html", context)
+    return render(request, "partials/queue_body.html", context)
 
 
 @router.get("/queue/items")
@@ -95,7 +96,7 @@ async def queue_items(
             session, owner, limit=PAGE + 1, offset=offset, filters=qq.filter(start_of_today().date())
         )
         team = await reassign_choices.team(session) if user.role != "csm" else []
-    return get_templates(request).TemplateResponse(
+    return render(
         request,
         "partials/queue_items.html",
         {
@@ -134,13 +135,13 @@ async def _team_context(db: Database, user: CurrentUser, qq: QueueQuery, capacit
 
 
 @router.get("/team")
-async def team_page(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep) -> Response:
-    context = await _team_context(db, user, qq, request.app.state.settings.csm_capacity)
-    return get_templates(request).TemplateResponse(request, "team.html", context)
+async def team_page(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep, settings: SettingsDep) -> Response:
+    context = await _team_context(db, user, qq, settings.csm_capacity)
+    return render(request, "team.html", context)
 
 
 @router.get("/team/list")
-async def team_list(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep) -> Response:
+async def team_list(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep, settings: SettingsDep) -> Response:
     """Team again (live): loads and every Emergency and Critical renewal, in order."""
-    context = await _team_context(db, user, qq, request.app.state.settings.csm_capacity)
-    return get_templates(request).TemplateResponse(request, "partials/team_body.html", context)
+    context = await _team_context(db, user, qq, settings.csm_capacity)
+    return render(request, "partials/team_body.html", context)

@@ -13,9 +13,10 @@ from markupsafe import escape
 from api import reassign_choices
 from api import renewal_action_service as actions
 from api.auth import CurrentUser, Manager, SignedIn
-from api.campaign_ui import clock_in
-from api.deps import DbDep, SettingsDep, TemporalGetterDep, get_templates
+from api.deps import DbDep, SettingsDep, TemporalGetterDep
+from api.html import is_htmx, render
 from api.renewal_service import UpdateOutcome
+from api.template_helpers import clock_in
 from contracts import ids
 from db import approvals_store, downstream, step_history
 
@@ -63,13 +64,13 @@ class RenewalPage:
             else notice,
         }
         template = "partials/renewal_panel.html" if partial else "renewal.html"
-        return get_templates(self.request).TemplateResponse(self.request, template, context)
+        return render(self.request, template, context)
 
     async def after(
         self, workflow_id: str, user: CurrentUser, outcome: UpdateOutcome | None, notice: str | None = None
     ) -> Response:
         """The page after an action: just the panel when htmx asked for it."""
-        partial = self.request.headers.get("hx-request") == "true"
+        partial = is_htmx(self.request)
         return await self.render(workflow_id, user, outcome, partial=partial, notice=notice)
 
 

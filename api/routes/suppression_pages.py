@@ -11,9 +11,9 @@ from pydantic import ValidationError
 
 from api import control_service
 from api.auth import Manager, Viewer
-from api.campaign_ui import InlineErrors, problem_text, render
 from api.control_service import SuppressionBody
 from api.deps import DbDep, DbId, get_db
+from api.html import InlineErrors, problem_text, render
 from db import suppression
 
 router = APIRouter(tags=["suppression"], route_class=InlineErrors, include_in_schema=False)

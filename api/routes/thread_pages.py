@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import campaign_view
 from api.auth import Viewer
-from api.campaign_ui import render
 from api.deps import DB_INT_MAX, DbDep
+from api.html import render
 from db import agent_runs_store
 from db.models import AgentRun
 
