@@ -110,7 +110,7 @@ def is_htmx(request: Request) -> bool:
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200, inline: bool = False
 ) -> Response:
-    tz = ZoneInfo(request.app.state.settings.club_timezone)
+    tz = ZoneInfo(request.app.state.settings.club.timezone)
     helpers = {
         "ago": ago,
         "until": until,

@@ -30,7 +30,7 @@ def filters(
 
 
 def club_tz(request: Request) -> ZoneInfo:
-    return ZoneInfo(request.app.state.settings.club_timezone)
+    return ZoneInfo(request.app.state.settings.club.timezone)
 
 
 async def controls_context(request: Request) -> dict[str, Any]:

@@ -135,12 +135,12 @@ async def _team_context(db: Database, user: CurrentUser, qq: QueueQuery, capacit
 
 @router.get("/team")
 async def team_page(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep) -> Response:
-    context = await _team_context(db, user, qq, request.app.state.settings.csm_capacity)
+    context = await _team_context(db, user, qq, request.app.state.settings.club.csm_capacity)
     return get_templates(request).TemplateResponse(request, "team.html", context)
 
 
 @router.get("/team/list")
 async def team_list(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep) -> Response:
     """Team again (live): loads and every Emergency and Critical renewal, in order."""
-    context = await _team_context(db, user, qq, request.app.state.settings.csm_capacity)
+    context = await _team_context(db, user, qq, request.app.state.settings.club.csm_capacity)
     return get_templates(request).TemplateResponse(request, "partials/team_body.html", context)
