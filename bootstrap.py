@@ -43,7 +43,7 @@ async def bootstrap(settings: Settings) -> None:
     db = Database(settings.resolved_database_url)
     try:
         client = await connect(settings)
-        await ensure_retention(client, settings.temporal_namespace, settings.temporal_retention_days)
+        await ensure_retention(client, settings.temporal.namespace, settings.temporal.retention_days)
         created = await ensure_schedules(client, db, settings)
         await ensure_inbox_sync(client, settings)
         await seed_prebuilt(db)

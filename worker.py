@@ -113,7 +113,7 @@ async def activity_set(
             stack.push_async_callback(planner.aclose)
         yield activities_of(
             IntelligenceActivities(db, salesforce, active, analyst),
-            RenewalActivities(db, client, settings.task_queue, approval_ttl_s=settings.approval_ttl_s),
+            RenewalActivities(db, client, settings.temporal.task_queue, approval_ttl_s=settings.club.approval_ttl_s),
             AssignmentActivities(db),
             RenewalSideEffectActivities(db, salesforce, analyst, Smtp.from_settings(settings)),
             AgentRunActivities(db, settings, TargetResolver(clubos, db, settings), planner),
@@ -133,13 +133,13 @@ def build_worker(client: Client, settings: Settings, activities: Sequence[Any], 
     """With `db`, activities waiting for a system that is down are recorded there for the pages to show."""
     return Worker(
         client,
-        task_queue=settings.task_queue,
+        task_queue=settings.temporal.task_queue,
         workflows=list(WORKFLOWS),
         activities=list(activities),
         interceptors=[WorkflowStarts(), *([DownstreamWaits(db, settings)] if db is not None else [])],
         workflow_runner=RUNNER,
         max_concurrent_activities=200,
-        max_cached_workflows=settings.worker_max_cached_workflows,
+        max_cached_workflows=settings.temporal.max_cached_workflows,
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 
@@ -158,7 +158,7 @@ async def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        log.info("worker polling task queue %r at %s", settings.task_queue, settings.temporal_address)
+        log.info("worker polling task queue %r at %s", settings.temporal.task_queue, settings.temporal.address)
         async with worker:
             await stop.wait()
             log.info("shutting down: draining in-flight activities")

@@ -106,7 +106,7 @@ class AgentActionTools:
         async def body(t: m.Target) -> str:
             link = await self.clubos.create_payment_link(t.id, idempotency_key=_key(req, t.id, ":link"))
             return wording.payment_reminder(
-                t.first_name, float(t.data.get("amount") or 0), link.url, self.settings.club_name, t.id
+                t.first_name, float(t.data.get("amount") or 0), link.url, self.settings.club.name, t.id
             )
 
         async with activity_errors():
@@ -209,7 +209,7 @@ class AgentActionTools:
             )
         total = sum(float(t.data.get("amount") or 0) for t in targets)
         summary = f"Referral list of {len(rows)} members (${total:,.2f})"
-        if self.settings.smtp_host:
+        if self.settings.notify.smtp_host:
             buffer = io.StringIO()
             csv.writer(buffer).writerows([columns, *safe_rows(rows)])
 
@@ -217,24 +217,24 @@ class AgentActionTools:
                 s = self.settings
                 await send_email(
                     Smtp.from_settings(s),
-                    [s.collections_email],
-                    f"Collections referrals from {s.club_name}",
+                    [s.agents.collections_email],
+                    f"Collections referrals from {s.club.name}",
                     buffer.getvalue(),
                     f"<{ref}@renubu>",
                 )
-                return {"to": s.collections_email}
+                return {"to": s.agents.collections_email}
 
             async with activity_errors():
                 await outbox.send_once(
                     self.db,
                     key=f"{ref}:collections",
                     kind="collections_referral",
-                    target=self.settings.collections_email,
+                    target=self.settings.agents.collections_email,
                     payload={"members": len(rows)},
                     workflow_id=req.run_id,
                     send=mail,
                 )
-            summary += f" sent to {self.settings.collections_email}"
+            summary += f" sent to {self.settings.agents.collections_email}"
         return ToolExecution(
             output=m.ToolOutput(
                 summary=summary + ".",

@@ -20,7 +20,7 @@ class AgentControlActivities:
 
     @activity.defn(name="apply_schedule_change")
     async def apply_schedule_change(self, change: ScheduleChange) -> None:
-        spec = spec_for(change.schedule, self.settings.club_timezone)
+        spec = spec_for(change.schedule, self.settings.club.timezone)
 
         def update(current: ScheduleUpdateInput) -> ScheduleUpdate:
             schedule = current.description.schedule

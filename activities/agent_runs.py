@@ -55,7 +55,7 @@ class AgentRunActivities:
                 dry_run=agent.dry_run,
                 max_iterations=agent.max_iterations,
                 approval_required=agent.approval_required,
-                approval_ttl_s=self.settings.approval_ttl_s,
+                approval_ttl_s=self.settings.club.approval_ttl_s,
             ),
         )
         return RunStart(config=config, planner=self.planner_label, kill_switch=kill["on"], budget_left_usd=left)
@@ -75,7 +75,7 @@ class AgentRunActivities:
             return offline_planner.plan(req.config, req.transcript, req.iteration, label)
         async with activity_errors():
             return await self.planner.plan(
-                req.config, req.transcript, self.settings.club_name, datetime.now(UTC).date()
+                req.config, req.transcript, self.settings.club.name, datetime.now(UTC).date()
             )
 
     @activity.defn(name="publish_run")
@@ -125,7 +125,7 @@ class AgentRunActivities:
     async def _usage(self, run_id: str, target_ids: list[str]) -> DailyUsage:
         """Today (the club's day) across runs: what this run's agent did and what agents sent these targets."""
         s = self.settings
-        since = datetime.now(ZoneInfo(s.club_timezone)).replace(hour=0, minute=0, second=0, microsecond=0)
+        since = datetime.now(ZoneInfo(s.club.timezone)).replace(hour=0, minute=0, second=0, microsecond=0)
         async with self.db.session() as session:
             doors, recipients = await agent_usage.agent_counts(session, agent_of_run(run_id) or "", since)
             members = await agent_usage.member_messages(session, target_ids, since)
@@ -133,10 +133,10 @@ class AgentRunActivities:
             door_changes=doors,
             recipients=recipients,
             member_messages=members,
-            model_text_limit=s.agent_model_text_limit,
-            door_changes_per_day=s.agent_door_changes_per_day,
-            recipients_per_day=s.agent_recipients_per_day,
-            messages_per_member_per_day=s.agent_messages_per_member_per_day,
+            model_text_limit=s.agents.model_text_limit,
+            door_changes_per_day=s.agents.door_changes_per_day,
+            recipients_per_day=s.agents.recipients_per_day,
+            messages_per_member_per_day=s.agents.messages_per_member_per_day,
         )
 
     @activity.defn(name="resolve_targets")

@@ -56,7 +56,7 @@ class ApprovalActivities:
             )
         text = (
             f"{req.title}\n{req.summary}\nWhy: {req.reason}\nExpires {req.expires_at:%Y-%m-%d %H:%M} UTC.\n"
-            f"Decide: {self.settings.public_url}{link}"
+            f"Decide: {self.settings.api.public_url}{link}"
         )
         await self._tell_managers(
             f"notify:{req.id}", req.workflow_id, f"Approval needed: {req.title}", text, f"<approval-{req.id}@renubu>"
@@ -70,7 +70,7 @@ class ApprovalActivities:
             await approvals_store.notify(
                 session, ref=alert.ref, kind="alert", title=alert.title, body=alert.body, link=alert.link
             )
-        text = f"{alert.title}\n{alert.body}\nOpen: {self.settings.public_url}{alert.link}"
+        text = f"{alert.title}\n{alert.body}\nOpen: {self.settings.api.public_url}{alert.link}"
         await self._tell_managers(alert.ref, alert.workflow_id, f"Urgent: {alert.title}", text, f"<{alert.ref}@renubu>")
 
     async def _tell_managers(self, key: str, workflow_id: str, subject: str, text: str, message_id: str) -> None:
@@ -83,7 +83,7 @@ class ApprovalActivities:
             ]
         # (kind, target, payload, send)
         channels: list[tuple[str, str, dict[str, str], Callable[[], Awaitable[dict[str, str]]]]] = []
-        if self.settings.smtp_host and managers:
+        if self.settings.notify.smtp_host and managers:
             channels.append(
                 (
                     "email",
@@ -92,7 +92,7 @@ class ApprovalActivities:
                     lambda: self._email(managers, subject, text, message_id),
                 )
             )
-        if self.settings.slack_webhook_url:
+        if self.settings.notify.slack_webhook_url:
             channels.append(("slack", "slack", {"text": text}, lambda: self._slack(text)))
         for kind, target, payload, send in channels:
             outbox_key = f"{key}:{kind}"
@@ -118,7 +118,7 @@ class ApprovalActivities:
         return {"to": ", ".join(to)}
 
     async def _slack(self, text: str) -> dict[str, str]:
-        await post_slack(self.settings.slack_webhook_url, text)
+        await post_slack(self.settings.notify.slack_webhook_url, text)
         return {"posted": "ok"}
 
     @activity.defn(name="record_approval_outcome")

@@ -66,7 +66,7 @@ class _Inbound(ActivityInboundInterceptor):
                 },
             )
             [wait] = await downstream.by_system(session, system=system)
-            if now - wait.since >= timedelta(seconds=self.settings.downstream_alert_after_s):
+            if now - wait.since >= timedelta(seconds=self.settings.downstream.alert_after_s):
                 # Once per outage: the notification's ref is the system and the time the outage began.
                 await approvals_store.notify(
                     session,

@@ -59,7 +59,9 @@ class JourneyActivities:
     def _recheck(self, holds: int) -> timedelta:
         """The fallback check of a held send backs off (the lift's signal is what normally wakes it)."""
         s = self.settings
-        return timedelta(seconds=min(s.kill_switch_recheck_s * 2 ** min(holds, 30), s.kill_switch_recheck_max_s))
+        return timedelta(
+            seconds=min(s.journeys.kill_switch_recheck_s * 2 ** min(holds, 30), s.journeys.kill_switch_recheck_max_s)
+        )
 
     @staticmethod
     async def _channel(session: AsyncSession, requested: str, lead: Lead) -> tuple[str | None, bool]:
@@ -116,12 +118,12 @@ class JourneyActivities:
         async with self.db.transaction() as session:
             await locks.take(session, f"lead:{lead.id}")  # one journey at a time checks and claims the cap
             if existing is None:
-                window = timedelta(seconds=s.nurture_cap_window_s)
+                window = timedelta(seconds=s.journeys.cap_window_s)
                 sent = await outbox.sent_times(session, lead.id, JOURNEY_KINDS, now - window)
-                quiet = None if channel == "chat" else (s.quiet_hours_start, s.quiet_hours_end)
-                retry = next_allowed(now, lead.timezone, sent, cap=s.nurture_cap, window=window, quiet=quiet)
+                quiet = None if channel == "chat" else (s.journeys.quiet_hours_start, s.journeys.quiet_hours_end)
+                retry = next_allowed(now, lead.timezone, sent, cap=s.journeys.cap, window=window, quiet=quiet)
                 if retry is not None:
-                    why = "frequency cap" if len(sent) >= s.nurture_cap else "quiet hours"
+                    why = "frequency cap" if len(sent) >= s.journeys.cap else "quiet hours"
                     metrics.JOURNEY_DEFERRED.inc(reason=why)
                     return SendOutcome(state="deferred", detail=why, channel=channel, retry_at=retry)
                 await outbox.reserve(
@@ -134,8 +136,10 @@ class JourneyActivities:
                     channel=channel,
                     recipient=lead.id,
                 )
-        body = render(req.body, snapshot(lead), s.club_name, s.booking_url)
-        subject = render(req.subject or f"A note from {s.club_name}", snapshot(lead), s.club_name, s.booking_url)
+        body = render(req.body, snapshot(lead), s.club.name, s.journeys.booking_url)
+        subject = render(
+            req.subject or f"A note from {s.club.name}", snapshot(lead), s.club.name, s.journeys.booking_url
+        )
         async with activity_errors():
             result = await self._deliver(req.key, channel, lead, subject, body)
         await outbox.set_state(self.db, req.key, "sent", result=result)

@@ -114,11 +114,11 @@ class LLMPlanner:
 
 def make_planner(settings: Settings) -> LLMPlanner | None:
     """Claude when a key is configured; None means the offline planner."""
-    if not settings.llm_enabled or settings.anthropic_api_key is None:
+    if not settings.llm.enabled or settings.llm.anthropic_api_key is None:
         return None
     return LLMPlanner(
-        settings.anthropic_api_key.get_secret_value(),
-        settings.llm_model,
-        base_url=settings.anthropic_base_url,
-        timeout=settings.llm_timeout_s,
+        settings.llm.anthropic_api_key.get_secret_value(),
+        settings.llm.model,
+        base_url=settings.llm.anthropic_base_url,
+        timeout=settings.llm.timeout_s,
     )

@@ -43,11 +43,11 @@ def schedule_for(agent: Agent, settings: Settings) -> Schedule:
             names.AGENT_RUN,
             AgentRunInput(agent_id=agent.id),
             id=ids.agent_run(agent.id),
-            task_queue=settings.task_queue,
+            task_queue=settings.temporal.task_queue,
             static_summary=f"{agent.name} (scheduled run)",
             execution_timeout=settings.agent_run_timeout,
         ),
-        spec=spec_for(agent.schedule, settings.club_timezone),
+        spec=spec_for(agent.schedule, settings.club.timezone),
         # A run still waiting for an approval is not doubled by the next tick.
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=timedelta(minutes=10)),
         state=ScheduleState(paused=agent.paused, note=agent.goal[:200]),

@@ -91,11 +91,13 @@ class TargetResolver:
 
     async def _reminders(self, inp: m.RemindersRequest) -> Resolution:
         members = await self._past_due_or_ids(inp.member_ids, inp.min_days_past_due or 0, door=None)
-        window = datetime.now(UTC) - timedelta(days=self.settings.reminder_window_days)
+        window = datetime.now(UTC) - timedelta(days=self.settings.agents.reminder_window_days)
         recent = await outbox.recently_messaged(self.db, [t.id for t in members], REMINDER_KINDS, window)
         fresh = [t for t in members if t.id not in recent]
         skipped = (
-            f"; {len(recent)} reminded in the last {self.settings.reminder_window_days} days skipped" if recent else ""
+            f"; {len(recent)} reminded in the last {self.settings.agents.reminder_window_days} days skipped"
+            if recent
+            else ""
         )
         return _res(f"Send payment reminders to {len(fresh)} members?", fresh, f"past due{skipped}")
 

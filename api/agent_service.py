@@ -124,7 +124,7 @@ async def run_now(
             dry_run=dry_run,
             max_iterations=agent.max_iterations,
             approval_required=agent.approval_required,
-            approval_ttl_s=settings.approval_ttl_s,
+            approval_ttl_s=settings.club.approval_ttl_s,
         )
     run_id = ids.agent_run_manual(agent.id, datetime.now(UTC), request_id)
     await _start_once(
@@ -133,7 +133,7 @@ async def run_now(
         names.AGENT_RUN,
         AgentRunInput(agent_id=agent.id, trigger="manual", settings=overrides),
         id=run_id,
-        task_queue=settings.task_queue,
+        task_queue=settings.temporal.task_queue,
         static_summary=f"{agent.name} (run now)",
         execution_timeout=settings.agent_run_timeout,
     )
@@ -178,10 +178,10 @@ async def request_schedule_change(
             current=agent.schedule,
             proposed=proposed,
             requested_by=by,
-            ttl_s=settings.approval_ttl_s,
+            ttl_s=settings.club.approval_ttl_s,
         ),
         id=workflow_id,
-        task_queue=settings.task_queue,
+        task_queue=settings.temporal.task_queue,
         static_summary=f"Schedule change for {agent.name}",
     )
     return workflow_id

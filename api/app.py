@@ -114,7 +114,7 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
         dependencies=[Depends(access.authorize)],  # the route × role matrix, before every route
-        max_body_size=settings.max_body_bytes,
+        max_body_size=settings.api.max_body_bytes,
     )
     app.state.settings = settings
     app.state.owns_db = db is None
@@ -137,11 +137,11 @@ def create_app(
 
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.session_secret.get_secret_value(),
+        secret_key=settings.api.session_secret.get_secret_value(),
         session_cookie="renubu_session",
         max_age=SESSION_LIFETIME_S,  # the cookie's; the absolute limit is checked in api/auth.py
         same_site="lax",
-        https_only=settings.secure_cookies,
+        https_only=settings.api.secure_cookies,
     )
     app.add_middleware(WebhookMetrics)
     app.mount("/static", StaticFiles(directory=ROOT / "web" / "static"), name="static")
@@ -182,12 +182,12 @@ def create_app(
         pipeline_pages,
         codec_api,
     ):
-        limit = settings.webhook_max_body_bytes if module in WEBHOOKS else None
+        limit = settings.api.webhook_max_body_bytes if module in WEBHOOKS else None
         app.include_router(module.router, max_body_size=limit)
     access.install(app)
     _errors(app)
 
-    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
+    app.add_middleware(SecurityHeaders, hsts=settings.api.secure_cookies)
 
     @app.middleware("http")
     async def server_timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -65,7 +65,7 @@ async def staff_reply(
         names.STAFF_REPLY,
         ReplyRequest(message_id=message.id, body=body, sent_by=user.email, key=key),
         id=ids.staff_reply(),
-        task_queue=settings.task_queue,
+        task_queue=settings.temporal.task_queue,
         result_type=ReplyResult,
     )
     return result

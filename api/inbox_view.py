@@ -184,11 +184,11 @@ class AssistantEvaluation:
 
 async def assistant_evaluation(session: AsyncSession, settings: Settings) -> AssistantEvaluation:
     """Claude: the last run stored by bench.triage_eval (it costs tokens); offline: computed here, once."""
-    if settings.llm_enabled:
+    if settings.llm.enabled:
         stored = await control.inbox_evaluation(session, "claude") or {}
         reports = {split: Report.from_json(data) for split, data in stored.items()}
         whole = reports.get("all")
         source = f"last run {whole.ran_at[:16].replace('T', ' ')} UTC" if whole else "never run here"
-        return AssistantEvaluation(f"Claude ({settings.llm_model})", whole, reports.get("held_out"), source)
+        return AssistantEvaluation(f"Claude ({settings.llm.model})", whole, reports.get("held_out"), source)
     reports = await evaluation.offline_reports()
     return AssistantEvaluation(LABEL, reports["all"], reports["held_out"], "computed by this server")

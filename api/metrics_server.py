@@ -67,7 +67,7 @@ async def _handle(db: Database, reader: asyncio.StreamReader, writer: asyncio.St
 
 async def start(settings: Settings, db: Database) -> asyncio.Server | None:
     """Serve /metrics when a port is configured; a busy port is logged, and the API runs on without it."""
-    host, port = settings.api_metrics_host, settings.api_metrics_port
+    host, port = settings.observability.api_metrics_host, settings.observability.api_metrics_port
     if not port:
         return None
     try:

@@ -101,7 +101,7 @@ async def retry_signal(
         names.CUSTOMER_INTELLIGENCE,
         IntelligenceInput(customer_id=failed.customer_id),
         id=ids.intelligence(failed.customer_id),
-        task_queue=settings.task_queue,
+        task_queue=settings.temporal.task_queue,
         start_signal=names.CUSTOMER_UPDATE,
         start_signal_args=[signal],
         static_summary=f"Customer intelligence · {failed.customer_id}",

@@ -153,7 +153,7 @@ def new_request_id() -> str:
 
 
 def install(env: Environment, settings: Settings) -> None:
-    tz = ZoneInfo(settings.club_timezone)
+    tz = ZoneInfo(settings.club.timezone)
     env.filters.update(
         money=money,
         trend=trend,
@@ -165,12 +165,12 @@ def install(env: Environment, settings: Settings) -> None:
     env.globals.update(
         days_left=days_left,
         csrf_token=csrf_token,
-        llm_enabled=settings.llm_enabled,
+        llm_enabled=settings.llm.enabled,
         llm_label=(
-            f"Claude · {settings.llm_model}" if settings.llm_enabled else "Offline analyser (no ANTHROPIC_API_KEY)"
+            f"Claude · {settings.llm.model}" if settings.llm.enabled else "Offline analyser (no ANTHROPIC_API_KEY)"
         ),
-        temporal_ui=settings.temporal_ui_url.rstrip("/"),
-        namespace=settings.temporal_namespace,
+        temporal_ui=settings.temporal.ui_url.rstrip("/"),
+        namespace=settings.temporal.namespace,
         quote=quote,
         risk_label=lambda flag: FLAGS.get(flag, flag.replace("_", " ")).capitalize(),
         flag_tag=FLAG_TAG,

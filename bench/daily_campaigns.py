@@ -39,7 +39,7 @@ ADMIN = {"X-Sandbox-Admin": "sandbox-admin"}
 
 
 async def login(settings: Settings) -> httpx.AsyncClient:
-    http = httpx.AsyncClient(base_url=settings.public_url, timeout=120)
+    http = httpx.AsyncClient(base_url=settings.api.public_url, timeout=120)
     page = await http.get("/login")
     token = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
     assert token

@@ -78,7 +78,7 @@ async def run(settings: Settings, worker_pid: int, args: argparse.Namespace) -> 
         {"email": f"lead-{run_id}-{i}@example.com", "phone": f"+1555{i:07d}", "first_name": f"Lead{i}"}
         for i in range(args.leads)
     ]
-    async with httpx.AsyncClient(base_url=settings.public_url, timeout=120) as http:
+    async with httpx.AsyncClient(base_url=settings.api.public_url, timeout=120) as http:
         started = time.perf_counter()
         enrolled = await post_all(http, "/webhooks/lead", leads, 201)
         enrol_s = time.perf_counter() - started
@@ -114,7 +114,7 @@ async def run(settings: Settings, worker_pid: int, args: argparse.Namespace) -> 
     print(f"journeys done    {args.leads / finish_s:8.0f} /s   (all finished {finish_s:.0f} s after the first lead;")
     print(f"                            each journey waits 7 journey days = {7 * args.day_s:.0f} s)")
     print(f"messages sent    {sent:8d}      (email + SMS through the outbox)")
-    cache = settings.worker_max_cached_workflows
+    cache = settings.temporal.max_cached_workflows
     print(f"worker peak RSS  {peak_rss_mb(worker_pid):8.0f} MB   (workflow cache {cache})")
 
 

@@ -47,7 +47,7 @@ async def pipeline(settings: Settings, db: Database, customers: int, concurrency
     async with ActiveClient.from_settings(settings) as active:
         accounts = (await active.list_customers())[:customers]
     gate = asyncio.Semaphore(concurrency)
-    async with httpx.AsyncClient(base_url=settings.public_url, timeout=60) as http:
+    async with httpx.AsyncClient(base_url=settings.api.public_url, timeout=60) as http:
 
         async def post(customer: ActiveCustomer) -> None:
             payload = {
@@ -121,7 +121,7 @@ async def fill_queue(db: Database, open_renewals: int) -> str:
 
 async def queue_timing(settings: Settings, csm: str, requests: int) -> list[float]:
     timings: list[float] = []
-    async with httpx.AsyncClient(base_url=settings.public_url, timeout=60) as http:
+    async with httpx.AsyncClient(base_url=settings.api.public_url, timeout=60) as http:
         token = re.search(r'name="csrf-token" content="([^"]+)"', (await http.get("/login")).text)
         assert token
         await http.post(

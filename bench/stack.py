@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from core.settings import Settings
+from core.settings import VARIABLES, Settings, nested
 from db.engine import Database
 from db.migrate import upgrade
 from devstack.processes import NEVER_RESTART, Child, Supervisor, wait_for_port
@@ -66,14 +66,8 @@ async def process_stack(
         "ANTHROPIC_API_KEY": "",
         **(extra_env or {}),
     }
-    settings = Settings(
-        _env_file=None,
-        **{
-            k.removeprefix("RENUBU_").lower(): v
-            for k, v in env.items()
-            if k.startswith("RENUBU_") and k != "RENUBU_LOG_LEVEL"
-        },
-    )
+    # The settings the children read from `env` (the sandbox's own variables are not Renubu's).
+    settings = Settings(_env_file=None, **nested({VARIABLES[k]: v for k, v in env.items() if k in VARIABLES}))
     await upgrade(settings.resolved_database_url)
     stack = stack or Supervisor(NEVER_RESTART)
     try:
@@ -111,7 +105,7 @@ async def process_stack(
 
 def sandbox_url(settings: Settings) -> str:
     """The sandbox `process_stack` started for `settings` (Renubu reaches its ClubOS under /clubos)."""
-    return settings.clubos_base_url.removesuffix("/clubos")
+    return settings.clubos.base_url.removesuffix("/clubos")
 
 
 def run_and_exit(main: Coroutine[Any, Any, None]) -> None:

@@ -121,10 +121,10 @@ class ActiveClient(HttpClient):
     @classmethod
     def from_settings(cls, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> Self:
         return cls(
-            settings.active_base_url,
-            settings.active_api_key.get_secret_value(),
+            settings.active.base_url,
+            settings.active.api_key.get_secret_value(),
             transport=transport,
-            timeout=settings.http_timeout_s,
+            timeout=settings.downstream.http_timeout_s,
         )
 
     async def get_usage(self, customer_id: str, weeks: int = 12) -> UsageBundle:

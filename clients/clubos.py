@@ -90,10 +90,10 @@ class ClubOSClient(HttpClient):
     @classmethod
     def from_settings(cls, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> Self:
         return cls(
-            settings.clubos_base_url,
-            settings.clubos_api_key.get_secret_value(),
+            settings.clubos.base_url,
+            settings.clubos.api_key.get_secret_value(),
             transport=transport,
-            timeout=settings.http_timeout_s,
+            timeout=settings.downstream.http_timeout_s,
         )
 
     # -- members and prospects -------------------------------------------------------

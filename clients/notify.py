@@ -28,8 +28,15 @@ class Smtp:
 
     @classmethod
     def from_settings(cls, s: Settings) -> Smtp:
-        password = s.smtp_password.get_secret_value() if s.smtp_password else ""
-        return cls(s.smtp_host, s.smtp_port, s.smtp_from, s.smtp_username, password, s.smtp_starttls)
+        password = s.notify.smtp_password.get_secret_value() if s.notify.smtp_password else ""
+        return cls(
+            s.notify.smtp_host,
+            s.notify.smtp_port,
+            s.notify.smtp_from,
+            s.notify.smtp_username,
+            password,
+            s.notify.smtp_starttls,
+        )
 
 
 def _send_mail(smtp: Smtp, to: list[str], subject: str, body: str, message_id: str) -> None:

@@ -113,12 +113,12 @@ class SalesforceClient(HttpClient):
     @classmethod
     def from_settings(cls, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> Self:
         return cls(
-            settings.salesforce_base_url,
-            settings.salesforce_api_version,
-            settings.salesforce_client_id,
-            settings.salesforce_client_secret.get_secret_value(),
+            settings.salesforce.base_url,
+            settings.salesforce.api_version,
+            settings.salesforce.client_id,
+            settings.salesforce.client_secret.get_secret_value(),
             transport=transport,
-            timeout=settings.http_timeout_s,
+            timeout=settings.downstream.http_timeout_s,
         )
 
     # -- queries -------------------------------------------------------------------

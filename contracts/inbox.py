@@ -130,7 +130,7 @@ class SyncStatus(BaseModel):
 
 class TriageInput(BaseModel):
     message_id: int
-    # From settings.approval_ttl_hours, read by whoever starts the triage (workflow code cannot read
+    # From settings.club.approval_ttl_hours, read by whoever starts the triage (workflow code cannot read
     # settings). The default keeps histories recorded before the field existed replaying as they ran.
     approval_ttl_s: int = Field(24 * 3600, ge=1, description="how long a manager approval waits before expiring")
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from core.settings import Settings
+from core.settings import Settings, lookup, variable
 
 MIN_SECRET_BYTES = 32
 SANDBOX_PORTS = {8100, 8125}  # the sandbox's HTTP port and its SMTP sink
@@ -18,9 +18,14 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "sandbox"}  # noqa: S104
 
 # Secrets we sign with: they must be long and random. Vendors' credentials (API keys, the Salesforce
 # client secret) have whatever length the vendor gives, so only their public defaults are refused.
-SIGNING_SECRETS = ("session_secret", "active_webhook_secret", "clubos_webhook_secret", "intake_webhook_secret")
-VENDOR_SECRETS = ("salesforce_client_secret", "active_api_key", "clubos_api_key")
-SANDBOX_URLS = ("salesforce_base_url", "active_base_url", "clubos_base_url")
+SIGNING_SECRETS = (
+    "api.session_secret",
+    "active.webhook_secret",
+    "clubos.webhook_secret",
+    "journeys.intake_webhook_secret",
+)
+VENDOR_SECRETS = ("salesforce.client_secret", "active.api_key", "clubos.api_key")
+SANDBOX_URLS = ("salesforce.base_url", "active.base_url", "clubos.base_url")
 
 
 class UnsafeSettings(RuntimeError):
@@ -33,13 +38,12 @@ class UnsafeSettings(RuntimeError):
         self.problems = problems
 
 
-def _var(name: str) -> str:
-    return f"RENUBU_{name.upper()}"
-
-
-def _secret(settings: Settings, name: str) -> str:
-    value = getattr(settings, name)
+def _plain(value: object) -> str:
     return value.get_secret_value() if isinstance(value, SecretStr) else str(value or "")
+
+
+def _default(path: str) -> object:
+    return lookup(Settings.model_construct(), path)  # the defaults, without reading the environment
 
 
 def _is_sandbox(url: str) -> bool:
@@ -49,22 +53,22 @@ def _is_sandbox(url: str) -> bool:
 
 def problems(settings: Settings, demo_users: list[str] | None = None) -> list[str]:
     """Everything that makes `settings` unsafe in production, one line per setting."""
-    defaults = Settings.model_fields
     found: list[str] = []
-    for name in SIGNING_SECRETS + VENDOR_SECRETS:
-        value = _secret(settings, name)
-        default = defaults[name].default
-        if value == (default.get_secret_value() if isinstance(default, SecretStr) else default):
-            found.append(f"{_var(name)} is the public default value")
-        elif name in SIGNING_SECRETS and len(value.encode()) < MIN_SECRET_BYTES:
-            found.append(f"{_var(name)} is shorter than {MIN_SECRET_BYTES} bytes")
-    if not settings.secure_cookies:
-        found.append(f"{_var('secure_cookies')} is false: session cookies would travel without the Secure flag")
-    for name in SANDBOX_URLS:
-        if getattr(settings, name) == defaults[name].default or _is_sandbox(getattr(settings, name)):
-            found.append(f"{_var(name)} points at the local sandbox ({getattr(settings, name)})")
-    if settings.smtp_host and _is_sandbox(f"{settings.smtp_host}:{settings.smtp_port}"):
-        found.append(f"{_var('smtp_host')}/{_var('smtp_port')} point at the sandbox's mail sink")
+    for path in SIGNING_SECRETS + VENDOR_SECRETS:
+        value = _plain(lookup(settings, path))
+        if value == _plain(_default(path)):
+            found.append(f"{variable(path)} is the public default value")
+        elif path in SIGNING_SECRETS and len(value.encode()) < MIN_SECRET_BYTES:
+            found.append(f"{variable(path)} is shorter than {MIN_SECRET_BYTES} bytes")
+    if not settings.api.secure_cookies:
+        found.append(f"{variable('api.secure_cookies')} is false: session cookies would travel without the Secure flag")
+    for path in SANDBOX_URLS:
+        url = lookup(settings, path)
+        if url == _default(path) or _is_sandbox(url):
+            found.append(f"{variable(path)} points at the local sandbox ({url})")
+    notify = settings.notify
+    if notify.smtp_host and _is_sandbox(f"{notify.smtp_host}:{notify.smtp_port}"):
+        found.append(f"{variable('notify.smtp_host')}/{variable('notify.smtp_port')} point at the sandbox's mail sink")
     if demo_users:
         shown = ", ".join(demo_users[:5]) + (" …" if len(demo_users) > 5 else "")
         found.append(f"demo users exist ({shown}): disable them or use a fresh database")

@@ -24,9 +24,9 @@ log = logging.getLogger("renubu.worker")
 def worker_runtime(settings: Settings) -> Runtime | None:
     """A runtime serving Prometheus on RENUBU_WORKER_METRICS_HOST/PORT, and Renubu's metrics recorded through
     it. None (the default runtime, no endpoint) when the port is 0 or taken: metrics never stop a worker."""
-    if not settings.worker_metrics_port:
+    if not settings.observability.worker_metrics_port:
         return None
-    address = f"{settings.worker_metrics_host}:{settings.worker_metrics_port}"
+    address = f"{settings.observability.worker_metrics_host}:{settings.observability.worker_metrics_port}"
     config = PrometheusConfig(
         bind_address=address,
         counters_total_suffix=True,  # as prometheus-client names counters, so one dashboard fits both

@@ -26,29 +26,29 @@ async def connect(
     """`runtime`: the worker's, with its metrics endpoint (core.telemetry); None: the SDK's default.
     `tracer_provider`: trace starts, signals, workflows and activities (core.tracing); None: no tracing."""
     return await Client.connect(
-        settings.temporal_address,
-        namespace=settings.temporal_namespace,
+        settings.temporal.address,
+        namespace=settings.temporal.namespace,
         data_converter=data_converter(settings),
         runtime=runtime,
         interceptors=temporal_interceptors(tracer_provider),
         tls=tls_config(settings),
-        api_key=settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None,
+        api_key=settings.temporal.api_key.get_secret_value() if settings.temporal.api_key else None,
     )
 
 
 def data_converter(settings: Settings) -> DataConverter:
-    if settings.payload_keys is None or not settings.payload_keys.get_secret_value():
+    if settings.temporal.payload_keys is None or not settings.temporal.payload_keys.get_secret_value():
         return pydantic_data_converter
-    codec = EncryptionCodec(parse_keys(settings.payload_keys.get_secret_value()))
+    codec = EncryptionCodec(parse_keys(settings.temporal.payload_keys.get_secret_value()))
     return dataclasses.replace(pydantic_data_converter, payload_codec=codec)
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
     """mTLS when a client certificate is set; plain TLS for an API key (Temporal Cloud); else none."""
-    if settings.temporal_tls_cert and settings.temporal_tls_key:
+    if settings.temporal.tls_cert and settings.temporal.tls_key:
         return TLSConfig(
-            client_cert=settings.temporal_tls_cert.read_bytes(),
-            client_private_key=settings.temporal_tls_key.read_bytes(),
-            server_root_ca_cert=settings.temporal_tls_ca.read_bytes() if settings.temporal_tls_ca else None,
+            client_cert=settings.temporal.tls_cert.read_bytes(),
+            client_private_key=settings.temporal.tls_key.read_bytes(),
+            server_root_ca_cert=settings.temporal.tls_ca.read_bytes() if settings.temporal.tls_ca else None,
         )
-    return settings.temporal_api_key is not None
+    return settings.temporal.api_key is not None

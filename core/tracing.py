@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def tracer_provider(settings: Settings, service: str, exporter: SpanExporter | None = None) -> TracerProvider | None:
     """A provider of this process's own (not the global one: tests run several side by side); `exporter`
     replaces the OTLP one (tests), and is flushed on every span rather than in batches."""
-    if exporter is None and not settings.otlp_endpoint:
+    if exporter is None and not settings.observability.otlp_endpoint:
         return None
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
@@ -29,7 +29,7 @@ def tracer_provider(settings: Settings, service: str, exporter: SpanExporter | N
     else:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        endpoint = settings.otlp_endpoint.rstrip("/") + "/v1/traces"
+        endpoint = settings.observability.otlp_endpoint.rstrip("/") + "/v1/traces"
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
     return provider
 

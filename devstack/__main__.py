@@ -21,7 +21,7 @@ from pathlib import Path
 from bootstrap import bootstrap
 from contracts.search_attributes import cli_flags
 from core.logs import setup_logging
-from core.settings import Settings, get_settings
+from core.settings import Settings, get_settings, variable
 from core.temporal import connect
 from db.engine import Database
 from devstack import demo_progress, seed
@@ -36,21 +36,21 @@ TEMPORAL = str(Path(PY).parent / "temporal")
 # Journeys on a compressed clock so a tester sees a week-long journey in minutes. The cap window
 # shrinks with it; wall-clock quiet hours make no sense on it, so they are off (tests cover them).
 # Only fields not set in the environment or .env are changed: set any of them to override.
-DEMO_CLOCK = {
-    "nurture_time_scale": 1 / 1440,
-    "nurture_cap_window_s": 60,
+DEMO_CLOCK = {  # journeys.<name>
+    "time_scale": 1 / 1440,
+    "cap_window_s": 60,
     "quiet_hours_start": 0,
     "quiet_hours_end": 0,
 }
 
 
 def _demo_clock() -> None:
-    configured = Settings().model_fields_set  # fields set by the environment or .env
-    if "env" not in configured:  # a developer's machine; RENUBU_ENV=production would refuse the demo
+    configured = Settings()  # what the environment or .env sets is in the fields set
+    if "env" not in configured.model_fields_set:  # a developer's machine; RENUBU_ENV=production would refuse the demo
         os.environ["RENUBU_ENV"] = "dev"
     for name, value in DEMO_CLOCK.items():
-        if name not in configured:
-            os.environ[f"RENUBU_{name.upper()}"] = str(value)
+        if name not in configured.journeys.model_fields_set:
+            os.environ[variable(f"journeys.{name}")] = str(value)
     get_settings.cache_clear()
 
 
@@ -60,7 +60,7 @@ def _split(address: str) -> tuple[str, int]:
 
 
 def temporal_child(settings: Settings) -> Child:
-    host, port = _split(settings.temporal_address)
+    host, port = _split(settings.temporal.address)
     return Child(
         "temporal",
         [
@@ -102,16 +102,16 @@ def api_child(settings: Settings) -> Child:
             "api.app:create_app",
             "--factory",
             "--host",
-            settings.api_host,
+            settings.api.host,
             "--port",
-            str(settings.api_port),
+            str(settings.api.port),
             "--no-access-log",
         ],
     )
 
 
 def _ui_port(settings: Settings) -> int:
-    return int(settings.temporal_ui_url.rsplit(":", 1)[-1].split("/")[0])
+    return int(settings.temporal.ui_url.rsplit(":", 1)[-1].split("/")[0])
 
 
 async def run(workers: int) -> int:
@@ -119,13 +119,13 @@ async def run(workers: int) -> int:
     settings = get_settings()
     sandbox_settings = SandboxSettings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    t_host, t_port = _split(settings.temporal_address)
+    t_host, t_port = _split(settings.temporal.address)
     busy = [
         f"{h}:{p}"
         for h, p in [
             (t_host, t_port),
             (t_host, _ui_port(settings)),
-            (settings.api_host, settings.api_port),
+            (settings.api.host, settings.api.port),
             (sandbox_settings.sandbox_host, sandbox_settings.sandbox_port),
         ]
         if not port_free(h, p)
@@ -151,15 +151,15 @@ async def run(workers: int) -> int:
         sandbox_env = {"RENUBU_DATA_DIR": str(settings.data_dir)}
         sandbox = await supervisor.start(Child("sandbox", [PY, "-m", "sandbox"], sandbox_env))
         await wait_for_port(sandbox_settings.sandbox_host, sandbox_settings.sandbox_port, 30, sandbox)
-        for worker in worker_children(workers, settings.worker_metrics_port):
+        for worker in worker_children(workers, settings.observability.worker_metrics_port):
             await supervisor.start(worker)
         api = await supervisor.start(api_child(settings))
-        await wait_for_port(settings.api_host, settings.api_port, 30, api)
+        await wait_for_port(settings.api.host, settings.api.port, 30, api)
 
         db = Database(settings.resolved_database_url)
         try:
             csms = await seed.seed_users(settings, db)
-            counts = await seed.seed_signals(settings, f"http://{settings.api_host}:{settings.api_port}")
+            counts = await seed.seed_signals(settings, f"http://{settings.api.host}:{settings.api.port}")
             log.info("demo data: %d CSMs; signals %s", len(csms), counts)
             await demo_progress.wait_until_shown(db, seed.DEMO_EVENT_PREFIX, counts["accepted"] + counts["duplicate"])
         finally:
@@ -195,8 +195,8 @@ def _banner(s: Settings, sandbox: SandboxSettings, csms: list[str], workers: int
     lines = [
         "",
         "Renubu is running.",
-        f"  Dashboard      {s.public_url}",
-        f"  Temporal UI    {s.temporal_ui_url}",
+        f"  Dashboard      {s.api.public_url}",
+        f"  Temporal UI    {s.temporal.ui_url}",
         f"  Sandbox        http://{sandbox.sandbox_host}:{sandbox.sandbox_port}"
         "  (Salesforce, Active, ClubOS, mail, leads, faults)",
         _metrics_line(s, workers),
@@ -204,7 +204,7 @@ def _banner(s: Settings, sandbox: SandboxSettings, csms: list[str], workers: int
         f"  Log in as a CSM:     {csms[0] if csms else '(none)'} / {seed.DEMO_PASSWORD}",
         f"  Log in as manager:   {seed.MANAGER[0]} / {seed.DEMO_PASSWORD}",
         f"  Log in as operator:  {seed.OPERATOR[0]} / {seed.DEMO_PASSWORD}",
-        f"  Journeys run on a demo clock: 1 day = {86400 * s.nurture_time_scale:g} s"
+        f"  Journeys run on a demo clock: 1 day = {86400 * s.journeys.time_scale:g} s"
         f" (RENUBU_NURTURE_TIME_SCALE=1 for real time).",
         f"  {workers} worker{'' if workers == 1 else 's'}; a process that crashes is restarted.",
         "  Press Ctrl-C to stop.",
@@ -214,13 +214,13 @@ def _banner(s: Settings, sandbox: SandboxSettings, csms: list[str], workers: int
 
 
 def _metrics_line(s: Settings, workers: int) -> str:
-    if not s.api_metrics_port and not s.worker_metrics_port:
+    if not s.observability.api_metrics_port and not s.observability.worker_metrics_port:
         return "  Metrics        off"
-    api = f"API :{s.api_metrics_port}" if s.api_metrics_port else "API off"
-    if not s.worker_metrics_port:
+    api = f"API :{s.observability.api_metrics_port}" if s.observability.api_metrics_port else "API off"
+    if not s.observability.worker_metrics_port:
         return f"  Metrics        {api}, workers off"
-    last = s.worker_metrics_port + workers - 1
-    ports = f":{s.worker_metrics_port}" + (f"-{last}" if workers > 1 else "")
+    last = s.observability.worker_metrics_port + workers - 1
+    ports = f":{s.observability.worker_metrics_port}" + (f"-{last}" if workers > 1 else "")
     return f"  Metrics        {api}, worker{'s' if workers > 1 else ''} {ports}  (Prometheus, /metrics)"
 
 

@@ -62,7 +62,7 @@ def signed_request(settings: Settings, payload: dict[str, object]) -> tuple[byte
         "content-type": "application/json",
         "x-active-event-id": str(payload["event_id"]),
         "x-active-timestamp": str(ts),
-        "x-active-signature": sign(settings.active_webhook_secret.get_secret_value(), ts, body),
+        "x-active-signature": sign(settings.active.webhook_secret.get_secret_value(), ts, body),
     }
 
 

@@ -157,8 +157,8 @@ class ClaudeInbox:
 
 def make_inbox_model(settings: Settings) -> ClaudeInbox | None:
     """Claude when a key is configured; None means the offline assistant."""
-    if not settings.llm_enabled or settings.anthropic_api_key is None:
+    if not settings.llm.enabled or settings.llm.anthropic_api_key is None:
         return None
     return ClaudeInbox(
-        settings.anthropic_api_key.get_secret_value(), settings.llm_model, base_url=settings.anthropic_base_url
+        settings.llm.anthropic_api_key.get_secret_value(), settings.llm.model, base_url=settings.llm.anthropic_base_url
     )

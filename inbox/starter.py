@@ -35,9 +35,9 @@ async def start_pending_triage(client: Client, db: Database, settings: Settings)
             try:
                 await client.start_workflow(
                     names.MESSAGE_TRIAGE,
-                    TriageInput(message_id=message.id, approval_ttl_s=settings.approval_ttl_s),
+                    TriageInput(message_id=message.id, approval_ttl_s=settings.club.approval_ttl_s),
                     id=ids.triage(str(message.clubos_message_id)),  # incoming messages always carry it
-                    task_queue=settings.task_queue,
+                    task_queue=settings.temporal.task_queue,
                     id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                     # No message text or contact details: the Temporal UI shows summaries to operators.
                     static_summary=f"Triage of ClubOS message {message.clubos_message_id}",

@@ -14,10 +14,10 @@ async def ensure_inbox_sync(client: Client, settings: Settings, *, poke: bool = 
     """`poke`: and have it sync now (signal-with-start: one call, whether it was running or not)."""
     await client.start_workflow(
         names.INBOX_SYNC,
-        InboxSyncInput(poll_interval_s=settings.inbox_poll_interval_s),
+        InboxSyncInput(poll_interval_s=settings.clubos.inbox_poll_interval_s),
         id=ids.INBOX_SYNC,
-        task_queue=settings.task_queue,
+        task_queue=settings.temporal.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         start_signal=names.INBOX_SYNC_POKE if poke else None,
-        static_summary=f"ClubOS inbox sync for {settings.club_name}",
+        static_summary=f"ClubOS inbox sync for {settings.club.name}",
     )

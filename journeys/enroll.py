@@ -116,10 +116,10 @@ async def _start(
                 journey_id=journey_id,
                 version=version,
                 definition=definition,
-                time_scale=settings.nurture_time_scale,
+                time_scale=settings.journeys.time_scale,
             ),
             id=workflow_id,
-            task_queue=settings.task_queue,
+            task_queue=settings.temporal.task_queue,
             # A walk runs once: our database decides which walk may start; Temporal refuses a duplicate of it.
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,

@@ -39,9 +39,9 @@ async def sync_schedule(client: Client, settings: Settings, journey_id: str, act
         return
     schedule = Schedule(
         action=ScheduleActionStartWorkflow(
-            names.JOURNEY_SWEEP, journey_id, id=ids.journey_sweep(journey_id), task_queue=settings.task_queue
+            names.JOURNEY_SWEEP, journey_id, id=ids.journey_sweep(journey_id), task_queue=settings.temporal.task_queue
         ),
-        spec=ScheduleSpec(cron_expressions=[cron], time_zone_name=settings.club_timezone),
+        spec=ScheduleSpec(cron_expressions=[cron], time_zone_name=settings.club.timezone),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP, catchup_window=timedelta(minutes=10)),
     )
     try:

@@ -11,13 +11,13 @@ from llm.offline_analyst import OfflineAnalyst
 
 
 def make_analyst(settings: Settings, http_client: httpx2.AsyncClient | None = None) -> Analyst:
-    if settings.llm_enabled and settings.anthropic_api_key is not None:
+    if settings.llm.enabled and settings.llm.anthropic_api_key is not None:
         return AnthropicAnalyst(
-            settings.anthropic_api_key.get_secret_value(),
-            settings.llm_model,
-            base_url=settings.anthropic_base_url,
-            timeout=settings.llm_timeout_s,
-            max_tokens=settings.llm_max_tokens,
+            settings.llm.anthropic_api_key.get_secret_value(),
+            settings.llm.model,
+            base_url=settings.llm.anthropic_base_url,
+            timeout=settings.llm.timeout_s,
+            max_tokens=settings.llm.max_tokens,
             http_client=http_client,
         )
     return OfflineAnalyst()

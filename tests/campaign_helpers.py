@@ -34,7 +34,7 @@ async def start_run(
         AgentRunWorkflow.run,
         AgentRunInput(agent_id=agent_id, trigger="manual", settings=run_settings),
         id=f"{ids.agent_run(agent_id)}-test-{uuid.uuid4().hex[:8]}",
-        task_queue=task_queue or stack.settings.task_queue,
+        task_queue=task_queue or stack.settings.temporal.task_queue,
     )
 
 
@@ -75,4 +75,4 @@ async def agent_today(stack: LocalStack, agent: str) -> tuple[int, int]:
 
 
 def club_day(stack: LocalStack) -> datetime:
-    return datetime.now(ZoneInfo(stack.settings.club_timezone)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return datetime.now(ZoneInfo(stack.settings.club.timezone)).replace(hour=0, minute=0, second=0, microsecond=0)

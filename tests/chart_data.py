@@ -223,7 +223,7 @@ async def chart_site(tmp_path: Path) -> AsyncIterator[Site]:
     today = datetime.now(UTC).date()
     customer = await seed_customer(db, tag, today, csm)
     await seed_journey(db, f"{tag}-fast", today)
-    app = create_app(make_settings(data_dir=tmp_path, database_url=url), db=db)
+    app = create_app(make_settings(data_dir=tmp_path, database={"url": url}), db=db)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     async with serve(app, sock):

@@ -15,7 +15,7 @@ _used: set[str] = set()
 
 
 async def start_sync(stack: LocalStack, interval_s: float = 1.0) -> None:
-    await ensure_inbox_sync(stack.client, stack.settings.model_copy(update={"inbox_poll_interval_s": interval_s}))
+    await ensure_inbox_sync(stack.client, stack.settings.updated(clubos={"inbox_poll_interval_s": interval_s}))
 
 
 async def a_member(stack: LocalStack) -> Any:

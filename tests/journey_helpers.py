@@ -23,9 +23,9 @@ async def speed_up(stack: LocalStack, *, cap: int = 3, window_s: int = int(DAY_S
     """The pre-built journeys, with a journey day lasting DAY_S seconds (the cap's 24 hours too)."""
     await seed_prebuilt(stack.db)
     s = stack.settings
-    s.nurture_time_scale = DAY_S / 86400
-    s.quiet_hours_start = s.quiet_hours_end = 0  # no quiet hours unless a test asks for them
-    s.nurture_cap, s.nurture_cap_window_s = cap, window_s
+    s.journeys.time_scale = DAY_S / 86400
+    s.journeys.quiet_hours_start = s.journeys.quiet_hours_end = 0  # no quiet hours unless a test asks for them
+    s.journeys.cap, s.journeys.cap_window_s = cap, window_s
 
 
 async def signed_post(stack: LocalStack, path: str, payload: dict[str, Any]) -> httpx.Response:
@@ -34,7 +34,7 @@ async def signed_post(stack: LocalStack, path: str, payload: dict[str, Any]) -> 
     headers = {
         "content-type": "application/json",
         "x-renubu-timestamp": str(ts),
-        "x-renubu-signature": sign(stack.settings.intake_webhook_secret.get_secret_value(), ts, body),
+        "x-renubu-signature": sign(stack.settings.journeys.intake_webhook_secret.get_secret_value(), ts, body),
     }
     async with httpx.AsyncClient(base_url=stack.api_url, timeout=30) as http:
         return await http.post(path, content=body, headers=headers)

@@ -105,7 +105,7 @@ async def record_intelligence_drain_on_idle(stack: LocalStack, client: Client) -
     idle branch never sees it; the batch order it will make the default (every job applied, then the workflow
     runs: the idle timeout and the signal together) is what takes the patched branch. The worker that picks the
     task up opts in to it; the history records the flag, so its replay uses that order whatever the default."""
-    settings = stack.settings.model_copy(update={"task_queue": f"{stack.settings.task_queue}-idle"})
+    settings = stack.settings.updated(temporal={"task_queue": f"{stack.settings.temporal.task_queue}-idle"})
     key = stack.healthy_account(111)
     stack.set_account(key, renewal_in_days=25)
     async with worker_for(settings, client, stack.db):
@@ -113,7 +113,7 @@ async def record_intelligence_drain_on_idle(stack: LocalStack, client: Client) -
             CustomerIntelligenceWorkflow.run,
             IntelligenceInput(customer_id=key, idle_timeout_s=1),
             id=f"{ids.intelligence(key)}-idle",
-            task_queue=settings.task_queue,
+            task_queue=settings.temporal.task_queue,
         )
         await wait_for(lambda: _has(handle, EventType.EVENT_TYPE_TIMER_STARTED), 30, "the idle timer")
     await wait_for(lambda: _has(handle, EventType.EVENT_TYPE_TIMER_FIRED), 30, "the idle timer to fire")

@@ -65,7 +65,7 @@ async def record(stack: LocalStack, client: Client) -> None:
         RenewalWorkflow.run,
         RenewalInput(customer_id="expiry-co", customer_name="Expiry Co", renewal_date=upd.expires_at.date()),
         id="renewal-expiry-co-recorded",
-        task_queue=stack.settings.task_queue,
+        task_queue=stack.settings.temporal.task_queue,
         start_signal=names.INTELLIGENCE_UPDATE,
         start_signal_args=[upd],
     )
@@ -125,7 +125,10 @@ async def record(stack: LocalStack, client: Client) -> None:
     await enrollment(stack, "high-intent-fast-track", hot, "goal_met", timeout=60)
     await _save(client.get_workflow_handle(ids.journey("high-intent-fast-track", hot)), "journey_fast_track")
     sweep = await client.start_workflow(
-        JourneySweepWorkflow.run, "re-engagement", id="journey-sweep-recorded", task_queue=stack.settings.task_queue
+        JourneySweepWorkflow.run,
+        "re-engagement",
+        id="journey-sweep-recorded",
+        task_queue=stack.settings.temporal.task_queue,
     )
     await sweep.result()
     await _save(sweep, "journey_sweep")

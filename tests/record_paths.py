@@ -159,7 +159,7 @@ async def _renewal_with_short_approvals(
         RenewalWorkflow.run,
         RenewalInput(customer_id=key, customer_name=upd.customer_name, renewal_date=renewal_date, approval_ttl_s=ttl_s),
         id=f"renewal-{key}-{stage.lower()}-recorded",
-        task_queue=stack.settings.task_queue,
+        task_queue=stack.settings.temporal.task_queue,
         start_signal=names.INTELLIGENCE_UPDATE,
         start_signal_args=[upd],
     )
@@ -186,7 +186,7 @@ async def record_journey_holds(stack: LocalStack, client: Client) -> None:
 
     # The kill switch holds a welcome email (asking again every 0.5 s) until it is released.
     await speed_up(stack)
-    stack.settings.kill_switch_recheck_s = 0.5
+    stack.settings.journeys.kill_switch_recheck_s = 0.5
     async with stack.db.transaction() as session:
         await control.set_kill_switch(session, True, MANAGER[0], "checking the copy")
     try:
@@ -196,7 +196,7 @@ async def record_journey_holds(stack: LocalStack, client: Client) -> None:
     finally:
         async with stack.db.transaction() as session:
             await control.set_kill_switch(session, False, MANAGER[0])
-        stack.settings.kill_switch_recheck_s = 60.0
+        stack.settings.journeys.kill_switch_recheck_s = 60.0
     await wait_for(lambda: _sent(stack, held), 30, "the welcome email once released")
     await save_latest(client, wf_id, "journey_held_by_kill_switch")
 
@@ -205,7 +205,7 @@ async def record_journey_hold_released(stack: LocalStack, client: Client) -> Non
     """The kill switch holds a welcome email (the send waits for the lift's signal, checking again 0.2 s, 0.4 s, ...
     later) until a manager lifts it through the API, whose signal resumes the journey."""
     await speed_up(stack)
-    stack.settings.kill_switch_recheck_s = 0.2
+    stack.settings.journeys.kill_switch_recheck_s = 0.2
     async with stack.db.transaction() as session:
         await control.set_kill_switch(session, True, MANAGER[0], "checking the copy")
     held = (await new_lead(stack))["lead_id"]
@@ -215,7 +215,7 @@ async def record_journey_hold_released(stack: LocalStack, client: Client) -> Non
     finally:
         async with stack.browser_session(MANAGER[0]) as http:
             lifted = await http.post("/api/control/kill-switch", json={"on": False})
-        stack.settings.kill_switch_recheck_s = 60.0
+        stack.settings.journeys.kill_switch_recheck_s = 60.0
     assert lifted.status_code == 200, lifted.text
     await wait_for(lambda: _sent(stack, held), 30, "the welcome email once lifted")
     await wait_for(lambda: _reached_wait(stack, held), 30, "the step after the email")

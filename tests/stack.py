@@ -24,7 +24,7 @@ from temporalio.worker import Worker
 
 from api.app import create_app
 from api.signatures import sign
-from core.settings import Settings
+from core.settings import VARIABLES, Settings, lookup, merged, nested
 from db.engine import Database
 from db.migrate import upgrade
 from devstack.seed import DEMO_PASSWORD, seed_users
@@ -38,28 +38,32 @@ from worker import activity_set, build_worker
 T = TypeVar("T")
 
 
-def _shared(settings: Settings | SandboxSettings) -> dict[str, Any]:
-    """The values Renubu and the sandbox share (credentials, signing secrets): fields of the same name.
-    Not the data directory: each test says where, if anywhere, the sandbox keeps its state."""
-    shared = set(SandboxSettings.model_fields) & set(Settings.model_fields) - {"data_dir"}
-    return {name: getattr(settings, name) for name in shared}
+# The values Renubu and the sandbox share (credentials, signing secrets), read from the same variables: the sandbox's
+# field -> Renubu's setting. Not the data directory: each test says where, if anywhere, the sandbox keeps its state.
+SHARED = {
+    name: VARIABLES[f"RENUBU_{name.upper()}"]
+    for name in SandboxSettings.model_fields
+    if f"RENUBU_{name.upper()}" in VARIABLES and name != "data_dir"
+}
 
 
 def make_settings(**overrides: Any) -> Settings:
     """Renubu's settings pinned to known values, so a developer's environment or .env cannot change test
     results, with the credentials and secrets of the sandbox's test settings. No metrics endpoints unless
-    asked for (tests run side by side, and beside `./dev up`)."""
-    quiet = {"api_metrics_port": 0, "worker_metrics_port": 0}
+    asked for (tests run side by side, and beside `./dev up`). Overrides by group: make_settings(api={...})."""
+    sandbox = make_sandbox_settings()
+    pinned = nested({path: getattr(sandbox, name) for name, path in SHARED.items()}) | {"env": "dev"}
+    pinned["observability"] = {"api_metrics_port": 0, "worker_metrics_port": 0}
     # Tests share one club all day long: the agents' daily limits would make results depend on test order, so
     # they are out of reach here; the tests of those limits set them on their own worker.
-    daily = {"agent_door_changes_per_day": 10_000, "agent_recipients_per_day": 100_000}
-    daily |= {"agent_messages_per_member_per_day": 1_000}
-    return Settings(_env_file=None, **{"env": "dev", **_shared(make_sandbox_settings()), **quiet, **daily, **overrides})
+    pinned["agents"] = {"door_changes_per_day": 10_000, "recipients_per_day": 100_000}
+    pinned["agents"] |= {"messages_per_member_per_day": 1_000}
+    return Settings(_env_file=None, **merged(pinned, overrides))
 
 
 def sandbox_settings_for(settings: Settings, **own: Any) -> SandboxSettings:
     """The sandbox's test settings agreeing with Renubu's `settings` on every shared value."""
-    return make_sandbox_settings(**_shared(settings), **own)
+    return make_sandbox_settings(**{name: lookup(settings, path) for name, path in SHARED.items()}, **own)
 
 
 def _socket() -> tuple[socket.socket, int]:
@@ -162,7 +166,7 @@ class LocalStack:
         }
         body = json.dumps(payload).encode()
         ts = timestamp or int(time.time())
-        key = secret or self.settings.active_webhook_secret.get_secret_value()
+        key = secret or self.settings.active.webhook_secret.get_secret_value()
         return body, {
             "content-type": "application/json",
             "x-active-timestamp": str(ts),
@@ -227,11 +231,12 @@ class LocalStack:
 def settings_env(settings: Settings) -> dict[str, str]:
     """The settings as RENUBU_* environment variables, for a worker in another process."""
     env: dict[str, str] = {}
-    for name, value in settings.model_dump().items():
-        if value is None or name == "anthropic_api_key":
+    for name, path in VARIABLES.items():
+        value = lookup(settings, path)
+        if value is None or name == "ANTHROPIC_API_KEY":
             continue
         raw = value.get_secret_value() if hasattr(value, "get_secret_value") else value
-        env[f"RENUBU_{name.upper()}"] = str(raw)
+        env[name] = str(raw)
     return env
 
 
@@ -257,17 +262,17 @@ async def running_stack(
     probe.close()
     settings = make_settings(
         data_dir=data_dir,
-        database_url=overrides.pop("database_url", None) or f"sqlite+aiosqlite:///{data_dir / 'renubu.db'}",
-        temporal_address=client.service_client.config.target_host,
-        task_queue=f"renubu-test-{uuid.uuid4().hex[:8]}",
-        public_url=api_url,
-        salesforce_base_url=f"{sandbox_url}/salesforce",
-        active_base_url=f"{sandbox_url}/active",
-        clubos_base_url=f"{sandbox_url}/clubos",
-        smtp_host="127.0.0.1",
-        smtp_port=smtp_port,
-        **overrides,
-    )
+        database={"url": f"sqlite+aiosqlite:///{data_dir / 'renubu.db'}"},
+        temporal={
+            "address": client.service_client.config.target_host,
+            "task_queue": f"renubu-test-{uuid.uuid4().hex[:8]}",
+        },
+        api={"public_url": api_url},
+        salesforce={"base_url": f"{sandbox_url}/salesforce"},
+        active={"base_url": f"{sandbox_url}/active"},
+        clubos={"base_url": f"{sandbox_url}/clubos"},
+        notify={"smtp_host": "127.0.0.1", "smtp_port": smtp_port},
+    ).updated(**overrides)
     sandbox_settings = sandbox_settings_for(
         settings,
         data_dir=data_dir,  # sandbox.db beside renubu.db

@@ -24,7 +24,7 @@ async def test_a_run_that_overran_is_shown_in_the_command_center(stack: LocalSta
         AgentRunWorkflow.run,
         AgentRunInput(agent_id="past_due_monitor", trigger="manual", settings=AgentSettings(approval_ttl_s=3600)),
         id=f"{ids.agent_run('past_due_monitor')}-overrun-{uuid.uuid4().hex[:8]}",
-        task_queue=stack.settings.task_queue,
+        task_queue=stack.settings.temporal.task_queue,
         execution_timeout=timedelta(seconds=4),  # it waits for a lock approval nobody gives
     )
     await pending_approval(stack, run.id)

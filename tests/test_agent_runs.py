@@ -207,9 +207,9 @@ class ScriptedModel:
 async def test_the_policy_holds_whatever_the_model_says(gym: LocalStack) -> None:
     async with ClubOSClient.from_settings(gym.settings) as clubos:
         past_due = [m.id for m in await clubos.list_members(past_due=True, min_days_past_due=10)]
-    settings = gym.settings.model_copy(update={"task_queue": f"{gym.settings.task_queue}-scripted"})
+    settings = gym.settings.updated(temporal={"task_queue": f"{gym.settings.temporal.task_queue}-scripted"})
     async with worker_for(settings, gym.client, gym.db, planner=ScriptedModel(past_due)):
-        handle = await start_run(gym, "past_due_monitor", task_queue=settings.task_queue)
+        handle = await start_run(gym, "past_due_monitor", task_queue=settings.temporal.task_queue)
         denied = 0
         while True:
             done, _ = await asyncio.wait({asyncio.ensure_future(handle.result())}, timeout=0.5)

@@ -19,7 +19,7 @@ FULL_ID = re.compile(r"apr-[0-9a-f]{32}")
 
 
 async def test_a_conflicting_approval_insert_is_an_error(any_db: Database) -> None:
-    settings = Settings(slack_webhook_url="", smtp_host="")
+    settings = Settings(notify={"slack_webhook_url": "", "smtp_host": ""})
     req = _request()
     env = ActivityEnvironment()
     await env.run(ApprovalActivities(any_db, settings).record_request, req)

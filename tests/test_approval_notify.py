@@ -45,7 +45,7 @@ async def _record(db: Database, settings: Settings, req: ApprovalRequest, attemp
 
 
 async def test_mail_outage_is_retried_then_given_up(any_db: Database) -> None:
-    settings = Settings(smtp_host="127.0.0.1", smtp_port=_closed_port(), slack_webhook_url="")
+    settings = Settings(notify={"smtp_host": "127.0.0.1", "smtp_port": _closed_port(), "slack_webhook_url": ""})
     async with any_db.transaction() as session:
         await users.ensure_user(session, email="boss@club.test", name="Boss", role="manager", password="x" * 12)
     req = _request()

@@ -51,7 +51,7 @@ async def home_site(tmp_path: Path, temporal_client: Client) -> AsyncIterator[Si
     await seed_home(db, tag, emails, load={emails[0]: 31, emails[1]: 18})
     await seed_command(db, tag)
     # Temporal only for the agent cards' next run times (read-only: these agents have no schedules here).
-    settings = make_settings(data_dir=tmp_path, database_url=url, task_queue=f"renubu-home-{tag}")
+    settings = make_settings(data_dir=tmp_path, database={"url": url}, temporal={"task_queue": f"renubu-home-{tag}"})
     app = create_app(settings, db=db, temporal_factory=lambda: _client(temporal_client))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))

@@ -33,7 +33,7 @@ async def test_reassigning_an_emergency_to_a_junior_warns_and_needs_a_reason(sta
         assert "give a reason to override the assignment rule" in refused.text
         assert (await stack.projection(wf_id)).assigned_to == row.assigned_to
         team = (await http.get("/team")).text  # load bars on a scale: each CSM's open renewals of the capacity
-        capacity = stack.settings.csm_capacity
+        capacity = stack.settings.club.csm_capacity
         assert f"capacity of {capacity} open renewals" in team and re.search(rf'aria-label="\d+ of {capacity}"', team)
 
     async with chromium() as browser:

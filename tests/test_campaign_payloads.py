@@ -42,9 +42,9 @@ async def gym(stack: LocalStack) -> LocalStack:
 
 
 async def test_a_campaign_to_every_prospect_keeps_payloads_small(gym: LocalStack) -> None:
-    settings = gym.settings.model_copy(update={"task_queue": f"{gym.settings.task_queue}-everyone"})
+    settings = gym.settings.updated(temporal={"task_queue": f"{gym.settings.temporal.task_queue}-everyone"})
     async with worker_for(settings, gym.client, gym.db, planner=EveryProspect()):
-        handle = await start_run(gym, "prospect_follow_up", task_queue=settings.task_queue)
+        handle = await start_run(gym, "prospect_follow_up", task_queue=settings.temporal.task_queue)
         approval = await pending_approval(gym, handle.id)
         assert len(approval.items) > 3000 and all(i["label"] for i in approval.items[:5])
         chosen = [i["id"] for i in approval.items[:3]]

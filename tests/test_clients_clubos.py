@@ -282,7 +282,7 @@ async def test_from_settings() -> None:
         seen.append(request)
         return page([])
 
-    settings = make_settings(clubos_base_url="http://gym.test/clubos", clubos_api_key="from-settings")
+    settings = make_settings(clubos={"base_url": "http://gym.test/clubos", "api_key": "from-settings"})
     async with ClubOSClient.from_settings(settings, transport=httpx.MockTransport(handler)) as clubos:
         await clubos.list_prospects()
     assert str(seen[0].url).startswith("http://gym.test/clubos/api/v1/prospects?")

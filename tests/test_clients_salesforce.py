@@ -508,9 +508,7 @@ async def test_the_fake_rejects_a_key_longer_than_salesforce_allows(monkeypatch:
 async def test_from_settings_uses_the_salesforce_settings() -> None:
     fake = FakeSalesforce()
     settings = Settings(
-        salesforce_base_url=BASE,
-        salesforce_client_id="renubu",
-        salesforce_client_secret=SecretStr("secret"),
+        salesforce={"base_url": BASE, "client_id": "renubu", "client_secret": SecretStr("secret")},
     )
     async with SalesforceClient.from_settings(settings, transport=fake.transport()) as sf:
         records = await sf.query("SELECT Id FROM Contact")

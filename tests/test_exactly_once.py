@@ -14,12 +14,12 @@ from tests.stack import LocalStack, settings_env, wait_for, worker_for
 
 async def test_killed_worker_sends_each_message_exactly_once(stack: LocalStack) -> None:
     await fresh_gym(stack)
-    settings = stack.settings.model_copy(update={"task_queue": f"{stack.settings.task_queue}-kill"})
+    settings = stack.settings.updated(temporal={"task_queue": f"{stack.settings.temporal.task_queue}-kill"})
     env = {**os.environ, **settings_env(settings), "ANTHROPIC_API_KEY": "", "RENUBU_LOG_LEVEL": "WARNING"}
     await stack.sandbox_admin("PUT", "/_sandbox/faults", json={"clubos": {"latency_ms": 80}})
     proc = await asyncio.create_subprocess_exec(sys.executable, "worker.py", env=env)
     try:
-        handle = await start_run(stack, "prospect_follow_up", task_queue=settings.task_queue)
+        handle = await start_run(stack, "prospect_follow_up", task_queue=settings.temporal.task_queue)
 
         async def sending() -> int | None:
             n = len([r for r in await outbox_rows(stack, handle.id) if r.state == "sent"])

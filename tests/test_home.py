@@ -163,7 +163,7 @@ async def home_app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tu
             user = await users.ensure_user(session, email=f"{role}@x", name=role.title(), role=role, password="x")
             keys[role] = await users.create_api_key(session, user, "test")
     await seed_home(db, "api", ["csm@x"], load={"csm@x": 4})
-    app = create_app(make_settings(data_dir=data_dir, database_url=url, csm_capacity=5), db=db)
+    app = create_app(make_settings(data_dir=data_dir, database={"url": url}, club={"csm_capacity": 5}), db=db)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://renubu") as http:
         yield http, keys
     await db.dispose()

@@ -154,7 +154,7 @@ async def test_unanswered_approval_expires_after_the_configured_ttl(
     inbox: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """RENUBU_APPROVAL_TTL_HOURS, not a fixed day: a request nobody answers expires to the safe default."""
-    monkeypatch.setattr(inbox.settings, "approval_ttl_hours", 2 / 3600)  # API and worker share these settings
+    monkeypatch.setattr(inbox.settings.club, "approval_ttl_hours", 2 / 3600)  # API and worker share these settings
     member = await a_member(inbox)
     clubos_id = await write_in(inbox, member.id, "I want to cancel")
     d = await decision(inbox, clubos_id)  # well before the default day
@@ -285,7 +285,7 @@ async def test_continue_as_new_keeps_the_cursor(inbox: LocalStack) -> None:
         InboxSyncWorkflow.run,
         InboxSyncInput(poll_interval_s=1, polls_per_run=2),
         id="inbox-sync-continue-test",
-        task_queue=inbox.settings.task_queue,
+        task_queue=inbox.settings.temporal.task_queue,
     )
     runs = [(await handle.describe()).run_id]
 

@@ -92,7 +92,7 @@ async def _events(stack: LocalStack, event_id: str) -> tuple[int, int]:
 
 async def test_a_signal_arriving_as_the_idle_timer_fires_is_processed(stack: LocalStack) -> None:
     """No worker while the idle timer fires and the signal arrives: both reach the next workflow task together."""
-    settings = stack.settings.model_copy(update={"task_queue": f"{stack.settings.task_queue}-idle"})
+    settings = stack.settings.updated(temporal={"task_queue": f"{stack.settings.temporal.task_queue}-idle"})
     key = stack.healthy_account(13)
     stack.set_account(key, renewal_in_days=25)
     async with worker_for(settings, stack.client, stack.db):
@@ -100,7 +100,7 @@ async def test_a_signal_arriving_as_the_idle_timer_fires_is_processed(stack: Loc
             CustomerIntelligenceWorkflow.run,
             IntelligenceInput(customer_id=key, idle_timeout_s=1),
             id=f"{ids.intelligence(key)}-idle-{uuid.uuid4().hex[:6]}",
-            task_queue=settings.task_queue,
+            task_queue=settings.temporal.task_queue,
         )
         await wait_for(lambda: _has(handle, EventType.EVENT_TYPE_TIMER_STARTED), 30, "the idle timer")
     await wait_for(lambda: _has(handle, EventType.EVENT_TYPE_TIMER_FIRED), 30, "the idle timer to fire")

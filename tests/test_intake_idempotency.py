@@ -24,7 +24,7 @@ async def _post(stack: LocalStack, payload: dict[str, Any], key: str | None = No
     headers = {
         "content-type": "application/json",
         "x-renubu-timestamp": str(ts),
-        "x-renubu-signature": sign(stack.settings.intake_webhook_secret.get_secret_value(), ts, body),
+        "x-renubu-signature": sign(stack.settings.journeys.intake_webhook_secret.get_secret_value(), ts, body),
     }
     if key:
         headers["Idempotency-Key"] = key

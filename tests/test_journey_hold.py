@@ -37,7 +37,7 @@ async def _checked(handle: WorkflowHandle[Any, Any], n: int) -> list[Any] | None
 async def test_a_long_hold_adds_few_events_and_the_lift_resumes_it(stack: LocalStack) -> None:
     await speed_up(stack)
     s = stack.settings
-    s.kill_switch_recheck_s, s.kill_switch_recheck_max_s = BASE_S, 600.0
+    s.journeys.kill_switch_recheck_s, s.journeys.kill_switch_recheck_max_s = BASE_S, 600.0
     async with stack.db.transaction() as session:
         await control.set_kill_switch(session, True, MANAGER[0], "checking the copy")
     try:
@@ -49,7 +49,7 @@ async def test_a_long_hold_adds_few_events_and_the_lift_resumes_it(stack: LocalS
     finally:
         async with stack.browser_session(MANAGER[0]) as http:
             lifted = await http.post("/api/control/kill-switch", json={"on": False})
-        s.kill_switch_recheck_s, s.kill_switch_recheck_max_s = 60.0, 3600.0
+        s.journeys.kill_switch_recheck_s, s.journeys.kill_switch_recheck_max_s = 60.0, 3600.0
     assert lifted.status_code == 200, lifted.text
     await wait_for(lambda: _sent(stack, lead_id), 60, "the welcome email once lifted")
 

@@ -44,7 +44,7 @@ async def _deferred_by_cap(stack: LocalStack, lead_id: str) -> bool:
 
 async def test_kill_switch_holds_journey_sends_until_released(stack: LocalStack) -> None:
     await speed_up(stack)
-    stack.settings.kill_switch_recheck_s = 0.5
+    stack.settings.journeys.kill_switch_recheck_s = 0.5
     async with stack.db.transaction() as session:
         await control.set_kill_switch(session, True, MANAGER[0], "checking the copy")
     try:
@@ -54,7 +54,7 @@ async def test_kill_switch_holds_journey_sends_until_released(stack: LocalStack)
     finally:
         async with stack.db.transaction() as session:
             await control.set_kill_switch(session, False, MANAGER[0])
-        stack.settings.kill_switch_recheck_s = 60.0
+        stack.settings.journeys.kill_switch_recheck_s = 60.0
     await wait_for(lambda: _sent(stack, lead_id, 1), 30, "the welcome email once released")
 
 
@@ -82,7 +82,7 @@ def _night_zone() -> str:
 
 async def test_quiet_hours_in_the_leads_time_zone(stack: LocalStack) -> None:
     await speed_up(stack)
-    stack.settings.quiet_hours_start, stack.settings.quiet_hours_end = 21, 8
+    stack.settings.journeys.quiet_hours_start, stack.settings.journeys.quiet_hours_end = 21, 8
     try:
         lead_id = (await new_lead(stack, timezone=_night_zone()))["lead_id"]
         first_visit = await wait_for(lambda: _first_visit(stack, lead_id), 30, "the first step")
@@ -91,7 +91,7 @@ async def test_quiet_hours_in_the_leads_time_zone(stack: LocalStack) -> None:
         assert [s for s in await sends(stack, lead_id) if s.state == "sent"] == []
         await stack.client.get_workflow_handle(ids.journey("welcome-series", lead_id)).terminate("test over")
     finally:
-        stack.settings.quiet_hours_start = stack.settings.quiet_hours_end = 0
+        stack.settings.journeys.quiet_hours_start = stack.settings.journeys.quiet_hours_end = 0
 
 
 async def _first_visit(stack: LocalStack, lead_id: str) -> object:

@@ -42,7 +42,7 @@ async def test_the_leads_journey_receives_the_opened_event(stack: LocalStack) ->
     await speed_up(stack)
     # The welcome series waits 2 days for an open; the event ends the wait at once, so a long day costs
     # nothing here, and a busy machine cannot let the wait run out before the test has clicked.
-    stack.settings.nurture_time_scale = 120 / 86400
+    stack.settings.journeys.time_scale = 120 / 86400
     lead_id = (await new_lead(stack))["lead_id"]
 
     async def welcome_mail() -> str | None:

@@ -263,11 +263,11 @@ async def test_drafts_without_contacts_or_renewal_date_still_read_well() -> None
 
 
 def test_make_analyst_picks_by_api_key() -> None:
-    offline = make_analyst(Settings(ANTHROPIC_API_KEY=None))
+    offline = make_analyst(Settings(llm={"anthropic_api_key": None}))
     assert isinstance(offline, OfflineAnalyst)
-    empty = make_analyst(Settings(ANTHROPIC_API_KEY=SecretStr("")))
+    empty = make_analyst(Settings(llm={"anthropic_api_key": SecretStr("")}))
     assert isinstance(empty, OfflineAnalyst)
-    model = make_analyst(Settings(ANTHROPIC_API_KEY=SecretStr("sk-test"), llm_model="claude-haiku-4-5"))
+    model = make_analyst(Settings(llm={"anthropic_api_key": SecretStr("sk-test"), "model": "claude-haiku-4-5"}))
     assert isinstance(model, AnthropicAnalyst)
 
 

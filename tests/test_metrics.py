@@ -60,7 +60,9 @@ def total(samples: Samples, name: str, **labels: str) -> float:
 @pytest.fixture
 async def metered(temporal_client: Client, tmp_path: Path) -> AsyncIterator[tuple[LocalStack, int, int]]:
     api_port, worker_port = _free_port(), _free_port()
-    async with running_stack(temporal_client, tmp_path, with_worker=False, api_metrics_port=api_port) as stack:
+    async with running_stack(
+        temporal_client, tmp_path, with_worker=False, observability={"api_metrics_port": api_port}
+    ) as stack:
         env = {
             **os.environ,
             **settings_env(stack.settings),
@@ -167,7 +169,7 @@ async def test_llm_calls_tokens_and_dollars_by_agent() -> None:
 async def test_the_worker_backend_names_series_as_prometheus_client_does() -> None:
     """Renubu's metrics recorded through the SDK's meter come out under the names the dashboard uses."""
     port = _free_port()
-    runtime = worker_runtime(make_settings(worker_metrics_port=port))  # serves while referenced
+    runtime = worker_runtime(make_settings(observability={"worker_metrics_port": port}))  # serves while referenced
     assert runtime is not None
     try:
         for metric in metrics.DEFINED:

@@ -37,7 +37,7 @@ async def _waits(stack: LocalStack, workflow_ids: list[str]) -> list[DownstreamW
 async def test_a_long_salesforce_outage_loses_no_signal(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
     # The same policy with a 1 s cap, so the old budget is spent in seconds.
     monkeypatch.setattr(retry_policies, "EXTERNAL", retry_policies.external(timedelta(seconds=1)))
-    monkeypatch.setattr(stack.settings, "downstream_alert_after_s", 3.0)  # the worker reads the stack's settings
+    monkeypatch.setattr(stack.settings.downstream, "alert_after_s", 3.0)  # the worker reads the stack's settings
     keys = [stack.healthy_account(i) for i in CUSTOMERS]
     for key in keys:
         stack.set_account(key, renewal_in_days=25)
@@ -157,15 +157,16 @@ async def _lead_email(stack: LocalStack, lead_id: str) -> str | None:
 
 async def test_inbox_sync_waits_for_credentials_to_be_fixed(stack: LocalStack) -> None:
     """ClubOS refuses the key (401): not bad data, so the singleton sync waits and retries instead of failing."""
-    settings = stack.settings.model_copy(
-        update={"task_queue": f"{stack.settings.task_queue}-401", "clubos_api_key": SecretStr("revoked-key")}
+    settings = stack.settings.updated(
+        temporal={"task_queue": f"{stack.settings.temporal.task_queue}-401"},
+        clubos={"api_key": SecretStr("revoked-key")},
     )
     async with worker_for(settings, stack.client, stack.db):
         handle = await stack.client.start_workflow(
             InboxSyncWorkflow.run,
             InboxSyncInput(poll_interval_s=1),
-            id=f"inbox-sync-401-{settings.task_queue}",
-            task_queue=settings.task_queue,
+            id=f"inbox-sync-401-{settings.temporal.task_queue}",
+            task_queue=settings.temporal.task_queue,
         )
         try:
 

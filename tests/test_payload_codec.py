@@ -43,12 +43,12 @@ async def test_encrypts_and_rotates() -> None:
 
 
 def data_converter_for(keys: str) -> DataConverter:
-    return data_converter(make_settings(payload_keys=keys))
+    return data_converter(make_settings(temporal={"payload_keys": keys}))
 
 
 async def test_history_is_ciphertext_and_the_codec_endpoint_reads_it_for_operators(stack: LocalStack) -> None:
     keys = _key("k1")
-    settings = stack.settings.model_copy(update={"payload_keys": SecretStr(keys)})
+    settings = stack.settings.updated(temporal={"payload_keys": SecretStr(keys)})
     encrypting = await connect(settings)
     secret = f"member-{uuid.uuid4().hex}"
     # No worker polls this queue: the workflow only has to exist for its history to be read.
@@ -66,7 +66,7 @@ async def test_history_is_ciphertext_and_the_codec_endpoint_reads_it_for_operato
         assert secret.encode() not in payloads.SerializeToString()
 
         body = json_format.MessageToJson(Payloads(payloads=payloads.payloads))
-        stack.settings.payload_keys = settings.payload_keys
+        stack.settings.temporal.payload_keys = settings.temporal.payload_keys
         try:
             async with stack.browser_session(OPERATOR[0]) as http:
                 http.headers.pop("X-CSRF-Token")  # the Temporal UI sends only the cookie
@@ -79,7 +79,7 @@ async def test_history_is_ciphertext_and_the_codec_endpoint_reads_it_for_operato
                     "/api/codec/decode", content=body, headers={"content-type": "application/json"}
                 )
         finally:
-            stack.settings.payload_keys = None
+            stack.settings.temporal.payload_keys = None
         assert decoded.status_code == 200, decoded.text
         [one] = json_format.Parse(decoded.text, Payloads()).payloads
         assert secret.encode() in one.data

@@ -109,7 +109,7 @@ async def test_unknown_customer_is_reported_not_retried(stack: LocalStack) -> No
     body, headers = stack.webhook("acme-corp", risk=10)
     body = body.replace(b'"id": "acme-corp"', b'"id": "no-such-customer"')
     ts = int(time.time())
-    headers["x-active-signature"] = sign(stack.settings.active_webhook_secret.get_secret_value(), ts, body)
+    headers["x-active-signature"] = sign(stack.settings.active.webhook_secret.get_secret_value(), ts, body)
     headers["x-active-timestamp"] = str(ts)
     async with httpx.AsyncClient(base_url=stack.api_url) as http:
         response = await http.post("/webhooks/active/customer-update", content=body, headers=headers)
@@ -152,7 +152,7 @@ class BrokenModel(OfflineAnalyst):
 async def test_model_failure_falls_back_to_the_offline_analyser_and_says_so(stack: LocalStack) -> None:
     key = stack.healthy_account(11)
     stack.set_account(key, renewal_in_days=60)
-    settings = stack.settings.model_copy(update={"task_queue": f"{stack.settings.task_queue}-broken"})
+    settings = stack.settings.updated(temporal={"task_queue": f"{stack.settings.temporal.task_queue}-broken"})
     body, _ = stack.webhook(key, risk=35)
     signal = CustomerUpdateWebhook.model_validate_json(body).to_signal()
     async with worker_for(settings, stack.client, stack.db, analyst=BrokenModel()):
@@ -160,7 +160,7 @@ async def test_model_failure_falls_back_to_the_offline_analyser_and_says_so(stac
             CustomerIntelligenceWorkflow.run,
             IntelligenceInput(customer_id=key),
             id=ids.intelligence(key),
-            task_queue=settings.task_queue,
+            task_queue=settings.temporal.task_queue,
             start_signal=names.CUSTOMER_UPDATE,
             start_signal_args=[signal],
         )

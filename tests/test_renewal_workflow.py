@@ -66,7 +66,7 @@ async def own_renewal(
             continue_as_new_after_events=continue_as_new_after_events,
         ),
         id=f"renewal-own-{uuid.uuid4().hex[:8]}",
-        task_queue=stack.settings.task_queue,
+        task_queue=stack.settings.temporal.task_queue,
         start_signal=names.INTELLIGENCE_UPDATE,
         start_signal_args=[upd],
     )
@@ -153,7 +153,7 @@ async def test_validators_reject_with_a_clear_reason(stack: LocalStack) -> None:
 async def test_worker_replaced_mid_workflow_loses_and_repeats_nothing(stack: LocalStack) -> None:
     """Work half a renewal on one worker, stop it, finish on a brand-new worker
     (no cache: it replays the history from the server)."""
-    settings = stack.settings.model_copy(update={"task_queue": f"{stack.settings.task_queue}-restart"})
+    settings = stack.settings.updated(temporal={"task_queue": f"{stack.settings.temporal.task_queue}-restart"})
     wf_id = ids.renewal("restart-co", date.today() + timedelta(days=5))
     upd = update(
         event_id="evt-restart-1",
@@ -177,7 +177,7 @@ async def test_worker_replaced_mid_workflow_loses_and_repeats_nothing(stack: Loc
                 renewal_date=date.today() + timedelta(days=5),
             ),
             id=wf_id,
-            task_queue=settings.task_queue,
+            task_queue=settings.temporal.task_queue,
             start_signal=names.INTELLIGENCE_UPDATE,
             start_signal_args=[upd],
         )
@@ -231,7 +231,7 @@ async def test_renewal_expires_when_its_date_passes(stack: LocalStack) -> None:
         RenewalWorkflow.run,
         RenewalInput(customer_id="expiry-co", customer_name="Expiry Co", renewal_date=renewal),
         id=wf_id,
-        task_queue=stack.settings.task_queue,
+        task_queue=stack.settings.temporal.task_queue,
         start_signal=names.INTELLIGENCE_UPDATE,
         start_signal_args=[upd],
     )

@@ -101,9 +101,9 @@ class SpammingModel:
 
 
 async def _spam_run(stack: LocalStack, model: SpammingModel, recipients_per_day: int) -> str:
-    queue = f"{stack.settings.task_queue}-spam"
-    limits = {"agent_recipients_per_day": recipients_per_day, "agent_messages_per_member_per_day": 2}
-    settings = stack.settings.model_copy(update={"task_queue": queue, **limits})
+    queue = f"{stack.settings.temporal.task_queue}-spam"
+    limits = {"recipients_per_day": recipients_per_day, "messages_per_member_per_day": 2}
+    settings = stack.settings.updated(temporal={"task_queue": queue}, agents=limits)
     async with worker_for(settings, stack.client, stack.db, planner=model):
         handle = await start_run(stack, "daily_campaigns", task_queue=queue)
         approval = await pending_approval(stack, handle.id)

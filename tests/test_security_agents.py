@@ -150,12 +150,13 @@ async def _hostile_run(
         for member in members[:lock]:
             await clubos.set_door_access(f"test-lock-{member.id}", member.id, lock=True, reason="test")
     before = await locked_members(stack)
-    queue = f"{stack.settings.task_queue}-hostile-{agent}"
-    limits = {"agent_door_changes_per_day": door_changes_per_day}
-    settings = stack.settings.model_copy(update={"task_queue": queue, **limits})
+    queue = f"{stack.settings.temporal.task_queue}-hostile-{agent}"
+    settings = stack.settings.updated(
+        temporal={"task_queue": queue}, agents={"door_changes_per_day": door_changes_per_day}
+    )
     model = HostileModel(sorted(before), prospects, members[0].id)
     async with worker_for(settings, stack.client, stack.db, planner=model):
-        handle = await start_run(stack, agent, task_queue=settings.task_queue)
+        handle = await start_run(stack, agent, task_queue=settings.temporal.task_queue)
         if agent == "past_due_monitor":
             approval = await pending_approval(stack, handle.id)
             assert (await decide(stack, approval.id, approve=False, reason="no")).status_code == 200

@@ -55,7 +55,9 @@ async def api(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[App]:
         for n in range(10):
             await users.ensure_user(session, email=f"u{n}@example.com", name="U", role="csm", password=PASSWORD)
         key = await users.create_api_key(session, manager, "limits")
-    settings = make_settings(data_dir=data, database_url=url, webhook_max_body_bytes=4096, max_body_bytes=16384)
+    settings = make_settings(
+        data_dir=data, database={"url": url}, api={"webhook_max_body_bytes": 4096, "max_body_bytes": 16384}
+    )
     yield App(create_app(settings, db=db), key, db, settings)
     await db.dispose()
 
@@ -92,7 +94,7 @@ async def test_other_bodies_have_the_app_wide_limit(api: App) -> None:
 
 
 def test_the_webhook_limit_defaults_to_64_kb() -> None:
-    assert make_settings().webhook_max_body_bytes == 64 * 1024
+    assert make_settings().api.webhook_max_body_bytes == 64 * 1024
 
 
 # --- login throttling -------------------------------------------------------------------------------

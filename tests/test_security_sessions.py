@@ -35,7 +35,7 @@ async def app(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
     async with db.transaction() as session:
         for name in ("ana", "bo", "cy"):
             await users.ensure_user(session, email=f"{name}@example.com", name=name, role="manager", password=PASSWORD)
-    yield create_app(make_settings(data_dir=data, database_url=url), db=db)
+    yield create_app(make_settings(data_dir=data, database={"url": url}), db=db)
     await db.dispose()
 
 
@@ -60,7 +60,7 @@ async def _logged_in(app: Any, email: str) -> httpx.AsyncClient:
 def _forged(settings: Settings, payload: dict[str, Any]) -> str:
     """A session cookie as Starlette's SessionMiddleware signs it, with whatever payload we like."""
     data = b64encode(json.dumps(payload).encode())
-    return TimestampSigner(settings.session_secret.get_secret_value()).sign(data).decode()
+    return TimestampSigner(settings.api.session_secret.get_secret_value()).sign(data).decode()
 
 
 async def _user_id(app: Any, email: str) -> int:

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from api.app import create_app
 from bootstrap import bootstrap
 from core.production import UnsafeSettings, problems, refuse_unsafe
-from core.settings import Settings
+from core.settings import Settings, nested
 from db import users
 from db.engine import Database
 from db.migrate import upgrade
@@ -27,25 +27,25 @@ def _key() -> SecretStr:
 
 
 def safe(**overrides: Any) -> Settings:
-    """Production settings with nothing to refuse."""
+    """Production settings with nothing to refuse; overrides by path: safe(**{"api.secure_cookies": False})."""
     values: dict[str, Any] = {
         "env": "production",
-        "session_secret": _key(),
-        "secure_cookies": True,
-        "salesforce_base_url": "https://acme.my.salesforce.com",
-        "salesforce_client_secret": SecretStr("vendor-secret"),  # vendors' credentials: any length
-        "active_base_url": "https://api.active.example.com",
-        "active_api_key": SecretStr("vendor-key"),
-        "active_webhook_secret": _key(),
-        "clubos_base_url": "https://api.clubos.example.com",
-        "clubos_api_key": SecretStr("vendor-key-2"),
-        "clubos_webhook_secret": _key(),
-        "intake_webhook_secret": _key(),
-        "smtp_host": "smtp.example.com",
-        "smtp_port": 587,
+        "api.session_secret": _key(),
+        "api.secure_cookies": True,
+        "salesforce.base_url": "https://acme.my.salesforce.com",
+        "salesforce.client_secret": SecretStr("vendor-secret"),  # vendors' credentials: any length
+        "active.base_url": "https://api.active.example.com",
+        "active.api_key": SecretStr("vendor-key"),
+        "active.webhook_secret": _key(),
+        "clubos.base_url": "https://api.clubos.example.com",
+        "clubos.api_key": SecretStr("vendor-key-2"),
+        "clubos.webhook_secret": _key(),
+        "journeys.intake_webhook_secret": _key(),
+        "notify.smtp_host": "smtp.example.com",
+        "notify.smtp_port": 587,
         **overrides,
     }
-    return Settings(_env_file=None, **values)
+    return Settings(_env_file=None, **nested(values))
 
 
 def _env_without_renubu() -> dict[str, str]:
@@ -80,13 +80,20 @@ def test_every_development_default_is_named() -> None:
         assert variable in found
 
 
-@pytest.mark.parametrize("name", ["session_secret", "active_webhook_secret", "intake_webhook_secret"])
-def test_a_short_signing_secret_is_refused(name: str) -> None:
-    assert problems(safe(**{name: SecretStr("x" * 31)})) == [f"RENUBU_{name.upper()} is shorter than 32 bytes"]
+@pytest.mark.parametrize(
+    ("path", "var"),
+    [
+        ("api.session_secret", "RENUBU_SESSION_SECRET"),
+        ("active.webhook_secret", "RENUBU_ACTIVE_WEBHOOK_SECRET"),
+        ("journeys.intake_webhook_secret", "RENUBU_INTAKE_WEBHOOK_SECRET"),
+    ],
+)
+def test_a_short_signing_secret_is_refused(path: str, var: str) -> None:
+    assert problems(safe(**{path: SecretStr("x" * 31)})) == [f"{var} is shorter than 32 bytes"]
 
 
 def test_a_sandbox_url_under_another_name_is_refused() -> None:
-    found = problems(safe(active_base_url="http://localhost:8100/active"))
+    found = problems(safe(**{"active.base_url": "http://localhost:8100/active"}))
     assert found == ["RENUBU_ACTIVE_BASE_URL points at the local sandbox (http://localhost:8100/active)"]
 
 
@@ -114,7 +121,7 @@ async def test_the_api_refuses_to_start_with_demo_users(tmp_path: Path) -> None:
             await users.ensure_user(
                 session, email="omar.haddad@renubu.demo", name="Omar", role="operator", password="x"
             )
-        app = create_app(safe(database_url=url), db=db)
+        app = create_app(safe(**{"database.url": url}), db=db)
         with pytest.raises(UnsafeSettings, match=r"demo users exist \(omar.haddad@renubu.demo\)"):
             async with app.router.lifespan_context(app):
                 pass
@@ -131,7 +138,7 @@ async def test_the_api_refuses_to_start_with_demo_users(tmp_path: Path) -> None:
 async def test_bootstrap_refuses_before_migrating(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'renubu.db'}"
     with pytest.raises(UnsafeSettings, match="RENUBU_SECURE_COOKIES"):
-        await bootstrap(safe(database_url=url, secure_cookies=False))
+        await bootstrap(safe(**{"database.url": url, "api.secure_cookies": False}))
     assert not (tmp_path / "renubu.db").exists()
 
 

@@ -23,7 +23,7 @@ async def test_a_risk_signal_is_one_trace_from_webhook_to_assigned_renewal(
     target = temporal_client.service_client.config.target_host
     provider = tracer_provider(make_settings(), "renubu-test", exporter=spans)
     assert provider is not None
-    traced = await connect(make_settings(temporal_address=target), tracer_provider=provider)
+    traced = await connect(make_settings(temporal={"address": target}), tracer_provider=provider)
     try:
         async with running_stack(traced, tmp_path, tracing=provider) as stack:
             customer = stack.healthy_account(21)  # workflow ids are per customer on the shared server: our own
@@ -58,7 +58,9 @@ async def test_a_risk_signal_is_one_trace_from_webhook_to_assigned_renewal(
 
 def test_no_endpoint_no_tracing_and_an_endpoint_exports_over_otlp_http() -> None:
     assert tracer_provider(make_settings(), "renubu-worker") is None
-    provider = tracer_provider(make_settings(otlp_endpoint="http://collector:4318/"), "renubu-worker")
+    provider = tracer_provider(
+        make_settings(observability={"otlp_endpoint": "http://collector:4318/"}), "renubu-worker"
+    )
     assert provider is not None
     try:
         processor = provider._active_span_processor._span_processors[0]

@@ -71,13 +71,11 @@ async def test_a_report_survives_storage(outcomes: list[Outcome]) -> None:
 async def test_the_inbox_page_shows_the_last_stored_claude_run(any_db: Database, outcomes: list[Outcome]) -> None:
     """Claude is evaluated by `bench.triage_eval --assistant claude --store` (it costs tokens); with a key set,
     the page shows that run and when it ran. Without a key, the offline assistant's own figures."""
-    claude = Settings().model_copy(update={"anthropic_api_key": SecretStr("sk-test")})
+    claude = Settings().updated(llm={"anthropic_api_key": SecretStr("sk-test")})
     async with any_db.session() as session:
-        offline = await inbox_view.assistant_evaluation(
-            session, Settings().model_copy(update={"anthropic_api_key": None})
-        )
+        offline = await inbox_view.assistant_evaluation(session, Settings().updated(llm={"anthropic_api_key": None}))
     assert offline.assistant == LABEL and offline.whole and offline.whole.unsafe_auto_replies == 0
-    reports = evaluation.reports(outcomes, f"Claude ({claude.llm_model})")
+    reports = evaluation.reports(outcomes, f"Claude ({claude.llm.model})")
     async with any_db.transaction() as session:
         await control.set_inbox_evaluation(session, "claude", {k: r.to_json() for k, r in reports.items()}, "bench")
     async with any_db.session() as session:

@@ -25,7 +25,7 @@ Operator = Annotated[CurrentUser, Depends(require_role("operator"))]
 
 
 def _cors(settings: Settings) -> dict[str, str]:
-    ui = urlsplit(settings.temporal_ui_url)
+    ui = urlsplit(settings.temporal.ui_url)
     return {
         "Access-Control-Allow-Origin": f"{ui.scheme}://{ui.netloc}",
         "Access-Control-Allow-Credentials": "true",
@@ -36,9 +36,9 @@ def _cors(settings: Settings) -> dict[str, str]:
 
 
 def _codec(settings: Settings) -> EncryptionCodec:
-    if settings.payload_keys is None or not settings.payload_keys.get_secret_value():
+    if settings.temporal.payload_keys is None or not settings.temporal.payload_keys.get_secret_value():
         raise HTTPException(404, "payload encryption is off (RENUBU_PAYLOAD_KEYS is not set)")
-    return EncryptionCodec(parse_keys(settings.payload_keys.get_secret_value()))
+    return EncryptionCodec(parse_keys(settings.temporal.payload_keys.get_secret_value()))
 
 
 @router.options("/api/codec/{direction}", include_in_schema=False)

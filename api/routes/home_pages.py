@@ -38,7 +38,7 @@ def _loaders(settings: Settings) -> dict[str, Callable[[AsyncSession], Awaitable
     return {
         "arr-at-risk": home.arr_at_risk,
         "renewals-due": lambda s: home.renewals_due(s, now.date()),
-        "csm-load": lambda s: home.csm_load(s, settings.csm_capacity),
+        "csm-load": lambda s: home.csm_load(s, settings.club.csm_capacity),
         "completed-weekly": lambda s: home.completed_per_week(s, now.date()),
         "approvals-waiting": lambda s: home.approvals_waiting(s, now),
     }

@@ -44,7 +44,7 @@ async def inbox_page(
     f: Filters = Depends(filters),
     c: str = Query("", max_length=60),
 ) -> Response:
-    context = {**await list_context(db, f, c), **await metrics_context(db, ZoneInfo(settings.club_timezone))}
+    context = {**await list_context(db, f, c), **await metrics_context(db, ZoneInfo(settings.club.timezone))}
     context.update(await controls_context(db, settings, temporal))
     async with db.session() as session:  # the sync and triage wait while ClubOS is down
         context["waits"] = await downstream.by_system(session, system="clubos")
@@ -68,7 +68,7 @@ async def conversation_list(
 
 @router.get("/inbox/metrics")
 async def metrics(request: Request, _user: Viewer, db: DbDep, settings: SettingsDep) -> Response:
-    return render(request, "partials/inbox/metrics.html", await metrics_context(db, ZoneInfo(settings.club_timezone)))
+    return render(request, "partials/inbox/metrics.html", await metrics_context(db, ZoneInfo(settings.club.timezone)))
 
 
 @router.get("/inbox/controls")

@@ -38,8 +38,8 @@ async def clubos_message(request: Request, settings: Annotated[Settings, Depends
     check_request(
         request,
         body,
-        settings.clubos_webhook_secret.get_secret_value(),
-        settings.active_signature_tolerance_s,
+        settings.clubos.webhook_secret.get_secret_value(),
+        settings.active.signature_tolerance_s,
         prefix="X-ClubOS",
     )
     event = parse_body(MessageCreated, body)

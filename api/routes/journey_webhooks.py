@@ -99,8 +99,8 @@ async def authenticate(request: Request, settings: Settings, db: Database) -> by
     check_request(
         request,
         body,
-        settings.intake_webhook_secret.get_secret_value(),
-        settings.active_signature_tolerance_s,
+        settings.journeys.intake_webhook_secret.get_secret_value(),
+        settings.active.signature_tolerance_s,
         prefix="X-Renubu",
     )
     return body

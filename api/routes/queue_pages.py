@@ -136,12 +136,12 @@ async def _team_context(db: Database, user: CurrentUser, qq: QueueQuery, capacit
 
 @router.get("/team")
 async def team_page(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep, settings: SettingsDep) -> Response:
-    context = await _team_context(db, user, qq, settings.csm_capacity)
+    context = await _team_context(db, user, qq, settings.club.csm_capacity)
     return render(request, "team.html", context)
 
 
 @router.get("/team/list")
 async def team_list(request: Request, qq: QueueQueryDep, user: Viewer, db: DbDep, settings: SettingsDep) -> Response:
     """Team again (live): loads and every Emergency and Critical renewal, in order."""
-    context = await _team_context(db, user, qq, settings.csm_capacity)
+    context = await _team_context(db, user, qq, settings.club.csm_capacity)
     return render(request, "partials/team_body.html", context)

@@ -47,7 +47,7 @@ class RenewalPage:
             team = await reassign_choices.team(session) if user.is_manager else []
             waits = await downstream.by_system(session, [workflow_id, ids.intelligence(view.state.customer_id)])
             pending_emails = await approvals_store.pending_for_workflow(session, workflow_id)
-        clock = clock_in(ZoneInfo(self.settings.club_timezone))
+        clock = clock_in(ZoneInfo(self.settings.club.timezone))
         context = {
             "v": view,
             "next_item": next_item,

@@ -27,8 +27,8 @@ async def active_customer_update(
     check_request(
         request,
         body,
-        settings.active_webhook_secret.get_secret_value(),
-        settings.active_signature_tolerance_s,
+        settings.active.webhook_secret.get_secret_value(),
+        settings.active.signature_tolerance_s,
         prefix="X-Active",
     )
     payload = parse_body(CustomerUpdateWebhook, body)
@@ -49,7 +49,7 @@ async def active_customer_update(
             names.CUSTOMER_INTELLIGENCE,
             IntelligenceInput(customer_id=payload.customer.id),
             id=workflow_id,
-            task_queue=settings.task_queue,
+            task_queue=settings.temporal.task_queue,
             start_signal=names.CUSTOMER_UPDATE,
             start_signal_args=[payload.to_signal()],
             static_summary=f"Customer intelligence · {payload.customer.name}",
