@@ -23,13 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from agent.schedules import seed_agents
 from bench.sse import sse_events
-from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit, sandbox_url
-from contracts.search_attributes import ALL
+from bench.stack import dev_server, process_stack, run_and_exit, sandbox_url
 from core.settings import Settings
 from db.engine import Database
 from devstack.seed import DEMO_PASSWORD, MANAGER
@@ -119,13 +116,7 @@ async def _next_approval(
 
 
 async def main(args: argparse.Namespace) -> None:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(TEMPORAL_BIN),
-        search_attributes=ALL,
-        data_converter=pydantic_data_converter,
-        dev_server_log_level="error",
-    )
-    try:
+    async with dev_server() as env:
         with tempfile.TemporaryDirectory() as tmp:
             async with process_stack(
                 env.client.service_client.config.target_host, Path(tmp), database_url=args.database_url
@@ -141,8 +132,6 @@ async def main(args: argparse.Namespace) -> None:
                     timings = await approval_round_trips(settings, http, args.approvals)
                 finally:
                     await http.aclose()
-    finally:
-        await env.shutdown()
     q = statistics.quantiles(timings, n=100)
     print(f"approval round trip  p50 {q[49]:.0f} ms   p95 {q[94]:.0f} ms   (decision POST -> SSE 'run continues')")
 

@@ -29,16 +29,14 @@ from typing import Any
 
 import httpx
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from bench.daily_campaigns import ADMIN, login
 from bench.sse import sse_events
-from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit, sandbox_url
+from bench.stack import dev_server, process_stack, run_and_exit, sandbox_url
 from clients.clubos import ClubOSClient
 from contracts import ids, names
 from contracts.inbox import SyncStatus
-from contracts.search_attributes import ALL
 from core.settings import Settings
 from inbox.sync_starter import ensure_inbox_sync
 
@@ -222,20 +220,12 @@ async def run(settings: Settings, env: WorkflowEnvironment, args: argparse.Names
 
 
 async def main(args: argparse.Namespace) -> None:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(TEMPORAL_BIN),
-        search_attributes=ALL,
-        data_converter=pydantic_data_converter,
-        dev_server_log_level="error",
-    )
-    try:
+    async with dev_server() as env:
         with tempfile.TemporaryDirectory() as tmp:
             async with process_stack(
                 env.client.service_client.config.target_host, Path(tmp), database_url=args.database_url
             ) as settings:
                 await run(settings, env, args)
-    finally:
-        await env.shutdown()
 
 
 if __name__ == "__main__":

@@ -27,12 +27,9 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from api.signatures import sign
-from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit
-from contracts.search_attributes import ALL
+from bench.stack import dev_server, process_stack, run_and_exit
 from core.settings import Settings
 from db.engine import Database
 from db.models import Enrollment, OutboxEntry
@@ -136,12 +133,6 @@ def rss_mb(pid: int) -> float:
 
 
 async def main(args: argparse.Namespace) -> None:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(TEMPORAL_BIN),
-        search_attributes=ALL,
-        data_converter=pydantic_data_converter,
-        dev_server_log_level="error",
-    )
     extra = {
         "RENUBU_INTAKE_WEBHOOK_SECRET": SECRET,
         "RENUBU_NURTURE_TIME_SCALE": str(args.day_s / 86400),
@@ -152,7 +143,7 @@ async def main(args: argparse.Namespace) -> None:
         **({"RENUBU_WORKER_MAX_CACHED_WORKFLOWS": str(args.cache)} if args.cache else {}),
     }
     stack = Supervisor(NEVER_RESTART)
-    try:
+    async with dev_server() as env:
         with tempfile.TemporaryDirectory() as tmp:
             async with process_stack(
                 env.client.service_client.config.target_host,
@@ -164,8 +155,6 @@ async def main(args: argparse.Namespace) -> None:
                 worker = next(c for c in stack.children if c.name == "worker")
                 assert worker.process is not None
                 await run(settings, worker.process.pid, args)
-    finally:
-        await env.shutdown()
 
 
 if __name__ == "__main__":

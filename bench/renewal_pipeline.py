@@ -29,13 +29,10 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import func, insert, select
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from bench.bare_temporal import run_baseline
-from bench.stack import TEMPORAL_BIN, process_stack, run_and_exit
+from bench.stack import dev_server, process_stack, run_and_exit
 from clients.active import ActiveClient, ActiveCustomer
-from contracts.search_attributes import ALL
 from core.settings import Settings
 from db import users
 from db.engine import Database
@@ -140,13 +137,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def main(args: argparse.Namespace) -> None:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(TEMPORAL_BIN),
-        search_attributes=ALL,
-        data_converter=pydantic_data_converter,
-        dev_server_log_level="error",
-    )
-    try:
+    async with dev_server() as env:
         with tempfile.TemporaryDirectory() as tmp:
             async with process_stack(
                 env.client.service_client.config.target_host,
@@ -166,8 +157,6 @@ async def main(args: argparse.Namespace) -> None:
                 csm = await fill_queue(db, args.open_renewals)
                 timings = await queue_timing(settings, csm, args.requests)
                 await db.dispose()
-    finally:
-        await env.shutdown()
     rate, bare_rate = args.customers / elapsed, args.customers / bare
     print()
     print(f"pipeline        {rate:8.1f} customers/s   ({elapsed:.1f}s for {args.customers})")
