@@ -13,8 +13,11 @@ from pydantic import BeforeValidator
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+from api.live import LiveBroker
+from api.throttle import LoginThrottle
 from core.settings import Settings
 from db.engine import Database
+from inbox.intake import PushIntake
 
 # PostgreSQL's integer: anything larger overflows the database driver (a 500), so every integer in a
 # path or query string is bounded by it and a bigger one is a 422.
@@ -82,10 +85,28 @@ def get_temporal_getter(request: Request) -> TemporalGetter:
     return partial(get_temporal, request)
 
 
+def get_live(request: Request) -> LiveBroker:
+    broker: LiveBroker = request.app.state.live
+    return broker
+
+
+def get_push_intake(request: Request) -> PushIntake:
+    intake: PushIntake = request.app.state.push_intake
+    return intake
+
+
+def get_login_throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
+
+
 # What routes declare (the template's `Annotated` habit): a route names what it needs, and passes
-# it to a service as an explicit argument. Temporal stays a call (get_temporal) where a route may
+# it to a service as an explicit argument. Temporal stays a call (TemporalGetterDep) where a route may
 # answer 404 or 422 first, so those answers never wait on a Temporal that is down.
 DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 TemporalGetterDep = Annotated[TemporalGetter, Depends(get_temporal_getter)]  # for services that check first
+LiveDep = Annotated[LiveBroker, Depends(get_live)]  # the live feed's broker (server-sent events)
+PushIntakeDep = Annotated[PushIntake, Depends(get_push_intake)]  # ClubOS pushes: store, then poke the sync
+LoginThrottleDep = Annotated[LoginThrottle, Depends(get_login_throttle)]

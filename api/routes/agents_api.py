@@ -7,7 +7,7 @@ import csv
 import io
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -25,7 +25,7 @@ from api.campaign_schemas import (
     SettingsChangedOut,
     ToolOut,
 )
-from api.deps import DB_INT_MAX, DbDep, SettingsDep, get_temporal
+from api.deps import DB_INT_MAX, DbDep, SettingsDep, TemporalDep, TemporalGetterDep
 from api.idempotency import IdempotencyHeader, RequestIdField
 from db import agent_runs_store
 from rules.spreadsheet import safe_rows
@@ -39,8 +39,8 @@ class RunNowBody(BaseModel):
 
 
 @router.get("/agents", response_model=list[AgentOut])
-async def list_agents(request: Request, db: DbDep, _user: SignedIn) -> list[dict[str, Any]]:
-    cards = await agent_service.agent_cards(db, await get_temporal(request))
+async def list_agents(db: DbDep, _user: SignedIn, client: TemporalDep) -> list[dict[str, Any]]:
+    cards = await agent_service.agent_cards(db, client)
     return [_agent(c) for c in cards]
 
 
@@ -93,32 +93,32 @@ def _run(r: Any) -> dict[str, Any]:
 
 @router.post("/agents/{agent_id}/run", status_code=202, response_model=RunStartedOut)
 async def run_now(
-    request: Request,
     agent_id: str,
     _user: Manager,
     settings: SettingsDep,
     db: DbDep,
+    temporal: TemporalGetterDep,
     body: RunNowBody | None = None,
     idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, str]:
     agent = await agent_service.get_agent(db, agent_id)
     rid = idempotency.request_id(body.request_id if body else None, idempotency_key)
     dry_run = body.dry_run if body else None
-    run_id = await agent_service.run_now(await get_temporal(request), settings, agent, dry_run, rid)
+    run_id = await agent_service.run_now(await temporal(), settings, agent, dry_run, rid)
     return {"run_id": run_id}
 
 
 @router.post("/agents/{agent_id}/pause", response_model=AgentPausedOut)
-async def pause(request: Request, agent_id: str, user: Manager, db: DbDep) -> dict[str, Any]:
+async def pause(agent_id: str, user: Manager, db: DbDep, temporal: TemporalGetterDep) -> dict[str, Any]:
     agent = await agent_service.get_agent(db, agent_id)
-    await agent_service.set_paused(db, await get_temporal(request), agent, True, user.email)
+    await agent_service.set_paused(db, await temporal(), agent, True, user.email)
     return {"id": agent_id, "paused": True}
 
 
 @router.post("/agents/{agent_id}/resume", response_model=AgentPausedOut)
-async def resume(request: Request, agent_id: str, user: Manager, db: DbDep) -> dict[str, Any]:
+async def resume(agent_id: str, user: Manager, db: DbDep, temporal: TemporalGetterDep) -> dict[str, Any]:
     agent = await agent_service.get_agent(db, agent_id)
-    await agent_service.set_paused(db, await get_temporal(request), agent, False, user.email)
+    await agent_service.set_paused(db, await temporal(), agent, False, user.email)
     return {"id": agent_id, "paused": False}
 
 
@@ -130,18 +130,18 @@ async def update_settings(agent_id: str, body: SettingsBody, user: Manager, db: 
 
 @router.post("/agents/{agent_id}/schedule", status_code=202, response_model=ScheduleRequestedOut)
 async def change_schedule(
-    request: Request,
     agent_id: str,
     body: ScheduleBody,
     user: Manager,
     settings: SettingsDep,
     db: DbDep,
+    temporal: TemporalGetterDep,
     idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, str]:
     agent = await agent_service.get_agent(db, agent_id)
     rid = idempotency.request_id(body.request_id, idempotency_key)
     workflow_id = await agent_service.request_schedule_change(
-        await get_temporal(request), settings, agent, body.spec(), user.email, rid
+        await temporal(), settings, agent, body.spec(), user.email, rid
     )
     return {"status": "approval requested", "workflow_id": workflow_id}
 

@@ -15,10 +15,11 @@ from starlette.datastructures import FormData
 from api import approval_service, control_service, idempotency
 from api.approval_service import DecisionBody
 from api.auth import Manager, Viewer
-from api.deps import DbDep, get_db, get_temporal
+from api.deps import DbDep, TemporalGetterDep
 from api.html import InlineErrors, problem_text, render
 from api.idempotency import IdempotencyHeader
 from db import approvals_store, inbox_store
+from db.engine import Database
 from db.models import Approval
 from db.models.approvals import APPROVAL_STATUSES
 
@@ -28,8 +29,8 @@ TEMPLATES = {"full": "partials/campaigns/approval_card.html", "row": "partials/c
 Decision = Literal["all", "selected", "edited", "deny"]
 
 
-async def _approval(request: Request, approval_id: str) -> Approval | None:
-    async with get_db(request).session() as session:
+async def _approval(db: Database, approval_id: str) -> Approval | None:
+    async with db.session() as session:
         return await approvals_store.get(session, approval_id)
 
 
@@ -55,8 +56,8 @@ async def approvals_page(
 
 
 @router.get("/approvals/{approval_id}")
-async def approval_page(request: Request, approval_id: str, _user: Viewer) -> Response:
-    approval = await _approval(request, approval_id)
+async def approval_page(request: Request, approval_id: str, _user: Viewer, db: DbDep) -> Response:
+    approval = await _approval(db, approval_id)
     if approval is None:
         context = {"title": "Not found", "message": f"No approval {approval_id}."}
         return render(request, "error.html", context, 404)
@@ -64,8 +65,8 @@ async def approval_page(request: Request, approval_id: str, _user: Viewer) -> Re
 
 
 @router.get("/approvals/{approval_id}/card")
-async def approval_card(request: Request, approval_id: str, _user: Viewer, view: View = "full") -> Response:
-    approval = await _approval(request, approval_id)
+async def approval_card(request: Request, approval_id: str, _user: Viewer, db: DbDep, view: View = "full") -> Response:
+    approval = await _approval(db, approval_id)
     if approval is None:
         raise HTTPException(404, f"no approval {approval_id!r}")
     return card(request, approval, view)
@@ -88,24 +89,24 @@ async def decide(
     request: Request,
     approval_id: str,
     user: Manager,
+    db: DbDep,
+    temporal: TemporalGetterDep,
     decision: Decision = Form(),
     view: View = Form("full"),
     request_id: str | None = Form(None, pattern=idempotency.PATTERN),
     idempotency_key: IdempotencyHeader = None,
 ) -> Response:
-    approval = await _approval(request, approval_id)
+    approval = await _approval(db, approval_id)
     if approval is None:
         raise HTTPException(404, f"no approval {approval_id!r}")
     try:
         body = decision_body(decision, await request.form())
         body.request_id = request_id
-        outcome = await approval_service.decide(
-            await get_temporal(request), approval, body, user.actor, idempotency_key
-        )
+        outcome = await approval_service.decide(await temporal(), approval, body, user.actor, idempotency_key)
     except (HTTPException, ValidationError) as exc:
         status = exc.status_code if isinstance(exc, HTTPException) else 422
         return card(request, approval, view, status, error=problem_text(exc))
-    decided = await _approval(request, approval_id)
+    decided = await _approval(db, approval_id)
     assert decided is not None
     approved = len(outcome["approved_ids"])
     notice = "Denied." if outcome["status"] == "denied" else f"Approved {approved} of {len(approval.items)}."

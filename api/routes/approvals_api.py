@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from api import approval_service
 from api.approval_service import ApprovalOut, DecisionBody, approval_json  # DecisionBody: shared with the pages
 from api.auth import Manager, SignedIn
-from api.deps import DbDep, get_temporal
+from api.deps import DbDep, TemporalGetterDep
 from api.idempotency import IdempotencyHeader
 from contracts.approvals import ApprovalOutcome
 from db import approvals_store
@@ -37,12 +37,12 @@ async def get_approval(approval_id: str, db: DbDep, _user: SignedIn) -> dict[str
 
 @router.post("/{approval_id}/decide", response_model=ApprovalOutcome)
 async def decide_route(
-    request: Request,
     approval_id: str,
     body: DecisionBody,
     user: Manager,
     db: DbDep,
+    temporal: TemporalGetterDep,
     idempotency_key: IdempotencyHeader = None,
 ) -> dict[str, Any]:
     approval = await approval_service.get_approval(db, approval_id)
-    return await approval_service.decide(await get_temporal(request), approval, body, user.actor, idempotency_key)
+    return await approval_service.decide(await temporal(), approval, body, user.actor, idempotency_key)

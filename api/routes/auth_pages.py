@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.auth import SESSION_CSRF, SignedIn, csrf_token, start_session
-from api.deps import DbDep
+from api.deps import DbDep, LoginThrottleDep
 from api.html import render
 from api.throttle import LoginThrottle
 from db import users
@@ -35,12 +35,12 @@ async def login_form(request: Request, next: str | None = None) -> Response:
 async def login(
     request: Request,
     db: DbDep,
+    throttle: LoginThrottleDep,
     email: str = Form(max_length=200),
     password: str = Form(max_length=200),
     next: str = Form(default="/"),
     csrf: str = Form(alias="csrf_token", default=""),
 ) -> Response:
-    throttle: LoginThrottle = request.app.state.login_throttle
     address = request.client.host if request.client else "unknown"
     account, source = LoginThrottle.keys(email, address)
     wait = await throttle.retry_after(account, source)

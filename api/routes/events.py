@@ -5,22 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from sse_starlette.sse import EventSourceResponse
 
 from api.access import event_visible, visible_topics
-from api.auth import CurrentUser, current_user
-from api.live import LiveBroker
+from api.auth import SignedIn
+from api.deps import LiveDep
 
 router = APIRouter(tags=["live"])
 
 
 @router.get("/events/stream")
-async def stream(
-    request: Request, topics: str = Query("", max_length=300), user: CurrentUser = Depends(current_user)
-) -> EventSourceResponse:
+async def stream(user: SignedIn, broker: LiveDep, topics: str = Query("", max_length=300)) -> EventSourceResponse:
     wanted = visible_topics(user.role, {t for t in topics.split(",") if t})
-    broker: LiveBroker = request.app.state.live
 
     async def events() -> AsyncIterator[dict[str, str]]:
         async with broker.subscribe() as queue:

@@ -6,7 +6,6 @@ paths enforce the same rules; the response is the part of the page that changed,
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -17,19 +16,14 @@ from temporalio.service import RPCError
 from api import approval_service, inbox_service
 from api.approval_service import DecisionBody
 from api.auth import Manager
-from api.deps import DbDep, DbId, SettingsDep, get_db, get_settings_dep, get_temporal
+from api.deps import DbDep, DbId, SettingsDep, TemporalGetterDep
 from api.html import InlineErrors, problem_text, render
-from api.inbox_page_view import NO_FILTERS, message_view, thread_context
-from api.inbox_page_view import controls_context as _controls_context
+from api.inbox_page_view import NO_FILTERS, controls_context, message_view, thread_context
 from api.inbox_service import IntervalBody
 from contracts import names
 
 router = APIRouter(tags=["inbox actions"], route_class=InlineErrors, include_in_schema=False)
 CHANGED = {"HX-Trigger": "inbox-changed"}
-
-
-async def controls_context(request: Request) -> dict[str, Any]:
-    return await _controls_context(get_db(request), get_settings_dep(request), partial(get_temporal, request))
 
 
 def _part(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
@@ -53,14 +47,13 @@ async def reply(
     user: Manager,
     db: DbDep,
     settings: SettingsDep,
+    temporal: TemporalGetterDep,
     body: str = Form("", max_length=1600),
 ) -> Response:
     context = await thread_context(db, conversation_id, NO_FILTERS)
     if not body.strip():
         return _part(request, "partials/inbox/reply.html", {**context, "error": "Write a reply first."}, 422)
-    result = await inbox_service.staff_reply(
-        db, partial(get_temporal, request), settings, conversation_id, body.strip(), user
-    )
+    result = await inbox_service.staff_reply(db, temporal, settings, conversation_id, body.strip(), user)
     if result.state != "sent":
         error = f"Not sent ({result.state}): {result.detail}"
         return _part(request, "partials/inbox/reply.html", {**context, "error": error, "body": body}, 409)
@@ -94,6 +87,7 @@ async def decide_draft(
     message_id: DbId,
     user: Manager,
     db: DbDep,
+    temporal: TemporalGetterDep,
     decision: Decision = Form(),
     body: str = Form("", max_length=1600),
     reason: str = Form("", max_length=1000),
@@ -111,7 +105,7 @@ async def decide_draft(
         else:
             choice = DecisionBody(approve=True)
         approval = await approval_service.get_approval(db, v.approval.id)
-        outcome = await approval_service.decide(await get_temporal(request), approval, choice, user.actor)
+        outcome = await approval_service.decide(await temporal(), approval, choice, user.actor)
     except (HTTPException, ValidationError) as exc:
         status = exc.status_code if isinstance(exc, HTTPException) else 422
         return _part(request, "partials/inbox/draft.html", {"v": v, "error": problem_text(exc), "body": body}, status)
@@ -122,7 +116,12 @@ async def decide_draft(
 
 @router.post("/inbox/mode")
 async def mode(
-    request: Request, user: Manager, db: DbDep, mode: Literal["off", "suggest", "auto"] = Form()
+    request: Request,
+    user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
+    temporal: TemporalGetterDep,
+    mode: Literal["off", "suggest", "auto"] = Form(),
 ) -> Response:
     await inbox_service.set_mode(db, mode, user.email)
     labels = {
@@ -130,31 +129,44 @@ async def mode(
         "suggest": "Suggest mode: the AI drafts, staff send.",
         "auto": "Auto-pilot on.",
     }
-    return _part(request, "partials/inbox/controls.html", {**await controls_context(request), "notice": labels[mode]})
+    return _part(
+        request,
+        "partials/inbox/controls.html",
+        {**await controls_context(db, settings, temporal), "notice": labels[mode]},
+    )
 
 
 @router.post("/inbox/sync")
 async def sync(
-    request: Request, user: Manager, seconds: str = Form("", max_length=10), now: bool = Form(False)
+    request: Request,
+    user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
+    temporal: TemporalGetterDep,
+    seconds: str = Form("", max_length=10),
+    now: bool = Form(False),
 ) -> Response:
     """ "Sync now", or a new poll interval (1 to 3600 seconds): signals to the sync workflow."""
     template = "partials/inbox/controls.html"
     try:
         if now:
-            await inbox_service.signal_sync(await get_temporal(request), names.INBOX_SYNC_POKE)
+            await inbox_service.signal_sync(await temporal(), names.INBOX_SYNC_POKE)
             notice, seconds_set = "Syncing with ClubOS now.", None
         else:
             body = IntervalBody.model_validate({"seconds": seconds.strip() or None})
-            client = await get_temporal(request)
+            client = await temporal()
             await inbox_service.signal_sync(client, names.INBOX_SYNC_SET_POLL_INTERVAL, body.seconds)
             notice, seconds_set = f"ClubOS is polled every {body.seconds:g} s.", body.seconds
     except ValidationError as exc:
-        context = {**await controls_context(request), "error": f"Poll interval: {problem_text(exc)}"}
+        context = {**await controls_context(db, settings, temporal), "error": f"Poll interval: {problem_text(exc)}"}
         return _part(request, template, context, 422)
     except RPCError as exc:
-        context = {**await controls_context(request), "error": f"The inbox sync is not running ({exc.message})."}
+        context = {
+            **await controls_context(db, settings, temporal),
+            "error": f"The inbox sync is not running ({exc.message}).",
+        }
         return _part(request, template, context, 409)
-    context = await controls_context(request)
+    context = await controls_context(db, settings, temporal)
     if seconds_set is not None and context["sync"] is not None:
         # The query can answer before the workflow applied the signal: show what was asked.
         context["sync"] = context["sync"].model_copy(update={"poll_interval_s": seconds_set})

@@ -3,15 +3,14 @@ hand back, ratings of AI replies, the assistant's mode and the sync interval."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from api import inbox_service
 from api.auth import Manager, SignedIn, Viewer
-from api.deps import DbDep, DbId, SettingsDep, get_temporal
+from api.deps import DbDep, DbId, SettingsDep, TemporalDep, TemporalGetterDep
 from api.inbox_schemas import (
     AiHandlingOut,
     ConversationOut,
@@ -73,11 +72,14 @@ async def read(conversation_id: str, _user: Manager, db: DbDep) -> dict[str, str
 
 @router.post("/conversations/{conversation_id}/reply", response_model=StatusOut)
 async def reply(
-    request: Request, conversation_id: str, body: ReplyBody, user: Manager, db: DbDep, settings: SettingsDep
+    conversation_id: str,
+    body: ReplyBody,
+    user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
+    temporal: TemporalGetterDep,
 ) -> dict[str, str]:
-    result = await inbox_service.staff_reply(
-        db, partial(get_temporal, request), settings, conversation_id, body.body, user
-    )
+    result = await inbox_service.staff_reply(db, temporal, settings, conversation_id, body.body, user)
     if result.state != "sent":
         raise HTTPException(409, f"not sent: {result.detail}")
     return {"status": result.state}
@@ -109,12 +111,12 @@ async def set_mode(body: ModeBody, user: Manager, db: DbDep) -> dict[str, str]:
 
 
 @router.post("/sync-interval", response_model=PollIntervalOut)
-async def sync_interval(request: Request, body: IntervalBody, _user: Manager) -> dict[str, float]:
-    await inbox_service.signal_sync(await get_temporal(request), names.INBOX_SYNC_SET_POLL_INTERVAL, body.seconds)
+async def sync_interval(body: IntervalBody, _user: Manager, temporal: TemporalGetterDep) -> dict[str, float]:
+    await inbox_service.signal_sync(await temporal(), names.INBOX_SYNC_SET_POLL_INTERVAL, body.seconds)
     return {"poll_interval_s": body.seconds}
 
 
 @router.post("/sync-now", response_model=StatusOut)
-async def sync_now(request: Request, _user: SignedIn) -> dict[str, str]:
-    await inbox_service.signal_sync(await get_temporal(request), names.INBOX_SYNC_POKE)
+async def sync_now(_user: SignedIn, client: TemporalDep) -> dict[str, str]:
+    await inbox_service.signal_sync(client, names.INBOX_SYNC_POKE)
     return {"status": "syncing"}

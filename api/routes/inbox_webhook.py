@@ -7,19 +7,17 @@ starts its triage (inbox/intake.py)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api import webhook_metrics
-from api.deps import get_settings_dep, get_temporal
+from api.deps import PushIntakeDep, SettingsDep, TemporalGetterDep
 from api.signatures import check_request
 from api.webhook_models import parse_body
 from clients.clubos_models import InboxMessage as RemoteMessage
-from core.settings import Settings
-from inbox.intake import PushIntake
 from inbox.remote import synced
 
 router = APIRouter(tags=["webhooks"])
@@ -33,7 +31,9 @@ class MessageCreated(BaseModel):
 
 
 @router.post("/webhooks/clubos/messages", status_code=202)
-async def clubos_message(request: Request, settings: Annotated[Settings, Depends(get_settings_dep)]) -> JSONResponse:
+async def clubos_message(
+    request: Request, settings: SettingsDep, intake: PushIntakeDep, temporal: TemporalGetterDep
+) -> JSONResponse:
     body = await request.body()
     check_request(
         request,
@@ -43,13 +43,12 @@ async def clubos_message(request: Request, settings: Annotated[Settings, Depends
         prefix="X-ClubOS",
     )
     event = parse_body(MessageCreated, body)
-    intake: PushIntake = request.app.state.push_intake
     message_id = await intake.store(synced(event.message))
     if message_id is None:
         webhook_metrics.duplicate("clubos")
     # Every delivery pokes, a redelivery too: one whose first copy was stored while Temporal was down still
     # gets its triage now. Nothing here waits on Temporal, so a 202 never waits on it either.
-    intake.hand_off(lambda: get_temporal(request), settings)
+    intake.hand_off(temporal, settings)
     # "triage_started": handed to triage (the sync starts it just after this answer, or at its next poll).
     return JSONResponse(
         {"status": "stored" if message_id else "duplicate", "triage_started": int(message_id is not None)},

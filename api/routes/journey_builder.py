@@ -7,16 +7,15 @@ draws each step is saved beside the journey (db JourneyCanvas), never in its YAM
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StringConstraints
 
 from api import journey_service
 from api.auth import Manager
-from api.deps import DB_INT_MAX, get_db, get_settings_dep, get_temporal
+from api.deps import DB_INT_MAX, DbDep, SettingsDep, TemporalGetterDep
 from contracts.journeys import LeadSnapshot
 from db import journey_store
 from db.models import Journey
@@ -121,9 +120,9 @@ def _validated(definition: dict[str, Any]) -> tuple[dict[str, Any] | None, str, 
 
 @router.get("/journeys/{journey_id}/builder", response_model=BuilderModel)
 async def builder_model(
-    request: Request,
     journey_id: str,
     _user: Manager,
+    db: DbDep,
     version: Annotated[int | None, Query(ge=1, le=DB_INT_MAX)] = None,
 ) -> BuilderModel:
     """Any published version as the canvas model (the active one by default); `new`: a blank journey."""
@@ -139,8 +138,8 @@ async def builder_model(
             template_fields=TEMPLATE_FIELDS,
             positions={},
         )
-    journey = await journey_service.get_journey(get_db(request), journey_id)
-    async with get_db(request).session() as session:
+    journey = await journey_service.get_journey(db, journey_id)
+    async with db.session() as session:
         chosen = await journey_store.version(session, journey_id, version)
         history = await journey_store.versions(session, journey_id)
         positions = await journey_store.canvas_positions(session, journey_id)
@@ -163,9 +162,9 @@ async def builder_model(
 
 
 @router.put("/journeys/{journey_id}/builder/positions", response_model=CanvasPositions)
-async def builder_positions(request: Request, journey_id: str, body: CanvasPositions, user: Manager) -> CanvasPositions:
+async def builder_positions(journey_id: str, body: CanvasPositions, user: Manager, db: DbDep) -> CanvasPositions:
     """Saves where the canvas draws the steps, at once: layout is not a change of the journey (no version)."""
-    async with get_db(request).transaction() as session:
+    async with db.transaction() as session:
         if await session.get(Journey, journey_id) is None:
             raise HTTPException(404, f"no journey {journey_id!r}")
         await journey_store.save_canvas_positions(session, journey_id, body.model_dump()["positions"], user.email)
@@ -186,14 +185,19 @@ async def builder_yaml(journey_id: str, body: Draft, _user: Manager) -> DraftRes
     responses={422: {"description": "the draft's problems: {detail: [Problem]}"}},
 )
 async def builder_publish(
-    request: Request, journey_id: str, body: BuilderPublishBody, user: Manager
+    journey_id: str,
+    body: BuilderPublishBody,
+    user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
+    temporal: TemporalGetterDep,
 ) -> BuilderPublished | JSONResponse:
     """A new version from the canvas: its YAML goes through the same publish (and validation) as a hand edit."""
     model, text, found = _validated(body.definition)
     if model is not None and journey_id != NEW and model["id"] != journey_id:
         found = [Problem(step=None, number=None, field="id", message=f"id: must stay {journey_id!r}")]
     if model is not None and journey_id == NEW:  # a new journey never lands on top of an existing one
-        async with get_db(request).session() as session:
+        async with db.session() as session:
             if await session.get(Journey, model["id"]) is not None:
                 message = f"id: a journey {model['id']!r} exists already, pick another"
                 found = [Problem(step=None, number=None, field="id", message=message)]
@@ -201,13 +205,11 @@ async def builder_publish(
         return JSONResponse({"detail": [p.model_dump() for p in found]}, status_code=422)
     publish = journey_service.PublishBody(source=text, note=body.note.strip(), activate=body.activate)
     try:
-        result = await journey_service.publish(
-            get_db(request), partial(get_temporal, request), get_settings_dep(request), model["id"], publish, user.email
-        )
+        result = await journey_service.publish(db, temporal, settings, model["id"], publish, user.email)
     except journey_service.PublishRejected as exc:  # the same rules said no: show them as the canvas shows its own
         return JSONResponse({"detail": [p | {"step": None, "number": None} for p in exc.errors]}, 422)
     if body.positions is not None and journey_id == NEW:  # a new journey's layout lands with it
-        async with get_db(request).transaction() as session:
+        async with db.transaction() as session:
             positions = CanvasPositions(positions=body.positions).model_dump()["positions"]
             await journey_store.save_canvas_positions(session, model["id"], positions, user.email)
     return BuilderPublished(journey_id=model["id"], version=result["version"], active=result["active"], yaml=text)

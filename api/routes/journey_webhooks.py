@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from temporalio.service import RPCError, RPCStatusCode
 
 from api import idempotency, webhook_metrics
-from api.deps import get_db, get_settings_dep, get_temporal, temporal_call
+from api.deps import DbDep, SettingsDep, TemporalGetter, TemporalGetterDep, temporal_call
 from api.signatures import check_request
 from api.webhook_models import parse_body
 from contracts import names
@@ -110,9 +110,10 @@ async def authenticate(request: Request, settings: Settings, db: Database) -> by
 @router.post("/webhook/lead", status_code=201, openapi_extra=_body(LeadIn), deprecated=True)
 async def intake(
     request: Request,
+    settings: SettingsDep,
+    db: DbDep,
+    temporal: TemporalGetterDep,
     idempotency_key: idempotency.IdempotencyHeader = None,
-    settings: Settings = Depends(get_settings_dep),
-    db: Database = Depends(get_db),
 ) -> dict[str, Any]:
     """With an idempotency key (`Idempotency-Key` header or `request_id`), a retried POST gets the first answer
     back and creates or enrols nothing more; the same key with another lead is a 422."""
@@ -128,21 +129,21 @@ async def intake(
                 raise HTTPException(422, str(exc)) from exc
         if first is not None:
             return first
-    answer = await _intake(request, settings, db, fields)
+    answer = await _intake(temporal, settings, db, fields)
     if key:  # kept only once it succeeded: a 503 (Temporal unreachable) is retried for real
         async with db.transaction() as session:
             await intake_requests.remember(session, key, digest, answer)
     return answer
 
 
-async def _intake(request: Request, settings: Settings, db: Database, fields: dict[str, Any]) -> dict[str, Any]:
+async def _intake(temporal: TemporalGetter, settings: Settings, db: Database, fields: dict[str, Any]) -> dict[str, Any]:
     async with db.transaction() as session:
         lead, created = await journey_store.upsert_lead(session, fields)
         # The retry of an intake whose enrolment failed part-way (Temporal unreachable: 503) is still the lead's
         # first: its new-lead journeys are started again (idempotent: one workflow id per lead and journey).
         first = created or lead.created_at > datetime.now(UTC) - INTAKE_RETRY_WINDOW
         snap = snapshot(lead)
-    client = await get_temporal(request)
+    client = await temporal()
     triggers = [("new_lead", None), ("condition", None)] if first else [("condition", None)]
     async with temporal_call():  # enrolling is idempotent (one workflow id per lead and journey)
         started = await enroll.on_trigger(client, db, settings, snap, *triggers)
@@ -150,12 +151,10 @@ async def _intake(request: Request, settings: Settings, db: Database, fields: di
 
 
 @router.post("/webhooks/events", status_code=202, openapi_extra=_body(EventIn))
-async def event(
-    request: Request, settings: Settings = Depends(get_settings_dep), db: Database = Depends(get_db)
-) -> dict[str, Any]:
+async def event(request: Request, settings: SettingsDep, db: DbDep, temporal: TemporalGetterDep) -> dict[str, Any]:
     e: EventIn = parse_body(EventIn, await authenticate(request, settings, db))
     occurred = e.occurred_at or datetime.now(UTC)
-    client = await get_temporal(request)
+    client = await temporal()
     # The event (and its score) is recorded once; delivering it is idempotent (a journey ignores an event id it
     # has, enrolling is one workflow per lead and journey), so every delivery, a retry included, signals the lead's
     # running journeys and runs its triggers. A Temporal error answers 503 + Retry-After and the retry delivers

@@ -3,17 +3,16 @@ manual enrollment, analytics per version; leads and the pipeline."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Body, HTTPException, Query, Request
+from fastapi import APIRouter, Body, HTTPException, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from api import journey_schemas as out
 from api import journey_service, retries
-from api.auth import CurrentUser, Manager, Viewer
-from api.deps import DB_INT_MAX, DbDep, SettingsDep, TemporalDep, get_db, get_settings_dep, get_temporal
+from api.auth import Manager, Viewer
+from api.deps import DB_INT_MAX, DbDep, SettingsDep, TemporalDep, TemporalGetterDep
 from api.journey_service import DryRunBody, PublishBody  # the request bodies, shared with the pages
 from db import journey_store
 from db.models import Enrollment, Handoff, Lead, LeadEvent
@@ -72,12 +71,15 @@ async def get_journey(
     responses={422: {"model": out.PublishRejectedOut}},
 )
 async def publish(
-    request: Request, journey_id: str, body: PublishBody, user: Manager, db: DbDep, settings: SettingsDep
+    journey_id: str,
+    body: PublishBody,
+    user: Manager,
+    db: DbDep,
+    settings: SettingsDep,
+    temporal: TemporalGetterDep,
 ) -> JSONResponse:
     try:
-        result = await journey_service.publish(
-            db, partial(get_temporal, request), settings, journey_id, body, user.email
-        )
+        result = await journey_service.publish(db, temporal, settings, journey_id, body, user.email)
     except journey_service.PublishRejected as exc:
         return JSONResponse({"detail": exc.errors}, status_code=422)
     return JSONResponse(result, status_code=201)
@@ -85,34 +87,30 @@ async def publish(
 
 @router.post("/journeys/{journey_id}/activate-version", response_model=out.VersionActivated)
 async def activate_version(
-    request: Request,
     journey_id: str,
     user: Manager,
     db: DbDep,
     settings: SettingsDep,
+    temporal: TemporalGetterDep,
     version: int = Body(embed=True, ge=1, le=DB_INT_MAX),
 ) -> dict[str, Any]:
     """Rollback (or forward): new enrollments take this version; running ones keep theirs."""
-    return await journey_service.activate_version(
-        db, partial(get_temporal, request), settings, journey_id, version, user.email
-    )
-
-
-async def _switch(request: Request, journey_id: str, active: bool, user: CurrentUser) -> dict[str, Any]:
-    return await journey_service.set_active(
-        get_db(request), partial(get_temporal, request), get_settings_dep(request), journey_id, active, user.email
-    )
+    return await journey_service.activate_version(db, temporal, settings, journey_id, version, user.email)
 
 
 @router.post("/journeys/{journey_id}/activate", response_model=out.Switched)
-async def activate(request: Request, journey_id: str, user: Manager) -> dict[str, Any]:
-    return await _switch(request, journey_id, True, user)
+async def activate(
+    journey_id: str, user: Manager, db: DbDep, temporal: TemporalGetterDep, settings: SettingsDep
+) -> dict[str, Any]:
+    return await journey_service.set_active(db, temporal, settings, journey_id, True, user.email)
 
 
 @router.post("/journeys/{journey_id}/deactivate", response_model=out.Switched)
-async def deactivate(request: Request, journey_id: str, user: Manager) -> dict[str, Any]:
+async def deactivate(
+    journey_id: str, user: Manager, db: DbDep, temporal: TemporalGetterDep, settings: SettingsDep
+) -> dict[str, Any]:
     """New leads stop entering; those already on the journey finish it."""
-    return await _switch(request, journey_id, False, user)
+    return await journey_service.set_active(db, temporal, settings, journey_id, False, user.email)
 
 
 @router.post("/journeys/{journey_id}/dry-run", response_model=out.DryRunOut)
@@ -124,11 +122,11 @@ async def dry_run(
 
 @router.post("/journeys/{journey_id}/enroll", response_model=out.Enrolled)
 async def enroll_lead(
-    request: Request,
     journey_id: str,
     _user: Manager,
     settings: SettingsDep,
     db: DbDep,
+    temporal: TemporalGetterDep,
     lead_id: str = Body(embed=True),
     again: bool = Body(False, embed=True, description="walk the journey anew once the lead's last walk finished"),
 ) -> dict[str, str]:
@@ -137,7 +135,7 @@ async def enroll_lead(
     if lead is None:
         raise HTTPException(404, f"no lead {lead_id!r}")
     result, workflow_id = await enroll.enroll(
-        await get_temporal(request),
+        await temporal(),
         db,
         settings,
         snapshot(lead),

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from temporalio.client import Client
 
 from api import webhook_metrics
-from api.deps import get_db, get_settings_dep, get_temporal, temporal_call
+from api.deps import DbDep, SettingsDep, TemporalGetterDep, temporal_call
 from api.signatures import check_request
 from api.webhook_models import CustomerUpdateWebhook, parse_body
 from contracts import ids, names
 from contracts.intelligence import IntelligenceInput
-from core.settings import Settings
 from db import intelligence_store
-from db.engine import Database
 
 router = APIRouter(tags=["webhooks"])
 
 
 @router.post("/webhooks/active/customer-update", status_code=202)
 async def active_customer_update(
-    request: Request, settings: Settings = Depends(get_settings_dep), db: Database = Depends(get_db)
+    request: Request, settings: SettingsDep, db: DbDep, temporal: TemporalGetterDep
 ) -> JSONResponse:
     body = await request.body()
     check_request(
@@ -38,7 +35,7 @@ async def active_customer_update(
             webhook_metrics.duplicate("active")
             return JSONResponse({"status": "duplicate", "event_id": payload.event_id}, status_code=200)
     workflow_id = ids.intelligence(payload.customer.id)
-    client: Client = await get_temporal(request)
+    client = await temporal()
     # The signal is idempotent (the workflow ignores an event id it has seen), so the id is recorded only once
     # Temporal has it: a Temporal error answers 503 + Retry-After and Active's retry is processed, not dropped as a
     # duplicate. No transaction stays open across the call (on SQLite that serialised every webhook: 200 took 17 s
