@@ -46,8 +46,35 @@
       el.addEventListener("focusout", left);
       return;
     }
+    if (el.id) heard.set(el.id, [++tick, detail]);
     htmx.trigger(el, "live", detail);
   };
+
+  // An event that lands while a live refresh is on its way (its delay counting, or its request out) is lost
+  // when that refresh swaps the element out (outerHTML): then the new element fetches once more.
+  let tick = 0;
+  const heard = new Map(); // element id -> [tick of the newest event fired at it, that event]
+  const asked = new Map(); // element id -> tick when its latest live request was sent
+  const swapped = new Set();
+  document.addEventListener("htmx:configRequest", (evt) => {
+    const el = evt.detail.elt;
+    if (el?.id && evt.detail.triggeringEvent?.type === "live") asked.set(el.id, tick);
+  });
+  document.addEventListener("htmx:afterRequest", (evt) => {
+    const el = evt.detail.elt;
+    if (el?.id && evt.detail.requestConfig?.triggeringEvent?.type === "live") swapped.add(el.id);
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    swapped.forEach((id) => {
+      const [at, detail] = heard.get(id) || [0, null];
+      const now = document.getElementById(id);
+      if (at > (asked.get(id) ?? 0) && now) {
+        asked.set(id, at);
+        fire(now, detail);
+      }
+    });
+    swapped.clear();
+  });
 
   const source = new EventSource(`/events/stream?topics=${encodeURIComponent([...topics].join(","))}`);
   let connected = false;
