@@ -46,34 +46,29 @@
       el.addEventListener("focusout", left);
       return;
     }
-    if (el.id) heard.set(el.id, [++tick, detail]);
+    if (keyOf(el)) heard.set(keyOf(el), [++tick, detail]);
     htmx.trigger(el, "live", detail);
   };
 
-  // An event that lands while a live refresh is on its way (its delay counting, or its request out) is lost
-  // when that refresh swaps the element out (outerHTML): then the new element fetches once more.
+  // An event must not be lost to a refresh already under way: a replacing swap (outerHTML) discards, with the
+  // old element, the trigger delay an event started on it while its request was out. So once a refresh has
+  // settled (htmx has set up the new element), if the element heard an event after its request went out, the
+  // element now on the page (the same hx-get) fetches once more.
   let tick = 0;
-  const heard = new Map(); // element id -> [tick of the newest event fired at it, that event]
-  const asked = new Map(); // element id -> tick when its latest live request was sent
-  const swapped = new Set();
+  const heard = new Map(); // hx-get -> [tick of the newest event fired at it, that event]
+  const asked = new Map(); // hx-get -> tick when its latest request went out
+  const keyOf = (el) => el?.getAttribute?.("hx-get");
   document.addEventListener("htmx:configRequest", (evt) => {
-    const el = evt.detail.elt;
-    if (el?.id && evt.detail.triggeringEvent?.type === "live") asked.set(el.id, tick);
+    const key = keyOf(evt.detail.elt);
+    if (heard.has(key)) asked.set(key, tick);
   });
-  document.addEventListener("htmx:afterRequest", (evt) => {
-    const el = evt.detail.elt;
-    if (el?.id && evt.detail.requestConfig?.triggeringEvent?.type === "live") swapped.add(el.id);
-  });
-  document.addEventListener("htmx:afterSettle", () => {
-    swapped.forEach((id) => {
-      const [at, detail] = heard.get(id) || [0, null];
-      const now = document.getElementById(id);
-      if (at > (asked.get(id) ?? 0) && now) {
-        asked.set(id, at);
-        fire(now, detail);
-      }
-    });
-    swapped.clear();
+  document.addEventListener("htmx:afterSettle", (evt) => {
+    const key = keyOf(evt.detail.requestConfig?.elt); // the element that asked, even if the swap replaced it
+    if (!heard.has(key)) return;
+    const [at, detail] = heard.get(key);
+    if (at <= (asked.get(key) ?? 0)) return;
+    liveElements().forEach((el) => { if (keyOf(el) === key) fire(el, detail); });
+    asked.set(key, tick);
   });
 
   const source = new EventSource(`/events/stream?topics=${encodeURIComponent([...topics].join(","))}`);
