@@ -1,5 +1,5 @@
-"""The Active customer-update webhook payload, validated strictly (422 says what is wrong), and the parsing of
-a webhook's raw body (read by the route itself, as its signature covers the bytes)."""
+"""The Active customer-update webhook payload, validated strictly (422 says what is wrong), the parsing of a
+webhook's raw body (read by the route itself, as its signature covers the bytes), and the webhooks' answers."""
 
 from __future__ import annotations
 
@@ -71,3 +71,39 @@ class CustomerUpdateWebhook(_Strict):
             renewal_date=s.renewal_date,
             notes=s.notes,
         )
+
+
+class CustomerUpdateAck(BaseModel):
+    """202 accepted (handed to the customer's intelligence workflow), or 200 duplicate (this event id was
+    processed before: a redelivery)."""
+
+    status: Literal["accepted", "duplicate"]
+    event_id: str
+    workflow_id: str | None = Field(default=None, description="the customer's intelligence workflow (accepted)")
+
+
+class MessagePushAck(BaseModel):
+    """202: the message is stored (or was already, a redelivery); its triage starts just after."""
+
+    status: Literal["stored", "duplicate"]
+    triage_started: int = Field(description="1 when this delivery stored the message and handed it to triage")
+
+
+class LeadAck(BaseModel):
+    """201: the lead (new or matched by email or phone) and the journeys this intake enrolled it in. A retried
+    POST with the same idempotency key gets the first answer back."""
+
+    lead_id: str
+    created: bool = Field(description="false when an existing lead matched")
+    enrolled: list[str] = Field(description="workflow ids of the journeys started for the lead")
+
+
+class EngagementAck(BaseModel):
+    """202 accepted (recorded, the lead's running journeys signalled, triggers run), or duplicate (this event id
+    was recorded before; delivered again all the same)."""
+
+    status: Literal["accepted", "duplicate"]
+    event_id: str | None = Field(default=None, description="duplicate only")
+    lead_id: str | None = None
+    signalled: int | None = Field(default=None, description="running journeys of the lead that were told")
+    enrolled: list[str] | None = Field(default=None, description="journeys the event started")

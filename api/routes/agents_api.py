@@ -179,7 +179,11 @@ async def get_run(
     }
 
 
-@router.get("/tool-results/{result_id}.csv")
+@router.get(
+    "/tool-results/{result_id}.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The whole result, one row per target"}},
+)
 async def tool_result_csv(result_id: str, db: DbDep, _user: SignedIn) -> Response:
     async with db.session() as session:
         result = await agent_runs_store.tool_result(session, result_id)

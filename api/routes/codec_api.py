@@ -7,12 +7,13 @@ POSTs need no CSRF token: they change nothing, and no other site can read what t
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from google.protobuf import json_format
+from pydantic import BaseModel
 from temporalio.api.common.v1 import Payloads
 
 from api.auth import CurrentUser, require_role
@@ -22,6 +23,12 @@ from core.settings import Settings
 
 router = APIRouter(tags=["codec"])
 Operator = Annotated[CurrentUser, Depends(require_role("operator"))]
+
+
+class CodecPayloads(BaseModel):
+    """Temporal's payloads in protobuf JSON: each `{"metadata": {...}, "data": "<base64>"}`."""
+
+    payloads: list[dict[str, Any]]
 
 
 def _cors(settings: Settings) -> dict[str, str]:
@@ -46,7 +53,7 @@ async def preflight(direction: Literal["decode", "encode"], settings: SettingsDe
     return Response(status_code=204, headers=_cors(settings))
 
 
-@router.post("/api/codec/{direction}")
+@router.post("/api/codec/{direction}", response_class=Response, responses={200: {"model": CodecPayloads}})
 async def codec(
     direction: Literal["decode", "encode"], request: Request, _user: Operator, settings: SettingsDep
 ) -> Response:

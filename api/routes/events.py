@@ -15,7 +15,11 @@ from api.deps import LiveDep
 router = APIRouter(tags=["live"])
 
 
-@router.get("/events/stream")
+@router.get(
+    "/events/stream",
+    response_class=EventSourceResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "`ready`, then one event per change"}},
+)
 async def stream(user: SignedIn, broker: LiveDep, topics: str = Query("", max_length=300)) -> EventSourceResponse:
     wanted = visible_topics(user.role, {t for t in topics.split(",") if t})
 

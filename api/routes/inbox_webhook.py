@@ -10,13 +10,12 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api import webhook_metrics
 from api.deps import PushIntakeDep, SettingsDep, TemporalGetterDep
 from api.signatures import check_request
-from api.webhook_models import parse_body
+from api.webhook_models import MessagePushAck, parse_body
 from clients.clubos_models import InboxMessage as RemoteMessage
 from inbox.remote import synced
 
@@ -30,10 +29,10 @@ class MessageCreated(BaseModel):
     message: RemoteMessage
 
 
-@router.post("/webhooks/clubos/messages", status_code=202)
+@router.post("/webhooks/clubos/messages", status_code=202, response_model=MessagePushAck)
 async def clubos_message(
     request: Request, settings: SettingsDep, intake: PushIntakeDep, temporal: TemporalGetterDep
-) -> JSONResponse:
+) -> MessagePushAck:
     body = await request.body()
     check_request(
         request,
@@ -50,7 +49,4 @@ async def clubos_message(
     # gets its triage now. Nothing here waits on Temporal, so a 202 never waits on it either.
     intake.hand_off(temporal, settings)
     # "triage_started": handed to triage (the sync starts it just after this answer, or at its next poll).
-    return JSONResponse(
-        {"status": "stored" if message_id else "duplicate", "triage_started": int(message_id is not None)},
-        status_code=202,
-    )
+    return MessagePushAck(status="stored" if message_id else "duplicate", triage_started=int(message_id is not None))

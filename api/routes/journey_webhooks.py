@@ -18,7 +18,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api import idempotency, webhook_metrics
 from api.deps import DbDep, SettingsDep, TemporalGetter, TemporalGetterDep, temporal_call
 from api.signatures import check_request
-from api.webhook_models import parse_body
+from api.webhook_models import EngagementAck, LeadAck, parse_body
 from contracts import names
 from contracts.journeys import Engagement
 from core.settings import Settings
@@ -106,8 +106,8 @@ async def authenticate(request: Request, settings: Settings, db: Database) -> by
     return body
 
 
-@router.post("/webhooks/lead", status_code=201, openapi_extra=_body(LeadIn))
-@router.post("/webhook/lead", status_code=201, openapi_extra=_body(LeadIn), deprecated=True)
+@router.post("/webhooks/lead", status_code=201, response_model=LeadAck, openapi_extra=_body(LeadIn))
+@router.post("/webhook/lead", status_code=201, response_model=LeadAck, openapi_extra=_body(LeadIn), deprecated=True)
 async def intake(
     request: Request,
     settings: SettingsDep,
@@ -150,7 +150,13 @@ async def _intake(temporal: TemporalGetter, settings: Settings, db: Database, fi
     return {"lead_id": snap.id, "created": created, "enrolled": started}
 
 
-@router.post("/webhooks/events", status_code=202, openapi_extra=_body(EventIn))
+@router.post(
+    "/webhooks/events",
+    status_code=202,
+    response_model=EngagementAck,
+    response_model_exclude_none=True,
+    openapi_extra=_body(EventIn),
+)
 async def event(request: Request, settings: SettingsDep, db: DbDep, temporal: TemporalGetterDep) -> dict[str, Any]:
     e: EventIn = parse_body(EventIn, await authenticate(request, settings, db))
     occurred = e.occurred_at or datetime.now(UTC)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, Response
 
 from api import webhook_metrics
 from api.deps import DbDep, SettingsDep, TemporalGetterDep, temporal_call
 from api.signatures import check_request
-from api.webhook_models import CustomerUpdateWebhook, parse_body
+from api.webhook_models import CustomerUpdateAck, CustomerUpdateWebhook, parse_body
 from contracts import ids, names
 from contracts.intelligence import IntelligenceInput
 from db import intelligence_store
@@ -16,10 +15,16 @@ from db import intelligence_store
 router = APIRouter(tags=["webhooks"])
 
 
-@router.post("/webhooks/active/customer-update", status_code=202)
+@router.post(
+    "/webhooks/active/customer-update",
+    status_code=202,
+    response_model=CustomerUpdateAck,
+    response_model_exclude_none=True,
+    responses={200: {"model": CustomerUpdateAck, "description": "A redelivery: this event id was processed before"}},
+)
 async def active_customer_update(
-    request: Request, settings: SettingsDep, db: DbDep, temporal: TemporalGetterDep
-) -> JSONResponse:
+    request: Request, response: Response, settings: SettingsDep, db: DbDep, temporal: TemporalGetterDep
+) -> CustomerUpdateAck:
     body = await request.body()
     check_request(
         request,
@@ -33,7 +38,8 @@ async def active_customer_update(
     async with db.session() as session:
         if await intelligence_store.webhook_seen(session, payload.event_id):
             webhook_metrics.duplicate("active")
-            return JSONResponse({"status": "duplicate", "event_id": payload.event_id}, status_code=200)
+            response.status_code = 200
+            return CustomerUpdateAck(status="duplicate", event_id=payload.event_id)
     workflow_id = ids.intelligence(payload.customer.id)
     client = await temporal()
     # The signal is idempotent (the workflow ignores an event id it has seen), so the id is recorded only once
@@ -53,6 +59,4 @@ async def active_customer_update(
         )
     async with db.transaction() as session:
         await intelligence_store.claim_webhook(session, payload.event_id, "active", payload.customer.id)
-    return JSONResponse(
-        {"status": "accepted", "event_id": payload.event_id, "workflow_id": workflow_id}, status_code=202
-    )
+    return CustomerUpdateAck(status="accepted", event_id=payload.event_id, workflow_id=workflow_id)
