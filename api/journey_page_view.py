@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from api import journey_service, journey_view
+from api import journey_service, journey_view, template_helpers
 from api.deps import DB_INT_MAX
 from db import journey_store
 from db.engine import Database
@@ -58,7 +58,7 @@ async def analytics_context(db: Database, journey_id: str, version: int | None) 
             "name": names.get(s["step_id"], s["step_id"]),
             "reached_pct": round(100 * s["reached"] / top),
             "dropped_pct": round(100 * s["dropped"] / s["reached"]) if s["reached"] else 0,
-            "avg_time": journey_view.timespan(s["avg_time_s"]),
+            "avg_time": template_helpers.duration(s["avg_time_s"]),
         }
         for i, s in enumerate(data["steps"])
     ]

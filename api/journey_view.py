@@ -75,19 +75,6 @@ def duration(text: str | None) -> str:
     return f"{amount} {word}{'' if amount in ('1', '1.0') else 's'}"
 
 
-def timespan(seconds: float | None) -> str:
-    """Average time in a step, from seconds (tests) to days (real journeys)."""
-    if seconds is None:
-        return "—"
-    if seconds < 90:
-        return f"{seconds:.0f}s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 172800:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} days"
-
-
 def _value(value: Any) -> str:
     return f"“{value}”" if isinstance(value, str) else str(value)
 

@@ -48,6 +48,7 @@ def days_left(renewal_date: date) -> int:
 
 
 def duration(seconds: Any) -> str:
+    """Seconds for people, from a run's "45s" to a journey step's "2.5 days"; "—" when there is none."""
     try:
         s = int(float(seconds))
     except (TypeError, ValueError):
@@ -56,7 +57,9 @@ def duration(seconds: Any) -> str:
         return f"{s}s"
     if s < 3600:
         return f"{s // 60}m {s % 60:02d}s"
-    return f"{s // 3600}h {(s % 3600) // 60:02d}m"
+    if s < 172_800:
+        return f"{s // 3600}h {(s % 3600) // 60:02d}m"
+    return f"{s / 86400:.1f} days"
 
 
 def humanize(value: str) -> str:
