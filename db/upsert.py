@@ -14,7 +14,8 @@ def dialect_insert(session: AsyncSession, model: type[Any]) -> Any:
     return insert_for(session.get_bind().dialect.name, model)
 
 
-def insert_for(name: str, model: type[Any]) -> Any:
+def insert_for(name: str, model: Any) -> Any:
+    """`INSERT` into a mapped class or a table, in the dialect `name`."""
     if name == "postgresql":
         return postgresql.insert(model)
     if name == "sqlite":

@@ -30,7 +30,7 @@ class PushIntake:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._waiting: list[tuple[inbox_sync_store.Synced, asyncio.Future[int | None]]] = []
-        self._writer = asyncio.Lock()
+        self._writer: asyncio.Task[None] | None = None
         self._poke_wanted = False
         self._poker: asyncio.Task[None] | None = None
 
@@ -38,11 +38,17 @@ class PushIntake:
         """Stores one pushed message; its new inbox id, or None when it was already stored."""
         stored: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self._waiting.append((message, stored))
-        async with self._writer:
-            if not stored.done():  # nobody took it into their commit: this push leads the next one
-                group, self._waiting = self._waiting, []
-                await self._commit(group)
-        return stored.result()
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        # shield: a push whose caller hangs up is still stored (and ClubOS's redelivery finds it stored)
+        return await asyncio.shield(stored)
+
+    async def _write(self) -> None:
+        """One writer commits group after group until nobody waits: a push waits for the commit that holds
+        its message, and the pushes that arrive meanwhile form the next group."""
+        while self._waiting:
+            group, self._waiting = self._waiting, []
+            await self._commit(group)
 
     async def _commit(self, group: list[tuple[inbox_sync_store.Synced, asyncio.Future[int | None]]]) -> None:
         try:
