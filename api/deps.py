@@ -52,12 +52,12 @@ async def temporal_call() -> AsyncIterator[None]:
 TemporalGetter = Callable[[], Awaitable[Client]]
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -81,21 +81,21 @@ async def get_temporal(request: Request) -> Client:
     return client
 
 
-def get_temporal_getter(request: Request) -> TemporalGetter:
+async def get_temporal_getter(request: Request) -> TemporalGetter:
     return partial(get_temporal, request)
 
 
-def get_live(request: Request) -> LiveBroker:
+async def get_live(request: Request) -> LiveBroker:
     broker: LiveBroker = request.app.state.live
     return broker
 
 
-def get_push_intake(request: Request) -> PushIntake:
+async def get_push_intake(request: Request) -> PushIntake:
     intake: PushIntake = request.app.state.push_intake
     return intake
 
 
-def get_login_throttle(request: Request) -> LoginThrottle:
+async def get_login_throttle(request: Request) -> LoginThrottle:
     throttle: LoginThrottle = request.app.state.login_throttle
     return throttle
 

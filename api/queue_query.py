@@ -83,7 +83,7 @@ class QueueQuery:
         return "descending" if self.direction == "desc" else "ascending"
 
 
-def queue_query(
+async def queue_query(
     view: Annotated[View, Query()] = "cards",
     csm: Annotated[str | None, Query(max_length=200)] = None,
     stage: Annotated[list[StageParam] | None, Query()] = None,

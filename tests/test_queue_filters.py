@@ -90,8 +90,8 @@ def test_a_csm_receives_only_their_own_queues_renewal_events() -> None:
     assert event_visible("manager", "m@x", event) and event_visible("csm", "c@x", {"topic": "control"})
 
 
-def test_a_views_links_keep_its_filters() -> None:
-    qq = queue_query("table", "all", ["Critical", "Emergency"], "30", " acme ", "risk", "desc")
+async def test_a_views_links_keep_its_filters() -> None:
+    qq = await queue_query("table", "all", ["Critical", "Emergency"], "30", " acme ", "risk", "desc")
     assert qq == QueueQuery("table", "all", ("Emergency", "Critical"), 30, "acme", "risk", "desc")
     assert (
         qq.url("/queue") == "/queue?csm=all&view=table&stage=Emergency&stage=Critical&due=30&q=acme&sort=risk&dir=desc"

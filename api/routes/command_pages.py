@@ -6,6 +6,7 @@ live topic changes."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -15,10 +16,12 @@ from pydantic import ValidationError
 from api import agent_overruns, agent_service, campaign_view, control_service, retries, trends_view
 from api.auth import Manager, Viewer
 from api.control_service import BudgetBody, KillSwitchBody
-from api.deps import DbDep, SettingsDep, TemporalDep, TemporalGetterDep
+from api.deps import DbDep, SettingsDep, TemporalDep, TemporalGetter, TemporalGetterDep
 from api.html import InlineErrors, problem_text, render
 from api.idempotency import PATTERN
+from core.settings import Settings
 from db import agent_runs_store, approvals_store, downstream, failed_signals
+from db.engine import Database
 
 router = APIRouter(tags=["command center"], route_class=InlineErrors, include_in_schema=False)
 Section = Literal["downstream", "failures", "counts", "runs", "controls", "agents", "approvals", "notifications"]
@@ -26,15 +29,21 @@ RECENT_RUNS = 20
 QUEUE_SIZE = 50
 
 
+@dataclass(frozen=True)
 class Sources:
     """What the sections read, declared once. Temporal stays a getter: only runs and agents need it,
     so the other sections answer while it is down."""
 
-    def __init__(self, db: DbDep, temporal: TemporalGetterDep, settings: SettingsDep) -> None:
-        self.db, self.temporal, self.settings = db, temporal, settings
+    db: Database
+    temporal: TemporalGetter
+    settings: Settings
 
 
-SourcesDep = Annotated[Sources, Depends()]
+async def sources(db: DbDep, temporal: TemporalGetterDep, settings: SettingsDep) -> Sources:
+    return Sources(db, temporal, settings)
+
+
+SourcesDep = Annotated[Sources, Depends(sources)]
 
 
 async def _counts(src: Sources) -> dict[str, Any]:

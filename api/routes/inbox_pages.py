@@ -28,7 +28,7 @@ router = APIRouter(tags=["inbox pages"], route_class=InlineErrors, include_in_sc
 FILTERS_ID = "inbox-filters"  # the filter form's id: its requests update the address bar
 
 
-def filters(
+async def filters(
     view: str = Query("all", max_length=30), tag: str = Query("", max_length=40), q: str = Query("", max_length=100)
 ) -> Filters:
     return Filters(view if view in VIEWS else "all", tag.strip(), q.strip())

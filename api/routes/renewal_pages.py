@@ -13,12 +13,14 @@ from markupsafe import escape
 from api import reassign_choices
 from api import renewal_action_service as actions
 from api.auth import CurrentUser, Manager, SignedIn
-from api.deps import DbDep, SettingsDep, TemporalGetterDep
+from api.deps import DbDep, SettingsDep, TemporalGetter, TemporalGetterDep
 from api.html import is_htmx, render
 from api.renewal_service import UpdateOutcome
 from api.template_helpers import clock_in
 from contracts import ids
+from core.settings import Settings
 from db import approvals_store, downstream, step_history
+from db.engine import Database
 
 router = APIRouter(tags=["renewal pages"], include_in_schema=False)
 WORKFLOW_ID = r"^[A-Za-z0-9._:-]{1,200}$"
@@ -28,7 +30,7 @@ class RenewalPage:
     """What every renewal page route needs, declared once: the request (templates, htmx headers), the database,
     the way to reach Temporal (a getter: a 403 from the projection never waits on it) and the settings."""
 
-    def __init__(self, request: Request, db: DbDep, temporal: TemporalGetterDep, settings: SettingsDep) -> None:
+    def __init__(self, request: Request, db: Database, temporal: TemporalGetter, settings: Settings) -> None:
         self.request, self.db, self.temporal, self.settings = request, db, temporal, settings
 
     async def render(
@@ -74,7 +76,11 @@ class RenewalPage:
         return await self.render(workflow_id, user, outcome, partial=partial, notice=notice)
 
 
-Page = Annotated[RenewalPage, Depends()]
+async def renewal_page(request: Request, db: DbDep, temporal: TemporalGetterDep, settings: SettingsDep) -> RenewalPage:
+    return RenewalPage(request, db, temporal, settings)
+
+
+Page = Annotated[RenewalPage, Depends(renewal_page)]
 
 
 @router.get("/renewals/{workflow_id}")
