@@ -14,7 +14,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from sandbox.active.webhooks import MAX_ATTEMPTS, WebhookDispatcher, WebhookEvent
+from sandbox.active.webhook_records import WebhookEvent
+from sandbox.active.webhooks import MAX_ATTEMPTS, WebhookDispatcher
 from sandbox.app import create_app
 from sandbox.settings import SandboxSettings
 from sandbox.state import SandboxState

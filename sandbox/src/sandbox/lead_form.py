@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from sandbox.active.webhooks import DeliveryAttempt, WebhookEvent, to_renubu
+from sandbox.active.webhook_records import DeliveryAttempt, WebhookEvent
+from sandbox.active.webhooks import to_renubu
 from sandbox.persist import MEMORY, StateStore
 from sandbox.settings import SandboxSettings
 from sandbox.wordlists import FIRST_NAMES, LAST_NAMES

@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 import httpx
 
-from sandbox.active.webhooks import DeliveryAttempt, WebhookEvent, to_renubu
+from sandbox.active.webhook_records import DeliveryAttempt, WebhookEvent
+from sandbox.active.webhooks import to_renubu
 from sandbox.persist import MEMORY, StateStore
 from sandbox.settings import SandboxSettings
 from sandbox.smtp_sink import StoredMail

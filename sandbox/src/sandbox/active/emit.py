@@ -9,7 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox.active.signals import encode, event_payload
-from sandbox.active.webhooks import WebhookDispatcher, WebhookEvent
+from sandbox.active.webhook_records import WebhookEvent
+from sandbox.active.webhooks import WebhookDispatcher
 from sandbox.models import SandboxData
 
 EventType = Literal["customer.risk_signal", "customer.updated"]

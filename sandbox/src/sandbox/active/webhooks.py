@@ -6,21 +6,18 @@ restart interrupted carry on when the sandbox starts again, as a provider's queu
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 import ssl
 import time
 from collections import Counter, OrderedDict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
+from sandbox.active.webhook_records import DeliveryAttempt, Outcome, WebhookEvent, parse_retry_after, sign
 from sandbox.persist import MEMORY, StateStore
 from sandbox.settings import SandboxSettings
 
@@ -28,36 +25,8 @@ logger = logging.getLogger("sandbox.active.webhooks")
 
 RETRY_DELAYS_S = (1, 2, 4, 8, 16)
 MAX_ATTEMPTS = len(RETRY_DELAYS_S) + 1
-MAX_RETRY_AFTER_S = 3600
 _KEPT_EVENTS = 1000
 _KEPT_ATTEMPTS = 5000
-
-Outcome = Literal["delivered", "retrying", "failed"]
-
-
-@dataclass(frozen=True)
-class WebhookEvent:
-    event_id: str
-    type: str
-    customer_id: str
-    body: bytes  # the exact bytes sent (and signed) on every attempt and redelivery
-    created: datetime
-
-
-@dataclass(frozen=True)
-class DeliveryAttempt:
-    event_id: str
-    attempt: int
-    url: str
-    status_code: int | None
-    latency_ms: float
-    error: str | None
-    outcome: Outcome
-    retry_in_s: float | None
-    at: datetime
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "at": self.at.isoformat()}
 
 
 @cache
@@ -65,24 +34,6 @@ def _tls() -> ssl.SSLContext:
     """One TLS context for every delivery: building one loads the CA bundle (tens of ms of CPU), and a
     burst of a thousand deliveries, each with its own client, blocked the event loop for over a minute."""
     return httpx.create_ssl_context()
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """`v1=` + hex HMAC-SHA256 over "<timestamp>.<raw body>"."""
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"v1={mac.hexdigest()}"
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return min(float(value), MAX_RETRY_AFTER_S)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return min(max(0.0, (when - now).total_seconds()), MAX_RETRY_AFTER_S)
 
 
 # Deliveries in flight to one endpoint, as providers limit them; the rest wait for a slot, untimed (a message's
@@ -117,11 +68,9 @@ class WebhookDispatcher:
         on_response: Callable[[str, httpx.Response], None] | None = None,
         store: StateStore = MEMORY,
         name: str = "webhooks",
-        concurrency: int = CONCURRENCY,
     ) -> None:
         self._store = store
-        self._concurrency = concurrency
-        self._slots = asyncio.Semaphore(concurrency)  # deliveries in flight; one waiting for a slot is not timed
+        self._slots = asyncio.Semaphore(CONCURRENCY)  # deliveries in flight; one waiting for a slot is not timed
         self._config_key, self._configured = f"{name}.config", {"url": url, "backoff_scale": backoff_scale}
         config = store.setting(self._config_key, self._configured)
         self._url: str = config["url"]
@@ -239,11 +188,12 @@ class WebhookDispatcher:
         """One client, kept-alive connections, for every delivery, as a provider's sender has: a client per
         delivery cost each one a new connection and the client's own set-up (proxies read from the
         environment), so in a burst the sandbox's loop, not the receiver, made most of the time it records.
-        At most `concurrency` deliveries in flight (see CONCURRENCY). Idle connections are dropped after 2 s,
+        At most CONCURRENCY deliveries in flight. Idle connections are dropped after 2 s,
         before a server's usual 5 s keep-alive, so a delivery never races a closing one."""
         if self._client is None:
-            n = self._concurrency
-            limits = httpx.Limits(max_connections=n, max_keepalive_connections=n, keepalive_expiry=2.0)
+            limits = httpx.Limits(
+                max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY, keepalive_expiry=2.0
+            )
             self._client = httpx.AsyncClient(
                 transport=self._transport, timeout=self._timeout_s, verify=_tls(), limits=limits
             )

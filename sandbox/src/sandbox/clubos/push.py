@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sandbox.active.signals import new_event_id
-from sandbox.active.webhooks import WebhookDispatcher, WebhookEvent
+from sandbox.active.webhook_records import WebhookEvent
+from sandbox.active.webhooks import WebhookDispatcher
 from sandbox.clubos.inbox import InboxMessage
 from sandbox.clubos.models import iso
 from sandbox.persist import MEMORY, StateStore
